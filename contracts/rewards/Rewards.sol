@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
+import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
+import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {ICashKeyToken} from "../interfaces/ICashKeyToken.sol";
+import {IRewards} from "../interfaces/IRewards.sol";
+import {AccountPacking} from "../libraries/AccountPacking.sol";
+import {ScoreItem} from "../libraries/ScoreItem.sol";
+
+/// @title Rewards
+/// @notice CashKey's content registry, operator set, signed score batches, epochs and claims.
+/// @dev Gas: `postScores` keeps per-item work to one cold read of the submission, one read-modify-write
+/// of the author's packed account word, the `Scored` event and a bitmap bit kept in memory. Everything
+/// per batch (epoch totals, bitmap words) is summed in memory and written once.
+contract Rewards is
+    Initializable,
+    AccessControlUpgradeable,
+    PausableUpgradeable,
+    EIP712Upgradeable,
+    UUPSUpgradeable,
+    IRewards
+{
+    using SafeCast for uint256;
+
+    /// @notice Implementation version.
+    string public constant version = "1.0.0";
+
+    /// @notice Role allowed to pause (the guardian). Only the admin (Timelock) unpauses.
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+
+    /// @inheritdoc IRewards
+    bytes32 public constant SCORE_BATCH_TYPEHASH = keccak256(
+        "ScoreBatch(uint64 nonce,bytes32 itemsHash,bytes32 evaluator,bytes32 rationaleRoot,uint64 deadline)"
+    );
+
+    /// @notice Largest operator set (bounds the gas of signature checks and of `operators()`).
+    uint256 public constant MAX_OPERATORS = 64;
+
+    /// @notice Largest number of quota tiers (bounds the gas of `submit`).
+    uint256 public constant MAX_QUOTA_TIERS = 8;
+
+    uint256 private constant _MAX_SCORE = 100;
+    uint256 private constant _MASK_64 = type(uint64).max;
+
+    /// @custom:storage-location erc7201:cashkey.storage.Rewards
+    struct RewardsStorage {
+        ICashKeyToken token;
+        uint64 epochLength;
+        uint64 genesis;
+        uint64 submissionCount;
+        uint64 nextBatchNonce;
+        uint32 maxPointsPerSubmission;
+        uint32 baseQuota;
+        uint16 threshold;
+        uint256 epochBudget;
+        uint256 minOperatorStake;
+        address[] operators;
+        mapping(address account => bool) isOperator;
+        mapping(bytes32 evaluator => bool) approvedEvaluators;
+        QuotaTier[] quotaTiers;
+        mapping(uint64 id => Submission) submissions;
+        mapping(uint256 wordIndex => uint256 bits) scoredBitmap;
+        mapping(address author => uint256 packedAccount) accounts;
+        mapping(address author => uint256 packedUsage) quotaUsage;
+        mapping(uint32 epoch => EpochInfo) epochs;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("cashkey.storage.Rewards")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _REWARDS_STORAGE_LOCATION =
+        0x7464d200d36b42eff8855b2c5a59081a27bf8cb3b00671f863065eb234125700;
+
+    function _getRewardsStorage() private pure returns (RewardsStorage storage $) {
+        assembly {
+            $.slot := _REWARDS_STORAGE_LOCATION
+        }
+    }
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @notice Initializes the proxy.
+    /// @param params Token, roles, epoch length and budget, operator set, evaluators and quotas.
+    function initialize(InitParams calldata params) external initializer {
+        __AccessControl_init();
+        __Pausable_init();
+        __EIP712_init("CashKey Rewards", "1");
+
+        if (params.token == address(0) || params.admin == address(0)) revert RewardsZeroAddress();
+        if (params.epochLength == 0) revert RewardsInvalidEpochLength(0);
+
+        RewardsStorage storage $ = _getRewardsStorage();
+        $.token = ICashKeyToken(params.token);
+        $.epochLength = params.epochLength;
+        $.genesis = uint64(block.timestamp);
+
+        _grantRole(DEFAULT_ADMIN_ROLE, params.admin);
+        if (params.guardian != address(0)) _grantRole(GUARDIAN_ROLE, params.guardian);
+
+        _setEpochBudget(params.epochBudget);
+        for (uint256 i = 0; i < params.operators.length; ++i) {
+            _addOperator(params.operators[i]);
+        }
+        _setThreshold(params.threshold);
+        _setMinOperatorStake(params.minOperatorStake);
+        for (uint256 i = 0; i < params.evaluators.length; ++i) {
+            _setEvaluator(params.evaluators[i], true);
+        }
+        _setMaxPointsPerSubmission(params.maxPointsPerSubmission);
+        _setQuota(params.baseQuota, params.quotaTiers);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Submissions
+    // ---------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRewards
+    function submit(bytes32 contentHash, uint16 category) external whenNotPaused returns (uint64 id) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        uint32 epoch = currentEpoch();
+
+        uint256 usage = $.quotaUsage[msg.sender];
+        uint256 used = uint32(usage) == epoch ? usage >> 32 : 0;
+        uint256 allowed = _quotaOf($, msg.sender);
+        if (used >= allowed) revert RewardsQuotaExceeded(msg.sender, allowed);
+        $.quotaUsage[msg.sender] = ((used + 1) << 32) | epoch;
+
+        id = ++$.submissionCount;
+        $.submissions[id] = Submission({
+            author: msg.sender,
+            submittedAt: uint40(block.timestamp),
+            epoch: epoch,
+            category: category
+        });
+        emit Submitted(id, msg.sender, contentHash, category);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Score batches
+    // ---------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRewards
+    function postScores(BatchHeader calldata header, uint256[] calldata items, bytes[] calldata signatures)
+        external
+        whenNotPaused
+    {
+        RewardsStorage storage $ = _getRewardsStorage();
+
+        if (header.nonce != $.nextBatchNonce) revert RewardsInvalidNonce($.nextBatchNonce, header.nonce);
+        if (block.timestamp > header.deadline) revert RewardsBatchExpired(header.deadline, block.timestamp);
+        if (!$.approvedEvaluators[header.evaluator]) revert RewardsUnapprovedEvaluator(header.evaluator);
+        if (items.length == 0) revert RewardsEmptyBatch();
+
+        _verifySignatures($, _batchDigest(header, items), signatures);
+        $.nextBatchNonce = header.nonce + 1;
+
+        uint32 epoch = currentEpoch();
+        uint256 batchPoints = _creditItems($, items, epoch);
+        if (batchPoints != 0) _addEpochPoints($, epoch, batchPoints);
+
+        emit BatchPosted(header.nonce, header.evaluator, header.rationaleRoot, items.length);
+    }
+
+    /// @inheritdoc IRewards
+    function batchDigest(BatchHeader calldata header, uint256[] calldata items) external view returns (bytes32) {
+        return _batchDigest(header, items);
+    }
+
+    function _batchDigest(BatchHeader calldata header, uint256[] calldata items) private view returns (bytes32) {
+        bytes32 itemsHash;
+        // keccak256(abi.encodePacked(items)) without the ABI encoder's per-element copy loop:
+        // the packed encoding of a uint256[] is exactly its calldata words.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            let len := shl(5, items.length)
+            calldatacopy(ptr, items.offset, len)
+            itemsHash := keccak256(ptr, len)
+        }
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    SCORE_BATCH_TYPEHASH,
+                    header.nonce,
+                    itemsHash,
+                    header.evaluator,
+                    header.rationaleRoot,
+                    header.deadline
+                )
+            )
+        );
+    }
+
+    function _verifySignatures(RewardsStorage storage $, bytes32 digest, bytes[] calldata signatures) private view {
+        uint256 required = $.threshold;
+        if (signatures.length < required) revert RewardsInsufficientSignatures(signatures.length, required);
+
+        uint256 minimumStake = $.minOperatorStake;
+        address previous = address(0);
+        for (uint256 i = 0; i < signatures.length; ++i) {
+            address signer = _recoverSigner(digest, signatures[i], i);
+            if (signer <= previous) {
+                if (signer == previous) revert RewardsDuplicateSigner(signer);
+                revert RewardsSignersOutOfOrder(previous, signer);
+            }
+            if (!$.isOperator[signer]) revert RewardsUnknownSigner(signer);
+            if (minimumStake != 0) {
+                uint256 stake = $.token.stakedBalanceOf(signer);
+                if (stake < minimumStake) revert RewardsOperatorStakeTooLow(signer, stake, minimumStake);
+            }
+            previous = signer;
+        }
+    }
+
+    /// @dev 65 bytes: ECDSA with low-s enforced by OpenZeppelin's ECDSA. Any other length:
+    /// `abi.encodePacked(address signer, bytes data)` checked with ERC-1271 on `signer` (a staticcall,
+    /// so a contract signer cannot re-enter).
+    function _recoverSigner(bytes32 digest, bytes calldata signature, uint256 index)
+        private
+        view
+        returns (address signer)
+    {
+        if (signature.length == 65) {
+            ECDSA.RecoverError error;
+            (signer, error,) = ECDSA.tryRecoverCalldata(digest, signature);
+            if (error != ECDSA.RecoverError.NoError) revert RewardsInvalidSignature(index);
+        } else {
+            if (signature.length < 20) revert RewardsInvalidSignature(index);
+            signer = address(bytes20(signature[:20]));
+            if (!SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature[20:])) {
+                revert RewardsInvalidSignature(index);
+            }
+        }
+    }
+
+    /// @dev The per-item loop. The bitmap word in use is kept in memory and written when the loop
+    /// moves to another word, so consecutive ids cost one storage write per 256 items.
+    function _creditItems(RewardsStorage storage $, uint256[] calldata items, uint32 epoch)
+        private
+        returns (uint256 batchPoints)
+    {
+        uint256 limits = (uint256($.submissionCount) << 32) | $.maxPointsPerSubmission;
+        uint256 wordIndex = type(uint256).max;
+        uint256 bits;
+
+        for (uint256 i = 0; i < items.length; ++i) {
+            (uint64 id, uint8 score, uint32 points) = _checkedItem(items[i], i, limits);
+            {
+                uint256 idWord = id >> 8;
+                if (idWord != wordIndex) {
+                    if (wordIndex != type(uint256).max) $.scoredBitmap[wordIndex] = bits;
+                    wordIndex = idWord;
+                    bits = $.scoredBitmap[idWord];
+                }
+                uint256 mask = 1 << (id & 0xff);
+                if (bits & mask != 0) revert RewardsAlreadyScored(id);
+                bits |= mask;
+            }
+            address author = $.submissions[id].author;
+            if (points != 0) {
+                _creditAccount($, author, epoch, points);
+                // Cannot overflow: at most items.length * type(uint32).max.
+                unchecked {
+                    batchPoints += points;
+                }
+            }
+            emit Scored(id, author, score, points);
+        }
+        $.scoredBitmap[wordIndex] = bits;
+    }
+
+    /// @dev Unpacks item `index` and checks it against `limits` = `(submissionCount << 32) | maxPoints`.
+    function _checkedItem(uint256 item, uint256 index, uint256 limits)
+        private
+        pure
+        returns (uint64 id, uint8 score, uint32 points)
+    {
+        bool wellFormed;
+        (id, score, points, wellFormed) = ScoreItem.unpack(item);
+        if (!wellFormed) revert RewardsMalformedItem(index, item);
+        if (score > _MAX_SCORE) revert RewardsScoreOutOfRange(id, score);
+        if (points > uint32(limits)) revert RewardsPointsAboveMaximum(id, points, uint32(limits));
+        if (id == 0 || id > limits >> 32) revert RewardsUnknownSubmission(id);
+    }
+
+    /// @dev Credits `points` in `epoch`, first settling the author's points of an earlier (closed) epoch
+    /// into tokens. Works on the packed word directly to keep the hot path free of memory structs.
+    function _creditAccount(RewardsStorage storage $, address author, uint32 epoch, uint32 points) private {
+        uint256 word = $.accounts[author];
+        uint256 lifetime = (word & _MASK_64) + points;
+        uint256 epochPoints;
+        uint256 settled = word >> 160;
+
+        uint32 lastEpoch = uint32(word >> 64);
+        if (lastEpoch == epoch) {
+            epochPoints = ((word >> 96) & _MASK_64) + points;
+        } else {
+            settled += _shareOf($, (word >> 96) & _MASK_64, lastEpoch);
+            epochPoints = points;
+        }
+        // Lifetime and epoch points are sums of uint32s; 2^32 maximal credits are out of reach, but the
+        // packed widths are still enforced rather than assumed.
+        $.accounts[author] = lifetime.toUint64() | (uint256(epoch) << 64) | (epochPoints.toUint64() << 96)
+            | (uint256(settled.toUint96()) << 160);
+    }
+
+    function _addEpochPoints(RewardsStorage storage $, uint32 epoch, uint256 points) private {
+        EpochInfo storage info = $.epochs[epoch];
+        if (info.totalPoints == 0) {
+            uint256 budget = $.epochBudget;
+            info.budget = uint128(budget);
+            emit EpochBudgetSnapshotted(epoch, budget);
+        }
+        info.totalPoints += points.toUint128();
+    }
+
+    /// @dev Tokens earned by `points` in the closed `epoch`, rounded down.
+    function _shareOf(RewardsStorage storage $, uint256 points, uint32 epoch) private view returns (uint256) {
+        if (points == 0) return 0;
+        EpochInfo storage info = $.epochs[epoch];
+        return (points * info.budget) / info.totalPoints;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Claims
+    // ---------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRewards
+    function claim(address to) external whenNotPaused returns (uint256 tokens) {
+        if (to == address(0)) revert RewardsZeroAddress();
+        RewardsStorage storage $ = _getRewardsStorage();
+
+        uint256 word = $.accounts[msg.sender];
+        uint32 lastEpoch = uint32(word >> 64);
+        uint256 epochPoints = (word >> 96) & _MASK_64;
+        tokens = word >> 160;
+        if (lastEpoch != currentEpoch()) {
+            tokens += _shareOf($, epochPoints, lastEpoch);
+            epochPoints = 0;
+        }
+        if (tokens == 0) revert RewardsNothingToClaim(msg.sender);
+
+        $.accounts[msg.sender] = (word & _MASK_64) | (uint256(lastEpoch) << 64) | (epochPoints << 96);
+        emit Claimed(msg.sender, to, tokens);
+        $.token.mint(to, tokens);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Governance
+    // ---------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRewards
+    function setEpochBudget(uint256 budget) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setEpochBudget(budget);
+    }
+
+    /// @inheritdoc IRewards
+    function addOperator(address operator) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _addOperator(operator);
+    }
+
+    /// @inheritdoc IRewards
+    function removeOperator(address operator) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        if (!$.isOperator[operator]) revert RewardsOperatorNotFound(operator);
+        uint256 remaining = $.operators.length - 1;
+        if ($.threshold > remaining) revert RewardsInvalidThreshold($.threshold, remaining);
+
+        address[] storage list = $.operators;
+        for (uint256 i = 0; i < list.length; ++i) {
+            if (list[i] == operator) {
+                // Keep the order of the others: leader rotation off-chain follows `operators()`.
+                for (uint256 j = i; j < remaining; ++j) {
+                    list[j] = list[j + 1];
+                }
+                list.pop();
+                break;
+            }
+        }
+        $.isOperator[operator] = false;
+        emit OperatorRemoved(operator);
+    }
+
+    /// @inheritdoc IRewards
+    function setThreshold(uint256 newThreshold) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setThreshold(newThreshold);
+    }
+
+    /// @inheritdoc IRewards
+    function setMinOperatorStake(uint256 minimum) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setMinOperatorStake(minimum);
+    }
+
+    /// @inheritdoc IRewards
+    function setEvaluator(bytes32 evaluator, bool approved) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setEvaluator(evaluator, approved);
+    }
+
+    /// @inheritdoc IRewards
+    function setMaxPointsPerSubmission(uint32 maximum) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setMaxPointsPerSubmission(maximum);
+    }
+
+    /// @inheritdoc IRewards
+    function setQuota(uint32 baseQuota, QuotaTier[] calldata tiers) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setQuota(baseQuota, tiers);
+    }
+
+    /// @inheritdoc IRewards
+    function pause() external {
+        if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert RewardsUnauthorizedPauser(msg.sender);
+        }
+        _pause();
+    }
+
+    /// @inheritdoc IRewards
+    function unpause() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _unpause();
+    }
+
+    function _setEpochBudget(uint256 budget) private {
+        if (budget > type(uint96).max) revert RewardsBudgetTooLarge(budget, type(uint96).max);
+        RewardsStorage storage $ = _getRewardsStorage();
+        uint256 old = $.epochBudget;
+        if (old == budget) return;
+        $.epochBudget = budget;
+        emit EpochBudgetSet(old, budget);
+    }
+
+    function _addOperator(address operator) private {
+        if (operator == address(0)) revert RewardsZeroAddress();
+        RewardsStorage storage $ = _getRewardsStorage();
+        if ($.isOperator[operator]) revert RewardsOperatorExists(operator);
+        if ($.operators.length >= MAX_OPERATORS) revert RewardsTooManyOperators(MAX_OPERATORS);
+        $.operators.push(operator);
+        $.isOperator[operator] = true;
+        emit OperatorAdded(operator);
+    }
+
+    function _setThreshold(uint256 newThreshold) private {
+        RewardsStorage storage $ = _getRewardsStorage();
+        uint256 count = $.operators.length;
+        if (newThreshold == 0 || newThreshold > count) revert RewardsInvalidThreshold(newThreshold, count);
+        uint256 old = $.threshold;
+        if (old == newThreshold) return;
+        // Cannot truncate: newThreshold <= count <= MAX_OPERATORS.
+        $.threshold = uint16(newThreshold);
+        emit ThresholdSet(old, newThreshold);
+    }
+
+    function _setMinOperatorStake(uint256 minimum) private {
+        RewardsStorage storage $ = _getRewardsStorage();
+        uint256 old = $.minOperatorStake;
+        if (old == minimum) return;
+        $.minOperatorStake = minimum;
+        emit MinOperatorStakeSet(old, minimum);
+    }
+
+    function _setEvaluator(bytes32 evaluator, bool approved) private {
+        RewardsStorage storage $ = _getRewardsStorage();
+        if ($.approvedEvaluators[evaluator] == approved) return;
+        $.approvedEvaluators[evaluator] = approved;
+        emit EvaluatorSet(evaluator, approved);
+    }
+
+    function _setMaxPointsPerSubmission(uint32 maximum) private {
+        RewardsStorage storage $ = _getRewardsStorage();
+        uint256 old = $.maxPointsPerSubmission;
+        if (old == maximum) return;
+        $.maxPointsPerSubmission = maximum;
+        emit MaxPointsPerSubmissionSet(old, maximum);
+    }
+
+    function _setQuota(uint32 baseQuota, QuotaTier[] calldata tiers) private {
+        if (tiers.length > MAX_QUOTA_TIERS) revert RewardsTooManyQuotaTiers(tiers.length, MAX_QUOTA_TIERS);
+        RewardsStorage storage $ = _getRewardsStorage();
+        delete $.quotaTiers;
+        uint256 previousStake = 0;
+        uint256 previousQuota = baseQuota;
+        for (uint256 i = 0; i < tiers.length; ++i) {
+            QuotaTier calldata tier = tiers[i];
+            if (tier.minStake <= previousStake || tier.quota < previousQuota) revert RewardsInvalidQuotaTiers(i);
+            previousStake = tier.minStake;
+            previousQuota = tier.quota;
+            $.quotaTiers.push(tier);
+        }
+        $.baseQuota = baseQuota;
+        emit QuotaSet(baseQuota, tiers);
+    }
+
+    function _quotaOf(RewardsStorage storage $, address author) private view returns (uint256 allowed) {
+        allowed = $.baseQuota;
+        uint256 tierCount = $.quotaTiers.length;
+        if (tierCount == 0) return allowed;
+        uint256 stake = $.token.stakedBalanceOf(author);
+        for (uint256 i = 0; i < tierCount; ++i) {
+            QuotaTier storage tier = $.quotaTiers[i];
+            if (stake < tier.minStake) break;
+            allowed = tier.quota;
+        }
+    }
+
+    /// @dev Upgrades are authorized only for the admin, the Timelock.
+    function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
+
+    // ---------------------------------------------------------------------------------------------
+    // Views
+    // ---------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRewards
+    function pointsOf(address account) external view returns (uint256) {
+        return _getRewardsStorage().accounts[account] & _MASK_64;
+    }
+
+    /// @inheritdoc IRewards
+    function claimable(address account) external view returns (uint256 tokens) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        uint256 word = $.accounts[account];
+        tokens = word >> 160;
+        uint32 lastEpoch = uint32(word >> 64);
+        if (lastEpoch != currentEpoch()) tokens += _shareOf($, (word >> 96) & _MASK_64, lastEpoch);
+    }
+
+    /// @inheritdoc IRewards
+    function accountOf(address account) external view returns (Account memory) {
+        return AccountPacking.unpack(_getRewardsStorage().accounts[account]);
+    }
+
+    /// @inheritdoc IRewards
+    function epochInfo(uint32 epoch) external view returns (EpochInfo memory info) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        info = $.epochs[epoch];
+        if (info.totalPoints == 0 && epoch >= currentEpoch()) info.budget = uint128($.epochBudget);
+    }
+
+    /// @inheritdoc IRewards
+    function submission(uint64 id) external view returns (Submission memory) {
+        return _getRewardsStorage().submissions[id];
+    }
+
+    /// @inheritdoc IRewards
+    function isScored(uint64 id) external view returns (bool) {
+        return _getRewardsStorage().scoredBitmap[id >> 8] & (1 << (id & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IRewards
+    function submissionCount() external view returns (uint64) {
+        return _getRewardsStorage().submissionCount;
+    }
+
+    /// @inheritdoc IRewards
+    function nextBatchNonce() external view returns (uint64) {
+        return _getRewardsStorage().nextBatchNonce;
+    }
+
+    /// @inheritdoc IRewards
+    function operators() external view returns (address[] memory) {
+        return _getRewardsStorage().operators;
+    }
+
+    /// @inheritdoc IRewards
+    function isOperator(address account) external view returns (bool) {
+        return _getRewardsStorage().isOperator[account];
+    }
+
+    /// @inheritdoc IRewards
+    function threshold() external view returns (uint256) {
+        return _getRewardsStorage().threshold;
+    }
+
+    /// @inheritdoc IRewards
+    function minOperatorStake() external view returns (uint256) {
+        return _getRewardsStorage().minOperatorStake;
+    }
+
+    /// @inheritdoc IRewards
+    function isApprovedEvaluator(bytes32 evaluator) external view returns (bool) {
+        return _getRewardsStorage().approvedEvaluators[evaluator];
+    }
+
+    /// @inheritdoc IRewards
+    function maxPointsPerSubmission() external view returns (uint32) {
+        return _getRewardsStorage().maxPointsPerSubmission;
+    }
+
+    /// @inheritdoc IRewards
+    function epochBudget() external view returns (uint256) {
+        return _getRewardsStorage().epochBudget;
+    }
+
+    /// @inheritdoc IRewards
+    function quota() external view returns (uint32 baseQuota, QuotaTier[] memory tiers) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        return ($.baseQuota, $.quotaTiers);
+    }
+
+    /// @inheritdoc IRewards
+    function quotaOf(address author) external view returns (uint256) {
+        return _quotaOf(_getRewardsStorage(), author);
+    }
+
+    /// @inheritdoc IRewards
+    function submissionsLeft(address author) external view returns (uint256) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        uint256 usage = $.quotaUsage[author];
+        uint256 used = uint32(usage) == currentEpoch() ? usage >> 32 : 0;
+        uint256 allowed = _quotaOf($, author);
+        return used >= allowed ? 0 : allowed - used;
+    }
+
+    /// @inheritdoc IRewards
+    function epochLength() external view returns (uint256) {
+        return _getRewardsStorage().epochLength;
+    }
+
+    /// @inheritdoc IRewards
+    function genesis() external view returns (uint256) {
+        return _getRewardsStorage().genesis;
+    }
+
+    /// @inheritdoc IRewards
+    function currentEpoch() public view returns (uint32) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        return uint32((block.timestamp - $.genesis) / $.epochLength);
+    }
+
+    /// @inheritdoc IRewards
+    function token() external view returns (address) {
+        return address(_getRewardsStorage().token);
+    }
+}

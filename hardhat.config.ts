@@ -1,0 +1,53 @@
+import { subtask } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import type { HardhatUserConfig } from "hardhat/config";
+import "@nomicfoundation/hardhat-toolbox";
+import "@openzeppelin/hardhat-upgrades";
+import "./tasks";
+
+/** The one Solidity version of the project; the npm package `solc` is pinned to it exactly. */
+const SOLC_VERSION = "0.8.28";
+
+// The compiler download site is unreachable from our machines and CI: compile with the
+// solc-js build that ships in the pinned npm package instead.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersion: string }, _hre, runSuper) => {
+  if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc");
+  return {
+    version: SOLC_VERSION,
+    longVersion: solc.version() as string,
+    compilerPath: require.resolve("solc/soljson.js"),
+    isSolcJs: true,
+  };
+});
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      evmVersion: "cancun",
+      optimizer: { enabled: true, runs: 200 },
+    },
+  },
+  networks: {
+    hardhat: {
+      // Deterministic accounts so the local stack, tests and docs agree on addresses.
+      initialDate: undefined,
+    },
+    localhost: { url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
+    ...(process.env.DEPLOY_RPC_URL
+      ? {
+          custom: {
+            url: process.env.DEPLOY_RPC_URL,
+            accounts: process.env.DEPLOYER_PRIVATE_KEY ? [process.env.DEPLOYER_PRIVATE_KEY] : [],
+          },
+        }
+      : {}),
+  },
+  typechain: { outDir: "typechain-types", target: "ethers-v6" },
+  gasReporter: { enabled: process.env.REPORT_GAS === "true" },
+  mocha: { timeout: 120_000 },
+};
+
+export default config;
