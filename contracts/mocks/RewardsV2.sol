@@ -20,6 +20,7 @@ contract RewardsV2 is Rewards {
     }
 
     /// @notice Second-version initializer, run once by the upgrade.
+    /// @custom:oz-upgrades-validate-as-initializer
     function initializeV2(string calldata motto_) external reinitializer(2) {
         _getV2Storage().motto = motto_;
     }

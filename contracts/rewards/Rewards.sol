@@ -308,8 +308,8 @@ contract Rewards is
         }
         // Lifetime and epoch points are sums of uint32s; 2^32 maximal credits are out of reach, but the
         // packed widths are still enforced rather than assumed.
-        $.accounts[author] = lifetime.toUint64() | (uint256(epoch) << 64) | (epochPoints.toUint64() << 96)
-            | (uint256(settled.toUint96()) << 160);
+        $.accounts[author] = uint256(lifetime.toUint64()) | (uint256(epoch) << 64)
+            | (uint256(epochPoints.toUint64()) << 96) | (uint256(settled.toUint96()) << 160);
     }
 
     function _addEpochPoints(RewardsStorage storage $, uint32 epoch, uint256 points) private {

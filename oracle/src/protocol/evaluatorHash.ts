@@ -1,0 +1,40 @@
+/**
+ * The evaluator hash committed with each batch: keccak256 of the canonical description of the scorer.
+ * Canonical form: the UTF-8 bytes of JSON with exactly the five keys below, sorted, no whitespace.
+ * A change of any field is a different evaluator that governance must approve.
+ */
+import { keccak256, toUtf8Bytes } from "ethers";
+
+export interface EvaluatorDescriptor {
+  name: string;
+  model: string;
+  quantization: string;
+  promptVersion: string;
+  rubricVersion: string;
+}
+
+export function canonicalEvaluatorJson(d: EvaluatorDescriptor): string {
+  const canonical = {
+    model: d.model,
+    name: d.name,
+    promptVersion: d.promptVersion,
+    quantization: d.quantization,
+    rubricVersion: d.rubricVersion,
+  };
+  return JSON.stringify(canonical);
+}
+
+export function evaluatorHash(d: EvaluatorDescriptor): string {
+  return keccak256(toUtf8Bytes(canonicalEvaluatorJson(d)));
+}
+
+/** The embedded deterministic scorer, approved by default on local deployments. */
+export const HEURISTIC_EVALUATOR: EvaluatorDescriptor = {
+  name: "heuristic",
+  model: "none",
+  quantization: "none",
+  promptVersion: "none",
+  rubricVersion: "1",
+};
+
+export const HEURISTIC_EVALUATOR_HASH = evaluatorHash(HEURISTIC_EVALUATOR);

@@ -1,0 +1,261 @@
+/**
+ * Deploys CashKey behind UUPS proxies and wires roles. Tests, the local stack and the benchmarks all
+ * deploy through `deployCashKey`; `npx hardhat run scripts/deploy.ts --network <name>` deploys with
+ * parameters from the environment (see docs/CONTRACTS.md).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import { type Signer, ZeroAddress, getAddress, parseEther } from "ethers";
+import type { CashKeyGovernor, CashKeyTimelock, CashKeyToken, Rewards } from "../typechain-types";
+import { HEURISTIC_EVALUATOR_HASH } from "../oracle/src/protocol/evaluatorHash";
+import { deployOptionsFromEnv } from "./lib/deployEnv";
+
+const DAY = 24 * 60 * 60;
+
+export interface QuotaTierOption {
+  minStake: bigint;
+  quota: number;
+}
+
+export interface DeployOptions {
+  /** Pays for the deployment and receives the genesis supply; keeps no role. Default: first signer. */
+  deployer?: Signer;
+  /** Operator addresses, in leader order. Default: the deployer. */
+  operators?: string[];
+  /** Signatures per batch. Default: a majority of the operators. */
+  threshold?: number;
+  /** Approved evaluator hashes. Default: the heuristic scorer's. */
+  evaluators?: string[];
+  /** May pause the token and Rewards and cancel timelocked operations. Default: none. */
+  guardian?: string;
+  /** Seconds per epoch, fixed at deployment. Default: 7 days. */
+  epochLength?: number;
+  /** CKEY shared by each epoch's points. Default: 100,000 CKEY. */
+  epochBudget?: bigint;
+  /** Stake an operator needs for its signature to count. Default: 10,000 CKEY. */
+  minOperatorStake?: bigint;
+  /** Default: 1,000. */
+  maxPointsPerSubmission?: number;
+  /** Submissions per epoch without stake. Default: 5. */
+  baseQuota?: number;
+  /** Default: 1,000 CKEY → 20, 10,000 CKEY → 100. */
+  quotaTiers?: QuotaTierOption[];
+  /** Hard cap. Default: 1,000,000,000 CKEY. */
+  cap?: bigint;
+  /** Genesis supply minted to `initialHolder`. Default: 100,000,000 CKEY. */
+  initialSupply?: bigint;
+  /** Default: the deployer. */
+  initialHolder?: string;
+  /** Default: 7 days. */
+  unstakeCooldown?: number;
+  /** Receiver of slashed stake. Default: the Timelock. */
+  treasury?: string;
+  /** Default: 2 days. */
+  timelockDelay?: number;
+  /** Default: 1 day. */
+  votingDelay?: number;
+  /** Default: 5 days. */
+  votingPeriod?: number;
+  /** Default: 10,000 CKEY. */
+  proposalThreshold?: bigint;
+  /** Percent of supply. Default: 4. */
+  quorumPercent?: number;
+  /** Default: 1 day. */
+  voteExtension?: number;
+  /** Write deployments/<chainId>.json. Default: true. */
+  writeDeployment?: boolean;
+  /** Where to write it. Default: <project>/deployments. */
+  deploymentsDir?: string;
+  /** Print progress. Default: false. */
+  log?: boolean;
+}
+
+export interface CashKeyDeployment {
+  token: CashKeyToken;
+  rewards: Rewards;
+  governor: CashKeyGovernor;
+  timelock: CashKeyTimelock;
+}
+
+/** The contents of deployments/<chainId>.json (binding: the oracle and the frontend read it). */
+export interface DeploymentRecord {
+  chainId: number;
+  token: string;
+  rewards: string;
+  governor: string;
+  timelock: string;
+  deployBlock: number;
+}
+
+export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: DeployOptions = {}): Promise<CashKeyDeployment> {
+  const { ethers, upgrades } = hre;
+  const say = (message: string) => options.log && console.log(message);
+  const deployer = options.deployer ?? (await ethers.getSigners())[0];
+  const deployerAddress = await deployer.getAddress();
+
+  const operators = (options.operators ?? [deployerAddress]).map((a) => getAddress(a));
+  const threshold = options.threshold ?? Math.floor(operators.length / 2) + 1;
+  const guardian = options.guardian ? getAddress(options.guardian) : ZeroAddress;
+  const minOperatorStake = options.minOperatorStake ?? parseEther("10000");
+  const startBlock = await ethers.provider.getBlockNumber();
+
+  const deployProxy = async (name: string, args: unknown[]) => {
+    const factory = await ethers.getContractFactory(name, deployer);
+    const proxy = await upgrades.deployProxy(factory, args, { kind: "uups", initializer: "initialize" });
+    await proxy.waitForDeployment();
+    say(`${name}: ${await proxy.getAddress()}`);
+    return proxy;
+  };
+
+  // The deployer is the Timelock's admin only until the Governor is wired in, then renounces.
+  const timelock = (await deployProxy("CashKeyTimelock", [
+    options.timelockDelay ?? 2 * DAY,
+    [],
+    [ZeroAddress],
+    deployerAddress,
+  ])) as unknown as CashKeyTimelock;
+  const timelockAddress = await timelock.getAddress();
+
+  const token = (await deployProxy("CashKeyToken", [
+    deployerAddress,
+    guardian,
+    options.treasury ?? timelockAddress,
+    options.cap ?? parseEther("1000000000"),
+    options.initialHolder ?? deployerAddress,
+    options.initialSupply ?? parseEther("100000000"),
+    options.unstakeCooldown ?? 7 * DAY,
+  ])) as unknown as CashKeyToken;
+  const tokenAddress = await token.getAddress();
+
+  const rewards = (await deployProxy("Rewards", [
+    {
+      token: tokenAddress,
+      admin: timelockAddress,
+      guardian,
+      epochLength: options.epochLength ?? 7 * DAY,
+      epochBudget: options.epochBudget ?? parseEther("100000"),
+      operators,
+      threshold,
+      minOperatorStake,
+      evaluators: options.evaluators ?? [HEURISTIC_EVALUATOR_HASH],
+      maxPointsPerSubmission: options.maxPointsPerSubmission ?? 1000,
+      baseQuota: options.baseQuota ?? 5,
+      quotaTiers: (
+        options.quotaTiers ?? [
+          { minStake: parseEther("1000"), quota: 20 },
+          { minStake: parseEther("10000"), quota: 100 },
+        ]
+      ).map((t) => ({ minStake: t.minStake, quota: t.quota })),
+    },
+  ])) as unknown as Rewards;
+  const rewardsAddress = await rewards.getAddress();
+
+  const governor = (await deployProxy("CashKeyGovernor", [
+    {
+      token: tokenAddress,
+      timelock: timelockAddress,
+      votingDelay: options.votingDelay ?? 1 * DAY,
+      votingPeriod: options.votingPeriod ?? 5 * DAY,
+      proposalThreshold: options.proposalThreshold ?? parseEther("10000"),
+      quorumNumerator: options.quorumPercent ?? 4,
+      voteExtension: options.voteExtension ?? 1 * DAY,
+    },
+  ])) as unknown as CashKeyGovernor;
+  const governorAddress = await governor.getAddress();
+
+  await (await token.connect(deployer).grantRole(await token.MINTER_ROLE(), rewardsAddress)).wait();
+  if (minOperatorStake > 0n) await stakeOperators(hre, token, deployer, operators, minOperatorStake, say);
+
+  // Hand every role to the Timelock; the deployer keeps none.
+  const adminRole = await token.DEFAULT_ADMIN_ROLE();
+  await (await token.connect(deployer).grantRole(adminRole, timelockAddress)).wait();
+  await (await token.connect(deployer).renounceRole(adminRole, deployerAddress)).wait();
+
+  await (await timelock.connect(deployer).grantRole(await timelock.PROPOSER_ROLE(), governorAddress)).wait();
+  await (await timelock.connect(deployer).grantRole(await timelock.CANCELLER_ROLE(), governorAddress)).wait();
+  if (guardian !== ZeroAddress) {
+    await (await timelock.connect(deployer).grantRole(await timelock.CANCELLER_ROLE(), guardian)).wait();
+  }
+  await (await timelock.connect(deployer).renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress)).wait();
+
+  if (options.writeDeployment ?? true) {
+    const { chainId } = await ethers.provider.getNetwork();
+    const record: DeploymentRecord = {
+      chainId: Number(chainId),
+      token: tokenAddress,
+      rewards: rewardsAddress,
+      governor: governorAddress,
+      timelock: timelockAddress,
+      deployBlock: startBlock + 1,
+    };
+    const file = writeDeploymentRecord(options.deploymentsDir ?? path.join(hre.config.paths.root, "deployments"), record);
+    say(`deployment written to ${file}`);
+  }
+
+  return { token, rewards, governor, timelock };
+}
+
+/** Funds each operator from the deployer up to `minimum` and stakes it, so its signature counts. */
+async function stakeOperators(
+  hre: HardhatRuntimeEnvironment,
+  token: CashKeyToken,
+  deployer: Signer,
+  operators: string[],
+  minimum: bigint,
+  say: (message: string) => void,
+): Promise<void> {
+  const local = hre.network.name === "hardhat";
+  for (const operator of operators) {
+    const staked = await token.stakedBalanceOf(operator);
+    if (staked >= minimum) continue;
+    const missing = minimum - staked;
+    const unlocked = await token.unlockedBalanceOf(operator);
+    if (unlocked < missing) await (await token.connect(deployer).transfer(operator, missing - unlocked)).wait();
+
+    if (local) {
+      await hre.network.provider.request({ method: "hardhat_impersonateAccount", params: [operator] });
+      const balance = await hre.ethers.provider.getBalance(operator);
+      if (balance < parseEther("1")) {
+        await hre.network.provider.request({ method: "hardhat_setBalance", params: [operator, "0x56BC75E2D63100000"] });
+      }
+    }
+    const signer = await signerFor(hre, operator);
+    if (!signer) {
+      say(`operator ${operator} was funded with ${missing} but must stake it itself`);
+      continue;
+    }
+    await (await token.connect(signer).stake(missing)).wait();
+    if (local) await hre.network.provider.request({ method: "hardhat_stopImpersonatingAccount", params: [operator] });
+    say(`operator ${operator} staked ${missing}`);
+  }
+}
+
+async function signerFor(hre: HardhatRuntimeEnvironment, address: string): Promise<Signer | undefined> {
+  if (hre.network.name === "hardhat") return hre.ethers.getSigner(address);
+  const accounts = (await hre.ethers.getSigners()).map((s) => s.address);
+  return accounts.includes(address) ? hre.ethers.getSigner(address) : undefined;
+}
+
+export function writeDeploymentRecord(dir: string, record: DeploymentRecord): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${record.chainId}.json`);
+  fs.writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
+  return file;
+}
+
+export function readDeploymentRecord(dir: string, chainId: number): DeploymentRecord {
+  const file = path.join(dir, `${chainId}.json`);
+  if (!fs.existsSync(file)) throw new Error(`no deployment for chain ${chainId}: ${file} is missing`);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as DeploymentRecord;
+}
+
+if (require.main === module) {
+  // `npx hardhat run scripts/deploy.ts --network <name>`
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hre: HardhatRuntimeEnvironment = require("hardhat");
+  deployCashKey(hre, { ...deployOptionsFromEnv(process.env), log: true }).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
