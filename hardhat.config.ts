@@ -31,10 +31,7 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: {
-      // Deterministic accounts so the local stack, tests and docs agree on addresses.
-      initialDate: undefined,
-    },
+    hardhat: {},
     localhost: { url: process.env.RPC_URL ?? "http://127.0.0.1:8545" },
     ...(process.env.DEPLOY_RPC_URL
       ? {
@@ -47,7 +44,10 @@ const config: HardhatUserConfig = {
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   gasReporter: { enabled: process.env.REPORT_GAS === "true" },
-  mocha: { timeout: 120_000 },
+  mocha: {
+    timeout: 120_000,
+    reporter: require.resolve("./test/support/summaryReporter.js"),
+  },
 };
 
 export default config;

@@ -11,6 +11,7 @@ import {TimelockControllerUpgradeable} from
 /// delay or implementation is itself a timelocked operation.
 contract CashKeyTimelock is TimelockControllerUpgradeable, UUPSUpgradeable {
     /// @notice Implementation version.
+    // solhint-disable-next-line const-name-snakecase
     string public constant version = "1.0.0";
 
     /// @notice An upgrade was attempted by someone other than the Timelock itself.

@@ -6,20 +6,20 @@ import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 /// @title MockContractSigner
 /// @notice Test-only ERC-1271 operator: approves the digests its owner marks, for the data its owner sets.
 contract MockContractSigner is IERC1271 {
-    address private immutable _owner;
-    mapping(bytes32 digest => bool) private _approved;
+    address private immutable _OWNER;
+    mapping(bytes32 digest => bool approved) private _approved;
     bytes32 private _expectedDataHash;
 
     error MockContractSignerNotOwner(address caller);
 
     constructor(bytes memory expectedData) {
-        _owner = msg.sender;
+        _OWNER = msg.sender;
         _expectedDataHash = keccak256(expectedData);
     }
 
     /// @notice Marks `digest` as signed.
     function approve(bytes32 digest) external {
-        if (msg.sender != _owner) revert MockContractSignerNotOwner(msg.sender);
+        if (msg.sender != _OWNER) revert MockContractSignerNotOwner(msg.sender);
         _approved[digest] = true;
     }
 

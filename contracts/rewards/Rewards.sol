@@ -31,6 +31,7 @@ contract Rewards is
     using SafeCast for uint256;
 
     /// @notice Implementation version.
+    // solhint-disable-next-line const-name-snakecase
     string public constant version = "1.0.0";
 
     /// @notice Role allowed to pause (the guardian). Only the admin (Timelock) unpauses.

@@ -35,6 +35,7 @@ contract CashKeyToken is
     using TransientSlot for *;
 
     /// @notice Implementation version.
+    // solhint-disable-next-line const-name-snakecase
     string public constant version = "1.0.0";
 
     /// @inheritdoc ICashKeyToken
