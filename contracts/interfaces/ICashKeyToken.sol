@@ -38,8 +38,8 @@ interface ICashKeyToken is IERC20 {
     /// @notice The cap does not fit the packed stake records.
     error CashKeyTokenCapTooLarge(uint256 cap, uint256 maximum);
 
-    /// @notice `account` locked `amount` more tokens as active stake.
-    event Staked(address indexed account, uint256 amount, uint256 totalStaked);
+    /// @notice `account` locked `amount` more tokens as active stake, bringing it to `stakedBalance`.
+    event Staked(address indexed account, uint256 amount, uint256 stakedBalance);
     /// @notice `account` started the cooldown for `amount`; it may withdraw at `unlockAt`.
     event UnstakeRequested(address indexed account, uint256 amount, uint256 pendingUnstake, uint256 unlockAt);
     /// @notice `account` unlocked `amount` tokens after the cooldown.

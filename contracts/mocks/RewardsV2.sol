@@ -20,7 +20,10 @@ contract RewardsV2 is Rewards {
     }
 
     /// @notice Second-version initializer, run once by the upgrade.
+    /// @dev The parents (EIP712 among them) were initialized by V1's `initialize` on this proxy; a
+    /// reinitializer must not run them again, so the plugin's missing-call check does not apply.
     /// @custom:oz-upgrades-validate-as-initializer
+    /// @custom:oz-upgrades-unsafe-allow missing-initializer-call
     function initializeV2(string calldata motto_) external reinitializer(2) {
         _getV2Storage().motto = motto_;
     }

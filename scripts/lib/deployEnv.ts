@@ -20,7 +20,9 @@ function addressList(env: Env, name: string): string[] | undefined {
 }
 
 function address(env: Env, name: string): string | undefined {
-  return addressList(env, name)?.[0];
+  const list = addressList(env, name);
+  if (list !== undefined && list.length > 1) throw new DeployEnvError(`${name}: expected one address, got ${list.length}`);
+  return list?.[0];
 }
 
 function integer(env: Env, name: string): number | undefined {
@@ -33,7 +35,8 @@ function integer(env: Env, name: string): number | undefined {
 function ckey(env: Env, name: string): bigint | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return undefined;
-  if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw new DeployEnvError(`${name}: "${raw}" is not an amount of CKEY`);
+  // At most 18 decimals: CKEY has 18, and parseEther would throw an error that names no variable.
+  if (!/^\d+(\.\d{1,18})?$/.test(raw.trim())) throw new DeployEnvError(`${name}: "${raw}" is not an amount of CKEY`);
   return parseEther(raw.trim());
 }
 
@@ -50,7 +53,7 @@ function quotaTiers(env: Env, name: string): QuotaTierOption[] | undefined {
   const raw = env[name];
   if (raw === undefined || raw.trim() === "") return undefined;
   return raw.split(",").map((pair) => {
-    const match = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+)\s*$/.exec(pair);
+    const match = /^\s*(\d+(?:\.\d{1,18})?)\s*:\s*(\d+)\s*$/.exec(pair);
     if (!match) throw new DeployEnvError(`${name}: "${pair}" is not STAKE:QUOTA`);
     return { minStake: parseEther(match[1]), quota: Number(match[2]) };
   });
