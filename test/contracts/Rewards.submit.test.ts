@@ -1,0 +1,228 @@
+import { expect } from "chai";
+import hre from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { parseEther } from "ethers";
+import { deployStandard, nextEpoch, submitMany } from "../helpers/cashkey";
+import { asTimelock, contentHash } from "../helpers/rewardsTesting";
+
+const TIER_1_STAKE = parseEther("1000");
+const TIER_2_STAKE = parseEther("10000");
+
+async function fixture() {
+  const deployment = await deployStandard();
+  const admin = await asTimelock(deployment.timelock);
+  return { ...deployment, admin };
+}
+
+describe("Rewards: submit", function () {
+  describe("when an author submits", function () {
+    it("returns id 1 for the first submission", async function () {
+      const { rewards, alice } = await loadFixture(fixture);
+      expect(await rewards.connect(alice).submit.staticCall(contentHash("first"), 3)).to.equal(1);
+    });
+
+    it("emits Submitted with the id, author, content hash and category", async function () {
+      const { rewards, alice } = await loadFixture(fixture);
+      await expect(rewards.connect(alice).submit(contentHash("first"), 3))
+        .to.emit(rewards, "Submitted")
+        .withArgs(1, alice.address, contentHash("first"), 3);
+    });
+
+    it("numbers submissions 1, 2, 3 across authors", async function () {
+      const { rewards, alice, bob } = await loadFixture(fixture);
+      await expect(rewards.connect(alice).submit(contentHash("a"), 1))
+        .to.emit(rewards, "Submitted")
+        .withArgs(1, alice.address, contentHash("a"), 1);
+      await expect(rewards.connect(bob).submit(contentHash("b"), 2))
+        .to.emit(rewards, "Submitted")
+        .withArgs(2, bob.address, contentHash("b"), 2);
+      await expect(rewards.connect(alice).submit(contentHash("c"), 7))
+        .to.emit(rewards, "Submitted")
+        .withArgs(3, alice.address, contentHash("c"), 7);
+      expect(await rewards.submissionCount()).to.equal(3);
+    });
+
+    it("records author, submittedAt, epoch and category", async function () {
+      const { rewards, alice } = await loadFixture(fixture);
+      const tx = await rewards.connect(alice).submit(contentHash("record"), 65535);
+      const block = await tx.getBlock();
+      const record = await rewards.submission(1);
+      expect(record.author).to.equal(alice.address);
+      expect(record.submittedAt).to.equal(block!.timestamp);
+      expect(record.epoch).to.equal(0);
+      expect(record.category).to.equal(65535);
+    });
+
+    it("records the epoch in which the submission was made", async function () {
+      const { rewards, alice } = await loadFixture(fixture);
+      await nextEpoch(rewards);
+      await nextEpoch(rewards);
+      await rewards.connect(alice).submit(contentHash("late"), 1);
+      expect(await rewards.currentEpoch()).to.equal(2);
+      expect((await rewards.submission(1)).epoch).to.equal(2);
+    });
+
+    it("accepts the same content hash twice as two submissions", async function () {
+      const { rewards, alice, bob } = await loadFixture(fixture);
+      await rewards.connect(alice).submit(contentHash("same"), 1);
+      await expect(rewards.connect(bob).submit(contentHash("same"), 1))
+        .to.emit(rewards, "Submitted")
+        .withArgs(2, bob.address, contentHash("same"), 1);
+    });
+
+    it("shows an empty record for an id that does not exist", async function () {
+      const { rewards, alice } = await loadFixture(fixture);
+      await rewards.connect(alice).submit(contentHash("only"), 1);
+      const record = await rewards.submission(2);
+      expect(record.author).to.equal(hre.ethers.ZeroAddress);
+      expect(record.submittedAt).to.equal(0);
+    });
+  });
+
+  describe("quota without stake", function () {
+    it("gives the base quota", async function () {
+      const { rewards, alice } = await loadFixture(fixture);
+      expect(await rewards.quotaOf(alice.address)).to.equal(5);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(5);
+    });
+
+    it("counts submissionsLeft down with each submission", async function () {
+      const { rewards, alice } = await loadFixture(fixture);
+      for (let left = 4; left >= 0; left--) {
+        await rewards.connect(alice).submit(contentHash(`s${left}`), 1);
+        expect(await rewards.submissionsLeft(alice.address)).to.equal(left);
+      }
+    });
+
+    describe("when the author exceeds it", function () {
+      it("reverts with RewardsQuotaExceeded(author, quota) and registers nothing", async function () {
+        const { rewards, alice } = await loadFixture(fixture);
+        await submitMany(rewards, alice, 5);
+        await expect(rewards.connect(alice).submit(contentHash("sixth"), 1))
+          .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
+          .withArgs(alice.address, 5);
+        expect(await rewards.submissionCount()).to.equal(5);
+        expect(await rewards.submissionsLeft(alice.address)).to.equal(0);
+      });
+
+      it("does not affect another author", async function () {
+        const { rewards, alice, bob } = await loadFixture(fixture);
+        await submitMany(rewards, alice, 5);
+        expect(await rewards.submissionsLeft(bob.address)).to.equal(5);
+        await expect(rewards.connect(bob).submit(contentHash("bob"), 1))
+          .to.emit(rewards, "Submitted")
+          .withArgs(6, bob.address, contentHash("bob"), 1);
+      });
+    });
+
+    describe("in the next epoch", function () {
+      it("resets the quota", async function () {
+        const { rewards, alice } = await loadFixture(fixture);
+        await submitMany(rewards, alice, 5);
+        await nextEpoch(rewards);
+        expect(await rewards.submissionsLeft(alice.address)).to.equal(5);
+        await expect(rewards.connect(alice).submit(contentHash("again"), 1))
+          .to.emit(rewards, "Submitted")
+          .withArgs(6, alice.address, contentHash("again"), 1);
+        expect(await rewards.submissionsLeft(alice.address)).to.equal(4);
+      });
+
+      it("still refuses in the last second of the epoch", async function () {
+        const { rewards, alice } = await loadFixture(fixture);
+        await submitMany(rewards, alice, 5);
+        const nextEpochStart = Number((await rewards.genesis()) + (await rewards.epochLength()));
+        await time.setNextBlockTimestamp(nextEpochStart - 1);
+        await expect(rewards.connect(alice).submit(contentHash("too early"), 1))
+          .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
+          .withArgs(alice.address, 5);
+      });
+    });
+  });
+
+  describe("quota with stake", function () {
+    it("grows to the first tier's quota at exactly its minimum stake", async function () {
+      const { rewards, token, alice } = await loadFixture(fixture);
+      await token.connect(alice).stake(TIER_1_STAKE - 1n);
+      expect(await rewards.quotaOf(alice.address)).to.equal(5);
+      await token.connect(alice).stake(1n);
+      expect(await rewards.quotaOf(alice.address)).to.equal(20);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(20);
+    });
+
+    it("grows to the second tier's quota with more stake", async function () {
+      const { rewards, token, alice } = await loadFixture(fixture);
+      await token.connect(alice).stake(TIER_2_STAKE);
+      expect(await rewards.quotaOf(alice.address)).to.equal(100);
+    });
+
+    it("lets a staked author submit beyond the base quota up to the tier quota", async function () {
+      const { rewards, token, alice } = await loadFixture(fixture);
+      await token.connect(alice).stake(TIER_1_STAKE);
+      await submitMany(rewards, alice, 20);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(0);
+      await expect(rewards.connect(alice).submit(contentHash("21st"), 1))
+        .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
+        .withArgs(alice.address, 20);
+      expect(await rewards.submissionCount()).to.equal(20);
+    });
+
+    it("shrinks when the author unstakes, counting what was already used", async function () {
+      const { rewards, token, alice } = await loadFixture(fixture);
+      await token.connect(alice).stake(TIER_1_STAKE);
+      await submitMany(rewards, alice, 7);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(13);
+      await token.connect(alice).requestUnstake(1n);
+      expect(await rewards.quotaOf(alice.address)).to.equal(5);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(0);
+      await expect(rewards.connect(alice).submit(contentHash("over"), 1))
+        .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
+        .withArgs(alice.address, 5);
+    });
+  });
+
+  describe("when governance sets other quotas", function () {
+    it("uses the base quota alone when there are no tiers", async function () {
+      const { rewards, token, alice, admin } = await loadFixture(fixture);
+      await rewards.connect(admin).setQuota(2, []);
+      await token.connect(alice).stake(TIER_2_STAKE);
+      expect(await rewards.quotaOf(alice.address)).to.equal(2);
+      await submitMany(rewards, alice, 2);
+      await expect(rewards.connect(alice).submit(contentHash("third"), 1))
+        .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
+        .withArgs(alice.address, 2);
+    });
+
+    it("refuses every unstaked submission with a base quota of 0", async function () {
+      const { rewards, token, alice, bob, admin } = await loadFixture(fixture);
+      await rewards.connect(admin).setQuota(0, [{ minStake: TIER_1_STAKE, quota: 1 }]);
+      await expect(rewards.connect(alice).submit(contentHash("none"), 1))
+        .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
+        .withArgs(alice.address, 0);
+      await token.connect(bob).stake(TIER_1_STAKE);
+      await expect(rewards.connect(bob).submit(contentHash("staked"), 1))
+        .to.emit(rewards, "Submitted")
+        .withArgs(1, bob.address, contentHash("staked"), 1);
+    });
+  });
+
+  describe("when paused", function () {
+    it("reverts with EnforcedPause and registers nothing", async function () {
+      const { rewards, alice, guardian } = await loadFixture(fixture);
+      await rewards.connect(guardian).pause();
+      await expect(rewards.connect(alice).submit(contentHash("paused"), 1))
+        .to.be.revertedWithCustomError(rewards, "EnforcedPause")
+        .withArgs();
+      expect(await rewards.submissionCount()).to.equal(0);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(5);
+    });
+
+    it("accepts submissions again once the Timelock unpauses", async function () {
+      const { rewards, alice, guardian, admin } = await loadFixture(fixture);
+      await rewards.connect(guardian).pause();
+      await rewards.connect(admin).unpause();
+      await expect(rewards.connect(alice).submit(contentHash("resumed"), 1))
+        .to.emit(rewards, "Submitted")
+        .withArgs(1, alice.address, contentHash("resumed"), 1);
+    });
+  });
+});
