@@ -1,0 +1,74 @@
+/**
+ * The oracle's HTTP API: one Hono app, one router per resource. Middleware order matters:
+ * request metrics see every response (errors included); CORS answers preflights before the rate
+ * limit; the rate limit runs before any handler reads a body or writes the store.
+ */
+import { cors } from "hono/cors";
+import { requestId } from "hono/request-id";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { ApiError, renderError } from "./errors";
+import { rateLimit } from "./middleware/rateLimit";
+import { requestMetrics } from "./middleware/requestMetrics";
+import { contentRouter } from "./routes/content";
+import { healthRouter } from "./routes/health";
+import { metricsRouter } from "./routes/metrics";
+import { submissionsRouter } from "./routes/submissions";
+import type { ApiDeps, AppEnv } from "./types";
+
+export const API_VERSION = "1.0.0";
+export const OPENAPI_PATH = "/v1/openapi.json";
+/** Paths the rate limit never applies to: monitoring must see a node under load. */
+export const RATE_LIMIT_EXEMPT = ["/v1/health", "/metrics"] as const;
+
+export function createApp(deps: ApiDeps) {
+  const { config, metrics, logger } = deps;
+  const allowedOrigins = new Set(config.corsOrigins);
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use(requestMetrics(metrics));
+  app.use(requestId());
+  app.use(async (c, next) => {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+  });
+  app.use(
+    cors({
+      origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
+      allowMethods: ["GET", "PUT", "OPTIONS"],
+      allowHeaders: ["Content-Type"],
+      exposeHeaders: ["Location", "Retry-After", "X-Request-Id"],
+      maxAge: 600,
+    }),
+  );
+  app.use(
+    rateLimit({
+      max: config.rateLimit.max,
+      windowMs: config.rateLimit.windowMs,
+      trustProxy: config.trustProxy,
+      now: deps.now ?? Date.now,
+      exempt: RATE_LIMIT_EXEMPT,
+      onLimited: () => metrics.rateLimited.inc(),
+    }),
+  );
+
+  app.route("/v1/content", contentRouter(deps));
+  app.route("/v1/submissions", submissionsRouter(deps));
+  app.route("/v1/health", healthRouter(deps));
+  app.route("/metrics", metricsRouter(deps));
+  app.doc(OPENAPI_PATH, {
+    openapi: "3.0.3",
+    info: {
+      title: "CashKey oracle node",
+      version: API_VERSION,
+      description: "Upload content, read submissions' scores and rationales with their Merkle proofs. Errors are `{ error: { code, message, details? } }`.",
+    },
+  });
+
+  app.notFound((c) => renderError(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`), c, () => undefined));
+  app.onError((error, c) =>
+    renderError(error, c, (cause, id) => logger?.error({ err: cause, requestId: id, method: c.req.method, path: c.req.path }, "request failed")),
+  );
+  return app;
+}
+
+export type OracleApp = ReturnType<typeof createApp>;

@@ -1,0 +1,113 @@
+import { isIPv4, isIPv6 } from "node:net";
+import type { Context, MiddlewareHandler } from "hono";
+import { ApiError } from "../errors";
+import type { AppEnv } from "../types";
+
+export interface RateLimitOptions {
+  /** Requests per window a client may make in a burst, refilled evenly over the window. */
+  max: number;
+  windowMs: number;
+  /** Read the client from the last X-Forwarded-For entry (set only behind a trusted proxy). */
+  trustProxy: boolean;
+  now: () => number;
+  /** Paths that are never limited (health checks, metrics scrapes). */
+  exempt?: readonly string[];
+  /** Called once per refused request. */
+  onLimited?: () => void;
+  /** Buckets kept at most; full buckets are dropped first. Default 10,000. */
+  maxClients?: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * A token bucket per client: `max` tokens, refilled at `max / windowMs` per ms, one per request.
+ * An empty bucket answers 429 with Retry-After (whole seconds until the next token).
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly perMs: number;
+
+  constructor(private readonly options: Pick<RateLimitOptions, "max" | "windowMs" | "now" | "maxClients">) {
+    this.perMs = options.max / options.windowMs;
+  }
+
+  /** Takes a token for `client`; returns 0 when allowed, else the ms until a token is available. */
+  take(client: string): number {
+    const now = this.options.now();
+    const bucket = this.buckets.get(client) ?? { tokens: this.options.max, at: now };
+    bucket.tokens = Math.min(this.options.max, bucket.tokens + Math.max(0, now - bucket.at) * this.perMs);
+    bucket.at = now;
+    this.buckets.delete(client);
+    this.buckets.set(client, bucket);
+    if (this.buckets.size > (this.options.maxClients ?? 10_000)) this.evict(now);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil((1 - bucket.tokens) / this.perMs);
+  }
+
+  /** Drops buckets that have refilled (they equal a fresh one), then the least recently used. */
+  private evict(now: number): void {
+    for (const [client, bucket] of this.buckets) {
+      if (bucket.tokens + (now - bucket.at) * this.perMs >= this.options.max) this.buckets.delete(client);
+    }
+    const limit = this.options.maxClients ?? 10_000;
+    for (const client of this.buckets.keys()) {
+      if (this.buckets.size <= limit) break;
+      this.buckets.delete(client);
+    }
+  }
+}
+
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  const buckets = new TokenBuckets(options);
+  const exempt = new Set(options.exempt ?? []);
+  return async (c, next) => {
+    if (exempt.has(c.req.path)) return next();
+    const waitMs = buckets.take(clientKey(c, options.trustProxy));
+    if (waitMs > 0) {
+      options.onLimited?.();
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw new ApiError(429, "rate_limited", `Too many requests; retry in ${seconds} s.`, {
+        headers: { "Retry-After": String(seconds) },
+        details: { retryAfterSeconds: seconds },
+      });
+    }
+    return next();
+  };
+}
+
+/**
+ * The client a request counts against: the socket's address (IPv6 by its /64, which one host
+ * usually controls whole), or with `trustProxy` the address the proxy appended last to
+ * X-Forwarded-For. Requests without a socket (in-process tests) share one bucket.
+ */
+export function clientKey(c: Context<AppEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
+    if (forwarded && (isIPv4(forwarded) || isIPv6(forwarded))) return normalizeAddress(forwarded);
+  }
+  const address = c.env?.incoming?.socket?.remoteAddress;
+  return address ? normalizeAddress(address) : "unknown";
+}
+
+export function normalizeAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!isIPv6(address)) return address;
+  return `${expandIPv6(address).slice(0, 4).join(":")}::/64`;
+}
+
+function expandIPv6(address: string): string[] {
+  const [head, tail] = address.split("%")[0].split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const missing = 8 - left.length - right.length;
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, missing)).fill("0"), ...right];
+  return groups.map((group) => (parseInt(group, 16) || 0).toString(16));
+}

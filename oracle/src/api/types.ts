@@ -1,0 +1,56 @@
+import type { HttpBindings } from "@hono/node-server";
+import type { Logger } from "pino";
+import type { OracleConfig } from "../config";
+import type { OracleMetrics } from "../metrics";
+import type { Content } from "../protocol/contentHash";
+import type { Store } from "../store";
+import type { ChainReader } from "./chainReader";
+
+/** Hono environment of the app: node-server bindings (absent under `app.request()`) and request variables. */
+export type AppEnv = {
+  Bindings: Partial<HttpBindings>;
+  Variables: {
+    /** The admitted request body, set by `admitBody` on routes that take one. */
+    body: AdmittedBody;
+  };
+};
+
+export interface AdmittedBody {
+  /** The media type, lowercased, without parameters. */
+  type: string;
+  /** The body decoded as UTF-8, byte for byte (a byte order mark is kept). */
+  text: string;
+  /** The parsed value, for a JSON body. */
+  json?: unknown;
+}
+
+/** New content was stored (not called when the same content is uploaded again). */
+export interface StoredContentEvent {
+  hash: string;
+  content: Content;
+  size: number;
+  source: "upload";
+}
+
+/** The settings the API reads; a full OracleConfig fits. */
+export type ApiConfig = Pick<OracleConfig, "maxContentBytes" | "corsOrigins" | "rateLimit" | "trustProxy">;
+
+export interface ApiDeps {
+  store: Store;
+  config: ApiConfig;
+  metrics: OracleMetrics;
+  chainReader: ChainReader;
+  /**
+   * Called after new content is committed, without awaiting it; a throw or rejection is logged
+   * and does not change the response. The evaluator uses it to start on submissions waiting
+   * for their content.
+   */
+  onContent?: (event: StoredContentEvent) => void | Promise<void>;
+  logger?: Logger;
+  /** The operator address, shown by /v1/health. */
+  operatorAddress?: string;
+  /** Clock for the rate limiter (ms). Default `Date.now`. */
+  now?: () => number;
+  /** Longest wait for a chain read before the API answers without it. Default 3000 ms. */
+  chainTimeoutMs?: number;
+}

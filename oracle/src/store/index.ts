@@ -1,0 +1,124 @@
+/**
+ * The node's SQLite store: one file per node, WAL journal, `synchronous=FULL` (a committed write
+ * survives a crash or power loss), foreign keys on, migrations applied at open.
+ *
+ * better-sqlite3 is synchronous, so a transaction cannot span an `await`: gather what a write
+ * needs first, then call `transaction()`. Repository methods that write several rows run in
+ * their own transaction and join an enclosing one (as a savepoint) when called inside it.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { BatchRepository } from "./batches";
+import { ContentRepository } from "./content";
+import { CursorRepository } from "./cursor";
+import { StoreError } from "./errors";
+import { EvaluationRepository } from "./evaluations";
+import { LlmCacheRepository } from "./llmCache";
+import { MIGRATIONS, migrate } from "./migrations";
+import { SubmissionRepository } from "./submissions";
+import { num } from "./values";
+
+export interface StoreOptions {
+  /** Clock for the rows' timestamps (Unix ms). Default `Date.now`. */
+  now?: () => number;
+  /** How long a write waits for a lock held by another connection. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export interface StorePragmas {
+  journalMode: string;
+  /** 2 = FULL */
+  synchronous: number;
+  foreignKeys: boolean;
+}
+
+export interface Store {
+  readonly path: string;
+  readonly content: ContentRepository;
+  readonly submissions: SubmissionRepository;
+  readonly evaluations: EvaluationRepository;
+  readonly batches: BatchRepository;
+  readonly cursor: CursorRepository;
+  readonly llmCache: LlmCacheRepository;
+  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE); a throw rolls everything back. */
+  transaction<T>(fn: () => T): T;
+  /** The latest applied migration. */
+  schemaVersion(): number;
+  /** A cheap read that fails when the database is unusable (for health checks). */
+  ping(): void;
+  pragmas(): StorePragmas;
+  close(): void;
+}
+
+/** Opens (creating when missing) the store at `file`; `":memory:"` gives a throwaway store without WAL. */
+export function openStore(file: string, options: StoreOptions = {}): Store {
+  const now = options.now ?? Date.now;
+  const inMemory = file === ":memory:";
+  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (error) {
+    throw new StoreError(`Cannot open the database at ${file}.`, { cause: error });
+  }
+  try {
+    configure(db, inMemory, options.busyTimeoutMs ?? 5000);
+    migrate(db, MIGRATIONS, now);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  db.defaultSafeIntegers(true);
+
+  const version = db.prepare("SELECT max(version) FROM schema_migrations").pluck();
+  const ping = db.prepare("SELECT count(*) FROM schema_migrations").pluck();
+  return {
+    path: inMemory ? file : path.resolve(file),
+    content: new ContentRepository(db, now),
+    submissions: new SubmissionRepository(db, now),
+    evaluations: new EvaluationRepository(db, now),
+    batches: new BatchRepository(db, now),
+    cursor: new CursorRepository(db, now),
+    llmCache: new LlmCacheRepository(db, now),
+    transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
+    schemaVersion: () => num(version.get() as bigint),
+    ping: () => void ping.get(),
+    pragmas: () => ({
+      journalMode: String(db.pragma("journal_mode", { simple: true })),
+      synchronous: num(db.pragma("synchronous", { simple: true }) as bigint),
+      foreignKeys: num(db.pragma("foreign_keys", { simple: true }) as bigint) === 1,
+    }),
+    close: () => db.close(),
+  };
+}
+
+function configure(db: Database.Database, inMemory: boolean, busyTimeoutMs: number): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  const journal = String(db.pragma("journal_mode = WAL", { simple: true }));
+  if (!inMemory && journal !== "wal") {
+    throw new StoreError("The database cannot use a write-ahead log.", { details: `journal_mode is ${journal}` });
+  }
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  if (Number(db.pragma("synchronous", { simple: true })) !== 2 || Number(db.pragma("foreign_keys", { simple: true })) !== 1) {
+    throw new StoreError("The database refused synchronous=FULL or foreign_keys=ON.");
+  }
+}
+
+export { StoreConflictError, StoreError, StoreNotFoundError } from "./errors";
+export { MIGRATIONS, type Migration } from "./migrations";
+export type { ContentPutResult, ContentRecord, ContentSource } from "./content";
+export { SUBMISSION_STATUSES } from "./submissions";
+export type { RecordOutcome, SubmissionEvent, SubmissionRecord, SubmissionStatus } from "./submissions";
+export type {
+  EvaluationRecord,
+  FailedEvaluation,
+  FailedEvaluationRecord,
+  FlagRecord,
+  OkEvaluation,
+  OkEvaluationRecord,
+} from "./evaluations";
+export { BATCH_STATES, BATCH_TRANSITIONS } from "./batches";
+export type { BatchItemRecord, BatchRecord, BatchState, NewBatch, NewBatchItem } from "./batches";
+export type { ChainCursor } from "./cursor";

@@ -1,0 +1,200 @@
+import type { Database } from "better-sqlite3";
+import { StoreError } from "./errors";
+
+/**
+ * A numbered schema change. Migrations are append-only: once released, a migration's SQL never
+ * changes (a node refuses a database whose recorded migration names differ from its own); a
+ * later change is a new migration with the next number.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** `col` holds lowercase 0x-prefixed hex of exactly `bytes` bytes. Every hex value in the store is lowercase. */
+function hex(col: string, bytes: number): string {
+  return `(length(${col}) = ${2 + 2 * bytes} AND substr(${col}, 1, 2) = '0x' AND NOT substr(${col}, 3) GLOB '*[^0-9a-f]*')`;
+}
+
+/** Timestamps are Unix milliseconds. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "initial schema",
+    sql: `
+      -- Content by hash: the canonical bytes (oracle/src/protocol/contentHash.ts) are the only copy;
+      -- title, url and text are parsed back from them, so they can never disagree with the hash.
+      CREATE TABLE content (
+        hash        TEXT    PRIMARY KEY CHECK ${hex("hash", 32)},
+        bytes       BLOB    NOT NULL,
+        size        INTEGER NOT NULL CHECK (size = length(bytes)),
+        source      TEXT    NOT NULL CHECK (source IN ('upload', 'peer')),
+        received_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- One row per on-chain Submitted event; the id is the chain's. No foreign key to content:
+      -- a submission may be seen before its content arrives.
+      CREATE TABLE submissions (
+        id           INTEGER PRIMARY KEY CHECK (id > 0),
+        author       TEXT    NOT NULL CHECK ${hex("author", 20)},
+        content_hash TEXT    NOT NULL CHECK ${hex("content_hash", 32)},
+        category     INTEGER NOT NULL CHECK (category BETWEEN 0 AND 65535),
+        block_number INTEGER NOT NULL CHECK (block_number >= 0),
+        block_hash   TEXT    NOT NULL CHECK ${hex("block_hash", 32)},
+        tx_hash      TEXT    NOT NULL CHECK ${hex("tx_hash", 32)},
+        log_index    INTEGER NOT NULL CHECK (log_index >= 0),
+        status       TEXT    NOT NULL DEFAULT 'pending'
+                     CHECK (status IN ('pending', 'evaluated', 'batched', 'scored', 'failed', 'removed')),
+        seen_at      INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX submissions_by_status  ON submissions (status, id);
+      CREATE INDEX submissions_by_block   ON submissions (block_number);
+      CREATE INDEX submissions_by_content ON submissions (content_hash);
+      CREATE INDEX submissions_by_author  ON submissions (author, id);
+
+      -- One evaluation per submission and evaluator. An ok evaluation is final: its rationale is the
+      -- exact text hashed into a batch's rationale tree, so it is never rewritten.
+      CREATE TABLE evaluations (
+        submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+        evaluator     TEXT    NOT NULL CHECK ${hex("evaluator", 32)},
+        content_hash  TEXT    NOT NULL CHECK ${hex("content_hash", 32)},
+        status        TEXT    NOT NULL CHECK (status IN ('ok', 'failed')),
+        score         INTEGER CHECK (score BETWEEN 0 AND 100),
+        points        INTEGER CHECK (points BETWEEN 0 AND 4294967295),
+        sub_scores    TEXT    CHECK (json_valid(sub_scores) AND json_type(sub_scores) = 'object'),
+        flags         TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(flags) AND json_type(flags) = 'array'),
+        rationale     TEXT    CHECK (json_valid(rationale)),
+        attempts      INTEGER NOT NULL CHECK (attempts >= 1),
+        error         TEXT,
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        PRIMARY KEY (submission_id, evaluator),
+        CHECK (status = 'failed' OR (score IS NOT NULL AND points IS NOT NULL AND sub_scores IS NOT NULL AND rationale IS NOT NULL))
+      ) STRICT;
+
+      -- A batch is one attempt at a nonce. An attempt that can no longer land is abandoned and a new
+      -- one is built for the same nonce, so the nonce is unique among batches that are not abandoned.
+      CREATE TABLE batches (
+        id             INTEGER PRIMARY KEY,
+        nonce          INTEGER NOT NULL CHECK (nonce >= 0),
+        evaluator      TEXT    NOT NULL CHECK ${hex("evaluator", 32)},
+        rationale_root TEXT    NOT NULL CHECK ${hex("rationale_root", 32)},
+        deadline       INTEGER NOT NULL CHECK (deadline >= 0),
+        items          TEXT    NOT NULL CHECK (json_valid(items) AND json_type(items) = 'array' AND json_array_length(items) > 0),
+        digest         TEXT    NOT NULL CHECK ${hex("digest", 32)},
+        signatures     TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(signatures) AND json_type(signatures) = 'array'),
+        state          TEXT    NOT NULL
+                       CHECK (state IN ('built', 'signed', 'posting', 'posted', 'landed', 'abandoned')),
+        tx_hash        TEXT    CHECK (tx_hash IS NULL OR ${hex("tx_hash", 32)}),
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX batches_one_live_per_nonce ON batches (nonce) WHERE state <> 'abandoned';
+      CREATE INDEX batches_by_state ON batches (state, nonce);
+
+      -- The submissions of each batch, in item order, with the exact rationale JSON committed in the
+      -- batch's rationale tree (a follower stores the leader's, which may differ from its own).
+      -- \`live\` is 1 until the batch is abandoned: a submission belongs to at most one live batch,
+      -- hence to at most one landed batch.
+      CREATE TABLE batch_items (
+        batch_id      INTEGER NOT NULL REFERENCES batches (id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL CHECK (position >= 0),
+        submission_id INTEGER NOT NULL REFERENCES submissions (id),
+        rationale     TEXT    NOT NULL CHECK (json_valid(rationale)),
+        live          INTEGER NOT NULL DEFAULT 1 CHECK (live IN (0, 1)),
+        PRIMARY KEY (batch_id, position),
+        UNIQUE (batch_id, submission_id)
+      ) STRICT;
+      CREATE UNIQUE INDEX batch_items_one_live_batch ON batch_items (submission_id) WHERE live = 1;
+
+      -- The chain watcher's position: the last fully processed block.
+      CREATE TABLE cursor (
+        id           INTEGER PRIMARY KEY CHECK (id = 1),
+        block_number INTEGER NOT NULL CHECK (block_number >= 0),
+        block_hash   TEXT    NOT NULL CHECK ${hex("block_hash", 32)},
+        updated_at   INTEGER NOT NULL
+      ) STRICT;
+
+      -- Scorer results by content and evaluator, so the same content is never paid for twice.
+      CREATE TABLE llm_cache (
+        content_hash TEXT    NOT NULL CHECK ${hex("content_hash", 32)},
+        evaluator    TEXT    NOT NULL CHECK ${hex("evaluator", 32)},
+        result       TEXT    NOT NULL CHECK (json_valid(result)),
+        created_at   INTEGER NOT NULL,
+        PRIMARY KEY (content_hash, evaluator)
+      ) STRICT;
+    `,
+  },
+];
+
+export interface AppliedMigration {
+  version: number;
+  name: string;
+  appliedAt: number;
+}
+
+/**
+ * Brings the database to the latest migration. Each migration runs in its own transaction with
+ * the row that records it, so a failure leaves the database at the previous version. Refuses a
+ * database written by a newer node or with a different migration history.
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS, now: () => number = Date.now): number {
+  assertOrdered(migrations);
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`);
+  const applied = appliedMigrations(db);
+  const known = new Map(migrations.map((m) => [m.version, m]));
+  for (const row of applied) {
+    const migration = known.get(row.version);
+    if (migration === undefined) {
+      throw new StoreError("The database was written by a newer version of the oracle.", {
+        details: `it has migration ${row.version} ("${row.name}"); this node knows up to ${migrations.at(-1)?.version ?? 0}`,
+      });
+    }
+    if (migration.name !== row.name) {
+      throw new StoreError("The database's migration history differs from this node's.", {
+        details: `migration ${row.version} is "${row.name}" in the database and "${migration.name}" here`,
+      });
+    }
+  }
+  const done = new Set(applied.map((row) => row.version));
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  for (const migration of migrations) {
+    if (done.has(migration.version)) continue;
+    const apply = db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, now());
+    });
+    try {
+      apply.immediate();
+    } catch (error) {
+      throw new StoreError(`Migration ${migration.version} ("${migration.name}") failed.`, { cause: error });
+    }
+  }
+  return migrations.at(-1)?.version ?? 0;
+}
+
+export function appliedMigrations(db: Database): AppliedMigration[] {
+  return (
+    db.prepare("SELECT version, name, applied_at FROM schema_migrations ORDER BY version").all() as {
+      version: number | bigint;
+      name: string;
+      applied_at: number | bigint;
+    }[]
+  ).map((row) => ({ version: Number(row.version), name: row.name, appliedAt: Number(row.applied_at) }));
+}
+
+function assertOrdered(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new StoreError("Migrations must be numbered 1, 2, 3… in order.", {
+        details: `position ${index} holds version ${migration.version}`,
+      });
+    }
+  });
+}

@@ -1,0 +1,96 @@
+import path from "node:path";
+import { request as httpRequest } from "node:http";
+import { expect } from "chai";
+import { loadConfig } from "../../../oracle/src/config";
+import { contentHash } from "../../../oracle/src/protocol/contentHash";
+import { startApiNode } from "../../../oracle/src/main";
+import { tempDir } from "../store/fixtures";
+import { shouldBehaveLikeOracleApi } from "./api.behavior";
+import { FakeChain, MAX_CONTENT_BYTES, startOnLoopback } from "./harness";
+
+describe("oracle API on a loopback server", function () {
+  shouldBehaveLikeOracleApi(startOnLoopback);
+
+  describe("the server", function () {
+    let h: Awaited<ReturnType<typeof startOnLoopback>>;
+
+    beforeEach(async function () {
+      h = await startOnLoopback();
+    });
+
+    afterEach(async function () {
+      await h.stop();
+    });
+
+    it("binds the port it was given, the actual one for port 0", async function () {
+      expect(h.server.port).to.be.greaterThan(0);
+      expect(h.server.url).to.equal(`http://127.0.0.1:${h.server.port}`);
+      expect((await fetch(`${h.server.url}/v1/health`)).status).to.equal(200);
+    });
+
+    it("refuses a large declared body with 413 without reading it, and keeps serving", async function () {
+      const response = await h.send("/v1/content", {
+        method: "PUT",
+        body: "a".repeat(4 * 1024 * 1024),
+        headers: { "content-type": "text/plain" },
+      });
+      expect(response.status).to.equal(413);
+      expect(h.api.store.content.count()).to.equal(0);
+      expect((await h.send("/v1/content", { method: "PUT", body: "next", headers: { "content-type": "text/plain" } })).status).to.equal(201);
+    });
+
+    it("refuses an oversize chunked body with 413 while reading it", async function () {
+      const chunk = new TextEncoder().encode("b".repeat(256));
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= MAX_CONTENT_BYTES * 4) return controller.close();
+          sent += chunk.length;
+          controller.enqueue(chunk);
+        },
+      });
+      const response = await fetch(`${h.server.url}/v1/content`, {
+        method: "PUT",
+        body,
+        headers: { "content-type": "text/plain" },
+        duplex: "half",
+      } as RequestInit);
+      expect(response.status).to.equal(413);
+      expect(h.api.store.content.count()).to.equal(0);
+    });
+
+    it("counts requests against the socket's address and ignores X-Forwarded-For", async function () {
+      await h.stop();
+      h = await startOnLoopback({ config: { rateLimit: { windowMs: 60_000, max: 2 } } });
+      const get = (forwardedFor: string) =>
+        new Promise<number>((resolve, reject) => {
+          const req = httpRequest(`${h.server.url}/v1/submissions/1`, { headers: { "x-forwarded-for": forwardedFor } }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          });
+          req.on("error", reject);
+          req.end();
+        });
+      expect(await get("198.51.100.1")).to.equal(404);
+      expect(await get("198.51.100.2")).to.equal(404);
+      expect(await get("198.51.100.3")).to.equal(429);
+    });
+  });
+
+  describe("startApiNode", function () {
+    it("opens the configured store and serves the app on the configured host and port", async function () {
+      const { dir, cleanup } = tempDir("cashkey-node-");
+      const config = loadConfig({ env: { CASHKEY_ORACLE_PORT: "1", CASHKEY_ORACLE_DATA_DIR: dir, CASHKEY_ORACLE_LOG_LEVEL: "silent" }, cwd: dir });
+      const node = await startApiNode({ config: { ...config, port: 0 }, chainReader: new FakeChain() });
+      try {
+        expect(node.store.path).to.equal(path.join(dir, "oracle.sqlite"));
+        const response = await fetch(`${node.server.url}/v1/content`, { method: "PUT", body: "Via the node.", headers: { "content-type": "text/plain" } });
+        expect(response.status).to.equal(201);
+        expect(((await response.json()) as { hash: string }).hash).to.equal(contentHash({ text: "Via the node." }));
+      } finally {
+        await node.close();
+        cleanup();
+      }
+    });
+  });
+});
