@@ -1,0 +1,71 @@
+import { expect } from "chai";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { canonicalJson } from "../../../oracle/src/eval/canonicalJson";
+import { InvalidEvaluationInputError } from "../../../oracle/src/eval/errors";
+import { canonicalEvaluatorJson, evaluatorHash, type EvaluatorDescriptor } from "../../../oracle/src/eval/evaluator";
+import { HEURISTIC_EVALUATOR, HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/eval/scorers/heuristic";
+import * as protocol from "../../../oracle/src/protocol/evaluatorHash";
+
+const DESCRIPTOR: EvaluatorDescriptor = {
+  name: "llm",
+  model: "Qwen/Qwen2.5-7B-Instruct",
+  quantization: "awq-int4",
+  promptVersion: "1",
+  rubricVersion: "1",
+};
+
+describe("evaluatorHash", function () {
+  it("is keccak256 of the sorted, whitespace-free JSON of the five fields", function () {
+    const canonical =
+      '{"model":"Qwen/Qwen2.5-7B-Instruct","name":"llm","promptVersion":"1","quantization":"awq-int4","rubricVersion":"1"}';
+    expect(canonicalEvaluatorJson(DESCRIPTOR)).to.equal(canonical);
+    expect(evaluatorHash(DESCRIPTOR)).to.equal(keccak256(toUtf8Bytes(canonical)));
+    expect(evaluatorHash(DESCRIPTOR)).to.match(/^0x[0-9a-f]{64}$/);
+  });
+
+  it("does not depend on the order of the fields", function () {
+    const reordered: EvaluatorDescriptor = {
+      rubricVersion: "1",
+      quantization: "awq-int4",
+      promptVersion: "1",
+      name: "llm",
+      model: "Qwen/Qwen2.5-7B-Instruct",
+    };
+    expect(evaluatorHash(reordered)).to.equal(evaluatorHash(DESCRIPTOR));
+  });
+
+  it("changes with every field", function () {
+    const hashes = new Set(
+      (Object.keys(DESCRIPTOR) as (keyof EvaluatorDescriptor)[]).map((key) => evaluatorHash({ ...DESCRIPTOR, [key]: `${DESCRIPTOR[key]}x` })),
+    );
+    hashes.add(evaluatorHash(DESCRIPTOR));
+    expect(hashes.size).to.equal(6);
+  });
+
+  it("refuses extra or missing fields and empty or non-NFC values", function () {
+    expect(() => evaluatorHash({ ...DESCRIPTOR, temperature: "0" } as EvaluatorDescriptor)).to.throw(InvalidEvaluationInputError);
+    const { model: _model, ...missing } = DESCRIPTOR;
+    expect(() => evaluatorHash(missing as EvaluatorDescriptor)).to.throw(InvalidEvaluationInputError);
+    expect(() => evaluatorHash({ ...DESCRIPTOR, model: " " })).to.throw(InvalidEvaluationInputError);
+    expect(() => evaluatorHash({ ...DESCRIPTOR, model: "cafe\u0301" })).to.throw(InvalidEvaluationInputError);
+  });
+
+  it("agrees with the protocol module that deployments use", function () {
+    expect(evaluatorHash(DESCRIPTOR)).to.equal(protocol.evaluatorHash(DESCRIPTOR));
+    expect(HEURISTIC_EVALUATOR_HASH).to.equal(protocol.HEURISTIC_EVALUATOR_HASH);
+    expect(HEURISTIC_EVALUATOR_HASH).to.equal(evaluatorHash(HEURISTIC_EVALUATOR));
+    expect(HEURISTIC_EVALUATOR.name).to.equal("heuristic");
+  });
+});
+
+describe("canonicalJson", function () {
+  it("sorts keys recursively and keeps array order", function () {
+    expect(canonicalJson({ b: [3, { d: 1, c: "x" }], a: null, "é": true })).to.equal('{"a":null,"b":[3,{"c":"x","d":1}],"é":true}');
+  });
+
+  it("refuses values without a canonical form", function () {
+    expect(() => canonicalJson({ a: undefined })).to.throw(InvalidEvaluationInputError);
+    expect(() => canonicalJson(Number.NaN)).to.throw(InvalidEvaluationInputError);
+    expect(() => canonicalJson(new Date(0))).to.throw(InvalidEvaluationInputError);
+  });
+});
