@@ -100,6 +100,8 @@ interface IRewards {
     error RewardsUnknownSubmission(uint64 submissionId);
     /// @notice The submission was already scored (in an earlier batch or earlier in this one).
     error RewardsAlreadyScored(uint64 submissionId);
+    /// @notice Crediting `author` would overflow its packed account (out of reach in practice; checked anyway).
+    error RewardsAccountOverflow(address author);
     /// @notice `account` has nothing to claim.
     error RewardsNothingToClaim(address account);
     /// @notice The threshold must satisfy 1 <= threshold <= operator count.

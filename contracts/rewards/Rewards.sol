@@ -51,6 +51,24 @@ contract Rewards is
     uint256 private constant _MAX_SCORE = 100;
     uint256 private constant _MASK_64 = type(uint64).max;
 
+    /// @dev The scored bitmap holds 255 ids per word; bit 255 is a sentinel that `submit` sets when it
+    /// creates a word's first id, so marking scores never pays for a zero-to-nonzero store.
+    uint256 private constant _IDS_PER_BITMAP_WORD = 255;
+    uint256 private constant _BITMAP_SENTINEL = 1 << 255;
+
+    // Slots of the `RewardsStorage` mappings and the `Scored` topic, as literals for the assembly hot loop;
+    // `_checkLoopConstants` proves them against the compiler's own values at every batch.
+    uint256 private constant _SUBMISSIONS_SLOT = 0x7464d200d36b42eff8855b2c5a59081a27bf8cb3b00671f863065eb234125709;
+    uint256 private constant _SCORED_BITMAP_SLOT = 0x7464d200d36b42eff8855b2c5a59081a27bf8cb3b00671f863065eb23412570a;
+    uint256 private constant _ACCOUNTS_SLOT = 0x7464d200d36b42eff8855b2c5a59081a27bf8cb3b00671f863065eb23412570b;
+    uint256 private constant _EPOCHS_SLOT = 0x7464d200d36b42eff8855b2c5a59081a27bf8cb3b00671f863065eb23412570d;
+    uint256 private constant _SCORED_TOPIC = 0x83e038f1ddba56d7e9213ab92562ff05fe0d03ecf941543e1ac702ccc9cb9e28;
+
+    // Why the assembly item loop stopped (see `_creditItems`).
+    uint256 private constant _ITEM_INVALID = 1;
+    uint256 private constant _ITEM_ALREADY_SCORED = 2;
+    uint256 private constant _ACCOUNT_OVERFLOW = 3;
+
     /// @custom:storage-location erc7201:cashkey.storage.Rewards
     struct RewardsStorage {
         ICashKeyToken token;
@@ -136,6 +154,9 @@ contract Rewards is
         $.quotaUsage[msg.sender] = ((used + 1) << 32) | epoch;
 
         id = ++$.submissionCount;
+        if (id % _IDS_PER_BITMAP_WORD == 0 || id == 1) {
+            $.scoredBitmap[id / _IDS_PER_BITMAP_WORD] = _BITMAP_SENTINEL;
+        }
         $.submissions[id] = Submission({
             author: msg.sender,
             submittedAt: uint40(block.timestamp),
@@ -165,7 +186,10 @@ contract Rewards is
         $.nextBatchNonce = header.nonce + 1;
 
         uint32 epoch = currentEpoch();
-        uint256 batchPoints = _creditItems($, items, epoch);
+        _checkLoopConstants($);
+        (uint256 batchPoints, uint256 failure) =
+            _creditItems(items, (uint256($.submissionCount) << 64) | (uint256(epoch) << 32) | $.maxPointsPerSubmission);
+        if (failure != 0) _revertItem($, items[failure >> 8], failure >> 8, failure & 0xff);
         if (batchPoints != 0) _addEpochPoints($, epoch, batchPoints);
 
         emit BatchPosted(header.nonce, header.evaluator, header.rationaleRoot, items.length);
@@ -242,75 +266,145 @@ contract Rewards is
         }
     }
 
-    /// @dev The per-item loop. The bitmap word in use is kept in memory and written when the loop
-    /// moves to another word, so consecutive ids cost one storage write per 256 items.
-    function _creditItems(RewardsStorage storage $, uint256[] calldata items, uint32 epoch)
+    /// @dev The per-item loop, in assembly because it is the contract's hot path: per item it does one
+    /// cold read of the submission's author, one read-modify-write of the author's packed account word and
+    /// the `Scored` log, and nothing else that touches storage. The scored bitmap word in use is kept on the
+    /// stack and written when the loop moves to another word.
+    /// On the first invalid item the loop stops and returns `(index << 8) | reason`; the caller reverts with
+    /// the exact custom error, which discards every write the loop made.
+    ///
+    /// Layouts read here (keep in sync with `RewardsStorage`, `Submission`, `EpochInfo` and AccountPacking):
+    /// - `submissions[id]`: author in bits 0..159;
+    /// - `accounts[author]`: lifetime points 0..63, last epoch 64..95, its points 96..159, settled tokens 160..255;
+    /// - `epochs[e]`: budget in bits 0..127, total points 128..255.
+    /// `limits` packs `(submissionCount << 64) | (epoch << 32) | maxPoints`.
+    function _creditItems(uint256[] calldata items, uint256 limits)
         private
-        returns (uint256 batchPoints)
+        returns (uint256 batchPoints, uint256 failure)
     {
-        uint256 limits = (uint256($.submissionCount) << 32) | $.maxPointsPerSubmission;
-        uint256 wordIndex = type(uint256).max;
-        uint256 bits;
+        assembly ("memory-safe") {
+            // The author's first credit in `epoch`: converts the last (necessarily closed) epoch's points
+            // into settled tokens and moves the account to `epoch` with no points yet. Returns 0 when the
+            // settled tokens would overflow their 96 bits (a valid result is never 0: an account with
+            // points to settle has lifetime points, and one without moves to `epoch` > its last epoch >= 0).
+            function settleAccount(word, epoch) -> settledWord {
+                let settled := shr(160, word)
+                let unsettled := and(shr(96, word), 0xffffffffffffffff)
+                if unsettled {
+                    mstore(0x00, and(shr(64, word), 0xffffffff))
+                    mstore(0x20, _EPOCHS_SLOT)
+                    let info := sload(keccak256(0x00, 0x40))
+                    // unsettled < 2^64 and budget < 2^128, so the product fits; the epoch's total includes
+                    // these points, so it is not zero.
+                    settled := add(settled, div(mul(unsettled, and(info, 0xffffffffffffffffffffffffffffffff)), shr(128, info)))
+                }
+                if iszero(shr(96, settled)) {
+                    settledWord := or(and(word, 0xffffffffffffffff), or(shl(64, epoch), shl(160, settled)))
+                }
+            }
 
-        for (uint256 i = 0; i < items.length; ++i) {
-            (uint64 id, uint8 score, uint32 points) = _checkedItem(items[i], i, limits);
-            {
-                uint256 idWord = id >> 8;
-                if (idWord != wordIndex) {
-                    if (wordIndex != type(uint256).max) $.scoredBitmap[wordIndex] = bits;
-                    wordIndex = idWord;
-                    bits = $.scoredBitmap[idWord];
+            let wordIndex := not(0)
+            let bits := 0
+            let end := add(items.offset, shl(5, items.length))
+            for { let ptr := items.offset } lt(ptr, end) { ptr := add(ptr, 0x20) } {
+                let item := calldataload(ptr)
+                let id := shr(40, item)
+                let points := and(item, 0xffffffff)
+                // Malformed (bits above 103), score > 100, points > max, id 0 or unknown.
+                if or(
+                    or(shr(104, item), gt(and(item, 0xff00000000), 0x6400000000)),
+                    or(gt(points, and(limits, 0xffffffff)), or(iszero(id), gt(id, shr(64, limits))))
+                ) {
+                    failure := or(shl(3, sub(ptr, items.offset)), _ITEM_INVALID)
+                    break
                 }
-                uint256 mask = 1 << (id & 0xff);
-                if (bits & mask != 0) revert RewardsAlreadyScored(id);
-                bits |= mask;
-            }
-            address author = $.submissions[id].author;
-            if (points != 0) {
-                _creditAccount($, author, epoch, points);
-                // Cannot overflow: at most items.length * type(uint32).max.
-                unchecked {
-                    batchPoints += points;
+
+                {
+                    let idWord := div(id, _IDS_PER_BITMAP_WORD)
+                    if iszero(eq(idWord, wordIndex)) {
+                        if iszero(eq(wordIndex, not(0))) {
+                            mstore(0x00, wordIndex)
+                            mstore(0x20, _SCORED_BITMAP_SLOT)
+                            sstore(keccak256(0x00, 0x40), bits)
+                        }
+                        wordIndex := idWord
+                        mstore(0x00, idWord)
+                        mstore(0x20, _SCORED_BITMAP_SLOT)
+                        bits := sload(keccak256(0x00, 0x40))
+                    }
+                    let bit := shl(mod(id, _IDS_PER_BITMAP_WORD), 1)
+                    if and(bits, bit) {
+                        failure := or(shl(3, sub(ptr, items.offset)), _ITEM_ALREADY_SCORED)
+                        break
+                    }
+                    bits := or(bits, bit)
                 }
+
+                mstore(0x00, id)
+                mstore(0x20, _SUBMISSIONS_SLOT)
+                let author := and(sload(keccak256(0x00, 0x40)), 0xffffffffffffffffffffffffffffffffffffffff)
+
+                if points {
+                    mstore(0x00, author)
+                    mstore(0x20, _ACCOUNTS_SLOT)
+                    let accountSlot := keccak256(0x00, 0x40)
+                    let word := sload(accountSlot)
+                    if iszero(eq(and(shr(64, word), 0xffffffff), and(shr(32, limits), 0xffffffff))) {
+                        word := settleAccount(word, and(shr(32, limits), 0xffffffff))
+                        if iszero(word) {
+                            failure := or(shl(3, sub(ptr, items.offset)), _ACCOUNT_OVERFLOW)
+                            break
+                        }
+                    }
+                    // Lifetime points are sums of uint32s, out of reach of 64 bits but checked; the epoch's
+                    // points never exceed the lifetime points, so they cannot overflow either.
+                    if gt(add(and(word, 0xffffffffffffffff), points), 0xffffffffffffffff) {
+                        failure := or(shl(3, sub(ptr, items.offset)), _ACCOUNT_OVERFLOW)
+                        break
+                    }
+                    sstore(accountSlot, add(word, or(points, shl(96, points))))
+                    batchPoints := add(batchPoints, points)
+                }
+
+                mstore(0x00, and(shr(32, item), 0xff))
+                mstore(0x20, points)
+                log3(0x00, 0x40, _SCORED_TOPIC, id, author)
             }
-            emit Scored(id, author, score, points);
+            if iszero(failure) {
+                mstore(0x00, wordIndex)
+                mstore(0x20, _SCORED_BITMAP_SLOT)
+                sstore(keccak256(0x00, 0x40), bits)
+            }
         }
-        $.scoredBitmap[wordIndex] = bits;
     }
 
-    /// @dev Unpacks item `index` and checks it against `limits` = `(submissionCount << 32) | maxPoints`.
-    function _checkedItem(uint256 item, uint256 index, uint256 limits)
-        private
-        pure
-        returns (uint64 id, uint8 score, uint32 points)
-    {
-        bool wellFormed;
-        (id, score, points, wellFormed) = ScoreItem.unpack(item);
+    /// @dev Proves the assembly's literal slots and topic against the compiler's values, so a change of
+    /// `RewardsStorage` can never make the hot loop read the wrong slots.
+    function _checkLoopConstants(RewardsStorage storage $) private view {
+        mapping(uint64 => Submission) storage submissions = $.submissions;
+        mapping(uint256 => uint256) storage scoredBitmap = $.scoredBitmap;
+        mapping(address => uint256) storage accounts = $.accounts;
+        mapping(uint32 => EpochInfo) storage epochs = $.epochs;
+        bool consistent;
+        assembly ("memory-safe") {
+            consistent := and(
+                and(eq(submissions.slot, _SUBMISSIONS_SLOT), eq(scoredBitmap.slot, _SCORED_BITMAP_SLOT)),
+                and(eq(accounts.slot, _ACCOUNTS_SLOT), eq(epochs.slot, _EPOCHS_SLOT))
+            )
+        }
+        assert(consistent && Scored.selector == bytes32(_SCORED_TOPIC));
+    }
+
+    /// @dev Reverts with the custom error for the item the assembly loop refused.
+    function _revertItem(RewardsStorage storage $, uint256 item, uint256 index, uint256 failure) private view {
+        (uint64 id, uint8 score, uint32 points, bool wellFormed) = ScoreItem.unpack(item);
+        if (failure == _ACCOUNT_OVERFLOW) revert RewardsAccountOverflow($.submissions[id].author);
+        if (failure == _ITEM_ALREADY_SCORED) revert RewardsAlreadyScored(id);
         if (!wellFormed) revert RewardsMalformedItem(index, item);
         if (score > _MAX_SCORE) revert RewardsScoreOutOfRange(id, score);
-        if (points > uint32(limits)) revert RewardsPointsAboveMaximum(id, points, uint32(limits));
-        if (id == 0 || id > limits >> 32) revert RewardsUnknownSubmission(id);
-    }
-
-    /// @dev Credits `points` in `epoch`, first settling the author's points of an earlier (closed) epoch
-    /// into tokens. Works on the packed word directly to keep the hot path free of memory structs.
-    function _creditAccount(RewardsStorage storage $, address author, uint32 epoch, uint32 points) private {
-        uint256 word = $.accounts[author];
-        uint256 lifetime = (word & _MASK_64) + points;
-        uint256 epochPoints;
-        uint256 settled = word >> 160;
-
-        uint32 lastEpoch = uint32(word >> 64);
-        if (lastEpoch == epoch) {
-            epochPoints = ((word >> 96) & _MASK_64) + points;
-        } else {
-            settled += _shareOf($, (word >> 96) & _MASK_64, lastEpoch);
-            epochPoints = points;
-        }
-        // Lifetime and epoch points are sums of uint32s; 2^32 maximal credits are out of reach, but the
-        // packed widths are still enforced rather than assumed.
-        $.accounts[author] = uint256(lifetime.toUint64()) | (uint256(epoch) << 64)
-            | (uint256(epochPoints.toUint64()) << 96) | (uint256(settled.toUint96()) << 160);
+        uint32 maxPoints = $.maxPointsPerSubmission;
+        if (points > maxPoints) revert RewardsPointsAboveMaximum(id, points, maxPoints);
+        revert RewardsUnknownSubmission(id);
     }
 
     function _addEpochPoints(RewardsStorage storage $, uint32 epoch, uint256 points) private {
@@ -550,7 +644,7 @@ contract Rewards is
 
     /// @inheritdoc IRewards
     function isScored(uint64 id) external view returns (bool) {
-        return _getRewardsStorage().scoredBitmap[id >> 8] & (1 << (id & 0xff)) != 0;
+        return _getRewardsStorage().scoredBitmap[id / _IDS_PER_BITMAP_WORD] & (1 << (id % _IDS_PER_BITMAP_WORD)) != 0;
     }
 
     /// @inheritdoc IRewards
