@@ -286,7 +286,9 @@ task(TASK_NAME, "Prints the state of a CashKey deployment")
   .addOptionalParam("deployment", "The deployment record to read (default: deployments/<chainId>.json)")
   .addFlag("json", "Print JSON instead of text")
   .setAction(async (args: { deployment?: string; json: boolean }, hre) => {
-    await hre.run(TASK_COMPILE, { quiet: true });
+    // Compile only on a fresh checkout: recompiling when artifacts exist would, under solidity-coverage,
+    // replace the instrumented artifacts in the middle of the run.
+    if (!(await hre.artifacts.artifactExists("Rewards"))) await hre.run(TASK_COMPILE, { quiet: true });
     const record = await readStatusRecord(hre, args.deployment);
     const status = await deploymentStatus(hre, record);
     console.log(args.json ? statusJson(status) : formatStatus(status));

@@ -20,10 +20,4 @@ library AccountPacking {
             settledTokens: uint96(word >> 160)
         });
     }
-
-    /// @notice Packs an account into one word.
-    function pack(IRewards.Account memory account) internal pure returns (uint256) {
-        return uint256(account.lifetimePoints) | (uint256(account.lastEpoch) << 64)
-            | (uint256(account.lastEpochPoints) << 96) | (uint256(account.settledTokens) << 160);
-    }
 }

@@ -8,11 +8,6 @@ library ScoreItem {
     /// @dev Bits 0..31 points, 32..39 score, 40..103 submission id; everything above must be zero.
     uint256 internal constant USED_BITS = 104;
 
-    /// @notice Packs a score item.
-    function pack(uint64 submissionId, uint8 score, uint32 points) internal pure returns (uint256) {
-        return (uint256(submissionId) << 40) | (uint256(score) << 32) | uint256(points);
-    }
-
     /// @notice Unpacks a score item; `wellFormed` is false when bits above the fields are set.
     function unpack(uint256 item)
         internal

@@ -74,6 +74,13 @@ export class NearDuplicateIndex {
   }
 
   /** Number of indexed items. */
+  private examinedByLastQuery = 0;
+
+  /** How many stored signatures the last `query` compared (candidates from the LSH buckets only). */
+  get lastQueryExamined(): number {
+    return this.examinedByLastQuery;
+  }
+
   get size(): number {
     return this.ids.length;
   }
@@ -136,6 +143,7 @@ export class NearDuplicateIndex {
         slot = chain[slot]!;
       }
     }
+    this.examinedByLastQuery = this.maxCandidates - budget;
     found.sort((a, b) => b.similarity - a.similarity || a.slot - b.slot);
     return found.map(({ slot, similarity }) => ({ id: this.ids[slot]!, similarity }));
   }
