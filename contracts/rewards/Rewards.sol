@@ -604,6 +604,16 @@ contract Rewards is
         }
     }
 
+    /// @dev The EIP-712 domain name, as a constant: saves reading the string from storage on every batch.
+    function _EIP712Name() internal pure override returns (string memory) {
+        return "CashKey Rewards";
+    }
+
+    /// @dev The EIP-712 domain version, as a constant.
+    function _EIP712Version() internal pure override returns (string memory) {
+        return "1";
+    }
+
     /// @dev Upgrades are authorized only for the admin, the Timelock.
     function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
 
