@@ -31,6 +31,7 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_TOKEN_ADDRESS", path: "contracts.token" },
   { env: "CASHKEY_ORACLE_START_BLOCK", path: "startBlock" },
   { env: "CASHKEY_ORACLE_CONFIRMATIONS", path: "confirmations" },
+  { env: "CASHKEY_ORACLE_POLL_INTERVAL_MS", path: "pollIntervalMs" },
   { env: "CASHKEY_ORACLE_DATA_DIR", path: "dataDir" },
   { env: "CASHKEY_ORACLE_DB_PATH", path: "dbPath" },
   { env: "CASHKEY_ORACLE_KEYSTORE", path: "keystore.path" },
@@ -138,6 +139,7 @@ const ConfigSchema = z
     contracts: z.object({ rewards: address.optional(), token: address.optional() }).strict().default({}),
     startBlock: integer(0, MAX_SAFE).optional(),
     confirmations: integer(0, 1000).default(1),
+    pollIntervalMs: integer(50, 600_000).default(2000),
     dataDir: text("a directory path").optional(),
     dbPath: text("a file path").optional(),
     keystore: z

@@ -1,7 +1,7 @@
 /**
  * Serves the API app with @hono/node-server, and starts the API part of a node from its
- * configuration. The node's entry point (oracle/src/cli.ts) wires the chain reader and the
- * evaluator's `onContent` hook and calls `startApiNode`.
+ * configuration. The node (oracle/src/node.ts) wires the chain reader and the evaluator's
+ * `onContent` hook and calls `startApiNode`; the CLI (oracle/src/cli.ts) starts the node.
  */
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";

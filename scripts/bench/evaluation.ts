@@ -7,6 +7,7 @@
  *
  * Run: npx ts-node scripts/bench/evaluation.ts   (prints one JSON object; about a minute)
  * Texts are built deterministically from the sentences and vocabulary of the labelled fixtures.
+ * `npm run bench:oracle` (scripts/bench/oracle.ts) runs the same measurements among the node's.
  */
 import { keccak256, toUtf8Bytes } from "ethers";
 import { cpus } from "node:os";
@@ -42,7 +43,7 @@ const sentences = englishUseful.flatMap((item) => item.text.split(/(?<=[.!?])\s+
 const vocabulary = englishUseful.flatMap((item) => preprocess(item.text).tokens);
 
 /** A distinct ~2 KB text: fixture sentences in random order, numbers perturbed, in paragraphs. */
-function articleText(): string {
+export function articleText(): string {
   const parts: string[] = [];
   let bytes = 0;
   while (bytes < TEXT_BYTES) {
@@ -53,13 +54,13 @@ function articleText(): string {
   return Buffer.from(parts.join(" ")).subarray(0, TEXT_BYTES).toString("utf8").replace(/\uFFFD$/, "");
 }
 
-function percentile(sorted: readonly number[], p: number): number {
+export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
 
-async function benchmarkPipeline() {
+export async function benchmarkPipeline() {
   const texts = Array.from({ length: WARMUP_EVALUATIONS + MEASURED_EVALUATIONS }, articleText);
   const hashes = texts.map((text) => keccak256(toUtf8Bytes(text)));
   const evaluator = createEvaluator({ scorer: createHeuristicScorer() });
@@ -87,7 +88,7 @@ async function benchmarkPipeline() {
   };
 }
 
-function benchmarkLookups() {
+export function benchmarkLookups() {
   const documents: string[][] = [];
   const index = new NearDuplicateIndex();
   const buildStarted = process.hrtime.bigint();
@@ -153,7 +154,9 @@ async function main() {
   console.log(JSON.stringify(result, null, 2));
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

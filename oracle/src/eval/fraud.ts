@@ -9,6 +9,7 @@ import type { Preprocessed } from "./preprocess";
 
 export type FlagCode =
   | "empty_content"
+  | "content_unavailable"
   | "exact_duplicate"
   | "prompt_injection"
   | "near_duplicate"
@@ -37,6 +38,7 @@ export interface Flag {
 /** Fixed per code, so that QA rules stay a table. */
 export const FLAG_SEVERITY: Readonly<Record<FlagCode, FlagSeverity>> = {
   empty_content: "blocking",
+  content_unavailable: "blocking",
   exact_duplicate: "blocking",
   prompt_injection: "blocking",
   near_duplicate: "major",

@@ -1,6 +1,7 @@
 export * from "./authorHistory";
 export * from "./cache";
 export * from "./canonicalJson";
+export * from "./contentText";
 export * from "./duplicateIndex";
 export * from "./errors";
 export * from "./evaluate";
@@ -16,3 +17,4 @@ export * from "./qa";
 export * from "./scorers/heuristic";
 export * from "./scorers/llm";
 export * from "./scorers/types";
+export * from "./unavailable";

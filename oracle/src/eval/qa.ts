@@ -14,6 +14,7 @@ import { OVERALL_WEIGHTS, SUB_SCORE_KEYS, type ScorerResult, type SubScores } fr
  */
 export const FLAG_CAPS: Readonly<Record<FlagCode, number>> = {
   empty_content: 0,
+  content_unavailable: 0,
   exact_duplicate: 0,
   prompt_injection: 0,
   near_duplicate: 10,

@@ -90,6 +90,8 @@ export class BatchRepository {
   private readonly select: Statement;
   private readonly selectItems: Statement;
   private readonly selectLiveByNonce: Statement;
+  private readonly selectLiveByDigest: Statement;
+  private readonly selectLatest: Statement;
   private readonly selectByState: Statement;
   private readonly selectLiveOf: Statement;
   private readonly submissionStatus: Statement;
@@ -116,6 +118,8 @@ export class BatchRepository {
     this.select = db.prepare(`SELECT ${COLUMNS} FROM batches WHERE id = ?`);
     this.selectItems = db.prepare("SELECT position, rationale FROM batch_items WHERE batch_id = ? ORDER BY position");
     this.selectLiveByNonce = db.prepare("SELECT id FROM batches WHERE nonce = ? AND state <> 'abandoned'").pluck();
+    this.selectLiveByDigest = db.prepare("SELECT id FROM batches WHERE digest = ? AND state <> 'abandoned'").pluck();
+    this.selectLatest = db.prepare("SELECT id FROM batches ORDER BY nonce DESC, id DESC LIMIT 1").pluck();
     this.selectByState = db.prepare("SELECT id FROM batches WHERE state = ? ORDER BY nonce, id").pluck();
     this.selectLiveOf = db.prepare("SELECT batch_id FROM batch_items WHERE submission_id = ? AND live = 1").pluck();
     this.submissionStatus = db.prepare("SELECT status FROM submissions WHERE id = ?").pluck();
@@ -159,9 +163,21 @@ export class BatchRepository {
     return id === undefined ? undefined : this.get(num(id));
   }
 
+  /** The batch with this EIP-712 digest that is not abandoned, if any. */
+  liveForDigest(digest: string): BatchRecord | undefined {
+    const id = this.selectLiveByDigest.get(hexValue("digest", digest, 32)) as bigint | undefined;
+    return id === undefined ? undefined : this.get(num(id));
+  }
+
   /** The live (not abandoned) batch holding `submissionId`, if any. */
   liveBatchOf(submissionId: bigint): BatchRecord | undefined {
     const id = this.selectLiveOf.get(idValue("submissionId", submissionId)) as bigint | undefined;
+    return id === undefined ? undefined : this.get(num(id));
+  }
+
+  /** The batch with the highest nonce (the latest attempt at it), if any. */
+  latest(): BatchRecord | undefined {
+    const id = this.selectLatest.get() as bigint | undefined;
     return id === undefined ? undefined : this.get(num(id));
   }
 

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { BatchRepository } from "./batches";
+import { BatchPostRepository } from "./batchPosts";
 import { ContentRepository } from "./content";
 import { CursorRepository } from "./cursor";
 import { StoreError } from "./errors";
@@ -17,6 +18,7 @@ import { EvaluationRepository } from "./evaluations";
 import { LlmCacheRepository } from "./llmCache";
 import { MIGRATIONS, migrate } from "./migrations";
 import { SubmissionRepository } from "./submissions";
+import { WatcherBlockRepository } from "./watcherBlocks";
 import { num } from "./values";
 
 export interface StoreOptions {
@@ -41,6 +43,10 @@ export interface Store {
   readonly batches: BatchRepository;
   readonly cursor: CursorRepository;
   readonly llmCache: LlmCacheRepository;
+  /** The chain watcher's recently processed blocks (its reorg window). */
+  readonly watcherBlocks: WatcherBlockRepository;
+  /** The batch poster's ledger. */
+  readonly batchPosts: BatchPostRepository;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE); a throw rolls everything back. */
   transaction<T>(fn: () => T): T;
   /** The latest applied migration. */
@@ -81,6 +87,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     batches: new BatchRepository(db, now),
     cursor: new CursorRepository(db, now),
     llmCache: new LlmCacheRepository(db, now),
+    watcherBlocks: new WatcherBlockRepository(db),
+    batchPosts: new BatchPostRepository(db, now),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     schemaVersion: () => num(version.get() as bigint),
     ping: () => void ping.get(),
@@ -122,3 +130,5 @@ export type {
 export { BATCH_STATES, BATCH_TRANSITIONS } from "./batches";
 export type { BatchItemRecord, BatchRecord, BatchState, NewBatch, NewBatchItem } from "./batches";
 export type { ChainCursor } from "./cursor";
+export type { WatcherBlock } from "./watcherBlocks";
+export type { BatchPostRecord } from "./batchPosts";

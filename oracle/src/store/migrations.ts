@@ -127,6 +127,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: "watcher blocks and batch posts",
+    sql: `
+      -- The blocks the watcher processed most recently, the cursor's included: where a reorg walks
+      -- back to. -1 stands for "before block 0" (a watcher that starts at genesis).
+      CREATE TABLE watcher_blocks (
+        block_number INTEGER PRIMARY KEY CHECK (block_number >= -1),
+        block_hash   TEXT    NOT NULL CHECK ${hex("block_hash", 32)}
+      ) STRICT;
+
+      -- The poster's ledger, by batch digest: the last transaction signed for the batch, written
+      -- before it is broadcast (so a restarted node waits for it or rebroadcasts it instead of
+      -- sending another), and the last outcome of a post.
+      CREATE TABLE batch_posts (
+        digest        TEXT    PRIMARY KEY CHECK ${hex("digest", 32)},
+        batch_nonce   INTEGER NOT NULL CHECK (batch_nonce >= 0),
+        tx_hash       TEXT    CHECK (tx_hash IS NULL OR ${hex("tx_hash", 32)}),
+        account_nonce INTEGER CHECK (account_nonce IS NULL OR account_nonce >= 0),
+        raw_tx        TEXT    CHECK (raw_tx IS NULL OR (substr(raw_tx, 1, 2) = '0x' AND length(raw_tx) > 2)),
+        outcome       TEXT    CHECK (outcome IS NULL OR (json_valid(outcome) AND json_type(outcome) = 'object')),
+        updated_at    INTEGER NOT NULL,
+        CHECK ((tx_hash IS NULL) = (raw_tx IS NULL) AND (tx_hash IS NULL) = (account_nonce IS NULL))
+      ) STRICT;
+    `,
+  },
 ];
 
 export interface AppliedMigration {

@@ -57,6 +57,8 @@ export class SubmissionRepository {
   private readonly updateEvent: Statement;
   private readonly updateStatus: Statement;
   private readonly byStatus: Statement;
+  private readonly afterBlock: Statement;
+  private readonly evaluatedInOrder: Statement;
   private readonly statusCounts: Statement;
   private readonly removeFrom: Statement;
   private readonly hasOkEvaluation: Statement;
@@ -79,6 +81,14 @@ export class SubmissionRepository {
     );
     this.updateStatus = db.prepare("UPDATE submissions SET status = ?, updated_at = ? WHERE id = ?");
     this.byStatus = db.prepare(`SELECT ${COLUMNS} FROM submissions WHERE status = ? AND id > ? ORDER BY id LIMIT ?`);
+    this.afterBlock = db.prepare(`SELECT ${COLUMNS} FROM submissions WHERE block_number > ? AND status <> 'removed' ORDER BY block_number, log_index`);
+    this.evaluatedInOrder = db.prepare(
+      `SELECT s.id, s.author, s.content_hash FROM submissions s
+         JOIN (SELECT submission_id, min(created_at) AS first FROM evaluations WHERE status = 'ok' GROUP BY submission_id) e
+           ON e.submission_id = s.id
+       WHERE s.status IN ('evaluated', 'batched', 'scored')
+       ORDER BY e.first, s.id`,
+    );
     this.statusCounts = db.prepare("SELECT status, count(*) AS n FROM submissions GROUP BY status");
     this.removeFrom = db.prepare(
       `UPDATE submissions SET status = 'removed', updated_at = ? WHERE block_number >= ? AND status IN ('pending', 'evaluated', 'failed') RETURNING id`,
@@ -106,6 +116,23 @@ export class SubmissionRepository {
   /** Submissions with `status`, by ascending id, after `afterId`. */
   listByStatus(status: SubmissionStatus, options: { afterId?: bigint; limit?: number } = {}): SubmissionRecord[] {
     return (this.byStatus.all(status, options.afterId ?? 0n, options.limit ?? 100) as SubmissionRow[]).map(toRecord);
+  }
+
+  /** Submissions not marked removed whose event sits above `blockNumber`, in chain order. */
+  listAfterBlock(blockNumber: number): SubmissionRecord[] {
+    return (this.afterBlock.all(blockNumber) as SubmissionRow[]).map(toRecord);
+  }
+
+  /**
+   * Submissions with an ok evaluation that still count (evaluated, batched or scored), in the order
+   * they were first evaluated: the order in which a node's duplicate index learned their content.
+   */
+  listEvaluatedInOrder(): { id: bigint; author: string; contentHash: string }[] {
+    return (this.evaluatedInOrder.all() as { id: bigint; author: string; content_hash: string }[]).map((row) => ({
+      id: big(row.id),
+      author: row.author,
+      contentHash: row.content_hash,
+    }));
   }
 
   setStatus(id: bigint, status: SubmissionStatus): void {

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { Content } from "../../protocol/contentHash";
+import { ContentWriter } from "../../store/contentWriter";
 import { ApiError, validationError } from "../errors";
 import { APPLICATION_JSON, TEXT_PLAIN, admitBody } from "../middleware/body";
 import { createRouter } from "../router";
@@ -52,6 +53,7 @@ const getContent = createRoute({
 
 export function contentRouter(deps: ApiDeps) {
   const { store, config, metrics, onContent, logger } = deps;
+  const writer = new ContentWriter(store);
   const router = createRouter();
 
   // Documented with both body schemas; validated here by media type (the generated validator would
@@ -64,12 +66,13 @@ export function contentRouter(deps: ApiDeps) {
       request: {},
       middleware: [admitBody({ types: [TEXT_PLAIN, APPLICATION_JSON], maxBytes: config.maxContentBytes })],
     },
-    (c) => {
+    async (c) => {
       const body = c.get("body");
       const parsed = body.type === APPLICATION_JSON ? ContentUploadSchema.safeParse(body.json) : PlainTextContentSchema.safeParse(body.text);
       if (!parsed.success) throw validationError("json", parsed.error);
       const content: Content = typeof parsed.data === "string" ? { text: parsed.data } : parsed.data;
-      const { hash, size, created } = store.content.put(content, "upload");
+      // Concurrent uploads share one commit; each answer waits for its own to be durable.
+      const { hash, size, created } = await writer.put(content, "upload");
       if (created) {
         metrics.contentStored.inc({ source: "upload" });
         notify(onContent, { hash, content, size, source: "upload" }, logger);

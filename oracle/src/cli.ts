@@ -1,0 +1,174 @@
+/**
+ * The operator's command line: `npm run oracle -- <command>` (docs/OPERATORS.md, "CLI").
+ *
+ *   start            run the node until SIGINT/SIGTERM
+ *   keygen           create the encrypted operator keystore; prints the address only
+ *   status           the node's health (its API) and its database: submissions, cursor, last batch
+ *   evaluate <file>  score a local text with the configured scorer; no chain needed
+ *
+ * Every failure is one line on stderr and a non-zero exit status; nothing secret is ever printed.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { ZeroAddress } from "ethers";
+import { CONFIG_FILE_ENV, ConfigError, type OracleConfig, loadConfig, unknownEnvSettings } from "./config";
+import { CashKeyError } from "./errors";
+import { createKeystore, loadOperatorKey, readKeystorePassword } from "./keys";
+
+const NAME = "cashkey-oracle";
+
+/** A usage problem the CLI found itself (exit status 2, like commander's own). */
+class UsageError extends CashKeyError {
+  override name = "UsageError";
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name(NAME)
+    .usage("[--config <file>] <command> [options]")
+    .description("CashKey oracle node: evaluates submissions and posts signed score batches (docs/OPERATORS.md)")
+    .option("-c, --config <file>", `JSON config file (default: ${CONFIG_FILE_ENV}); settings in docs/OPERATORS.md`)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    // Errors are printed by main() as one line.
+    .configureOutput({ outputError: () => undefined });
+
+  const config = (): OracleConfig => {
+    const { config: configFile } = program.opts<{ config?: string }>();
+    return loadConfig(configFile === undefined ? {} : { configFile });
+  };
+
+  program
+    .command("start")
+    .description("run the node: watch the chain, evaluate submissions, post batches, serve the API (until SIGINT/SIGTERM)")
+    .action(async () => {
+      const settings = config();
+      for (const name of unknownEnvSettings()) process.stderr.write(`${NAME}: warning: ${name} is not a setting (ignored)\n`);
+      const operatorKey = await loadOperatorKey(settings.keystore.path, readKeystorePassword(settings.keystore));
+      // Loaded here so that the other commands start fast.
+      const { OracleNode } = await import("./node");
+      const node = new OracleNode({ config: settings, operatorKey });
+      await node.start();
+      process.stderr.write(`CashKey oracle node listening on ${node.url} (operator ${node.operatorAddress}); logs are JSON lines on stdout\n`);
+      await untilSignal();
+      await node.stop();
+    });
+
+  program
+    .command("keygen")
+    .description("create an encrypted operator keystore (never overwritten) and print its address")
+    .option("--keystore <file>", "where to write it (default: the configured keystore path)")
+    .option("--password-file <file>", "read the password from this file (default: CASHKEY_ORACLE_KEYSTORE_PASSWORD or CASHKEY_ORACLE_KEYSTORE_PASSWORD_FILE)")
+    .action(async (options: { keystore?: string; passwordFile?: string }) => {
+      const settings = config();
+      const password = readKeystorePassword(options.passwordFile === undefined ? settings.keystore : { passwordFile: path.resolve(options.passwordFile) });
+      const { address } = await createKeystore(options.keystore ?? settings.keystore.path, password);
+      console.log(address);
+    });
+
+  program
+    .command("status")
+    .description("the node's health (from its API) and its database: submissions by status, chain cursor, last batch")
+    .option("--url <url>", "the node's API (default: http://<host>:<port> from the configuration)")
+    .option("--json", "print JSON")
+    .action(async (options: { url?: string; json?: boolean }) => {
+      const settings = config();
+      const url = options.url ?? `http://${urlHost(settings.host)}:${settings.port}`;
+      const { nodeStatus, formatStatus } = await import("./commands/status");
+      const status = await nodeStatus(url, settings.dbPath);
+      console.log(options.json ? JSON.stringify(status, null, 2) : formatStatus(status));
+    });
+
+  program
+    .command("evaluate")
+    .argument("<file>", "a UTF-8 text file")
+    .description("score a local text with the configured scorer and print the score, sub-scores, flags and rationale (no chain needed)")
+    .option("--max-points <n>", "points for a perfect score, as Rewards.maxPointsPerSubmission", positiveInteger, 1000)
+    .option("--json", "print the evaluation as JSON")
+    .action(async (file: string, options: { maxPoints: number; json?: boolean }) => {
+      const text = readText(file);
+      const settings = config();
+      const { evaluateText, formatEvaluation } = await import("./commands/evaluate");
+      const evaluation = await evaluateText(text, settings, { maxPoints: options.maxPoints, author: ZeroAddress });
+      console.log(options.json ? JSON.stringify(evaluation, null, 2) : formatEvaluation(evaluation));
+    });
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: "node" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      // Help shown because no command was given: commander already printed it.
+      if (error.code === "commander.help" || error.code === "commander.helpDisplayed") return error.exitCode;
+      process.stderr.write(`${NAME}: ${error.message.replace(/^error: /, "")} (see --help)\n`);
+      return 2;
+    }
+    process.stderr.write(`${NAME}: ${oneLine(error)}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+/** An error as one line: configuration problems listed, a CashKeyError with its details, never a stack. */
+export function oneLine(error: unknown): string {
+  let text: string;
+  if (error instanceof ConfigError) text = `${error.shortMessage} ${error.issues.join("; ")}`;
+  else if (error instanceof CashKeyError) text = error.details ? `${error.shortMessage} (${error.details})` : error.shortMessage;
+  else if (error instanceof Error) text = error.message;
+  else text = String(error);
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < 1 || parsed > 0xffffffff) {
+    throw new InvalidArgumentError("expected an integer 1..4294967295.");
+  }
+  return parsed;
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "unreadable"}).`);
+  }
+}
+
+function urlHost(host: string): string {
+  if (host === "0.0.0.0") return "127.0.0.1";
+  if (host === "::") return "[::1]";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Resolves at the first SIGINT or SIGTERM; a second one exits at once. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = () => {
+      process.once("SIGINT", () => process.exit(130));
+      process.once("SIGTERM", () => process.exit(143));
+      resolve();
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${NAME}: ${oneLine(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,75 @@
+/** `status`: what a node's API says about its health, and what its database holds. */
+import fs from "node:fs";
+import { CashKeyError } from "../errors";
+import { type SubmissionStatus, openStore } from "../store";
+
+export interface NodeStatus {
+  api: { url: string; reachable: boolean; health?: unknown };
+  database?: {
+    path: string;
+    schemaVersion: number;
+    submissions: Record<SubmissionStatus, number>;
+    content: number;
+    cursor: { blockNumber: number; blockHash: string; updatedAt: string } | null;
+    lastBatch: { nonce: string; state: string; items: number; txHash: string | null; updatedAt: string } | null;
+  };
+}
+
+/** Reads the node's `/v1/health` (if it answers) and its database (if it exists); fails when neither is there. */
+export async function nodeStatus(url: string, dbPath: string): Promise<NodeStatus> {
+  const health = await fetchHealth(url);
+  const status: NodeStatus = { api: { url, reachable: health !== undefined, ...(health === undefined ? {} : { health }) } };
+  if (fs.existsSync(dbPath)) {
+    const store = openStore(dbPath);
+    try {
+      const cursor = store.cursor.get();
+      const batch = store.batches.latest();
+      status.database = {
+        path: store.path,
+        schemaVersion: store.schemaVersion(),
+        submissions: store.submissions.countByStatus(),
+        content: store.content.count(),
+        cursor: cursor ? { blockNumber: cursor.blockNumber, blockHash: cursor.blockHash, updatedAt: new Date(cursor.updatedAt).toISOString() } : null,
+        lastBatch: batch
+          ? { nonce: batch.nonce.toString(), state: batch.state, items: batch.items.length, txHash: batch.txHash, updatedAt: new Date(batch.updatedAt).toISOString() }
+          : null,
+      };
+    } finally {
+      store.close();
+    }
+  }
+  if (health === undefined && status.database === undefined) {
+    throw new CashKeyError(`No node answers at ${url} and there is no database at ${dbPath}.`);
+  }
+  return status;
+}
+
+export function formatStatus(status: NodeStatus): string {
+  const lines: string[] = [];
+  const health = status.api.health as { status?: string; chain?: { headBlock?: number | null; lagBlocks?: number | null }; operator?: string | null } | undefined;
+  lines.push(
+    health
+      ? `node       ${status.api.url}: ${health.status} (head ${health.chain?.headBlock ?? "?"}, lag ${health.chain?.lagBlocks ?? "?"} blocks, operator ${health.operator ?? "?"})`
+      : `node       ${status.api.url}: not answering`,
+  );
+  const db = status.database;
+  if (db === undefined) return lines.join("\n");
+  lines.push(`database   ${db.path} (schema ${db.schemaVersion}, ${db.content} content items)`);
+  lines.push(`submissions ${Object.entries(db.submissions).map(([s, n]) => `${s} ${n}`).join(", ")}`);
+  lines.push(db.cursor ? `cursor     block ${db.cursor.blockNumber} (${db.cursor.blockHash}) at ${db.cursor.updatedAt}` : "cursor     none yet");
+  lines.push(
+    db.lastBatch
+      ? `last batch nonce ${db.lastBatch.nonce}, ${db.lastBatch.state}, ${db.lastBatch.items} items${db.lastBatch.txHash ? `, tx ${db.lastBatch.txHash}` : ""} at ${db.lastBatch.updatedAt}`
+      : "last batch none yet",
+  );
+  return lines.join("\n");
+}
+
+async function fetchHealth(url: string): Promise<unknown> {
+  try {
+    const response = await fetch(new URL("/v1/health", url), { signal: AbortSignal.timeout(3000) });
+    return (await response.json()) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * One operator node, wired from its configuration:
+ *
+ *   config → store → operator key → provider → contracts
+ *     watcher    Submitted events (after confirmations) → submissions `pending`; orphaned ones `removed`
+ *     evaluation pending submissions with content → evaluator → `evaluated`; missing content → peers,
+ *                then `content_unavailable` after the grace period; scorer failures retried later
+ *     batcher    evaluated → batch (by size or age) → sign → store → post → `scored` when it lands
+ *     API        uploads, submissions with their rationale proofs, health, metrics
+ *
+ * Every step is committed to the SQLite store before the next one acts on it, so the node can be
+ * stopped (or killed) at any instant and started again: nothing accepted is lost and no batch is
+ * posted twice (see pipeline/batcher.ts and chain/poster.ts).
+ */
+import { type JsonRpcProvider, type Wallet, getAddress } from "ethers";
+import type { Logger } from "pino";
+import { Rewards__factory, type Rewards } from "../../typechain-types";
+import { type ApiNode, createLogger, startApiNode } from "./main";
+import { BatchSigner } from "./batch/signer";
+import { type BatchLedger, BatchPoster } from "./chain/poster";
+import { rewardsChainReader } from "./chain/rewardsReader";
+import { type BackoffOptions, createRpcProvider, sleep } from "./chain/rpc";
+import { SubmissionWatcher } from "./chain/watcher";
+import { ConfigError, type OracleConfig, resolveContracts } from "./config";
+import { CashKeyError } from "./errors";
+import type { Scorer } from "./eval/scorers/types";
+import { type OracleMetrics, createMetrics } from "./metrics";
+import { Batcher } from "./pipeline/batcher";
+import { EvaluationQueue } from "./pipeline/evaluationQueue";
+import { PassLoop } from "./pipeline/loop";
+import { createConfiguredScorer } from "./pipeline/scorer";
+import { type Store, openStore } from "./store";
+import { SqliteBatchLedger } from "./store/batchLedger";
+import { SqliteWatcherStore } from "./store/watcherStore";
+
+/** How often the node's loops look for work when nothing wakes them, and how they back off. */
+export interface NodeTiming {
+  /** Evaluation queue. Default 1000 ms. */
+  evaluationPollMs: number;
+  /** Batcher, when no batch is due. Default 1000 ms. */
+  batchPollMs: number;
+  /** Between two requests to the peers for the same missing content. Default 5000 ms. */
+  peerRetryMs: number;
+  /** Between receipt polls of a batch transaction. Default 1000 ms. */
+  receiptPollMs: number;
+  /** RPC failures (watcher, poster), failed posts and failed evaluations. */
+  backoff: BackoffOptions;
+}
+
+export const DEFAULT_NODE_TIMING: NodeTiming = {
+  evaluationPollMs: 1000,
+  batchPollMs: 1000,
+  peerRetryMs: 5000,
+  receiptPollMs: 1000,
+  backoff: { initialMs: 500, maxMs: 30_000 },
+};
+
+export interface OracleNodeOptions {
+  config: OracleConfig;
+  /** The unlocked operator key: it signs batches and pays for posting them. */
+  operatorKey: Wallet;
+  /** Default: JSON lines on stdout at `config.logLevel`, secrets censored. */
+  logger?: Logger;
+  /** Default: the scorer `config.scorer` names. */
+  scorer?: Scorer;
+  /** Default: the SQLite ledger on the node's store. Tests wrap it to stop the node at chosen instants. */
+  ledger?: (store: Store) => BatchLedger;
+  /** The node's clock (ms) for queue ages, grace periods and stored timestamps. Default `Date.now`. */
+  now?: () => number;
+  /** For requests to peers. Default the global `fetch`. */
+  fetch?: typeof fetch;
+  timing?: Partial<NodeTiming>;
+  /** Export Node.js process metrics too. Default true. */
+  processMetrics?: boolean;
+}
+
+export class NodeStartError extends CashKeyError {
+  override name = "NodeStartError";
+}
+
+interface Running {
+  store: Store;
+  provider: JsonRpcProvider;
+  metrics: OracleMetrics;
+  api: ApiNode;
+  watcher: SubmissionWatcher;
+  evaluation: EvaluationQueue;
+  evaluationLoop: PassLoop;
+  batchLoop: PassLoop;
+  operator: string;
+}
+
+export class OracleNode {
+  readonly logger: Logger;
+  private readonly timing: NodeTiming;
+  private readonly now: () => number;
+  private running: Running | undefined;
+  private abort = new AbortController();
+
+  constructor(private readonly options: OracleNodeOptions) {
+    this.logger = options.logger ?? createLogger(options.config.logLevel);
+    this.timing = { ...DEFAULT_NODE_TIMING, ...options.timing };
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The API's base URL, e.g. http://127.0.0.1:8701. */
+  get url(): string {
+    return this.state().api.server.url;
+  }
+
+  get operatorAddress(): string {
+    return getAddress(this.options.operatorKey.address);
+  }
+
+  get store(): Store {
+    return this.state().store;
+  }
+
+  get metrics(): OracleMetrics {
+    return this.state().metrics;
+  }
+
+  /** Opens the store, checks the chain and the contracts, serves the API and starts the loops. */
+  async start(): Promise<void> {
+    if (this.running) throw new NodeStartError("The node is already running.");
+    const { config } = this.options;
+    this.abort = new AbortController();
+    const contracts = resolveContracts(config);
+    if (!/^https?:/.test(config.rpcUrl)) {
+      throw new ConfigError(["CASHKEY_ORACLE_RPC_URL: the node needs an http(s) JSON-RPC endpoint (WebSocket endpoints are not supported)"]);
+    }
+    const store = openStore(config.dbPath, { now: this.now });
+    const cleanups: (() => unknown)[] = [() => store.close()];
+    try {
+      const provider = await connect(config.rpcUrl, contracts.chainId);
+      cleanups.push(() => provider.destroy());
+      const rewards = Rewards__factory.connect(contracts.rewards, provider);
+      const [code, maxPoints] = await Promise.all([provider.getCode(contracts.rewards), rewards.maxPointsPerSubmission()]).catch((cause: unknown) => {
+        throw new NodeStartError(`Cannot read the Rewards contract at ${contracts.rewards}.`, { cause });
+      });
+      if (code === "0x") throw new NodeStartError(`No contract at the Rewards address ${contracts.rewards}.`);
+      const chainId = (await provider.getNetwork()).chainId;
+      const metrics = createMetrics({ store, processMetrics: this.options.processMetrics ?? true });
+      const scorer = this.options.scorer ?? createConfiguredScorer(config, store);
+      const wallet = this.options.operatorKey.connect(provider);
+      const operator = getAddress(wallet.address);
+      const logger = this.logger.child({ operator });
+
+      const evaluation = new EvaluationQueue({
+        store,
+        scorer,
+        maxPoints: Number(maxPoints),
+        contentGraceMs: config.contentGraceMs,
+        peers: config.peers,
+        peerRetryMs: this.timing.peerRetryMs,
+        concurrency: scorer.descriptor.name === "llm" ? config.llm.concurrency : 1,
+        retryBackoff: this.timing.backoff,
+        metrics,
+        logger,
+        now: this.now,
+        fetch: this.options.fetch,
+        onEvaluated: () => this.running?.batchLoop.wake(),
+      });
+      await this.checkRole(rewards, operator, evaluation.evaluatorHash, logger);
+
+      const confirmations = Math.max(1, config.confirmations);
+      const poster = new BatchPoster({
+        signer: wallet,
+        rewards,
+        ledger: (this.options.ledger ?? ((s: Store) => new SqliteBatchLedger(s)))(store),
+        fromBlock: contracts.startBlock,
+        confirmations,
+        receiptPollMs: this.timing.receiptPollMs,
+        backoff: this.timing.backoff,
+        logger,
+        sleep: this.interruptibleSleep(),
+      });
+      const batcher = new Batcher({
+        store,
+        rewards,
+        provider,
+        signer: new BatchSigner(wallet),
+        poster,
+        chainId,
+        rewardsAddress: getAddress(contracts.rewards),
+        evaluatorHash: () => evaluation.evaluatorHash,
+        policy: config.batch,
+        maxPointsPerSubmission: Number(maxPoints),
+        backoff: this.timing.backoff,
+        metrics,
+        logger,
+        now: this.now,
+        stopping: () => this.abort.signal.aborted,
+      });
+      const evaluationLoop = new PassLoop({
+        pass: () => evaluation.pass(),
+        intervalMs: this.timing.evaluationPollMs,
+        onError: (error) => logger.error({ err: error }, "evaluation pass failed"),
+      });
+      const batchLoop = new PassLoop({
+        pass: () => batcher.pass(),
+        intervalMs: this.timing.batchPollMs,
+        onError: (error) => logger.error({ err: error }, "batch pass failed"),
+      });
+      const watcher = new SubmissionWatcher({
+        provider,
+        rewardsAddress: contracts.rewards,
+        store: new SqliteWatcherStore(store, logger),
+        startBlock: contracts.startBlock,
+        confirmations,
+        pollIntervalMs: config.pollIntervalMs,
+        backoff: this.timing.backoff,
+        logger,
+        onStep: (step) => {
+          metrics.submissionsSeen.inc(step.added.length);
+          if (step.removed.length > 0) evaluation.invalidateIndex();
+          this.updateChainMetrics();
+          this.running?.evaluationLoop.wake();
+          this.running?.batchLoop.wake();
+        },
+        onRetry: () => this.updateChainMetrics(),
+        onFatal: (error) => logger.fatal({ err: error }, "the watcher stopped; resync the node"),
+      });
+
+      const api = await startApiNode({
+        config,
+        chainReader: rewardsChainReader(rewards),
+        onContent: () => this.running?.evaluationLoop.wake(),
+        logger,
+        operatorAddress: operator,
+        store,
+        metrics,
+      });
+      this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator };
+      watcher.start();
+      evaluationLoop.start();
+      batchLoop.start();
+      logger.info({ url: api.server.url, rewards: contracts.rewards, chainId: chainId.toString(), evaluator: evaluation.evaluatorHash, scorer: scorer.descriptor.name }, "oracle node started");
+    } catch (error) {
+      for (const cleanup of cleanups.reverse()) cleanup();
+      throw error;
+    }
+  }
+
+  /** Stops taking work, lets the work in progress finish (an interrupted post resumes at the next start), closes everything. */
+  async stop(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.abort.abort();
+    await running.watcher.stop();
+    await running.evaluationLoop.stop();
+    await running.evaluation.drain();
+    await running.batchLoop.stop();
+    await running.api.close();
+    running.provider.destroy();
+    running.store.close();
+    this.running = undefined;
+    this.logger.info("oracle node stopped");
+  }
+
+  /**
+   * Stops at once, as a crash would: nothing in flight is awaited, the store is closed under it (so
+   * nothing more is written) and the API stops answering. Used to test recovery; `stop()` is the way
+   * to shut a node down.
+   */
+  async halt(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.running = undefined;
+    this.abort.abort();
+    running.evaluationLoop.halt();
+    running.batchLoop.halt();
+    running.evaluation.halt();
+    void running.watcher.stop();
+    running.store.close();
+    running.provider.destroy();
+    await running.api.server.close();
+  }
+
+  /** Wakes the evaluation and batch loops now instead of at their next poll. */
+  wake(): void {
+    this.running?.evaluationLoop.wake();
+    this.running?.batchLoop.wake();
+  }
+
+  private state(): Running {
+    if (!this.running) throw new CashKeyError("The node is not running.");
+    return this.running;
+  }
+
+  private updateChainMetrics(): void {
+    if (!this.running) return;
+    const status = this.running.watcher.status();
+    if (status.lagBlocks !== undefined) this.running.metrics.chainLagBlocks.set(status.lagBlocks);
+    if (status.cursorBlock !== undefined) this.running.metrics.lastProcessedBlock.set(status.cursorBlock);
+  }
+
+  /** Warns (the node still runs) when the chain would not count this node's signatures. */
+  private async checkRole(rewards: Rewards, operator: string, evaluator: string, logger: Logger): Promise<void> {
+    const [isOperator, approved] = await Promise.all([rewards.isOperator(operator), rewards.isApprovedEvaluator(evaluator)]);
+    if (!isOperator) logger.warn({ operator }, "this key is not a Rewards operator: its batches will be refused until governance adds it");
+    if (!approved) logger.warn({ evaluator }, "this node's evaluator is not approved on-chain: its batches will be refused until governance approves it");
+  }
+
+  /** The poster's sleep: ends early with an error once the node stops, so a stop never waits out a receipt timeout. */
+  private interruptibleSleep() {
+    return async (ms: number): Promise<void> => {
+      await sleep(ms, this.abort.signal);
+      if (this.abort.signal.aborted) throw new CashKeyError("The node is stopping.");
+    };
+  }
+}
+
+/** A provider for `url`, checked to serve `expectedChainId` when the deployment names one. */
+async function connect(url: string, expectedChainId: number | undefined): Promise<JsonRpcProvider> {
+  const probe = createRpcProvider(url, expectedChainId ?? 1);
+  let chainId: bigint;
+  try {
+    chainId = BigInt((await probe.send("eth_chainId", [])) as string);
+  } catch (cause) {
+    probe.destroy();
+    throw new NodeStartError(`Cannot reach the chain at ${url}.`, { cause });
+  }
+  if (expectedChainId !== undefined && chainId !== BigInt(expectedChainId)) {
+    probe.destroy();
+    throw new NodeStartError(`The RPC endpoint serves chain ${chainId}; the deployment file is for chain ${expectedChainId}.`);
+  }
+  if (expectedChainId !== undefined) return probe;
+  probe.destroy();
+  return createRpcProvider(url, chainId);
+}

@@ -1,0 +1,255 @@
+/**
+ * The node's evaluation stage: every pending submission whose content is here is evaluated; content
+ * that is missing is asked of the peers, and after the grace period the submission is scored 0 with
+ * `content_unavailable`, so one missing upload never holds the queue. A scorer failure (an LLM that is
+ * down or answers nonsense) is recorded and retried later with backoff — never replaced by a guess.
+ *
+ * The duplicate index and the author history live in memory; they are rebuilt from the store at
+ * start and after a reorg, in the order the node first evaluated each submission.
+ */
+import type { Logger } from "pino";
+import { CashKeyError } from "../errors";
+import { backoffDelay, type BackoffOptions } from "../chain/rpc";
+import { InMemoryAuthorHistory } from "../eval/authorHistory";
+import { evaluationText } from "../eval/contentText";
+import { DuplicateIndex } from "../eval/duplicateIndex";
+import { EvaluationFailedError } from "../eval/errors";
+import { type Evaluation, type Evaluator, createEvaluator } from "../eval/evaluate";
+import { fingerprint, isEmptySignature } from "../eval/fingerprint";
+import { preprocess } from "../eval/preprocess";
+import type { Scorer } from "../eval/scorers/types";
+import { Semaphore } from "../eval/semaphore";
+import { contentUnavailableEvaluation } from "../eval/unavailable";
+import type { OracleMetrics } from "../metrics";
+import type { Store, SubmissionRecord } from "../store";
+import { fetchContentFromPeers } from "./peerContent";
+
+export interface EvaluationQueueOptions {
+  store: Store;
+  scorer: Scorer;
+  /** Points for a perfect score: `Rewards.maxPointsPerSubmission()`. */
+  maxPoints: number;
+  /** How long a submission waits for its content before it is scored 0. */
+  contentGraceMs: number;
+  peers: readonly string[];
+  /** Between two requests to the peers for the same content. */
+  peerRetryMs: number;
+  /** Evaluations in flight at most. */
+  concurrency: number;
+  /** Backoff of a submission whose evaluation failed. */
+  retryBackoff: BackoffOptions;
+  metrics: OracleMetrics;
+  logger: Logger;
+  now: () => number;
+  fetch?: typeof fetch;
+  /** Called after each evaluation is recorded (to wake the batcher). */
+  onEvaluated?: () => void;
+}
+
+const PAGE = 200;
+
+export class EvaluationQueue {
+  private evaluator: Evaluator | undefined;
+  private readonly semaphore: Semaphore;
+  private readonly tasks = new Map<bigint, Promise<void>>();
+  private readonly retries = new Map<bigint, { failures: number; at: number }>();
+  private readonly peerAskedAt = new Map<string, number>();
+  private halted = false;
+
+  constructor(private readonly options: EvaluationQueueOptions) {
+    this.semaphore = new Semaphore(options.concurrency);
+  }
+
+  /** The evaluator hash every evaluation of this node carries. */
+  get evaluatorHash(): string {
+    return this.current().evaluatorHash;
+  }
+
+  /** The duplicate index is rebuilt from the store before the next evaluation (after a reorg). */
+  invalidateIndex(): void {
+    this.evaluator = undefined;
+  }
+
+  /**
+   * Starts what can start now; returns how long until a waiting submission may be decided
+   * (its grace period ends or its peers may be asked again).
+   */
+  async pass(): Promise<number | void> {
+    const now = this.options.now();
+    // Retries and peer requests run on real time; grace periods on the node's clock (as `seenAt`).
+    const clock = performance.now();
+    let nextCheck = Infinity;
+    let afterId = 0n;
+    for (;;) {
+      const page = this.options.store.submissions.listByStatus("pending", { afterId, limit: PAGE });
+      for (const submission of page) {
+        afterId = submission.id;
+        if (this.tasks.has(submission.id)) continue;
+        const retry = this.retries.get(submission.id);
+        if (retry !== undefined && retry.at > clock) {
+          nextCheck = Math.min(nextCheck, retry.at - clock);
+          continue;
+        }
+        const waitMs = this.decide(submission, now, clock);
+        if (waitMs !== undefined) nextCheck = Math.min(nextCheck, waitMs);
+      }
+      if (page.length < PAGE) break;
+    }
+    return Number.isFinite(nextCheck) ? nextCheck : undefined;
+  }
+
+  /** Waits for the evaluations in flight. */
+  async drain(): Promise<void> {
+    await Promise.all([...this.tasks.values()]);
+  }
+
+  /** Whatever is in flight finishes without recording anything more. */
+  halt(): void {
+    this.halted = true;
+  }
+
+  /** Starts the work a pending submission needs now; returns the wait before it needs a look again. */
+  private decide(submission: SubmissionRecord, now: number, clock: number): number | undefined {
+    const { store, peers, contentGraceMs, peerRetryMs } = this.options;
+    if (store.content.has(submission.contentHash)) {
+      this.track(submission.id, this.evaluate(submission));
+      return undefined;
+    }
+    const waited = now - submission.seenAt;
+    if (waited >= contentGraceMs) {
+      this.track(submission.id, this.giveUp(submission));
+      return undefined;
+    }
+    const untilGrace = contentGraceMs - waited;
+    if (peers.length === 0) return untilGrace;
+    const askedAt = this.peerAskedAt.get(submission.contentHash);
+    if (askedAt !== undefined && clock - askedAt < peerRetryMs) return Math.min(untilGrace, askedAt + peerRetryMs - clock);
+    this.peerAskedAt.set(submission.contentHash, clock);
+    this.track(submission.id, this.fetchFromPeers(submission));
+    return Math.min(untilGrace, peerRetryMs);
+  }
+
+  private track(id: bigint, task: Promise<void>): void {
+    const tracked = task
+      .catch((error: unknown) => {
+        if (!this.halted) this.options.logger.error({ err: error, submissionId: id.toString() }, "evaluation task failed");
+      })
+      .finally(() => this.tasks.delete(id));
+    this.tasks.set(id, tracked);
+  }
+
+  private async fetchFromPeers(submission: SubmissionRecord): Promise<void> {
+    const { store, peers, metrics, logger } = this.options;
+    const found = await fetchContentFromPeers(submission.contentHash, { peers, fetch: this.options.fetch, logger });
+    if (found === undefined || this.halted) return;
+    const { created } = store.content.putCanonical(found.bytes, "peer");
+    if (created) metrics.contentStored.inc({ source: "peer" });
+    logger.info({ submissionId: submission.id.toString(), hash: submission.contentHash, peer: found.peer }, "content fetched from a peer");
+    await this.evaluate(submission);
+  }
+
+  private async evaluate(submission: SubmissionRecord): Promise<void> {
+    const { store, metrics, logger, scorer } = this.options;
+    const record = store.content.get(submission.contentHash);
+    if (record === undefined) return;
+    const evaluator = this.current();
+    // Timed from the start of the evaluation itself, not from the wait for a free slot.
+    let started = performance.now();
+    let evaluation: Evaluation;
+    try {
+      evaluation = await this.semaphore.run(() => {
+        started = performance.now();
+        return evaluator.evaluate({
+          submissionId: submission.id,
+          author: submission.author,
+          text: evaluationText(record.content),
+          contentHash: submission.contentHash,
+        });
+      });
+    } catch (error) {
+      if (this.halted) return;
+      metrics.evaluationSeconds.observe({ scorer: scorer.descriptor.name, outcome: "failed" }, (performance.now() - started) / 1000);
+      this.recordFailure(submission, evaluator.evaluatorHash, error);
+      return;
+    }
+    if (this.halted) return;
+    metrics.evaluationSeconds.observe({ scorer: scorer.descriptor.name, outcome: "ok" }, (performance.now() - started) / 1000);
+    if (this.record(submission, evaluation)) {
+      logger.debug({ submissionId: submission.id.toString(), score: evaluation.score, points: evaluation.points }, "submission evaluated");
+    }
+  }
+
+  private async giveUp(submission: SubmissionRecord): Promise<void> {
+    const evaluation = contentUnavailableEvaluation({
+      submissionId: submission.id,
+      evaluatorHash: this.current().evaluatorHash,
+      graceMs: this.options.contentGraceMs,
+    });
+    if (this.record(submission, evaluation)) {
+      this.options.logger.warn({ submissionId: submission.id.toString(), hash: submission.contentHash }, "content never received; scored 0");
+    }
+  }
+
+  /** Records an ok evaluation; false when the submission changed meanwhile (a reorg) and the result no longer applies. */
+  private record(submission: SubmissionRecord, evaluation: Evaluation): boolean {
+    const { store, metrics, logger } = this.options;
+    const current = store.submissions.get(submission.id);
+    if (current === undefined || current.contentHash !== submission.contentHash || current.status !== "pending") {
+      logger.info({ submissionId: submission.id.toString() }, "submission changed during its evaluation; result dropped");
+      return false;
+    }
+    store.evaluations.recordOk({
+      submissionId: submission.id,
+      evaluator: evaluation.evaluator,
+      contentHash: submission.contentHash,
+      score: evaluation.score,
+      points: evaluation.points,
+      subScores: evaluation.subScores,
+      flags: evaluation.flags,
+      rationaleJson: evaluation.rationaleJson,
+    });
+    this.retries.delete(submission.id);
+    metrics.evaluations.inc({ outcome: "ok" });
+    for (const flag of evaluation.flags) metrics.evaluationFlags.inc({ flag: flag.code });
+    this.options.onEvaluated?.();
+    return true;
+  }
+
+  private recordFailure(submission: SubmissionRecord, evaluatorHash: string, error: unknown): void {
+    const { store, metrics, logger, scorer, retryBackoff } = this.options;
+    const failures = (this.retries.get(submission.id)?.failures ?? 0) + 1;
+    const delayMs = backoffDelay(failures, retryBackoff);
+    this.retries.set(submission.id, { failures, at: performance.now() + delayMs });
+    metrics.evaluations.inc({ outcome: "failed" });
+    if (error instanceof EvaluationFailedError && scorer.descriptor.name === "llm") metrics.llmErrors.inc({ reason: error.reason });
+    const message = error instanceof CashKeyError ? error.shortMessage : error instanceof Error ? error.message : String(error);
+    try {
+      store.evaluations.recordFailure({ submissionId: submission.id, evaluator: evaluatorHash, contentHash: submission.contentHash, error: message, final: false });
+    } catch (storeError) {
+      // The submission changed under the evaluation (a reorg); the next pass sees the new one.
+      logger.info({ err: storeError, submissionId: submission.id.toString() }, "failure not recorded");
+    }
+    logger.warn({ err: error, submissionId: submission.id.toString(), failures, retryInMs: delayMs }, "evaluation failed; will retry");
+  }
+
+  /** The evaluator, its duplicate index and author history rebuilt from the store when needed. */
+  private current(): Evaluator {
+    if (this.evaluator !== undefined) return this.evaluator;
+    const { store, scorer, maxPoints, logger } = this.options;
+    const index = new DuplicateIndex();
+    const history = new InMemoryAuthorHistory();
+    let learned = 0;
+    for (const { id, author, contentHash } of store.submissions.listEvaluatedInOrder()) {
+      const record = store.content.get(contentHash);
+      if (record === undefined) continue;
+      const fp = fingerprint(preprocess(evaluationText(record.content)));
+      if (isEmptySignature(fp.signature)) continue;
+      index.register(id.toString(), fp);
+      history.record(author, { id: id.toString(), signature: fp.signature });
+      learned += 1;
+    }
+    if (learned > 0) logger.info({ submissions: learned }, "duplicate index rebuilt from the store");
+    this.evaluator = createEvaluator({ scorer, index, history, config: { maxPoints } });
+    return this.evaluator;
+  }
+}
