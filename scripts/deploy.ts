@@ -10,6 +10,9 @@ import { type Signer, ZeroAddress, getAddress, parseEther } from "ethers";
 import type { CashKeyGovernor, CashKeyTimelock, CashKeyToken, Rewards } from "../typechain-types";
 import { HEURISTIC_EVALUATOR_HASH } from "../oracle/src/protocol/evaluatorHash";
 import { deployOptionsFromEnv } from "./lib/deployEnv";
+import type { DeploymentRecord } from "../oracle/src/protocol/deployment";
+
+export type { DeploymentRecord };
 
 const DAY = 24 * 60 * 60;
 
@@ -76,16 +79,6 @@ export interface CashKeyDeployment {
   rewards: Rewards;
   governor: CashKeyGovernor;
   timelock: CashKeyTimelock;
-}
-
-/** The contents of deployments/<chainId>.json (binding: the oracle and the frontend read it). */
-export interface DeploymentRecord {
-  chainId: number;
-  token: string;
-  rewards: string;
-  governor: string;
-  timelock: string;
-  deployBlock: number;
 }
 
 export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: DeployOptions = {}): Promise<CashKeyDeployment> {

@@ -8,16 +8,10 @@ import { type ContractRunner, type ErrorDescription, type Interface, getAddress,
 import { CashKeyToken__factory, Rewards__factory } from "../../../typechain-types";
 import type { CashKeyToken, Rewards } from "../../../typechain-types";
 import { CashKeyError } from "../errors";
+import type { DeploymentRecord } from "../protocol/deployment";
 
-/** `deployments/<chainId>.json` (binding: written by `scripts/deploy.ts`, read by the oracle and the frontend). */
-export interface DeploymentRecord {
-  chainId: number;
-  token: string;
-  rewards: string;
-  governor: string;
-  timelock: string;
-  deployBlock: number;
-}
+export type { DeploymentRecord };
+
 
 export class DeploymentRecordError extends CashKeyError {
   override name = "DeploymentRecordError";
