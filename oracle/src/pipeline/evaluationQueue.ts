@@ -98,6 +98,31 @@ export class EvaluationQueue {
     return Number.isFinite(nextCheck) ? nextCheck : undefined;
   }
 
+  /**
+   * Evaluates one pending submission now (a follower checking a proposal needs its own evaluation):
+   * joins the evaluation already in flight, else fetches the content from `peers` (default: the
+   * configured peers) when it is missing, then evaluates. Resolves when done or after `timeoutMs`;
+   * the caller reads the result from the store. A failure is recorded and retried as usual.
+   */
+  async evaluateNow(id: bigint, options: { timeoutMs: number; peers?: readonly string[] }): Promise<void> {
+    if (this.halted) return;
+    let task = this.tasks.get(id);
+    if (task === undefined) {
+      const submission = this.options.store.submissions.get(id);
+      if (submission === undefined || submission.status !== "pending") return;
+      const retry = this.retries.get(id);
+      if (retry !== undefined && retry.at > performance.now()) return;
+      this.track(
+        id,
+        this.options.store.content.has(submission.contentHash) ? this.evaluate(submission) : this.fetchFromPeers(submission, options.peers),
+      );
+      task = this.tasks.get(id);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([task, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
   /** Waits for the evaluations in flight. */
   async drain(): Promise<void> {
     await Promise.all([...this.tasks.values()]);
@@ -138,8 +163,9 @@ export class EvaluationQueue {
     this.tasks.set(id, tracked);
   }
 
-  private async fetchFromPeers(submission: SubmissionRecord): Promise<void> {
-    const { store, peers, metrics, logger } = this.options;
+  private async fetchFromPeers(submission: SubmissionRecord, askPeers?: readonly string[]): Promise<void> {
+    const { store, metrics, logger } = this.options;
+    const peers = askPeers ?? this.options.peers;
     const found = await fetchContentFromPeers(submission.contentHash, { peers, fetch: this.options.fetch, logger });
     if (found === undefined || this.halted) return;
     const { created } = store.content.putCanonical(found.bytes, "peer");
