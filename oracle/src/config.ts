@@ -56,6 +56,7 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_MAX_CONTENT_BYTES", path: "maxContentBytes" },
   { env: "CASHKEY_ORACLE_PEERS", path: "peers" },
   { env: "CASHKEY_ORACLE_CONTENT_GRACE_MS", path: "contentGraceMs" },
+  { env: "CASHKEY_ORACLE_EVALUATION_ORDER_WAIT_MS", path: "evaluationOrderWaitMs" },
   { env: "CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS", path: "network.failoverTimeoutMs" },
   { env: "CASHKEY_ORACLE_PEER_TIMEOUT_MS", path: "network.peerTimeoutMs" },
   { env: "CASHKEY_ORACLE_SCORE_TOLERANCE", path: "network.scoreTolerance" },
@@ -183,6 +184,7 @@ const ConfigSchema = z
     maxContentBytes: integer(256, 1_048_576).default(16_384),
     peers: list(url(["http:", "https:"])).default([]),
     contentGraceMs: integer(0, 86_400_000).default(600_000),
+    evaluationOrderWaitMs: integer(0, 600_000).default(5_000),
     network: z
       .object({
         /** Without BatchPosted for a due batch this long, the next operator leads the nonce. */

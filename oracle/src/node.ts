@@ -167,6 +167,8 @@ export class OracleNode {
         now: this.now,
         fetch: this.options.fetch,
         onEvaluated: () => this.running?.batchLoop.wake(),
+        wake: () => this.running?.evaluationLoop.wake(),
+        orderWaitMs: config.evaluationOrderWaitMs,
       });
       await this.checkRole(rewards, operator, evaluation.evaluatorHash, logger);
 
