@@ -23,7 +23,7 @@ function inflatingScorer(): Scorer {
     descriptor: honest.descriptor,
     async score(input) {
       const result = await honest.score(input);
-      const subScores = Object.fromEntries(Object.entries(result.subScores).map(([key, value]) => [key, up(value)])) as typeof result.subScores;
+      const subScores = Object.fromEntries(Object.entries(result.subScores).map(([key, value]) => [key, up(value)])) as unknown as typeof result.subScores;
       return { ...result, score: up(result.score), subScores };
     },
   };
