@@ -5,7 +5,6 @@
  * burst, with all nodes up and with one node down (its turns as leader cost a failover timeout).
  */
 import path from "node:path";
-import net from "node:net";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { Wallet, getAddress } from "ethers";
@@ -14,7 +13,9 @@ import { OracleNode } from "../../oracle/src/node";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import type { Rewards } from "../../typechain-types";
 import { deployCashKey } from "../deploy";
+import { freePort } from "../lib/freePort";
 import { articleText, percentile } from "./evaluation";
+import { watchScored } from "./scoredWatch";
 
 export const NETWORK_BENCH = {
   operators: 3,
@@ -26,17 +27,6 @@ export const NETWORK_BENCH = {
   pollMs: 500,
   failoverTimeoutMs: 5_000,
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface NetworkFigures {
   nodesUp: number;
@@ -90,21 +80,8 @@ export async function benchmarkNetwork(dir: string, nodesUp: number): Promise<Ne
       await node.start();
       nodes.push(node);
     }
-    const scoredAt = new Map<bigint, number>();
-    let fromBlock = deployBlock;
-    let watching = true;
-    const watch = (async () => {
-      while (watching) {
-        const head = await hre.ethers.provider.getBlockNumber();
-        if (head >= fromBlock) {
-          for (const event of await rewards.queryFilter(rewards.filters.Scored(), fromBlock, head)) {
-            if (!scoredAt.has(event.args.id)) scoredAt.set(event.args.id, performance.now());
-          }
-          fromBlock = head + 1;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
+    const scored = watchScored(rewards, deployBlock);
+    const scoredAt = scored.at;
     const submit = async (i: number, rewardsContract: Rewards) => {
       const text = articleText();
       const response = await fetch(`${nodes[i % nodes.length].url}/v1/content`, { method: "PUT", headers: { "content-type": "text/plain" }, body: text });
@@ -133,8 +110,7 @@ export async function benchmarkNetwork(dir: string, nodesUp: number): Promise<Ne
     for (let i = 0; i < NETWORK_BENCH.burstSubmissions; i++) burst.push(await submit(i, rewards));
     await waitFor(burst.map((b) => b.id));
     const lastScored = Math.max(...burst.map((b) => scoredAt.get(b.id)!));
-    watching = false;
-    await watch;
+    await scored.stop();
     return {
       nodesUp,
       medianMs: Math.round(percentile(latencies, 50)),

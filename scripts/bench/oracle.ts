@@ -33,6 +33,7 @@ import { OracleNode } from "../../oracle/src/node";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import { deployCashKey } from "../deploy";
 import { articleText, benchmarkLookups, benchmarkPipeline, percentile } from "./evaluation";
+import { watchScored } from "./scoredWatch";
 import { NETWORK_BENCH, benchmarkNetwork } from "./network";
 
 const TARGETS = {
@@ -135,21 +136,8 @@ async function benchmarkEndToEnd(dir: string) {
   await node.start();
   try {
     const submittedAt = new Map<bigint, number>();
-    const scoredAt = new Map<bigint, number>();
-    let fromBlock = deployBlock;
-    let watching = true;
-    const watch = (async () => {
-      while (watching) {
-        const head = await hre.ethers.provider.getBlockNumber();
-        if (head >= fromBlock) {
-          for (const event of await rewards.queryFilter(rewards.filters.Scored(), fromBlock, head)) {
-            if (!scoredAt.has(event.args.id)) scoredAt.set(event.args.id, performance.now());
-          }
-          fromBlock = head + 1;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
+    const scored = watchScored(rewards, deployBlock);
+    const scoredAt = scored.at;
     for (let i = 0; i < E2E_SUBMISSIONS; i++) {
       const started = performance.now();
       const text = articleText();
@@ -162,8 +150,7 @@ async function benchmarkEndToEnd(dir: string) {
     }
     const giveUpAt = performance.now() + 120_000;
     while (scoredAt.size < E2E_SUBMISSIONS && performance.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 50));
-    watching = false;
-    await watch;
+    await scored.stop();
     if (scoredAt.size < E2E_SUBMISSIONS) throw new Error(`only ${scoredAt.size} of ${E2E_SUBMISSIONS} submissions were scored`);
     const latencies = [...submittedAt].map(([id, at]) => scoredAt.get(id)! - at).sort((a, b) => a - b);
     return {
