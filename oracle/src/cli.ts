@@ -108,6 +108,24 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("release")
+    .argument("<id>", "a submission id held for review")
+    .description("return a submission held for review (after repeated disputes) to the batch queue, once you have reviewed it")
+    .action(async (id: string) => {
+      if (!/^[1-9][0-9]{0,19}$/.test(id)) throw new UsageError(`"${id}" is not a submission id.`);
+      const settings = config();
+      const { openStore } = await import("./store");
+      if (!fs.existsSync(settings.dbPath)) throw new CashKeyError(`There is no database at ${settings.dbPath}.`);
+      const store = openStore(settings.dbPath);
+      try {
+        if (!store.network.release(BigInt(id))) throw new CashKeyError(`Submission ${id} is not held for review.`);
+      } finally {
+        store.close();
+      }
+      console.log(`submission ${id} released: it goes into the next batch this node leads`);
+    });
+
+  program
     .command("evaluate")
     .argument("<file>", "a UTF-8 text file")
     .description("score a local text with the configured scorer and print the score, sub-scores, flags and rationale (no chain needed)")

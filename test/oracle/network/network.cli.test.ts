@@ -6,7 +6,8 @@ import { impersonate } from "../../helpers/impersonate";
 import { randomWallet } from "../chain/oracleFixture";
 import { cli } from "../node/cliRunner";
 import { type TestChain, startTestChain } from "../node/nodeHarness";
-import { tempDir } from "../store/fixtures";
+import { openStore } from "../../../oracle/src/store";
+import { submissionEvent, tempDir } from "../store/fixtures";
 import { type NetworkSetup, createNetwork, networkFixture, printNetworkLogsOnFailure } from "./networkHarness";
 
 async function threeOperatorsThresholdTwo() {
@@ -85,6 +86,28 @@ describe("oracle CLI: peers and register", function () {
     const text = await cli(["register", "--address", newcomer.address], { cwd: dir, env });
     expect(text.stdout).to.contain("already an operator");
     expect(text.stdout).to.match(/at least [0-9.,]+ CKEY staked/);
+  });
+
+  it("release returns a held submission to the queue, and refuses one that is not held", async function () {
+    const { record } = await loadFixture(threeOperatorsThresholdTwo);
+    const { dir, env } = workDir(record);
+    const dbPath = path.join(dir, "oracle.sqlite");
+    const store = openStore(dbPath);
+    store.submissions.record(submissionEvent(7));
+    store.network.recordDispute({ submissionId: 7n, reason: "score", detail: "off", peer: record.rewards, limit: 1 });
+    store.close();
+
+    const released = await cli(["release", "7"], { cwd: dir, env: { ...env, CASHKEY_ORACLE_DB_PATH: dbPath } });
+    expect(released.status, released.stderr).to.equal(0);
+    const after = openStore(dbPath);
+    expect(after.network.isHeld(7n)).to.equal(false);
+    after.close();
+
+    const again = await cli(["release", "7"], { cwd: dir, env: { ...env, CASHKEY_ORACLE_DB_PATH: dbPath } });
+    expect(again.status).to.not.equal(0);
+    expect(again.stderr.trim()).to.contain("not held");
+    const bad = await cli(["release", "x"], { cwd: dir, env: { ...env, CASHKEY_ORACLE_DB_PATH: dbPath } });
+    expect(bad.status).to.equal(2);
   });
 
   it("register refuses a bad address or an impossible threshold with one line", async function () {
