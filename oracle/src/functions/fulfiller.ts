@@ -26,6 +26,8 @@ export interface FulfillerOptions {
 /** One fulfilled request. */
 export interface Fulfilment {
   requestId: string;
+  /** The report transaction. */
+  transactionHash: string;
   /** The source's response bytes, when it returned. */
   response?: string;
   /** The simulation's error, when it failed. */
@@ -130,6 +132,6 @@ export class LocalFulfiller {
         totalCostJuels = BigInt(parsed.args.totalCostJuels);
       }
     }
-    return { requestId, response: result.response, error: result.error, reportGasUsed: receipt?.gasUsed ?? 0n, resultCode, totalCostJuels };
+    return { requestId, transactionHash: tx.hash as string, response: result.response, error: result.error, reportGasUsed: receipt?.gasUsed ?? 0n, resultCode, totalCostJuels };
   }
 }
