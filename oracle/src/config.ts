@@ -56,6 +56,13 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_MAX_CONTENT_BYTES", path: "maxContentBytes" },
   { env: "CASHKEY_ORACLE_PEERS", path: "peers" },
   { env: "CASHKEY_ORACLE_CONTENT_GRACE_MS", path: "contentGraceMs" },
+  { env: "CASHKEY_ORACLE_EVALUATION_ORDER_WAIT_MS", path: "evaluationOrderWaitMs" },
+  { env: "CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS", path: "network.failoverTimeoutMs" },
+  { env: "CASHKEY_ORACLE_PEER_TIMEOUT_MS", path: "network.peerTimeoutMs" },
+  { env: "CASHKEY_ORACLE_SCORE_TOLERANCE", path: "network.scoreTolerance" },
+  { env: "CASHKEY_ORACLE_MAX_DISPUTES", path: "network.maxDisputes" },
+  { env: "CASHKEY_ORACLE_DISPUTE_RETRY_MS", path: "network.disputeRetryMs" },
+  { env: "CASHKEY_ORACLE_MAX_PROPOSAL_BYTES", path: "network.maxProposalBytes" },
   { env: "CASHKEY_ORACLE_LOG_LEVEL", path: "logLevel" },
 ];
 
@@ -177,6 +184,24 @@ const ConfigSchema = z
     maxContentBytes: integer(256, 1_048_576).default(16_384),
     peers: list(url(["http:", "https:"])).default([]),
     contentGraceMs: integer(0, 86_400_000).default(600_000),
+    evaluationOrderWaitMs: integer(0, 600_000).default(5_000),
+    network: z
+      .object({
+        /** Without BatchPosted for a due batch this long, the next operator leads the nonce. */
+        failoverTimeoutMs: integer(500, 3_600_000).default(20_000),
+        /** Each request to a peer. */
+        peerTimeoutMs: integer(100, 120_000).default(5_000),
+        /** Largest |proposed − own| score a follower signs. */
+        scoreTolerance: integer(0, 100).default(5),
+        /** Disputes after which a submission is held for review. */
+        maxDisputes: integer(1, 1000).default(3),
+        /** How long a disputed item stays out of this node's batches. */
+        disputeRetryMs: integer(0, 86_400_000).default(30_000),
+        /** Largest proposal body accepted. */
+        maxProposalBytes: integer(1024, 16_777_216).default(4_194_304),
+      })
+      .strict()
+      .default({}),
     logLevel: oneOf(LOG_LEVELS).default("info"),
   })
   .strict()

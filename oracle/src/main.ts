@@ -79,6 +79,8 @@ export interface ApiNodeOptions {
   /** Default: the store at `config.dbPath`, closed with the node. */
   store?: Store;
   metrics?: OracleMetrics;
+  /** The operator network's endpoints. */
+  network?: ApiDeps["network"];
 }
 
 export interface ApiNode {
@@ -104,6 +106,8 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       onContent: options.onContent,
       logger,
       operatorAddress: options.operatorAddress,
+      network: options.network,
+      maxProposalBytes: config.network.maxProposalBytes,
     });
     const server = await serveApp(app, { host: config.host, port: config.port });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");

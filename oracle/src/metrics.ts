@@ -41,6 +41,18 @@ export interface OracleMetrics {
   readonly httpRequestSeconds: Histogram<"method" | "route">;
   /** Requests refused with 429 by the per-client rate limit. */
   readonly rateLimited: Counter;
+  /** Proposals this node received, by outcome: signed | disputed | a refusal code (not_operator, stale_nonce, …). */
+  readonly proposalsReceived: Counter<"outcome">;
+  /** Items this node disputed in others' proposals, by reason. */
+  readonly disputesRaised: Counter<"reason">;
+  /** Proposals this node led, by outcome: posted (threshold reached) | disputed | short (peers did not answer) | stale. */
+  readonly proposalsLed: Counter<"outcome">;
+  /** This node's proposals sent to one peer, by outcome: signed | disputed | failed | no_url. */
+  readonly peerRequests: Counter<"outcome">;
+  /** Submissions held for review after repeated disputes (read from the store at each scrape). */
+  readonly heldSubmissions: Gauge;
+  /** Share of items each peer agreed on, by peer and role (read from the store at each scrape). */
+  readonly peerAgreement: Gauge<"peer" | "role">;
 }
 
 export interface MetricsOptions {
@@ -49,7 +61,7 @@ export interface MetricsOptions {
   /** Also collect Node.js process metrics (CPU, memory, event loop lag). Default true. */
   processMetrics?: boolean;
   /** The store whose submissions `submissionsByStatus` counts at each scrape. */
-  store?: Pick<Store, "submissions">;
+  store?: Pick<Store, "submissions" | "network">;
 }
 
 export function createMetrics(options: MetricsOptions = {}): OracleMetrics {
@@ -136,5 +148,50 @@ export function createMetrics(options: MetricsOptions = {}): OracleMetrics {
       registers,
     }),
     rateLimited: new Counter({ name: name("http_rate_limited_total"), help: "Requests refused by the per-client rate limit", registers }),
+    proposalsReceived: new Counter({
+      name: name("proposals_received_total"),
+      help: "Batch proposals received from other operators, by outcome (signed, disputed, or the refusal code)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    disputesRaised: new Counter({
+      name: name("disputes_raised_total"),
+      help: "Items this node refused to sign in others' proposals, by reason",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    proposalsLed: new Counter({
+      name: name("proposals_led_total"),
+      help: "Proposal rounds this node led, by outcome (posted, disputed, short, stale)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    peerRequests: new Counter({
+      name: name("peer_requests_total"),
+      help: "Proposals sent to one peer, by outcome (signed, disputed, failed, no_url)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    heldSubmissions: new Gauge({
+      name: name("held_submissions"),
+      help: "Submissions held for review after repeated disputes",
+      registers,
+      collect() {
+        if (options.store === undefined) return;
+        this.set(options.store.network.heldCount());
+      },
+    }),
+    peerAgreement: new Gauge({
+      name: name("peer_agreement_ratio"),
+      help: "Share of proposed items a peer agreed on: role=leader when the peer checked this node's proposals, role=follower when this node checked the peer's",
+      labelNames: ["peer", "role"] as const,
+      registers,
+      collect() {
+        if (options.store === undefined) return;
+        for (const agreement of options.store.network.agreements()) {
+          if (agreement.rate !== null) this.set({ peer: agreement.peer, role: agreement.role }, agreement.rate);
+        }
+      },
+    }),
   };
 }

@@ -25,6 +25,13 @@ import { ConfigError, type OracleConfig, resolveContracts } from "./config";
 import { CashKeyError } from "./errors";
 import type { Scorer } from "./eval/scorers/types";
 import { type OracleMetrics, createMetrics } from "./metrics";
+import { DEFAULT_MIN_SCORE } from "./eval/points";
+import { SignatureCollector } from "./network/collector";
+import { Follower } from "./network/follower";
+import { LeaderSchedule } from "./network/leaderSchedule";
+import { PeerClient } from "./network/peerClient";
+import { OperatorRoster } from "./network/roster";
+import { createNetworkApi } from "./network/service";
 import { Batcher } from "./pipeline/batcher";
 import { EvaluationQueue } from "./pipeline/evaluationQueue";
 import { PassLoop } from "./pipeline/loop";
@@ -160,6 +167,8 @@ export class OracleNode {
         now: this.now,
         fetch: this.options.fetch,
         onEvaluated: () => this.running?.batchLoop.wake(),
+        wake: () => this.running?.evaluationLoop.wake(),
+        orderWaitMs: config.evaluationOrderWaitMs,
       });
       await this.checkRole(rewards, operator, evaluation.evaluatorHash, logger);
 
@@ -175,11 +184,33 @@ export class OracleNode {
         logger,
         sleep: this.interruptibleSleep(),
       });
+      const batchSigner = new BatchSigner(wallet);
+      const peerClient = new PeerClient({ timeoutMs: config.network.peerTimeoutMs, fetch: this.options.fetch });
+      const roster = new OperatorRoster({ rewards, peers: config.peers, client: peerClient, now: this.now });
+      const follower = new Follower({
+        store,
+        signer: batchSigner,
+        chainId,
+        rewardsAddress: getAddress(contracts.rewards),
+        evaluatorHash: () => evaluation.evaluatorHash,
+        chain: () => roster.chain(),
+        chainTime: async () => BigInt((await provider.getBlock("latest"))?.timestamp ?? 0),
+        evaluateNow: (id, options) => evaluation.evaluateNow(id, options),
+        peerUrlOf: async (operator) => (await roster.peerUrls()).get(getAddress(operator)),
+        peers: config.peers,
+        maxPoints: Number(maxPoints),
+        minScore: DEFAULT_MIN_SCORE,
+        tolerance: config.network.scoreTolerance,
+        // Leave the leader time to read the answer within its own peer timeout.
+        evaluationTimeoutMs: Math.max(50, Math.floor(config.network.peerTimeoutMs * 0.6)),
+        metrics,
+        logger,
+      });
       const batcher = new Batcher({
         store,
         rewards,
         provider,
-        signer: new BatchSigner(wallet),
+        signer: batchSigner,
         poster,
         chainId,
         rewardsAddress: getAddress(contracts.rewards),
@@ -191,6 +222,13 @@ export class OracleNode {
         logger,
         now: this.now,
         stopping: () => this.abort.signal.aborted,
+        network: {
+          roster,
+          schedule: new LeaderSchedule(config.network.failoverTimeoutMs),
+          collector: new SignatureCollector({ client: peerClient, store, metrics, logger, onPeerFailure: (url) => roster.markStale(url) }),
+          maxDisputes: config.network.maxDisputes,
+          disputeRetryMs: config.network.disputeRetryMs,
+        },
       });
       const evaluationLoop = new PassLoop({
         pass: () => evaluation.pass(),
@@ -230,6 +268,7 @@ export class OracleNode {
         operatorAddress: operator,
         store,
         metrics,
+        network: createNetworkApi({ store, follower, roster, operator }),
       });
       this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator };
       watcher.start();

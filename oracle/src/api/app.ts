@@ -12,6 +12,7 @@ import { requestMetrics } from "./middleware/requestMetrics";
 import { contentRouter } from "./routes/content";
 import { healthRouter } from "./routes/health";
 import { metricsRouter } from "./routes/metrics";
+import { peerRouter } from "./routes/peer";
 import { submissionsRouter } from "./routes/submissions";
 import type { ApiDeps, AppEnv } from "./types";
 
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDeps) {
   app.route("/v1/submissions", submissionsRouter(deps));
   app.route("/v1/health", healthRouter(deps));
   app.route("/metrics", metricsRouter(deps));
+  app.route("/v1", peerRouter(deps));
   app.doc(OPENAPI_PATH, {
     openapi: "3.0.3",
     info: {

@@ -18,6 +18,9 @@ export type ApiErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "chain_unavailable"
+  | "network_disabled"
+  | "proposal_not_found"
+  | `proposal_${string}`
   | "internal_error";
 
 export interface ApiErrorBody {

@@ -5,6 +5,7 @@ import type { OracleMetrics } from "../metrics";
 import type { Content } from "../protocol/contentHash";
 import type { Store } from "../store";
 import type { ChainReader } from "./chainReader";
+import type { NetworkApi } from "../network/api";
 
 /** Hono environment of the app: node-server bindings (absent under `app.request()`) and request variables. */
 export type AppEnv = {
@@ -53,4 +54,8 @@ export interface ApiDeps {
   now?: () => number;
   /** Longest wait for a chain read before the API answers without it. Default 3000 ms. */
   chainTimeoutMs?: number;
+  /** The operator network's endpoints (`/v1/peer/*`, `/v1/network`); absent, they answer 503. */
+  network?: NetworkApi;
+  /** Largest proposal body, in bytes. Default 4 MiB. */
+  maxProposalBytes?: number;
 }

@@ -108,7 +108,6 @@ export type ProposalRefusal =
   | "not_operator"
   | "stale_nonce"
   | "future_nonce"
-  | "not_leader"
   | "expired"
   | "evaluator";
 
@@ -227,11 +226,16 @@ export function decodeProposal(json: unknown, expected: { chainId: bigint; rewar
   return { chainId, rewards: getAddress(data.rewards), leader, header, items, packedItems, domain, digest: digest.toLowerCase(), signature: data.signature };
 }
 
-/** Why a follower disputes one item. */
+/**
+ * Why a follower disputes one item. The first group is a disagreement about the item and counts
+ * toward holding it for review; the second says the follower cannot judge it yet (its watcher or
+ * evaluation is behind, or the item was scored meanwhile) and only defers it.
+ */
 export type DisputeReason =
   | "score"
   | "points"
   | "flags"
+  | "rationale"
   | "content_hash"
   | "unknown_submission"
   | "already_scored"
@@ -242,12 +246,15 @@ export const DISPUTE_REASONS = [
   "score",
   "points",
   "flags",
+  "rationale",
   "content_hash",
   "unknown_submission",
   "already_scored",
   "content_unavailable",
   "not_evaluated",
 ] as const satisfies readonly DisputeReason[];
+
+export const DEFERRING_REASONS: ReadonlySet<DisputeReason> = new Set(["unknown_submission", "already_scored", "content_unavailable", "not_evaluated"]);
 
 export const DisputeSchema = z
   .object({

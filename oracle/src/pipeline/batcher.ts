@@ -12,12 +12,18 @@
 import type { Logger } from "pino";
 import type { Provider } from "ethers";
 import type { Rewards } from "../../../typechain-types";
+import { getAddress } from "ethers";
 import { type BatchPolicy, type EvaluatedSubmission, buildBatch, nextCloseByAgeMs, selectBatch } from "../batch/builder";
 import type { BatchSigner } from "../batch/signer";
 import { type BackoffOptions, backoffDelay } from "../chain/rpc";
 import type { BatchPoster, PostOutcome, SignedBatch } from "../chain/poster";
 import type { OracleMetrics } from "../metrics";
-import { orderSignatures } from "../protocol/eip712";
+import { CashKeyError } from "../errors";
+import { orderSignatures, rewardsDomain } from "../protocol/eip712";
+import type { CollectResult, PeerDispute, SignatureCollector } from "../network/collector";
+import type { LeaderSchedule } from "../network/leaderSchedule";
+import { DEFERRING_REASONS, type DisputeReason, encodeProposal } from "../network/proposal";
+import type { ChainView, OperatorRoster } from "../network/roster";
 import type { BatchRecord, Store } from "../store";
 
 export interface BatcherOptions {
@@ -40,6 +46,18 @@ export interface BatcherOptions {
   now: () => number;
   /** True once the node is stopping: an interrupted post is left for the next start. */
   stopping: () => boolean;
+  /** The operator network: who leads each nonce, and co-signatures from the other operators. */
+  network: BatcherNetwork;
+}
+
+export interface BatcherNetwork {
+  roster: OperatorRoster;
+  schedule: LeaderSchedule;
+  collector: SignatureCollector;
+  /** Disputes after which a submission is held for review. */
+  maxDisputes: number;
+  /** How long a disputed item stays out of this node's batches (real time). */
+  disputeRetryMs: number;
 }
 
 const UNFINISHED_STATES = ["built", "signed", "posting", "posted"] as const;
@@ -47,16 +65,28 @@ const UNFINISHED_STATES = ["built", "signed", "posting", "posted"] as const;
 export class Batcher {
   private failures = 0;
   private retryAt = 0;
-  private thresholdWarned = false;
+  private notOperatorWarned = false;
+  private lastFailoverAttempt = 0;
+  /** Disputed submissions and when (performance.now) they may join a batch again. */
+  private readonly cooling = new Map<bigint, number>();
 
   constructor(private readonly options: BatcherOptions) {}
 
-  /** One step: finish the unfinished batch, else close and post a new one. Returns the wait before the next pass. */
+  /**
+   * One step: finish the unfinished batch (gather its co-signatures, or post it), else — when this
+   * node leads the chain's next nonce — close a new batch, propose it and post it. Returns the wait
+   * before the next pass.
+   */
   async pass(): Promise<number | void> {
-    const { now, policy } = this.options;
+    const { now, policy, network } = this.options;
     if (this.failures > 0 && performance.now() < this.retryAt) return this.retryAt - performance.now();
+    const view = await network.roster.chain();
+    network.schedule.observe(view.nextNonce, now());
     const unfinished = this.unfinished();
-    if (unfinished !== undefined) return this.post(unfinished);
+    if (unfinished !== undefined) {
+      if (unfinished.state === "built") return this.gather(unfinished, view);
+      return this.post(unfinished);
+    }
 
     const queue = this.queue();
     const selection = selectBatch(queue, policy, now());
@@ -64,8 +94,141 @@ export class Batcher {
       const closesAt = nextCloseByAgeMs(queue, policy);
       return closesAt === undefined ? undefined : Math.max(1, closesAt - now());
     }
-    const batch = await this.build(selection.entries);
-    return batch === undefined ? this.backOff() : this.post(batch);
+    const self = await this.options.signer.getAddress();
+    if (!view.operators.includes(self)) {
+      if (!this.notOperatorWarned) this.options.logger.error({ operator: self }, "this key is not a current operator; the node builds no batch");
+      this.notOperatorWarned = true;
+      return undefined;
+    }
+    this.notOperatorWarned = false;
+    const dueAt = selection.reason === "size" ? 0 : Math.min(...selection.entries.map((e) => e.queuedAtMs)) + policy.maxAgeMs;
+    const leadership = network.schedule.leadership(view.operators, dueAt, now());
+    if (leadership.leader !== self) return Math.max(1, leadership.msUntilNextAttempt);
+    if (leadership.attempt > 0 && leadership.attempt !== this.lastFailoverAttempt) {
+      this.lastFailoverAttempt = leadership.attempt;
+      this.options.logger.warn({ batchNonce: view.nextNonce.toString(), attempt: leadership.attempt }, "no batch landed in time; this node takes over as leader");
+    }
+    const entries = await this.withoutScored(selection.entries);
+    if (entries.length === 0) return 0;
+    const batch = await this.build(entries, view);
+    if (batch === undefined) return this.backOff();
+    return batch.state === "built" ? this.gather(batch, view) : this.post(batch);
+  }
+
+  /**
+   * Drops the submissions the chain already scored (through a batch another operator posted) and
+   * marks them scored here.
+   */
+  private async withoutScored(entries: EvaluatedSubmission[]): Promise<EvaluatedSubmission[]> {
+    const { rewards, store } = this.options;
+    const scored = await Promise.all(entries.map((entry) => rewards.isScored(entry.submissionId)));
+    const kept: EvaluatedSubmission[] = [];
+    store.transaction(() => {
+      entries.forEach((entry, i) => {
+        if (scored[i]) store.submissions.setStatus(entry.submissionId, "scored");
+        else kept.push(entry);
+      });
+    });
+    return kept;
+  }
+
+  /**
+   * Proposes a batch this node built to the other operators and gathers their signatures. With
+   * `threshold()` signatures it posts; with disputes it abandons the batch, so its undisputed items
+   * go into the next one at once and the disputed ones wait (and are held after `maxDisputes`);
+   * with too few answers it tries again after a backoff, until the deadline.
+   */
+  private async gather(batch: BatchRecord, view: ChainView): Promise<number> {
+    const { store, network, metrics, logger } = this.options;
+    if (batch.nonce !== view.nextNonce || BigInt(Math.floor((await this.chainNowMs()) / 1000)) >= batch.deadline) {
+      store.batches.transition(batch.id, "abandoned");
+      metrics.proposalsLed.inc({ outcome: "stale" });
+      metrics.batches.inc({ state: "abandoned" });
+      logger.info({ batchNonce: batch.nonce.toString() }, "proposal stale (nonce taken or deadline passed); items return to the queue");
+      return 0;
+    }
+    const self = await this.options.signer.getAddress();
+    const current = new Set(view.operators);
+    const valid = batch.signatures.filter((s) => current.has(getAddress(s.signer)));
+    const header = { nonce: batch.nonce, evaluator: batch.evaluator, rationaleRoot: batch.rationaleRoot, deadline: batch.deadline };
+    const items = batch.items.map((item) => item.item);
+    const own = valid.find((s) => getAddress(s.signer) === self);
+    if (own === undefined) throw new CashKeyError("A built batch lacks this node's own signature.");
+    const proposal = encodeProposal({
+      chainId: this.options.chainId,
+      rewards: this.options.rewardsAddress,
+      leader: self,
+      header,
+      items: batch.items.map((item) => ({
+        submissionId: item.submissionId,
+        score: item.score,
+        points: item.points,
+        contentHash: store.submissions.get(item.submissionId)?.contentHash ?? "0x".padEnd(66, "0"),
+        rationaleJson: item.rationaleJson,
+      })),
+      digest: batch.digest,
+      signature: own.signature,
+    });
+    store.network.saveProposal({ digest: batch.digest, role: "leader", nonce: batch.nonce, leader: self, proposal });
+
+    let signatures = valid;
+    let result: CollectResult | undefined;
+    if (signatures.length < view.threshold) {
+      result = await network.collector.collect({
+        proposal,
+        batch: { domain: rewardsDomain(this.options.chainId, this.options.rewardsAddress), header, items },
+        digest: batch.digest,
+        operators: view.operators,
+        have: new Set(signatures.map((s) => getAddress(s.signer))),
+        needed: view.threshold,
+        peerUrls: await network.roster.peerUrls(),
+      });
+      if (this.options.stopping()) return 0;
+      let record = batch;
+      for (const signature of result.signatures) record = store.batches.addSignature(batch.id, signature);
+      signatures = record.signatures.filter((s) => current.has(getAddress(s.signer)));
+    }
+    if (signatures.length >= view.threshold) {
+      const signed = store.batches.transition(batch.id, "signed");
+      metrics.proposalsLed.inc({ outcome: "posted" });
+      logger.info({ batchNonce: batch.nonce.toString(), signatures: signatures.length, threshold: view.threshold }, "batch co-signed; posting");
+      return this.post(signed);
+    }
+    if (result !== undefined && result.disputes.length > 0) {
+      this.applyDisputes(batch, result.disputes);
+      metrics.proposalsLed.inc({ outcome: "disputed" });
+      return 0;
+    }
+    metrics.proposalsLed.inc({ outcome: "short" });
+    logger.warn(
+      { batchNonce: batch.nonce.toString(), signatures: signatures.length, threshold: view.threshold, failures: result?.failures },
+      "not enough co-signatures yet; will propose again",
+    );
+    return this.backOff();
+  }
+
+  /**
+   * Abandons a disputed batch: its items return to the queue, the disputed ones after
+   * `disputeRetryMs`; a disagreement (not a deferral) counts toward holding the item for review.
+   */
+  private applyDisputes(batch: BatchRecord, disputes: readonly PeerDispute[]): void {
+    const { store, network, metrics, logger } = this.options;
+    const retryAt = performance.now() + network.disputeRetryMs;
+    const counted = new Set<string>();
+    store.transaction(() => {
+      store.batches.transition(batch.id, "abandoned");
+      for (const dispute of disputes) {
+        const id = BigInt(dispute.submissionId);
+        if (!batch.items.some((item) => item.submissionId === id)) continue;
+        this.cooling.set(id, retryAt);
+        if (DEFERRING_REASONS.has(dispute.reason as DisputeReason) || counted.has(dispute.submissionId)) continue;
+        counted.add(dispute.submissionId);
+        const record = store.network.recordDispute({ submissionId: id, reason: dispute.reason, detail: dispute.detail, peer: dispute.peer, limit: network.maxDisputes });
+        if (record.held) logger.error({ submissionId: dispute.submissionId, disputes: record.count, reason: dispute.reason }, "submission held for review after repeated disputes");
+      }
+    });
+    metrics.batches.inc({ state: "abandoned" });
+    logger.warn({ batchNonce: batch.nonce.toString(), disputed: disputes.length, items: batch.items.length }, "proposal disputed; disputed items wait, the rest go again");
   }
 
   /** The lowest-nonce batch that is stored but neither landed nor abandoned. */
@@ -74,38 +237,45 @@ export class Batcher {
     return UNFINISHED_STATES.flatMap((state) => batches.listByState(state)).sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : a.id - b.id))[0];
   }
 
-  /** Evaluated submissions with this node's evaluation, oldest first by id. */
+  /** Evaluated submissions with this node's evaluation, by id; held and cooling ones left out. */
   private queue(): EvaluatedSubmission[] {
     const { store, policy } = this.options;
     const evaluator = this.options.evaluatorHash();
+    const clock = performance.now();
     const queue: EvaluatedSubmission[] = [];
-    for (const submission of store.submissions.listByStatus("evaluated", { limit: policy.maxItems })) {
-      const evaluation = store.evaluations.get(submission.id, evaluator);
-      if (evaluation?.status !== "ok") {
-        // Evaluated by another evaluator (the scorer was changed): evaluate it again with this one.
-        store.submissions.setStatus(submission.id, "pending");
-        continue;
+    let afterId = 0n;
+    for (;;) {
+      const page = store.submissions.listByStatus("evaluated", { afterId, limit: 200 });
+      for (const submission of page) {
+        afterId = submission.id;
+        const coolingUntil = this.cooling.get(submission.id);
+        if (coolingUntil !== undefined) {
+          if (coolingUntil > clock) continue;
+          this.cooling.delete(submission.id);
+        }
+        if (store.network.isHeld(submission.id)) continue;
+        const evaluation = store.evaluations.get(submission.id, evaluator);
+        if (evaluation?.status !== "ok") {
+          // Evaluated by another evaluator (the scorer was changed): evaluate it again with this one.
+          store.submissions.setStatus(submission.id, "pending");
+          continue;
+        }
+        queue.push({
+          submissionId: submission.id,
+          score: evaluation.score,
+          points: evaluation.points,
+          rationaleJson: evaluation.rationaleJson,
+          queuedAtMs: evaluation.updatedAt,
+        });
+        if (queue.length >= policy.maxItems) return queue;
       }
-      queue.push({
-        submissionId: submission.id,
-        score: evaluation.score,
-        points: evaluation.points,
-        rationaleJson: evaluation.rationaleJson,
-        queuedAtMs: evaluation.updatedAt,
-      });
+      if (page.length < 200) return queue;
     }
-    return queue;
   }
 
-  private async build(entries: EvaluatedSubmission[]): Promise<BatchRecord | undefined> {
-    const { rewards, store, signer, logger, metrics, policy } = this.options;
-    const threshold = await rewards.threshold();
-    if (threshold > 1n) {
-      if (!this.thresholdWarned) logger.error({ threshold: threshold.toString() }, "the threshold needs co-signers; this node posts alone and builds no batch");
-      this.thresholdWarned = true;
-      return undefined;
-    }
-    const nonce = await rewards.nextBatchNonce();
+  private async build(entries: EvaluatedSubmission[], view: ChainView): Promise<BatchRecord | undefined> {
+    const { store, signer, logger, metrics, policy } = this.options;
+    const nonce = view.nextNonce;
     const built = buildBatch(entries, {
       chainId: this.options.chainId,
       rewardsAddress: this.options.rewardsAddress,
@@ -126,7 +296,8 @@ export class Batcher {
         items: built.entries.map((entry, i) => ({ item: built.items[i], rationaleJson: entry.rationaleJson })),
         digest: built.digest,
         signatures: [signature],
-        state: "signed",
+        // Alone it may post at once; otherwise it needs the other operators' signatures first.
+        state: view.threshold <= 1 ? "signed" : "built",
       });
     } catch (error) {
       // A reorg removed a submission since the queue was read, or the nonce has a live batch.

@@ -6,6 +6,12 @@
  *
  * The duplicate index and the author history live in memory; they are rebuilt from the store at
  * start and after a reorg, in the order the node first evaluated each submission.
+ *
+ * Evaluations start in ascending submission id, and a submission whose content is still missing
+ * holds back the ones after it for up to `orderWaitMs`: the fraud checks compare each submission
+ * with those evaluated before it, so every operator's node must see them in the same (on-chain)
+ * order to raise the same duplicate and velocity flags — a follower signs only if they agree.
+ * Content fetched from a peer is stored and evaluated by the next pass, in order.
  */
 import type { Logger } from "pino";
 import { CashKeyError } from "../errors";
@@ -44,6 +50,10 @@ export interface EvaluationQueueOptions {
   fetch?: typeof fetch;
   /** Called after each evaluation is recorded (to wake the batcher). */
   onEvaluated?: () => void;
+  /** How long a submission without content holds back later ones. Default 5000 ms. */
+  orderWaitMs?: number;
+  /** Called when content arrived from a peer (to wake the evaluation loop). */
+  wake?: () => void;
 }
 
 const PAGE = 200;
@@ -80,6 +90,7 @@ export class EvaluationQueue {
     const clock = performance.now();
     let nextCheck = Infinity;
     let afterId = 0n;
+    let blocked = false;
     for (;;) {
       const page = this.options.store.submissions.listByStatus("pending", { afterId, limit: PAGE });
       for (const submission of page) {
@@ -90,12 +101,45 @@ export class EvaluationQueue {
           nextCheck = Math.min(nextCheck, retry.at - clock);
           continue;
         }
+        const hasContent = this.options.store.content.has(submission.contentHash);
+        if (hasContent && blocked) {
+          // An earlier submission still waits for its content: keep the on-chain order.
+          continue;
+        }
         const waitMs = this.decide(submission, now, clock);
         if (waitMs !== undefined) nextCheck = Math.min(nextCheck, waitMs);
+        if (!hasContent && now - submission.seenAt < (this.options.orderWaitMs ?? 5000)) {
+          blocked = true;
+          nextCheck = Math.min(nextCheck, (this.options.orderWaitMs ?? 5000) - (now - submission.seenAt));
+        }
       }
       if (page.length < PAGE) break;
     }
-    return Number.isFinite(nextCheck) ? nextCheck : undefined;
+    return Number.isFinite(nextCheck) ? Math.max(1, nextCheck) : undefined;
+  }
+
+  /**
+   * Evaluates one pending submission now (a follower checking a proposal needs its own evaluation):
+   * joins the evaluation already in flight, else fetches the content from `peers` (default: the
+   * configured peers) when it is missing, then evaluates. Resolves when done or after `timeoutMs`;
+   * the caller reads the result from the store. A failure is recorded and retried as usual.
+   */
+  async evaluateNow(id: bigint, options: { timeoutMs: number; peers?: readonly string[] }): Promise<void> {
+    const { store } = this.options;
+    const deadline = performance.now() + options.timeoutMs;
+    while (!this.halted && performance.now() < deadline) {
+      const submission = store.submissions.get(id);
+      if (submission === undefined || submission.status !== "pending") return;
+      let task = this.tasks.get(id);
+      if (task === undefined) {
+        if (!store.content.has(submission.contentHash)) this.track(id, this.fetchFromPeers(submission, options.peers));
+        // Evaluations start in order: a pass starts this one unless an earlier one holds it back.
+        else await this.pass();
+        task = this.tasks.get(id);
+      }
+      const remaining = Math.max(0, deadline - performance.now());
+      await withTimeout(task ?? new Promise((resolve) => setTimeout(resolve, Math.min(20, remaining))), remaining);
+    }
   }
 
   /** Waits for the evaluations in flight. */
@@ -138,14 +182,16 @@ export class EvaluationQueue {
     this.tasks.set(id, tracked);
   }
 
-  private async fetchFromPeers(submission: SubmissionRecord): Promise<void> {
-    const { store, peers, metrics, logger } = this.options;
+  private async fetchFromPeers(submission: SubmissionRecord, askPeers?: readonly string[]): Promise<void> {
+    const { store, metrics, logger } = this.options;
+    const peers = askPeers ?? this.options.peers;
     const found = await fetchContentFromPeers(submission.contentHash, { peers, fetch: this.options.fetch, logger });
     if (found === undefined || this.halted) return;
     const { created } = store.content.putCanonical(found.bytes, "peer");
     if (created) metrics.contentStored.inc({ source: "peer" });
     logger.info({ submissionId: submission.id.toString(), hash: submission.contentHash, peer: found.peer }, "content fetched from a peer");
-    await this.evaluate(submission);
+    // Evaluated by the next pass, in order with the others.
+    this.options.wake?.();
   }
 
   private async evaluate(submission: SubmissionRecord): Promise<void> {
@@ -252,4 +298,11 @@ export class EvaluationQueue {
     this.evaluator = createEvaluator({ scorer, index, history, config: { maxPoints } });
     return this.evaluator;
   }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first (never rejects). */
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }

@@ -17,6 +17,7 @@ import { StoreError } from "./errors";
 import { EvaluationRepository } from "./evaluations";
 import { LlmCacheRepository } from "./llmCache";
 import { MIGRATIONS, migrate } from "./migrations";
+import { NetworkRepository } from "./network";
 import { SubmissionRepository } from "./submissions";
 import { WatcherBlockRepository } from "./watcherBlocks";
 import { num } from "./values";
@@ -47,6 +48,8 @@ export interface Store {
   readonly watcherBlocks: WatcherBlockRepository;
   /** The batch poster's ledger. */
   readonly batchPosts: BatchPostRepository;
+  /** The operator network: proposals, disputes, per-peer agreement. */
+  readonly network: NetworkRepository;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE); a throw rolls everything back. */
   transaction<T>(fn: () => T): T;
   /** The latest applied migration. */
@@ -89,6 +92,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     llmCache: new LlmCacheRepository(db, now),
     watcherBlocks: new WatcherBlockRepository(db),
     batchPosts: new BatchPostRepository(db, now),
+    network: new NetworkRepository(db, now),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     schemaVersion: () => num(version.get() as bigint),
     ping: () => void ping.get(),
@@ -132,3 +136,4 @@ export type { BatchItemRecord, BatchRecord, BatchState, NewBatch, NewBatchItem }
 export type { ChainCursor } from "./cursor";
 export type { WatcherBlock } from "./watcherBlocks";
 export type { BatchPostRecord } from "./batchPosts";
+export type { DisputeRecord, PeerAgreement, ProposalDecision, ProposalRole, StoredProposal } from "./network";

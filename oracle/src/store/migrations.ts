@@ -152,6 +152,52 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK ((tx_hash IS NULL) = (raw_tx IS NULL) AND (tx_hash IS NULL) = (account_nonce IS NULL))
       ) STRICT;
     `,
+  },  {
+    version: 3,
+    name: "operator network",
+    sql: `
+      -- Batch proposals this node sent (as leader) or received (as follower), by digest: what a
+      -- peer or a verifier fetches with GET /v1/peer/proposals/:digest, and this node's answer.
+      CREATE TABLE proposals (
+        digest      TEXT    NOT NULL CHECK ${hex("digest", 32)},
+        role        TEXT    NOT NULL CHECK (role IN ('leader', 'follower')),
+        nonce       INTEGER NOT NULL CHECK (nonce >= 0),
+        leader      TEXT    NOT NULL CHECK ${hex("leader", 20)},
+        proposal    TEXT    NOT NULL CHECK (json_valid(proposal) AND json_type(proposal) = 'object'),
+        decision    TEXT    CHECK (decision IS NULL OR decision IN ('signed', 'disputed')),
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (digest, role)
+      ) STRICT;
+      CREATE INDEX proposals_by_nonce ON proposals (nonce);
+
+      -- Items other operators refused to sign, per submission: a submission disputed maxDisputes
+      -- times is held for review and leaves the batch queue until an operator releases it.
+      CREATE TABLE disputes (
+        submission_id INTEGER PRIMARY KEY REFERENCES submissions (id),
+        count         INTEGER NOT NULL CHECK (count >= 0),
+        last_reason   TEXT    NOT NULL,
+        last_detail   TEXT    NOT NULL,
+        last_peer     TEXT    NOT NULL CHECK ${hex("last_peer", 20)},
+        held          INTEGER NOT NULL DEFAULT 0 CHECK (held IN (0, 1)),
+        updated_at    INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX disputes_held ON disputes (held) WHERE held = 1;
+
+      -- How often each peer agreed with this node, item by item: as the follower of its proposals
+      -- (role 'follower': this node checked the peer's items) and as a co-signer of this node's
+      -- proposals (role 'leader': the peer checked this node's items).
+      CREATE TABLE peer_agreement (
+        peer          TEXT    NOT NULL CHECK ${hex("peer", 20)},
+        role          TEXT    NOT NULL CHECK (role IN ('leader', 'follower')),
+        proposals     INTEGER NOT NULL CHECK (proposals >= 0),
+        signed        INTEGER NOT NULL CHECK (signed >= 0 AND signed <= proposals),
+        items         INTEGER NOT NULL CHECK (items >= 0),
+        items_agreed  INTEGER NOT NULL CHECK (items_agreed >= 0 AND items_agreed <= items),
+        updated_at    INTEGER NOT NULL,
+        PRIMARY KEY (peer, role)
+      ) STRICT;
+    `,
   },
 ];
 

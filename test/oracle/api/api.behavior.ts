@@ -326,7 +326,16 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
         components: { schemas: Record<string, { properties?: Record<string, unknown>; additionalProperties?: boolean }> };
       };
       expect(doc.openapi).to.equal("3.0.3");
-      expect(Object.keys(doc.paths)).to.have.members(["/v1/content", "/v1/content/{hash}", "/v1/submissions/{id}", "/v1/health", "/metrics"]);
+      expect(Object.keys(doc.paths)).to.have.members([
+        "/v1/content",
+        "/v1/content/{hash}",
+        "/v1/submissions/{id}",
+        "/v1/health",
+        "/metrics",
+        "/v1/peer/proposals",
+        "/v1/peer/proposals/{digest}",
+        "/v1/network",
+      ]);
       expect(Object.keys(doc.paths["/v1/content"].put.requestBody!.content)).to.have.members(["text/plain", "application/json"]);
       expect(doc.components.schemas.ContentUpload.properties).to.have.keys(["text", "title", "url"]);
       expect(doc.components.schemas.ContentUpload.additionalProperties).to.equal(false);

@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import fixtures from "../../fixtures/submissions.json";
+import { type TestChain, eventually, startTestChain, submissionView, submitHash, upload } from "../node/nodeHarness";
+import { type NetworkSetup, createNetwork, distinctTexts, landedBatches, networkFixture, printNetworkLogsOnFailure, revertedTransactions } from "./networkHarness";
+
+const SUBMISSIONS = 100;
+
+async function threeOperatorsThresholdTwo() {
+  return networkFixture(3, 2);
+}
+
+describe("operator network: three honest nodes, threshold 2", function () {
+  let chain: TestChain;
+  let network: NetworkSetup | undefined;
+
+  before(async function () {
+    chain = await startTestChain();
+  });
+  after(async function () {
+    await chain.close();
+  });
+  afterEach(async function () {
+    if (network) printNetworkLogsOnFailure(this.currentTest, network.nodes);
+    await network?.cleanup();
+    network = undefined;
+  });
+
+  it(`scores ${SUBMISSIONS} submissions on-chain, each batch signed by at least two operators`, async function () {
+    const { rewards, record, keys, alice, bob, carol } = await loadFixture(threeOperatorsThresholdTwo);
+    network = await createNetwork(keys, record, chain.proxy.url);
+    for (const node of network.nodes) await node.start();
+    const nodes = network.nodes;
+    const authors = [alice, bob, carol];
+
+    const texts = [...fixtures.items.map((item) => item.text), ...distinctTexts(SUBMISSIONS)].slice(0, SUBMISSIONS);
+    const ids: bigint[] = [];
+    for (const [i, text] of texts.entries()) {
+      // Each upload reaches one node only; the others fetch the content from their peers.
+      const hash = await upload(nodes[i % 3].url, text);
+      ids.push(await submitHash(rewards, authors[i % 3], hash));
+    }
+    await eventually(async () => (await Promise.all(ids.map((id) => rewards.isScored(id)))).every(Boolean), "every submission scored on-chain");
+
+    const operators = new Set(keys.map((k) => k.address));
+    const batches = await landedBatches(rewards, record.deployBlock);
+    expect(batches.length).to.be.greaterThan(1);
+    for (const batch of batches) {
+      const signers = new Set(batch.signers);
+      expect(signers.size, `batch ${batch.nonce} signers`).to.equal(batch.signers.length);
+      expect(batch.signers.length, `batch ${batch.nonce} signatures`).to.be.at.least(2);
+      for (const signer of batch.signers) expect(operators.has(signer), `${signer} is an operator`).to.equal(true);
+    }
+    // Every submission in exactly one landed batch; nonces 0..n-1 each once.
+    const landedIds = batches.flatMap((b) => b.items.map((item) => item >> 40n)).sort((a, b) => (a < b ? -1 : 1));
+    expect(landedIds).to.deep.equal(ids);
+    expect(batches.map((b) => b.nonce)).to.deep.equal(batches.map((_, i) => BigInt(i)));
+    expect(await revertedTransactions(record.rewards, record.deployBlock)).to.equal(0);
+
+    // Every node serves the on-chain score of every submission, and the leaders rotated.
+    const scored = await rewards.queryFilter(rewards.filters.Scored(), record.deployBlock);
+    for (const event of scored.filter((_, i) => i % 10 === 0)) {
+      for (const node of nodes) {
+        const view = await submissionView(node.url, event.args.id);
+        expect([view.score, view.points]).to.deep.equal([Number(event.args.score), Number(event.args.points)]);
+      }
+    }
+    const leaders = new Set(nodes.flatMap((node) => (node.test!.node.store.network.agreements().some((a) => a.role === "leader") ? [node.index] : [])));
+    expect(leaders.size, "operators that led a batch").to.be.at.least(2);
+    for (const node of nodes) {
+      const agreements = node.test!.node.store.network.agreements();
+      for (const agreement of agreements) expect(agreement.rate, `${agreement.peer} ${agreement.role}`).to.equal(1);
+    }
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * A network of operator nodes for tests: the in-process Hardhat chain served on loopback, CashKey
+ * deployed with N operators and a threshold, and one node per operator on its own loopback port,
+ * each with the others as peers. Nodes can be started, stopped, killed and restarted on the same
+ * port and database.
+ */
+import net from "node:net";
+import path from "node:path";
+import hre from "hardhat";
+import { type Wallet, getAddress } from "ethers";
+import type { OracleConfig } from "../../../oracle/src/config";
+import type { OracleNodeOptions } from "../../../oracle/src/node";
+import type { DeploymentRecord } from "../../../oracle/src/protocol/deployment";
+import { recoverBatchSigner } from "../../../oracle/src/batch/signer";
+import { rewardsDomain } from "../../../oracle/src/protocol/eip712";
+import type { Rewards } from "../../../typechain-types";
+import { deployCashKey } from "../../../scripts/deploy";
+import { randomWallet } from "../chain/oracleFixture";
+import { type TestNode, createTestNode, nodeConfig, testDir } from "../node/nodeHarness";
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function networkFixture(operatorCount: number, threshold: number) {
+  const [deployer, alice, bob, carol] = await hre.ethers.getSigners();
+  const keys = Array.from({ length: operatorCount }, () => randomWallet());
+  const deployBlock = (await hre.ethers.provider.getBlockNumber()) + 1;
+  const deployment = await deployCashKey(hre, {
+    deployer,
+    operators: keys.map((k) => k.address),
+    threshold,
+    baseQuota: 1_000,
+    quotaTiers: [],
+    writeDeployment: false,
+  });
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  const record: DeploymentRecord = {
+    chainId: Number(chainId),
+    token: await deployment.token.getAddress(),
+    rewards: await deployment.rewards.getAddress(),
+    governor: await deployment.governor.getAddress(),
+    timelock: await deployment.timelock.getAddress(),
+    deployBlock,
+  };
+  // In the order the chain lists them (leader of nonce n: operators[n mod count]).
+  const order = (await deployment.rewards.operators()).map((a) => getAddress(a));
+  keys.sort((a, b) => order.indexOf(a.address) - order.indexOf(b.address));
+  return { ...deployment, record, deployer, alice, bob, carol, keys };
+}
+
+export class NetworkNode {
+  test: TestNode | undefined;
+  constructor(
+    readonly index: number,
+    readonly key: Wallet,
+    readonly config: OracleConfig,
+    private readonly options: Partial<OracleNodeOptions>,
+  ) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${this.config.port}`;
+  }
+
+  get address(): string {
+    return this.key.address;
+  }
+
+  get running(): boolean {
+    return this.test !== undefined;
+  }
+
+  /** Starts (again) on the same port and database. */
+  async start(options: Partial<OracleNodeOptions> = {}): Promise<void> {
+    if (this.test) throw new Error(`node ${this.index} is running`);
+    const test = createTestNode(this.config, this.key, { ...this.options, ...options });
+    await test.node.start();
+    this.test = test;
+  }
+
+  async stop(): Promise<void> {
+    const test = this.test;
+    this.test = undefined;
+    if (test) {
+      this.logs.push(...test.logs);
+      await test.node.stop();
+    }
+  }
+
+  /** As a crash would. */
+  async kill(): Promise<void> {
+    const test = this.test;
+    this.test = undefined;
+    if (test) {
+      this.logs.push(...test.logs);
+      await test.node.halt();
+    }
+  }
+
+  readonly logs: string[] = [];
+
+  allLogs(): string[] {
+    return [...this.logs, ...(this.test?.logs ?? [])];
+  }
+}
+
+export interface NetworkSetup {
+  nodes: NetworkNode[];
+  cleanup(): Promise<void>;
+}
+
+/** One node per key; each node's peers are the others. Nothing is started. */
+export async function createNetwork(
+  keys: readonly Wallet[],
+  record: DeploymentRecord,
+  rpcUrl: string,
+  env: Record<string, string> = {},
+  options: Partial<OracleNodeOptions> = {},
+): Promise<NetworkSetup> {
+  const ports: number[] = [];
+  for (let i = 0; i < keys.length; i++) ports.push(await freePort());
+  const dirs = keys.map(() => testDir());
+  const nodes = keys.map((key, i) => {
+    const peers = ports.filter((_, j) => j !== i).map((p) => `http://127.0.0.1:${p}`);
+    const config = nodeConfig(dirs[i].dir, record, rpcUrl, {
+      CASHKEY_ORACLE_PEERS: peers.join(","),
+      CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "1500",
+      CASHKEY_ORACLE_PEER_TIMEOUT_MS: "3000",
+      CASHKEY_ORACLE_DISPUTE_RETRY_MS: "300",
+      CASHKEY_ORACLE_EVALUATION_ORDER_WAIT_MS: "2000",
+      CASHKEY_ORACLE_LOG_LEVEL: "info",
+      ...env,
+    });
+    return new NetworkNode(i, key, { ...config, port: ports[i], dataDir: path.join(dirs[i].dir, "node") }, options);
+  });
+  return {
+    nodes,
+    cleanup: async () => {
+      for (const node of nodes) await node.stop();
+      for (const dir of dirs) dir.cleanup();
+    },
+  };
+}
+
+/** Prints the nodes' last log lines when a test failed. */
+export function printNetworkLogsOnFailure(test: Mocha.Context["currentTest"], nodes: readonly NetworkNode[]): void {
+  if (test?.state !== "failed") return;
+  for (const node of nodes) console.log(`--- node ${node.index} (${node.address})\n${node.allLogs().slice(-60).join("\n")}`);
+}
+
+export interface LandedBatch {
+  nonce: bigint;
+  txHash: string;
+  /** Operators whose signatures the transaction carried, recovered from the EIP-712 digest. */
+  signers: string[];
+  items: bigint[];
+}
+
+/** Every `BatchPosted` since `fromBlock`, with the signers recovered from its transaction's calldata. */
+export async function landedBatches(rewards: Rewards, fromBlock: number): Promise<LandedBatch[]> {
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  const domain = rewardsDomain(chainId, await rewards.getAddress());
+  const out: LandedBatch[] = [];
+  for (const event of await rewards.queryFilter(rewards.filters.BatchPosted(), fromBlock)) {
+    const tx = await hre.ethers.provider.getTransaction(event.transactionHash);
+    const call = rewards.interface.parseTransaction({ data: tx!.data })!;
+    const [rawHeader, items, signatures] = call.args as unknown as [{ nonce: bigint; evaluator: string; rationaleRoot: string; deadline: bigint }, bigint[], string[]];
+    const header = { nonce: rawHeader.nonce, evaluator: rawHeader.evaluator, rationaleRoot: rawHeader.rationaleRoot, deadline: rawHeader.deadline };
+    const signers = signatures.map((signature) => recoverBatchSigner({ domain, header, items: [...items] }, signature) ?? "invalid");
+    out.push({ nonce: event.args.nonce, txHash: event.transactionHash, signers, items: [...items] });
+  }
+  return out;
+}
+
+/** Transactions to `to` since `fromBlock` that reverted on-chain. */
+export async function revertedTransactions(to: string, fromBlock: number): Promise<number> {
+  const head = await hre.ethers.provider.getBlockNumber();
+  let reverted = 0;
+  for (let n = fromBlock; n <= head; n++) {
+    const block = await hre.ethers.provider.getBlock(n, true);
+    for (const tx of block?.prefetchedTransactions ?? []) {
+      if (tx.to?.toLowerCase() !== to.toLowerCase()) continue;
+      const receipt = await hre.ethers.provider.getTransactionReceipt(tx.hash);
+      if (receipt?.status === 0) reverted += 1;
+    }
+  }
+  return reverted;
+}
+
+/** Distinct texts that no fraud check flags as duplicates of each other. */
+export function distinctTexts(count: number, seed = 0): string[] {
+  const topics = ["river", "bridge", "glacier", "harbor", "forest", "canal", "volcano", "desert", "island", "valley", "railway", "lighthouse"];
+  const facts = ["was measured in", "reopened after repairs in", "was first surveyed in", "lost a third of its area by", "doubled its traffic by", "was mapped by satellite in"];
+  const places = ["Norway", "Chile", "Kenya", "Japan", "Peru", "Canada", "Italy", "Nepal", "Ghana", "Iceland", "Vietnam", "Morocco"];
+  return Array.from({ length: count }, (_, i) => {
+    const n = i + seed * 1000;
+    const topic = topics[n % topics.length];
+    const place = places[Math.floor(n / topics.length) % places.length];
+    const fact = facts[(n * 7) % facts.length];
+    const year = 1900 + ((n * 37) % 120);
+    return `Field note ${n}: the ${topic} near ${place} ${fact} ${year}, according to the ${place} survey office (report ${1000 + n * 13}). ` +
+      `Local records list ${10 + ((n * 11) % 90)} observations of the ${topic}; the latest one, from ${year + 3}, notes ${n % 2 === 0 ? "a rise" : "a fall"} of ${2 + (n % 9)} percent.`;
+  });
+}
