@@ -15,6 +15,7 @@ import { loadConfig } from "../oracle/src/config";
 import { createKeystore, loadOperatorKey } from "../oracle/src/keys";
 import { OracleNode } from "../oracle/src/node";
 import { deployCashKey } from "./deploy";
+import { functionsRequested, startLocalFunctions } from "./lib/startFunctions";
 
 interface JsonRpcServerLike {
   listen(): Promise<{ address: string; port: number }>;
@@ -66,6 +67,10 @@ async function main(): Promise<void> {
   const operatorKey = await localOperatorKey(dataDir);
   const { token, rewards, governor, timelock } = await deployCashKey(hre, { operators: [operatorKey.address], threshold: 1 });
   const [deployer] = await hre.ethers.getSigners();
+  // CASHKEY_FUNCTIONS=1: the Chainlink Functions verifier co-signs every batch (threshold 2; docs/FUNCTIONS.md).
+  const functions = functionsRequested()
+    ? await startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: 2, log: console.log })
+    : undefined;
 
   const nodeDir = path.join(dataDir, `oracle-${oraclePort}`);
   // The chain is new on every start, so is the node's database (the keystore stays).
@@ -80,6 +85,7 @@ async function main(): Promise<void> {
       CASHKEY_ORACLE_DEPLOYMENT_FILE: path.join(root, "deployments", "31337.json"),
       CASHKEY_ORACLE_DATA_DIR: nodeDir,
       CASHKEY_ORACLE_SCORER: "heuristic",
+      ...(functions && { CASHKEY_ORACLE_FUNCTIONS_VERIFIER: functions.verifier }),
     },
   });
   const oracle = new OracleNode({ config, operatorKey });
@@ -98,6 +104,7 @@ async function main(): Promise<void> {
       `  deployer  ${deployer.address} (genesis supply holder)`,
       `  operator  ${oracle.operatorAddress} (threshold 1; local dev keystore in data/local/, not for real networks)`,
       `  deployment written to deployments/31337.json`,
+      ...(functions?.lines ?? []),
       "",
       "Status: npx hardhat cashkey:status --network localhost",
       `        CASHKEY_ORACLE_DATA_DIR=${path.relative(root, nodeDir)} npm run oracle -- status --url ${oracle.url}`,
@@ -107,6 +114,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await oracle.stop();
+    await functions?.stop();
     await server.close();
     process.exit(0);
   };
