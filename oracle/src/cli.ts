@@ -81,6 +81,33 @@ export function buildProgram(): Command {
     });
 
   program
+    .command("peers")
+    .description("the operator network as the node sees it: peers, reachability, agreement rates, submissions held for review")
+    .option("--url <url>", "the node's API (default: http://<host>:<port> from the configuration)")
+    .option("--json", "print JSON")
+    .action(async (options: { url?: string; json?: boolean }) => {
+      const settings = config();
+      const url = options.url ?? `http://${urlHost(settings.host)}:${settings.port}`;
+      const { fetchNetwork, formatNetwork } = await import("./commands/peers");
+      const network = await fetchNetwork(url);
+      console.log(options.json ? JSON.stringify(network, null, 2) : formatNetwork(network));
+    });
+
+  program
+    .command("register")
+    .description("print the governance proposal that adds this operator (Rewards.addOperator) and the stake it must hold")
+    .option("--address <address>", "the operator address (default: the configured keystore's address)")
+    .option("--threshold <k>", "also set the threshold to k in the same proposal", positiveInteger)
+    .option("--offline", "do not read the chain (no stake requirement or checks)")
+    .option("--json", "print JSON")
+    .action(async (options: { address?: string; threshold?: number; offline?: boolean; json?: boolean }) => {
+      const settings = config();
+      const { operatorAddress, registerProposal, formatRegister } = await import("./commands/register");
+      const proposal = await registerProposal(settings, operatorAddress(options.address, settings.keystore.path), options);
+      console.log(options.json ? JSON.stringify(proposal, null, 2) : formatRegister(proposal));
+    });
+
+  program
     .command("evaluate")
     .argument("<file>", "a UTF-8 text file")
     .description("score a local text with the configured scorer and print the score, sub-scores, flags and rationale (no chain needed)")

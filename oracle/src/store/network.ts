@@ -76,6 +76,7 @@ export class NetworkRepository {
   private readonly selectProposal: Statement;
   private readonly selectProposalAnyRole: Statement;
   private readonly pruneProposals: Statement;
+  private readonly selectByNonce: Statement;
   private readonly bumpDispute: Statement;
   private readonly selectDispute: Statement;
   private readonly selectHeld: Statement;
@@ -98,6 +99,9 @@ export class NetworkRepository {
       "SELECT digest, role, nonce, leader, proposal, decision, created_at FROM proposals WHERE digest = ? ORDER BY role LIMIT 1",
     );
     this.pruneProposals = db.prepare("DELETE FROM proposals WHERE nonce < ?");
+    this.selectByNonce = db.prepare(
+      "SELECT digest, role, nonce, leader, proposal, decision, created_at FROM proposals WHERE nonce = ? AND role = ? ORDER BY created_at",
+    );
     this.bumpDispute = db.prepare(
       `INSERT INTO disputes (submission_id, count, last_reason, last_detail, last_peer, held, updated_at)
        VALUES (@id, 1, @reason, @detail, @peer, CASE WHEN 1 >= @limit THEN 1 ELSE 0 END, @now)
@@ -140,15 +144,12 @@ export class NetworkRepository {
   proposal(digest: string, role?: ProposalRole): StoredProposal | undefined {
     const key = hexValue("digest", digest, 32);
     const row = (role === undefined ? this.selectProposalAnyRole.get(key) : this.selectProposal.get(key, role)) as ProposalRow | undefined;
-    return row && {
-      digest: row.digest,
-      role: row.role,
-      nonce: row.nonce,
-      leader: row.leader,
-      proposal: JSON.parse(row.proposal) as unknown,
-      decision: row.decision,
-      createdAt: num(row.created_at),
-    };
+    return row && toProposal(row);
+  }
+
+  /** The proposals for `nonce` in `role`, oldest first. */
+  proposalsFor(nonce: bigint, role: ProposalRole): StoredProposal[] {
+    return (this.selectByNonce.all(idValue("nonce", nonce, false), role) as ProposalRow[]).map(toProposal);
   }
 
   /** Forgets proposals for nonces below `nonce` (they can no longer land). */
@@ -220,6 +221,18 @@ export class NetworkRepository {
       };
     });
   }
+}
+
+function toProposal(row: ProposalRow): StoredProposal {
+  return {
+    digest: row.digest,
+    role: row.role,
+    nonce: row.nonce,
+    leader: row.leader,
+    proposal: JSON.parse(row.proposal) as unknown,
+    decision: row.decision,
+    createdAt: num(row.created_at),
+  };
 }
 
 function toDispute(row: DisputeRow): DisputeRecord {
