@@ -111,6 +111,25 @@ describe("Functions verifier on the local chain, with the fulfiller", function (
     await expect(d.rewards.postScores(header, packedItems, forged)).to.be.revertedWithCustomError(d.rewards, "RewardsInvalidSignature").withArgs(index);
   });
 
+  it("refuses when the DON cannot read the chain, and approves a later request once it can", async function () {
+    const d = await setUp();
+    const admin = await asTimelock(d.timelock);
+    const { proposal, digest } = await buildProposal(d.rewards, d.leader, d.items);
+    operatorApi.serve(proposal, d.served);
+    await d.verifier.connect(admin).setConfig({ ...d.config, rpcUrl: `${operatorApi.url}/not-an-rpc` });
+    const first = await d.client.requestVerification({ digest, operatorUrl: operatorApi.url });
+    const [failed] = await d.fulfiller.processPending();
+    expect(failed.error).to.equal("RPC unavailable");
+    await expect(hre.ethers.provider.getTransaction(failed.transactionHash))
+      .to.emit(d.verifier, "VerificationRefused")
+      .withArgs(first, digest, Refusal.DonError, hexlify(toUtf8Bytes("RPC unavailable")));
+
+    await d.verifier.connect(admin).setConfig(d.config);
+    await d.client.requestVerification({ digest, operatorUrl: operatorApi.url });
+    await d.fulfiller.processPending();
+    expect(await d.client.approvedSignature(digest)).to.equal(contractSignature(d.client.verifier, "0x"));
+  });
+
   describe("when the source changes", function () {
     it("refuses to send a source other than the configured one", async function () {
       const d = await setUp();
