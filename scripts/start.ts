@@ -1,11 +1,12 @@
 /**
  * `npm start`: the local CashKey stack on loopback. A Hardhat chain served over JSON-RPC, the contracts
- * deployed through `deployCashKey` with a local oracle operator (threshold 1), `deployments/31337.json`
- * written, and that operator's oracle node (heuristic scorer) running in this process; then it runs
- * until Ctrl-C.
+ * deployed through `deployCashKey` with three local oracle operators (threshold 2),
+ * `deployments/31337.json` written, and the three operators' oracle nodes (heuristic scorer) running in
+ * this process, each with the other two as peers; then it runs until Ctrl-C.
  *
- * Environment: CASHKEY_HOST (default 127.0.0.1), CASHKEY_CHAIN_PORT (default 8545), CASHKEY_ORACLE_PORT
- * (default 8701) and the other CASHKEY_ORACLE_* settings of docs/OPERATORS.md.
+ * Environment: CASHKEY_HOST (default 127.0.0.1), CASHKEY_CHAIN_PORT (default 8545), CASHKEY_ORACLE_PORTS
+ * (default 8701,8702,8703; CASHKEY_ORACLE_PORT sets the first), and the other CASHKEY_ORACLE_* settings
+ * of docs/OPERATORS.md (applied to every node).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -41,18 +42,34 @@ function port(name: string, fallback: number): number {
   return value;
 }
 
-/** The local operator's key, created under data/local/ on the first start and kept across starts. */
-async function localOperatorKey(dataDir: string) {
-  const keystore = path.join(dataDir, "operator-keystore.json");
+/** Local operator `n`'s key, created under data/local/ on the first start and kept across starts. */
+async function localOperatorKey(dataDir: string, n: number) {
+  const keystore = path.join(dataDir, n === 1 ? "operator-keystore.json" : `operator-${n}-keystore.json`);
   if (!fs.existsSync(keystore)) await createKeystore(keystore, LOCAL_DEV_KEYSTORE_PASSWORD, { scryptN: LOCAL_DEV_SCRYPT_N });
   return loadOperatorKey(keystore, LOCAL_DEV_KEYSTORE_PASSWORD);
+}
+
+/** CASHKEY_ORACLE_PORTS (comma-separated), else CASHKEY_ORACLE_PORT and the next two, else 8701-8703. */
+function oraclePortsFromEnv(): number[] {
+  const list = process.env.CASHKEY_ORACLE_PORTS;
+  if (list !== undefined && list !== "") {
+    const ports = list.split(",").map((raw) => {
+      const value = Number(raw.trim());
+      if (!Number.isInteger(value) || value < 1 || value > 65535) throw new Error(`CASHKEY_ORACLE_PORTS: "${raw}" is not a TCP port`);
+      return value;
+    });
+    if (new Set(ports).size !== ports.length) throw new Error("CASHKEY_ORACLE_PORTS: a port is repeated");
+    return ports;
+  }
+  const first = port("CASHKEY_ORACLE_PORT", 8701);
+  return [first, first + 1, first + 2];
 }
 
 async function main(): Promise<void> {
   if (hre.network.name !== "hardhat") throw new Error("npm start runs its own chain; do not pass --network");
   const hostname = process.env.CASHKEY_HOST ?? "127.0.0.1";
   const chainPort = port("CASHKEY_CHAIN_PORT", 8545);
-  const oraclePort = port("CASHKEY_ORACLE_PORT", 8701);
+  const oraclePorts = oraclePortsFromEnv();
   const root = hre.config.paths.root;
   const dataDir = path.join(root, "data", "local");
 
@@ -64,56 +81,66 @@ async function main(): Promise<void> {
   const { address, port: actualPort } = await server.listen();
   const rpcUrl = `http://${address}:${actualPort}`;
 
-  const operatorKey = await localOperatorKey(dataDir);
-  const { token, rewards, governor, timelock } = await deployCashKey(hre, { operators: [operatorKey.address], threshold: 1 });
+  const operatorKeys = [];
+  for (let n = 1; n <= oraclePorts.length; n++) operatorKeys.push(await localOperatorKey(dataDir, n));
+  const threshold = Math.min(2, operatorKeys.length);
+  const { token, rewards, governor, timelock } = await deployCashKey(hre, { operators: operatorKeys.map((k) => k.address), threshold });
   const [deployer] = await hre.ethers.getSigners();
-  // CASHKEY_FUNCTIONS=1: the Chainlink Functions verifier co-signs every batch (threshold 2; docs/FUNCTIONS.md).
+  // CASHKEY_FUNCTIONS=1: the Chainlink Functions verifier co-signs every batch (threshold: every node and the verifier; docs/FUNCTIONS.md).
   const functions = functionsRequested()
-    ? await startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: 2, log: console.log })
+    ? await startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: operatorKeys.length + 1, log: console.log })
     : undefined;
 
-  const nodeDir = path.join(dataDir, `oracle-${oraclePort}`);
-  // The chain is new on every start, so is the node's database (the keystore stays).
-  fs.rmSync(nodeDir, { recursive: true, force: true });
-  const config = loadConfig({
-    env: {
-      CASHKEY_ORACLE_HOST: hostname,
-      CASHKEY_ORACLE_LOG_LEVEL: "warn",
-      ...process.env,
-      CASHKEY_ORACLE_PORT: String(oraclePort),
-      CASHKEY_ORACLE_RPC_URL: rpcUrl,
-      CASHKEY_ORACLE_DEPLOYMENT_FILE: path.join(root, "deployments", "31337.json"),
-      CASHKEY_ORACLE_DATA_DIR: nodeDir,
-      CASHKEY_ORACLE_SCORER: "heuristic",
-      ...(functions && { CASHKEY_ORACLE_FUNCTIONS_VERIFIER: functions.verifier }),
-    },
-  });
-  const oracle = new OracleNode({ config, operatorKey });
-  await oracle.start();
+  const oracles: OracleNode[] = [];
+  for (const [i, operatorKey] of operatorKeys.entries()) {
+    const oraclePort = oraclePorts[i];
+    const nodeDir = path.join(dataDir, `oracle-${oraclePort}`);
+    // The chain is new on every start, so is the node's database (the keystore stays).
+    fs.rmSync(nodeDir, { recursive: true, force: true });
+    const peers = oraclePorts.filter((p) => p !== oraclePort).map((p) => `http://${hostname}:${p}`);
+    const config = loadConfig({
+      env: {
+        CASHKEY_ORACLE_HOST: hostname,
+        CASHKEY_ORACLE_LOG_LEVEL: "warn",
+        CASHKEY_ORACLE_PEERS: peers.join(","),
+        ...process.env,
+        CASHKEY_ORACLE_PORT: String(oraclePort),
+        CASHKEY_ORACLE_RPC_URL: rpcUrl,
+        CASHKEY_ORACLE_DEPLOYMENT_FILE: path.join(root, "deployments", "31337.json"),
+        CASHKEY_ORACLE_DATA_DIR: nodeDir,
+        CASHKEY_ORACLE_SCORER: "heuristic",
+        ...(functions && { CASHKEY_ORACLE_FUNCTIONS_VERIFIER: functions.verifier }),
+      },
+    });
+    const oracle = new OracleNode({ config, operatorKey });
+    await oracle.start();
+    oracles.push(oracle);
+  }
 
   console.log(
     [
       "",
       "CashKey local stack is running.",
       `  chain     ${rpcUrl}  (chainId 31337)`,
-      `  oracle    ${oracle.url}  (heuristic scorer; API docs at ${oracle.url}/v1/openapi.json)`,
+      ...oracles.map((o, i) => `  oracle ${i + 1}  ${o.url}  operator ${o.operatorAddress}`),
+      `            (heuristic scorer, threshold ${threshold} of ${oracles.length}; API docs at ${oracles[0].url}/v1/openapi.json)`,
       `  token     ${await token.getAddress()}`,
       `  rewards   ${await rewards.getAddress()}`,
       `  governor  ${await governor.getAddress()}`,
       `  timelock  ${await timelock.getAddress()}`,
       `  deployer  ${deployer.address} (genesis supply holder)`,
-      `  operator  ${oracle.operatorAddress} (threshold 1; local dev keystore in data/local/, not for real networks)`,
+      `  keys      local dev keystores in data/local/ (public password: not for real networks)`,
       `  deployment written to deployments/31337.json`,
       ...(functions?.lines ?? []),
       "",
       "Status: npx hardhat cashkey:status --network localhost",
-      `        CASHKEY_ORACLE_DATA_DIR=${path.relative(root, nodeDir)} npm run oracle -- status --url ${oracle.url}`,
+      `        npm run oracle -- peers --url ${oracles[0].url}`,
       "Press Ctrl-C to stop.",
     ].join("\n"),
   );
 
   const stop = async () => {
-    await oracle.stop();
+    for (const oracle of oracles) await oracle.stop();
     await functions?.stop();
     await server.close();
     process.exit(0);

@@ -9,7 +9,9 @@
  *    50 connections for 10 s (throughput at saturation), then 10 connections for 10 s (latency).
  * 3. End to end on the in-process Hardhat chain: 50 submissions uploaded and submitted on-chain at a
  *    steady pace to one node; latency from the `submit` receipt to the `Scored` event.
- * 4. The LLM path's own cost at concurrency 32: the evaluator with the LLM scorer against the test suite's
+ * 4. The operator network: three nodes, threshold 2, real HTTP between them — latency submit → Scored and
+ *    submissions scored per minute, with all nodes up and with one down (scripts/bench/network.ts).
+ * 5. The LLM path's own cost at concurrency 32: the evaluator with the LLM scorer against the test suite's
  *    OpenAI-compatible server (in its own process, answering at once), so only the node's side is measured.
  *
  * Run with `npm run bench:oracle` (hardhat run: the chain is in-process); about two minutes.
@@ -31,6 +33,8 @@ import { OracleNode } from "../../oracle/src/node";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import { deployCashKey } from "../deploy";
 import { articleText, benchmarkLookups, benchmarkPipeline, percentile } from "./evaluation";
+import { watchScored } from "./scoredWatch";
+import { NETWORK_BENCH, benchmarkNetwork } from "./network";
 
 const TARGETS = {
   evaluationsPerSecond: 1_000,
@@ -132,21 +136,8 @@ async function benchmarkEndToEnd(dir: string) {
   await node.start();
   try {
     const submittedAt = new Map<bigint, number>();
-    const scoredAt = new Map<bigint, number>();
-    let fromBlock = deployBlock;
-    let watching = true;
-    const watch = (async () => {
-      while (watching) {
-        const head = await hre.ethers.provider.getBlockNumber();
-        if (head >= fromBlock) {
-          for (const event of await rewards.queryFilter(rewards.filters.Scored(), fromBlock, head)) {
-            if (!scoredAt.has(event.args.id)) scoredAt.set(event.args.id, performance.now());
-          }
-          fromBlock = head + 1;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
+    const scored = watchScored(rewards, deployBlock);
+    const scoredAt = scored.at;
     for (let i = 0; i < E2E_SUBMISSIONS; i++) {
       const started = performance.now();
       const text = articleText();
@@ -159,8 +150,7 @@ async function benchmarkEndToEnd(dir: string) {
     }
     const giveUpAt = performance.now() + 120_000;
     while (scoredAt.size < E2E_SUBMISSIONS && performance.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 50));
-    watching = false;
-    await watch;
+    await scored.stop();
     if (scoredAt.size < E2E_SUBMISSIONS) throw new Error(`only ${scoredAt.size} of ${E2E_SUBMISSIONS} submissions were scored`);
     const latencies = [...submittedAt].map(([id, at]) => scoredAt.get(id)! - at).sort((a, b) => a - b);
     return {
@@ -255,6 +245,7 @@ async function measure() {
     const lookup = benchmarkLookups();
     const put = await benchmarkPutContent(dir);
     const endToEnd = await benchmarkEndToEnd(dir);
+    const network = { allUp: await benchmarkNetwork(dir, 3), oneDown: await benchmarkNetwork(dir, 2) };
     const llm = await benchmarkLlmPath();
     return {
       benchmark: "oracle",
@@ -263,6 +254,7 @@ async function measure() {
       lookup,
       put,
       endToEnd,
+      network,
       llm,
     };
   } finally {
@@ -288,10 +280,15 @@ function markdown(r: Result): string {
     `| \`PUT /v1/content\` latency p99 at ${r.put.saturated.connections} connections (p50 ${r.put.saturated.p50Ms} ms) | ${r.put.saturated.p99Ms} ms | ≤ ${TARGETS.putP99Ms} ms | ${met(r.put.saturated.p99Ms <= TARGETS.putP99Ms)} |`,
     `| \`PUT /v1/content\` latency p99 at ${r.put.moderate.connections} connections (p50 ${r.put.moderate.p50Ms} ms; ${r.put.moderate.requestsPerSecond.toLocaleString("en")} req/s) | ${r.put.moderate.p99Ms} ms | ≤ ${TARGETS.putP99Ms} ms | ${met(r.put.moderate.p99Ms <= TARGETS.putP99Ms)} |`,
     `| end to end, on-chain \`submit\` → \`Scored\`, median of ${r.endToEnd.submissions} (p95 ${(r.endToEnd.p95Ms / 1000).toFixed(2)} s) | ${(r.endToEnd.medianMs / 1000).toFixed(2)} s | ≤ ${(e2eTarget / 1000).toFixed(1)} s (window ${(r.endToEnd.batchWindowMs / 1000).toFixed(1)} s + 2 s) | ${met(r.endToEnd.medianMs <= e2eTarget)} |`,
+    ...[r.network.allUp, r.network.oneDown].map(
+      (n) =>
+        `| network, 3 operators, threshold 2, ${n.nodesUp === 3 ? "all nodes up" : "one node down"}: submit → \`Scored\` median (p95) of ${NETWORK_BENCH.pacedSubmissions}; scored per minute, burst of ${NETWORK_BENCH.burstSubmissions} | ${(n.medianMs / 1000).toFixed(2)} s (${(n.p95Ms / 1000).toFixed(2)} s); ${n.scoredPerMinute.toLocaleString("en")}/min | — | ${n.batches} batches |`,
+    ),
     `| LLM path at concurrency ${r.llm.concurrency}, instant server: node-side CPU per evaluation | ${r.llm.cpuMsPerEvaluation} ms (${r.llm.evaluationsPerSecond.toLocaleString("en")} evaluations/s, p99 ${r.llm.latencyP99Ms} ms) | far above a GPU's rate | — |`,
     "",
     `- PUT runs, ${r.put.seconds} s each: ${(r.put.saturated.responses2xx + r.put.moderate.responses2xx).toLocaleString("en")} responses 2xx, ${r.put.saturated.non2xx + r.put.moderate.non2xx} other, ${r.put.saturated.errors + r.put.moderate.errors} errors; ${r.put.contentStored.toLocaleString("en")} distinct contents stored, each durable (synchronous=FULL) before its answer. Uploads arriving together share one commit (group commit). The load generator (autocannon) runs in its own process and takes one of the machine's two cores. With every connection keeping one request in flight, the mean latency is connections ÷ throughput (Little's law): at ${r.put.saturated.connections} connections a p99 of ${TARGETS.putP99Ms} ms would need several thousand requests per second, so the latency target is also measured at ${r.put.moderate.connections} connections.`,
     `- End to end: one node with the heuristic scorer, batch window (\`batch.maxAgeMs\`) ${r.endToEnd.batchWindowMs} ms, watcher poll ${r.endToEnd.watcherPollMs} ms, one confirmation, a submission every ${r.endToEnd.paceMs} ms; ${r.endToEnd.batches} batches posted. A submission waits for the watcher's next poll, then for its batch to close by age, then for the batch transaction.`,
+    `- Network: each node the others' peer over loopback HTTP, batch window ${NETWORK_BENCH.batchWindowMs} ms, watcher poll ${NETWORK_BENCH.pollMs} ms, failover timeout ${NETWORK_BENCH.failoverTimeoutMs} ms; uploads spread over the running nodes (the others fetch the content from their peers); a submission every ${NETWORK_BENCH.paceMs} ms for latency, then ${NETWORK_BENCH.burstSubmissions} submitted back to back for throughput (the chain and all nodes share this machine's two cores). With one node down, its turns as leader each cost one failover timeout.`,
     `- LLM path: ${r.llm.evaluations.toLocaleString("en")} distinct 2 KB texts through preprocess, fraud checks, the OpenAI client (JSON-schema response format), schema validation, QA and points; ${r.llm.requests.toLocaleString("en")} requests, ${r.llm.invalidAnswers} invalid answers. The fake server answers at once, so ${r.llm.evaluationsPerSecond.toLocaleString("en")}/s is the node's ceiling; a 7–8B model on one GPU serves tens of such evaluations per second (docs/OPERATORS.md), so the node is not the bottleneck.`,
     `- Near-duplicate index: built in ${r.lookup.buildSeconds} s; ${r.lookup.editedCopiesFound} lightly edited copies found, ${r.lookup.falseMatches} false matches.`,
     END,

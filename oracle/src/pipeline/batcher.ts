@@ -70,6 +70,9 @@ export interface BatcherVerifier {
   operatorUrl: () => string;
 }
 
+/** Nonces whose proposals are kept after the chain moved past them. */
+const PROPOSALS_KEPT = 1024n;
+
 const UNFINISHED_STATES = ["built", "signed", "posting", "posted"] as const;
 
 export class Batcher {
@@ -77,6 +80,7 @@ export class Batcher {
   private retryAt = 0;
   private notOperatorWarned = false;
   private lastFailoverAttempt = 0;
+  private prunedAt: bigint | undefined;
   /** Disputed submissions and when (performance.now) they may join a batch again. */
   private readonly cooling = new Map<bigint, number>();
   /** Digests this node asked the Functions verifier about (once each per run). */
@@ -94,6 +98,11 @@ export class Batcher {
     if (this.failures > 0 && performance.now() < this.retryAt) return this.retryAt - performance.now();
     const view = await network.roster.chain();
     network.schedule.observe(view.nextNonce, now());
+    if (view.nextNonce !== this.prunedAt) {
+      // Proposals stay served for a while after their nonce is taken (peers and verifiers may ask).
+      if (view.nextNonce > PROPOSALS_KEPT) this.options.store.network.pruneProposalsBelow(view.nextNonce - PROPOSALS_KEPT);
+      this.prunedAt = view.nextNonce;
+    }
     const unfinished = this.unfinished();
     if (unfinished !== undefined) {
       if (unfinished.state === "built") return this.gather(unfinished, view);

@@ -6,7 +6,7 @@ import hre from "hardhat";
 import { mine, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { type Provider, type Signer, Wallet, keccak256, parseEther, toUtf8Bytes } from "ethers";
-import { deployCashKey } from "../../../scripts/deploy";
+import { type CashKeyDeployment, deployCashKey } from "../../../scripts/deploy";
 import type { DeploymentRecord } from "../../../oracle/src/chain/contracts";
 import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
 import { type BuiltBatch, type EvaluatedSubmission, buildBatch } from "../../../oracle/src/batch/builder";
@@ -33,8 +33,14 @@ export async function oracleFixture() {
     quotaTiers: [],
     writeDeployment: false,
   });
+  const record = await deploymentRecordOf(deployment, deployBlock);
+  return { ...deployment, record, deployer, alice, bob, relayer, operator };
+}
+
+/** The `deployments/<chainId>.json` record of a deployment made at `deployBlock`. */
+export async function deploymentRecordOf(deployment: CashKeyDeployment, deployBlock: number): Promise<DeploymentRecord> {
   const { chainId } = await hre.ethers.provider.getNetwork();
-  const record: DeploymentRecord = {
+  return {
     chainId: Number(chainId),
     token: await deployment.token.getAddress(),
     rewards: await deployment.rewards.getAddress(),
@@ -42,7 +48,6 @@ export async function oracleFixture() {
     timelock: await deployment.timelock.getAddress(),
     deployBlock,
   };
-  return { ...deployment, record, deployer, alice, bob, relayer, operator };
 }
 
 /** A funded account with a key of its own, connected to `provider` (the poster needs raw signing). */

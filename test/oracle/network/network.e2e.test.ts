@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import fixtures from "../../fixtures/submissions.json";
-import { type TestChain, eventually, startTestChain, submissionView, submitHash, upload } from "../node/nodeHarness";
-import { type NetworkSetup, createNetwork, distinctTexts, landedBatches, networkFixture, printNetworkLogsOnFailure, revertedTransactions } from "./networkHarness";
+import { eventually, submissionView, submitHash, upload } from "../node/nodeHarness";
+import { createNetwork, distinctTexts, landedBatches, networkFixture, unexplainedReverts, useNetworkTestChain } from "./networkHarness";
 
 const SUBMISSIONS = 100;
 
@@ -11,24 +11,11 @@ async function threeOperatorsThresholdTwo() {
 }
 
 describe("operator network: three honest nodes, threshold 2", function () {
-  let chain: TestChain;
-  let network: NetworkSetup | undefined;
-
-  before(async function () {
-    chain = await startTestChain();
-  });
-  after(async function () {
-    await chain.close();
-  });
-  afterEach(async function () {
-    if (network) printNetworkLogsOnFailure(this.currentTest, network.nodes);
-    await network?.cleanup();
-    network = undefined;
-  });
+  const context = useNetworkTestChain();
 
   it(`scores ${SUBMISSIONS} submissions on-chain, each batch signed by at least two operators`, async function () {
     const { rewards, record, keys, alice, bob, carol } = await loadFixture(threeOperatorsThresholdTwo);
-    network = await createNetwork(keys, record, chain.proxy.url);
+    const network = context.track(await createNetwork(keys, record, context.chain().proxy.url));
     for (const node of network.nodes) await node.start();
     const nodes = network.nodes;
     const authors = [alice, bob, carol];
@@ -55,7 +42,7 @@ describe("operator network: three honest nodes, threshold 2", function () {
     const landedIds = batches.flatMap((b) => b.items.map((item) => item >> 40n)).sort((a, b) => (a < b ? -1 : 1));
     expect(landedIds).to.deep.equal(ids);
     expect(batches.map((b) => b.nonce)).to.deep.equal(batches.map((_, i) => BigInt(i)));
-    expect(await revertedTransactions(record.rewards, record.deployBlock)).to.equal(0);
+    expect(await unexplainedReverts(rewards, record.deployBlock)).to.deep.equal([]);
 
     // Every node serves the on-chain score of every submission, and the leaders rotated.
     const scored = await rewards.queryFilter(rewards.filters.Scored(), record.deployBlock);

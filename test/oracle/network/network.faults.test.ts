@@ -2,16 +2,15 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Rewards } from "../../../typechain-types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { type TestChain, eventually, startTestChain, submitHash, upload } from "../node/nodeHarness";
+import { eventually, submitHash, upload } from "../node/nodeHarness";
 import {
   type NetworkNode,
-  type NetworkSetup,
   createNetwork,
   distinctTexts,
   landedBatches,
   networkFixture,
-  printNetworkLogsOnFailure,
-  revertedTransactions,
+  unexplainedReverts,
+  useNetworkTestChain,
 } from "./networkHarness";
 
 async function threeOperatorsThresholdTwo() {
@@ -33,20 +32,7 @@ async function allScored(rewards: Rewards, ids: readonly bigint[]): Promise<bool
 }
 
 describe("operator network: faults", function () {
-  let chain: TestChain;
-  let network: NetworkSetup | undefined;
-
-  before(async function () {
-    chain = await startTestChain();
-  });
-  after(async function () {
-    await chain.close();
-  });
-  afterEach(async function () {
-    if (network) printNetworkLogsOnFailure(this.currentTest, network.nodes);
-    await network?.cleanup();
-    network = undefined;
-  });
+  const context = useNetworkTestChain();
 
   /** Each submission in exactly one landed batch, each batch with two distinct operator signatures, nothing reverted. */
   async function expectCleanHistory(rewards: Rewards, deployBlock: number, rewardsAddress: string, ids: readonly bigint[], signersAllowed: readonly string[]) {
@@ -58,14 +44,14 @@ describe("operator network: faults", function () {
       expect(batch.signers.length).to.be.at.least(2);
       for (const signer of batch.signers) expect(signersAllowed).to.include(signer);
     }
-    expect(await revertedTransactions(rewardsAddress, deployBlock)).to.equal(0);
+    expect(await unexplainedReverts(rewards, deployBlock)).to.deep.equal([]);
     return batches;
   }
 
   describe("when one node is down from the start", function () {
     it("the two others score everything, taking over the down node's turns as leader", async function () {
       const { rewards, record, keys, alice, bob } = await loadFixture(threeOperatorsThresholdTwo);
-      network = await createNetwork(keys, record, chain.proxy.url);
+      const network = context.track(await createNetwork(keys, record, context.chain().proxy.url));
       const [first, second, down] = network.nodes;
       await first.start();
       await second.start();
@@ -82,7 +68,7 @@ describe("operator network: faults", function () {
   describe("when a node is killed mid-round", function () {
     it("the batches still land and nothing is lost or posted twice", async function () {
       const { rewards, record, keys, alice, bob, carol } = await loadFixture(threeOperatorsThresholdTwo);
-      network = await createNetwork(keys, record, chain.proxy.url);
+      const network = context.track(await createNetwork(keys, record, context.chain().proxy.url));
       const nodes = network.nodes;
       for (const node of nodes) await node.start();
       const firstIds = await submitAll(rewards, nodes, [alice, bob, carol], distinctTexts(20, 2));
@@ -115,7 +101,7 @@ describe("operator network: faults", function () {
         if (String(input).endsWith("/v1/peer/proposals") && killed === undefined) killed = leader!.kill();
         return response;
       };
-      network = await createNetwork(keys, record, chain.proxy.url);
+      const network = context.track(await createNetwork(keys, record, context.chain().proxy.url));
       const nodes = network.nodes;
       leader = nodes[0];
       await nodes[0].start({ fetch: killingFetch });
@@ -140,7 +126,7 @@ describe("operator network: faults", function () {
   describe("when two leaders propose for the same nonce at once", function () {
     it("exactly one batch lands and the other's items are scored once, later", async function () {
       const { rewards, record, keys, alice, bob } = await loadFixture(threeOperatorsThresholdTwo);
-      network = await createNetwork(keys, record, chain.proxy.url);
+      const network = context.track(await createNetwork(keys, record, context.chain().proxy.url));
       const nodes = network.nodes;
       // Node 0, the leader of nonce 0, is slow to reach its peers; node 1 gives up on it early and
       // proposes for the same nonce while node 0's proposal is still out.

@@ -8,8 +8,8 @@ import { encodeProposal } from "../../../oracle/src/network/proposal";
 import { signScoreBatch } from "../../../oracle/src/protocol/eip712";
 import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
 import { randomWallet } from "../chain/oracleFixture";
-import { type TestChain, eventually, startTestChain, submissionView, submitHash, upload } from "../node/nodeHarness";
-import { type NetworkSetup, createNetwork, distinctTexts, landedBatches, networkFixture, printNetworkLogsOnFailure, revertedTransactions } from "./networkHarness";
+import { eventually, submissionView, submitHash, upload } from "../node/nodeHarness";
+import { createNetwork, distinctTexts, landedBatches, networkFixture, unexplainedReverts, useNetworkTestChain } from "./networkHarness";
 
 async function threeOperatorsThresholdTwo() {
   return networkFixture(3, 2);
@@ -35,25 +35,12 @@ async function post(url: string, body: string, contentType = "application/json")
 }
 
 describe("operator network: dishonest and hostile peers", function () {
-  let chain: TestChain;
-  let network: NetworkSetup | undefined;
-
-  before(async function () {
-    chain = await startTestChain();
-  });
-  after(async function () {
-    await chain.close();
-  });
-  afterEach(async function () {
-    if (network) printNetworkLogsOnFailure(this.currentTest, network.nodes);
-    await network?.cleanup();
-    network = undefined;
-  });
+  const context = useNetworkTestChain();
 
   describe("when one node of three inflates its scores", function () {
     it("its proposals are refused and only the honest scores land", async function () {
       const { rewards, record, keys, alice, bob } = await loadFixture(threeOperatorsThresholdTwo);
-      network = await createNetwork(keys, record, chain.proxy.url);
+      const network = context.track(await createNetwork(keys, record, context.chain().proxy.url));
       const [honestA, honestB, dishonest] = network.nodes;
       await honestA.start();
       await honestB.start();
@@ -71,7 +58,7 @@ describe("operator network: dishonest and hostile peers", function () {
       const batches = await landedBatches(rewards, record.deployBlock);
       expect(batches.length).to.be.at.least(3);
       for (const batch of batches) expect(batch.signers.filter((s) => s !== dishonest.address).length).to.be.at.least(2);
-      expect(await revertedTransactions(record.rewards, record.deployBlock)).to.equal(0);
+      expect(await unexplainedReverts(rewards, record.deployBlock)).to.deep.equal([]);
       // Its proposals were disputed on score, and the honest nodes' agreement with it shows it.
       const disputedByA = honestA.test!.node.store.network.agreements().find((a) => a.peer === dishonest.address.toLowerCase() && a.role === "follower");
       expect(disputedByA, "honest node A checked a proposal of the dishonest node").to.not.equal(undefined);
@@ -88,7 +75,7 @@ describe("operator network: dishonest and hostile peers", function () {
   describe("proposals a node must refuse", function () {
     async function runningNetwork() {
       const fixture = await loadFixture(threeOperatorsThresholdTwo);
-      network = await createNetwork(fixture.keys, fixture.record, chain.proxy.url);
+      const network = context.track(await createNetwork(fixture.keys, fixture.record, context.chain().proxy.url));
       for (const node of network.nodes) await node.start();
       const hash = await upload(network.nodes[0].url, distinctTexts(1, 9)[0]);
       const id = await submitHash(fixture.rewards, fixture.alice, hash);

@@ -4,7 +4,6 @@
  * each with the others as peers. Nodes can be started, stopped, killed and restarted on the same
  * port and database.
  */
-import net from "node:net";
 import path from "node:path";
 import hre from "hardhat";
 import { type Wallet, getAddress } from "ethers";
@@ -15,20 +14,9 @@ import { recoverBatchSigner } from "../../../oracle/src/batch/signer";
 import { rewardsDomain } from "../../../oracle/src/protocol/eip712";
 import type { Rewards } from "../../../typechain-types";
 import { deployCashKey } from "../../../scripts/deploy";
-import { randomWallet } from "../chain/oracleFixture";
-import { type TestNode, createTestNode, nodeConfig, testDir } from "../node/nodeHarness";
-
-/** A free TCP port on 127.0.0.1 (bound then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "../../../scripts/lib/freePort";
+import { deploymentRecordOf, randomWallet } from "../chain/oracleFixture";
+import { type TestChain, type TestNode, createTestNode, nodeConfig, startTestChain, testDir } from "../node/nodeHarness";
 
 export async function networkFixture(operatorCount: number, threshold: number) {
   const [deployer, alice, bob, carol] = await hre.ethers.getSigners();
@@ -42,15 +30,7 @@ export async function networkFixture(operatorCount: number, threshold: number) {
     quotaTiers: [],
     writeDeployment: false,
   });
-  const { chainId } = await hre.ethers.provider.getNetwork();
-  const record: DeploymentRecord = {
-    chainId: Number(chainId),
-    token: await deployment.token.getAddress(),
-    rewards: await deployment.rewards.getAddress(),
-    governor: await deployment.governor.getAddress(),
-    timelock: await deployment.timelock.getAddress(),
-    deployBlock,
-  };
+  const record = await deploymentRecordOf(deployment, deployBlock);
   // In the order the chain lists them (leader of nonce n: operators[n mod count]).
   const order = (await deployment.rewards.operators()).map((a) => getAddress(a));
   keys.sort((a, b) => order.indexOf(a.address) - order.indexOf(b.address));
@@ -180,19 +160,29 @@ export async function landedBatches(rewards: Rewards, fromBlock: number): Promis
   return out;
 }
 
-/** Transactions to `to` since `fromBlock` that reverted on-chain. */
-export async function revertedTransactions(to: string, fromBlock: number): Promise<number> {
-  const head = await hre.ethers.provider.getBlockNumber();
-  let reverted = 0;
+/**
+ * Transactions to Rewards since `fromBlock` that reverted on-chain, except a leader's lost race: a
+ * `postScores` for a nonce that another transaction's batch took first. (Two leaders may both pass
+ * their preflight before either transaction is mined; the later one reverts, harmlessly.)
+ */
+export async function unexplainedReverts(rewards: Rewards, fromBlock: number): Promise<string[]> {
+  const provider = hre.ethers.provider;
+  const rewardsAddress = (await rewards.getAddress()).toLowerCase();
+  const landedTx = new Map((await rewards.queryFilter(rewards.filters.BatchPosted(), fromBlock)).map((e) => [e.args.nonce, e.transactionHash]));
+  const head = await provider.getBlockNumber();
+  const unexplained: string[] = [];
   for (let n = fromBlock; n <= head; n++) {
-    const block = await hre.ethers.provider.getBlock(n, true);
+    const block = await provider.getBlock(n, true);
     for (const tx of block?.prefetchedTransactions ?? []) {
-      if (tx.to?.toLowerCase() !== to.toLowerCase()) continue;
-      const receipt = await hre.ethers.provider.getTransactionReceipt(tx.hash);
-      if (receipt?.status === 0) reverted += 1;
+      if (tx.to?.toLowerCase() !== rewardsAddress) continue;
+      if ((await provider.getTransactionReceipt(tx.hash))?.status !== 0) continue;
+      const call = rewards.interface.parseTransaction({ data: tx.data });
+      const nonce = call?.name === "postScores" ? (call.args[0] as { nonce: bigint }).nonce : undefined;
+      const winner = nonce === undefined ? undefined : landedTx.get(nonce);
+      if (winner === undefined || winner === tx.hash) unexplained.push(`${tx.hash} (${call?.name ?? "unknown call"})`);
     }
   }
-  return reverted;
+  return unexplained;
 }
 
 /** Distinct texts that no fraud check flags as duplicates of each other. */
@@ -209,4 +199,31 @@ export function distinctTexts(count: number, seed = 0): string[] {
     return `Field note ${n}: the ${topic} near ${place} ${fact} ${year}, according to the ${place} survey office (report ${1000 + n * 13}). ` +
       `Local records list ${10 + ((n * 11) % 90)} observations of the ${topic}; the latest one, from ${year + 3}, notes ${n % 2 === 0 ? "a rise" : "a fall"} of ${2 + (n % 9)} percent.`;
   });
+}
+
+/**
+ * The hooks of a network test file: the chain served on loopback before its tests and closed after;
+ * after each test, the network's logs printed if it failed and its nodes stopped and removed.
+ */
+export function useNetworkTestChain(): { chain(): TestChain; track(network: NetworkSetup): NetworkSetup } {
+  let chain: TestChain | undefined;
+  let network: NetworkSetup | undefined;
+  before(async function () {
+    chain = await startTestChain();
+  });
+  after(async function () {
+    await chain?.close();
+  });
+  afterEach(async function () {
+    if (network) printNetworkLogsOnFailure(this.currentTest, network.nodes);
+    await network?.cleanup();
+    network = undefined;
+  });
+  return {
+    chain: () => {
+      if (!chain) throw new Error("the test chain is not started");
+      return chain;
+    },
+    track: (setup) => (network = setup),
+  };
 }
