@@ -239,6 +239,36 @@ describe("FunctionsBatchVerifier", function () {
     });
   });
 
+  describe("re-entrancy", function () {
+    /** A verifier whose router fulfils re-entrantly inside `sendRequest`, before the request is recorded. */
+    async function withReentrantRouter() {
+      const d = await deployed();
+      const router = await (await hre.ethers.getContractFactory("MockReentrantFunctionsRouter")).deploy();
+      const factory = await hre.ethers.getContractFactory("FunctionsBatchVerifier");
+      const verifier = await factory.deploy(await router.getAddress(), await d.timelock.getAddress(), await d.rewards.getAddress());
+      await verifier.connect(d.admin).setConfig(d.config);
+      return { ...d, router, verifier };
+    }
+
+    it("reverts with FunctionsVerifierUnknownRequest when the fulfilment comes before the request is recorded", async function () {
+      const d = await loadFixture(withReentrantRouter);
+      await d.router.configure(DIGEST, false);
+      await expect(d.verifier.connect(d.operator).requestVerification(DIGEST, SOURCE, PROPOSAL_URL)).to.be.revertedWithCustomError(
+        d.verifier,
+        "FunctionsVerifierUnknownRequest",
+      );
+      expect(await d.verifier.isApproved(DIGEST)).to.equal(false);
+    });
+
+    it("approves nothing when a router ignores that failed callback, and leaves the request pending", async function () {
+      const d = await loadFixture(withReentrantRouter);
+      await d.router.configure(DIGEST, true);
+      await expect(d.verifier.connect(d.operator).requestVerification(DIGEST, SOURCE, PROPOSAL_URL)).to.emit(d.verifier, "VerificationRequested");
+      expect(await d.verifier.isApproved(DIGEST)).to.equal(false);
+      expect(await d.verifier.isValidSignature(DIGEST, "0x")).to.equal(INVALID);
+    });
+  });
+
   describe("isValidSignature", function () {
     it("returns the ERC-1271 magic value only for an approved digest with empty data", async function () {
       const d = await loadFixture(configured);
