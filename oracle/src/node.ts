@@ -28,6 +28,7 @@ import { type OracleMetrics, createMetrics } from "./metrics";
 import { DEFAULT_MIN_SCORE } from "./eval/points";
 import { SignatureCollector } from "./network/collector";
 import { Follower } from "./network/follower";
+import { LandedBatchSync } from "./network/landedSync";
 import { LeaderSchedule } from "./network/leaderSchedule";
 import { PeerClient } from "./network/peerClient";
 import { OperatorRoster } from "./network/roster";
@@ -227,6 +228,17 @@ export class OracleNode {
           roster,
           schedule: new LeaderSchedule(config.network.failoverTimeoutMs),
           collector: new SignatureCollector({ client: peerClient, store, metrics, logger, onPeerFailure: (url) => roster.markStale(url) }),
+          landed: new LandedBatchSync({
+            store,
+            rewards,
+            provider,
+            chainId,
+            rewardsAddress: getAddress(contracts.rewards),
+            fromBlock: contracts.startBlock,
+            client: peerClient,
+            peers: () => config.peers,
+            logger,
+          }),
           maxDisputes: config.network.maxDisputes,
           disputeRetryMs: config.network.disputeRetryMs,
           verifier:

@@ -64,6 +64,14 @@ export class PeerClient {
     return parsed.data;
   }
 
+  /** A proposal the peer made or received (`GET /v1/peer/proposals/:digest`), unchecked: decode it before use. */
+  async proposal(peer: string, digest: string): Promise<unknown> {
+    const body = await this.request(peer, `v1/peer/proposals/${digest}`, { method: "GET" }, [200]);
+    const parsed = z.object({ proposal: z.unknown() }).passthrough().safeParse(body);
+    if (!parsed.success) throw new PeerRequestError(peer, "malformed", "The peer's proposal answer has no proposal.");
+    return parsed.data.proposal;
+  }
+
   private async request(peer: string, path: string, init: RequestInit, okStatuses: readonly number[]): Promise<unknown> {
     const url = new URL(path, peer.endsWith("/") ? peer : `${peer}/`);
     const signal = AbortSignal.timeout(this.options.timeoutMs);

@@ -21,6 +21,7 @@ import type { OracleMetrics } from "../metrics";
 import { CashKeyError } from "../errors";
 import { orderSignatures, rewardsDomain } from "../protocol/eip712";
 import type { CollectResult, PeerDispute, SignatureCollector } from "../network/collector";
+import type { LandedBatchSync } from "../network/landedSync";
 import type { LeaderSchedule } from "../network/leaderSchedule";
 import { DEFERRING_REASONS, type DisputeReason, encodeProposal } from "../network/proposal";
 import type { ChainView, OperatorRoster } from "../network/roster";
@@ -56,6 +57,8 @@ export interface BatcherNetwork {
   roster: OperatorRoster;
   schedule: LeaderSchedule;
   collector: SignatureCollector;
+  /** Records the batches that landed, whoever posted them. */
+  landed: LandedBatchSync;
   /** Disputes after which a submission is held for review. */
   maxDisputes: number;
   /** How long a disputed item stays out of this node's batches (real time). */
@@ -98,6 +101,7 @@ export class Batcher {
     if (this.failures > 0 && performance.now() < this.retryAt) return this.retryAt - performance.now();
     const view = await network.roster.chain();
     network.schedule.observe(view.nextNonce, now());
+    await network.landed.catchUp(view.nextNonce);
     if (view.nextNonce !== this.prunedAt) {
       // Proposals stay served for a while after their nonce is taken (peers and verifiers may ask).
       if (view.nextNonce > PROPOSALS_KEPT) this.options.store.network.pruneProposalsBelow(view.nextNonce - PROPOSALS_KEPT);

@@ -105,6 +105,7 @@ export class BatchRepository {
   private readonly transitionTx: Transaction<(id: number, to: BatchState, txHash: string | undefined) => BatchRecord>;
   private readonly signatureTx: Transaction<(id: number, signature: AttributedSignature) => BatchRecord>;
   private readonly readTx: Transaction<(id: number) => BatchRecord | undefined>;
+  private readonly importTx: Transaction<(batch: Omit<NewBatch, "state"> & { txHash: string }) => BatchRecord>;
 
   constructor(
     db: Database,
@@ -142,6 +143,10 @@ export class BatchRepository {
     this.transitionTx = db.transaction((id, to, txHash) => this.transitionInTx(id, to, txHash));
     this.signatureTx = db.transaction((id, signature) => this.addSignatureInTx(id, signature));
     this.readTx = db.transaction((id) => this.read(id));
+    this.importTx = db.transaction((batch) => {
+      const record = this.createInTx({ ...batch, state: "built" }, { allowScored: true });
+      return this.transitionInTx(record.id, "landed", batch.txHash);
+    });
   }
 
   /**
@@ -193,12 +198,21 @@ export class BatchRepository {
     return this.transitionTx.immediate(id, to, options.txHash);
   }
 
+  /**
+   * Records a batch another operator posted that landed (its submissions become `scored`), so that
+   * this node serves its rationales with their Merkle proofs. A live batch of this node for the same
+   * nonce must be abandoned first. Refuses unknown submissions (the watcher is behind).
+   */
+  importLanded(batch: Omit<NewBatch, "state"> & { txHash: string }): BatchRecord {
+    return this.importTx.immediate(batch);
+  }
+
   /** Adds (or replaces) one signer's signature. Only before the batch lands or is abandoned. */
   addSignature(id: number, signature: AttributedSignature): BatchRecord {
     return this.signatureTx.immediate(id, signature);
   }
 
-  private createInTx(batch: NewBatch): BatchRecord {
+  private createInTx(batch: NewBatch, options: { allowScored?: boolean } = {}): BatchRecord {
     if (batch.items.length === 0) throw new StoreError("A batch needs at least one item.");
     const items = batch.items.map(({ item, rationaleJson }, position) => {
       let unpacked;
@@ -224,7 +238,7 @@ export class BatchRepository {
     for (const { submissionId } of items) {
       const status = this.submissionStatus.get(submissionId) as string | undefined;
       if (status === undefined) throw new StoreNotFoundError(`Submission ${submissionId} is unknown.`);
-      if (status === "scored" || status === "removed") {
+      if ((status === "scored" && !options.allowScored) || status === "removed") {
         throw new StoreConflictError(`Submission ${submissionId} is ${status} and cannot be batched.`);
       }
     }

@@ -187,6 +187,15 @@ export const MIGRATIONS: readonly Migration[] = [
       -- How often each peer agreed with this node, item by item: as the follower of its proposals
       -- (role 'follower': this node checked the peer's items) and as a co-signer of this node's
       -- proposals (role 'leader': the peer checked this node's items).
+      -- How far this node has recorded the batches that landed (its own and other leaders'): the
+      -- next nonce to record and the block where the last one landed.
+      CREATE TABLE landed_sync (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        next_nonce  INTEGER NOT NULL CHECK (next_nonce >= 0),
+        block       INTEGER NOT NULL CHECK (block >= 0),
+        updated_at  INTEGER NOT NULL
+      ) STRICT;
+
       CREATE TABLE peer_agreement (
         peer          TEXT    NOT NULL CHECK ${hex("peer", 20)},
         role          TEXT    NOT NULL CHECK (role IN ('leader', 'follower')),

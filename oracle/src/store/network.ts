@@ -84,6 +84,8 @@ export class NetworkRepository {
   private readonly countHeld: Statement;
   private readonly bumpAgreement: Statement;
   private readonly selectAgreements: Statement;
+  private readonly selectSync: Statement;
+  private readonly upsertSync: Statement;
 
   constructor(
     db: Database,
@@ -123,6 +125,11 @@ export class NetworkRepository {
        ON CONFLICT (peer, role) DO UPDATE SET
          proposals = proposals + 1, signed = signed + excluded.signed, items = items + excluded.items,
          items_agreed = items_agreed + excluded.items_agreed, updated_at = excluded.updated_at`,
+    );
+    this.selectSync = db.prepare("SELECT next_nonce, block FROM landed_sync WHERE id = 1");
+    this.upsertSync = db.prepare(
+      `INSERT INTO landed_sync (id, next_nonce, block, updated_at) VALUES (1, @nonce, @block, @now)
+       ON CONFLICT (id) DO UPDATE SET next_nonce = excluded.next_nonce, block = excluded.block, updated_at = excluded.updated_at`,
     );
     this.selectAgreements = db.prepare("SELECT peer, role, proposals, signed, items, items_agreed, updated_at FROM peer_agreement ORDER BY peer, role");
   }
@@ -203,6 +210,16 @@ export class NetworkRepository {
       agreed: Math.min(input.itemsAgreed, input.items),
       now: this.now(),
     });
+  }
+
+  /** The next batch nonce to record as landed, and the block of the last one recorded. */
+  landedSync(): { nextNonce: bigint; block: number } | undefined {
+    const row = this.selectSync.get() as { next_nonce: bigint; block: bigint } | undefined;
+    return row && { nextNonce: row.next_nonce, block: num(row.block) };
+  }
+
+  setLandedSync(nextNonce: bigint, block: number): void {
+    this.upsertSync.run({ nonce: idValue("nonce", nextNonce, false), block, now: this.now() });
   }
 
   agreements(): PeerAgreement[] {

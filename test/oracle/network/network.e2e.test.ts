@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import fixtures from "../../fixtures/submissions.json";
 import { eventually, submissionView, submitHash, upload } from "../node/nodeHarness";
 import { createNetwork, distinctTexts, landedBatches, networkFixture, unexplainedReverts, useNetworkTestChain } from "./networkHarness";
@@ -44,12 +45,24 @@ describe("operator network: three honest nodes, threshold 2", function () {
     expect(batches.map((b) => b.nonce)).to.deep.equal(batches.map((_, i) => BigInt(i)));
     expect(await unexplainedReverts(rewards, record.deployBlock)).to.deep.equal([]);
 
-    // Every node serves the on-chain score of every submission, and the leaders rotated.
+    // Every node — not only the batch's leader — serves each submission as scored, with the score
+    // that landed and a rationale whose Merkle proof verifies against the batch's on-chain root.
+    const roots = new Map(
+      (await rewards.queryFilter(rewards.filters.BatchPosted(), record.deployBlock)).map((e) => [e.args.nonce.toString(), e.args.rationaleRoot]),
+    );
+    await eventually(
+      async () => (await Promise.all(nodes.map(async (node) => (await submissionView(node.url, ids.at(-1)!)).batch?.state === "landed"))).every(Boolean),
+      "every node recorded the last batch",
+    );
     const scored = await rewards.queryFilter(rewards.filters.Scored(), record.deployBlock);
-    for (const event of scored.filter((_, i) => i % 10 === 0)) {
+    for (const event of scored.filter((_, i) => i % 7 === 0)) {
       for (const node of nodes) {
         const view = await submissionView(node.url, event.args.id);
+        expect(view.status, `node ${node.index}, submission ${event.args.id}`).to.equal("scored");
         expect([view.score, view.points]).to.deep.equal([Number(event.args.score), Number(event.args.points)]);
+        const root = roots.get(view.batch!.nonce)!;
+        expect(view.batch!.rationaleRoot).to.equal(root);
+        expect(verifyRationale(root, { submissionId: event.args.id, rationaleJson: view.rationaleJson! }, view.batch!.proof!)).to.equal(true);
       }
     }
     const leaders = new Set(nodes.flatMap((node) => (node.test!.node.store.network.agreements().some((a) => a.role === "leader") ? [node.index] : [])));

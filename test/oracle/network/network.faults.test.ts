@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import type { Rewards } from "../../../typechain-types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { eventually, submitHash, upload } from "../node/nodeHarness";
+import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
+import { eventually, submissionView, submitHash, upload } from "../node/nodeHarness";
 import {
   type NetworkNode,
   createNetwork,
@@ -87,6 +88,13 @@ describe("operator network: faults", function () {
       const moreIds = await submitAll(rewards, nodes, [carol], distinctTexts(6, 4));
       await eventually(() => allScored(rewards, moreIds), "the new submissions scored");
       await expectCleanHistory(rewards, record.deployBlock, record.rewards, [...ids, ...moreIds], keys.map((k) => k.address));
+      // It recorded the batches that landed while it was down, with rationales fetched from its peers.
+      const missed = laterIds.at(-1)!;
+      await eventually(async () => (await submissionView(nodes[1].url, missed)).batch?.state === "landed", "the restarted node recorded the missed batches");
+      const view = await submissionView(nodes[1].url, missed);
+      const posted = (await rewards.queryFilter(rewards.filters.BatchPosted(BigInt(view.batch!.nonce))))[0];
+      expect(view.status).to.equal("scored");
+      expect(verifyRationale(posted.args.rationaleRoot, { submissionId: missed, rationaleJson: view.rationaleJson! }, view.batch!.proof!)).to.equal(true);
     });
   });
 

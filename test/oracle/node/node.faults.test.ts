@@ -378,6 +378,11 @@ describe("oracle node under faults", function () {
       await eventually(() => node.store.submissions.get(late)?.status === "pending", "both seen");
 
       await upload(node.url, USEFUL[2]);
+      // Evaluations keep the on-chain order: the earlier submission, still without content, holds
+      // the later one back for evaluationOrderWaitMs (on the node's clock), no longer.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(node.store.submissions.get(late)?.status).to.equal("pending");
+      clock += config.evaluationOrderWaitMs;
       await eventually(() => node.store.submissions.get(late)?.status === "evaluated", "the late upload evaluated");
       clock += 1_000;
       await eventually(() => rewards.isScored(late), "the late upload scored");
