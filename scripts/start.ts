@@ -16,6 +16,7 @@ import { loadConfig } from "../oracle/src/config";
 import { createKeystore, loadOperatorKey } from "../oracle/src/keys";
 import { OracleNode } from "../oracle/src/node";
 import { deployCashKey } from "./deploy";
+import { functionsRequested, startLocalFunctions } from "./lib/startFunctions";
 
 interface JsonRpcServerLike {
   listen(): Promise<{ address: string; port: number }>;
@@ -85,6 +86,10 @@ async function main(): Promise<void> {
   const threshold = Math.min(2, operatorKeys.length);
   const { token, rewards, governor, timelock } = await deployCashKey(hre, { operators: operatorKeys.map((k) => k.address), threshold });
   const [deployer] = await hre.ethers.getSigners();
+  // CASHKEY_FUNCTIONS=1: the Chainlink Functions verifier co-signs every batch (threshold: every node and the verifier; docs/FUNCTIONS.md).
+  const functions = functionsRequested()
+    ? await startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: operatorKeys.length + 1, log: console.log })
+    : undefined;
 
   const oracles: OracleNode[] = [];
   for (const [i, operatorKey] of operatorKeys.entries()) {
@@ -104,6 +109,7 @@ async function main(): Promise<void> {
         CASHKEY_ORACLE_DEPLOYMENT_FILE: path.join(root, "deployments", "31337.json"),
         CASHKEY_ORACLE_DATA_DIR: nodeDir,
         CASHKEY_ORACLE_SCORER: "heuristic",
+        ...(functions && { CASHKEY_ORACLE_FUNCTIONS_VERIFIER: functions.verifier }),
       },
     });
     const oracle = new OracleNode({ config, operatorKey });
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
       `  deployer  ${deployer.address} (genesis supply holder)`,
       `  keys      local dev keystores in data/local/ (public password: not for real networks)`,
       `  deployment written to deployments/31337.json`,
+      ...(functions?.lines ?? []),
       "",
       "Status: npx hardhat cashkey:status --network localhost",
       `        npm run oracle -- peers --url ${oracles[0].url}`,
@@ -134,6 +141,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     for (const oracle of oracles) await oracle.stop();
+    await functions?.stop();
     await server.close();
     process.exit(0);
   };

@@ -63,6 +63,8 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_MAX_DISPUTES", path: "network.maxDisputes" },
   { env: "CASHKEY_ORACLE_DISPUTE_RETRY_MS", path: "network.disputeRetryMs" },
   { env: "CASHKEY_ORACLE_MAX_PROPOSAL_BYTES", path: "network.maxProposalBytes" },
+  { env: "CASHKEY_ORACLE_FUNCTIONS_VERIFIER", path: "functions.verifier" },
+  { env: "CASHKEY_ORACLE_PUBLIC_URL", path: "functions.publicUrl" },
   { env: "CASHKEY_ORACLE_LOG_LEVEL", path: "logLevel" },
 ];
 
@@ -199,6 +201,15 @@ const ConfigSchema = z
         disputeRetryMs: integer(0, 86_400_000).default(30_000),
         /** Largest proposal body accepted. */
         maxProposalBytes: integer(1024, 16_777_216).default(4_194_304),
+      })
+      .strict()
+      .default({}),
+    functions: z
+      .object({
+        /** The Chainlink Functions verifier (docs/FUNCTIONS.md): as leader, ask it to co-sign each proposal. */
+        verifier: address.optional(),
+        /** This node's API as the DON reaches it; default: the address it listens on. */
+        publicUrl: url(["http:", "https:"]).optional(),
       })
       .strict()
       .default({}),

@@ -33,6 +33,7 @@ import { LeaderSchedule } from "./network/leaderSchedule";
 import { PeerClient } from "./network/peerClient";
 import { OperatorRoster } from "./network/roster";
 import { createNetworkApi } from "./network/service";
+import { createVerifierClient } from "./functions/verifierClient";
 import { Batcher } from "./pipeline/batcher";
 import { EvaluationQueue } from "./pipeline/evaluationQueue";
 import { PassLoop } from "./pipeline/loop";
@@ -240,6 +241,13 @@ export class OracleNode {
           }),
           maxDisputes: config.network.maxDisputes,
           disputeRetryMs: config.network.disputeRetryMs,
+          verifier:
+            config.functions.verifier === undefined
+              ? undefined
+              : {
+                  client: createVerifierClient({ verifier: config.functions.verifier, runner: wallet }),
+                  operatorUrl: () => config.functions.publicUrl ?? this.url,
+                },
         },
       });
       const evaluationLoop = new PassLoop({

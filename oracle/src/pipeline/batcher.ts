@@ -26,6 +26,8 @@ import type { LeaderSchedule } from "../network/leaderSchedule";
 import { DEFERRING_REASONS, type DisputeReason, encodeProposal } from "../network/proposal";
 import type { ChainView, OperatorRoster } from "../network/roster";
 import type { BatchRecord, Store } from "../store";
+import type { VerifierClient } from "../functions/verifierClient";
+import type { AttributedSignature } from "../protocol/eip712";
 
 export interface BatcherOptions {
   store: Store;
@@ -61,6 +63,14 @@ export interface BatcherNetwork {
   maxDisputes: number;
   /** How long a disputed item stays out of this node's batches (real time). */
   disputeRetryMs: number;
+  /** The Chainlink Functions verifier (docs/FUNCTIONS.md): asked once per proposal; its approval is one more signature. */
+  verifier?: BatcherVerifier;
+}
+
+export interface BatcherVerifier {
+  client: VerifierClient;
+  /** This node's API base URL, where the DON fetches the proposal. */
+  operatorUrl: () => string;
 }
 
 /** Nonces whose proposals are kept after the chain moved past them. */
@@ -76,6 +86,8 @@ export class Batcher {
   private prunedAt: bigint | undefined;
   /** Disputed submissions and when (performance.now) they may join a batch again. */
   private readonly cooling = new Map<bigint, number>();
+  /** Digests this node asked the Functions verifier about (once each per run). */
+  private readonly verificationRequested = new Set<string>();
 
   constructor(private readonly options: BatcherOptions) {}
 
@@ -115,7 +127,9 @@ export class Batcher {
     }
     this.notOperatorWarned = false;
     const dueAt = selection.reason === "size" ? 0 : Math.min(...selection.entries.map((e) => e.queuedAtMs)) + policy.maxAgeMs;
-    const leadership = network.schedule.leadership(view.operators, dueAt, now());
+    // The Functions verifier is an operator that never leads: the rotation skips it (docs/FUNCTIONS.md).
+    const verifier = network.verifier === undefined ? undefined : getAddress(network.verifier.client.verifier);
+    const leadership = network.schedule.leadership(view.operators.filter((operator) => operator !== verifier), dueAt, now());
     if (leadership.leader !== self) return Math.max(1, leadership.msUntilNextAttempt);
     if (leadership.attempt > 0 && leadership.attempt !== this.lastFailoverAttempt) {
       this.lastFailoverAttempt = leadership.attempt;
@@ -185,19 +199,27 @@ export class Batcher {
     store.network.saveProposal({ digest: batch.digest, role: "leader", nonce: batch.nonce, leader: self, proposal });
 
     let signatures = valid;
+    let latest = batch;
+    const approval = await this.verifierApproval(batch.digest);
+    if (approval !== undefined && current.has(approval.signer) && !signatures.some((s) => getAddress(s.signer) === approval.signer)) {
+      latest = store.batches.addSignature(batch.id, approval);
+      signatures = latest.signatures.filter((s) => current.has(getAddress(s.signer)));
+    }
+    const verifier = network.verifier === undefined ? undefined : getAddress(network.verifier.client.verifier);
     let result: CollectResult | undefined;
     if (signatures.length < view.threshold) {
       result = await network.collector.collect({
         proposal,
         batch: { domain: rewardsDomain(this.options.chainId, this.options.rewardsAddress), header, items },
         digest: batch.digest,
-        operators: view.operators,
+        // The verifier is an operator without a node: it answers through the DON, not to proposals.
+        operators: view.operators.filter((operator) => operator !== verifier),
         have: new Set(signatures.map((s) => getAddress(s.signer))),
         needed: view.threshold,
         peerUrls: await network.roster.peerUrls(),
       });
       if (this.options.stopping()) return 0;
-      let record = batch;
+      let record = latest;
       for (const signature of result.signatures) record = store.batches.addSignature(batch.id, signature);
       signatures = record.signatures.filter((s) => current.has(getAddress(s.signer)));
     }
@@ -218,6 +240,29 @@ export class Batcher {
       "not enough co-signatures yet; will propose again",
     );
     return this.backOff();
+  }
+
+  /**
+   * The Functions verifier's contract signature once the DON approved `digest`; until then, asks it
+   * (once per digest, after the proposal is stored and served). A verifier that cannot be reached
+   * costs nothing but its signature: the threshold decides whether the batch waits for it.
+   */
+  private async verifierApproval(digest: string): Promise<AttributedSignature | undefined> {
+    const verifier = this.options.network.verifier;
+    if (verifier === undefined) return undefined;
+    const { logger } = this.options;
+    try {
+      const signature = await verifier.client.approvedSignature(digest);
+      if (signature !== undefined) return { signer: getAddress(verifier.client.verifier), signature };
+      if (!this.verificationRequested.has(digest)) {
+        this.verificationRequested.add(digest);
+        const requestId = await verifier.client.requestVerification({ digest, operatorUrl: verifier.operatorUrl() });
+        logger.info({ digest, requestId }, "Functions verification requested");
+      }
+    } catch (error) {
+      logger.warn({ err: error, digest }, "Functions verifier not reached; the batch goes on without it");
+    }
+    return undefined;
   }
 
   /**
