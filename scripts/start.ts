@@ -5,7 +5,8 @@
  * until Ctrl-C.
  *
  * Environment: CASHKEY_HOST (default 127.0.0.1), CASHKEY_CHAIN_PORT (default 8545), CASHKEY_ORACLE_PORT
- * (default 8701) and the other CASHKEY_ORACLE_* settings of docs/OPERATORS.md.
+ * (default 8701), CASHKEY_FRONTEND_PORT (default 5173) and the other CASHKEY_ORACLE_* settings of
+ * docs/OPERATORS.md. The dApp is built when needed and served on the frontend port.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,6 +16,7 @@ import { loadConfig } from "../oracle/src/config";
 import { createKeystore, loadOperatorKey } from "../oracle/src/keys";
 import { OracleNode } from "../oracle/src/node";
 import { deployCashKey } from "./deploy";
+import { frontendOrigins, startFrontend } from "./lib/frontendServer";
 
 interface JsonRpcServerLike {
   listen(): Promise<{ address: string; port: number }>;
@@ -53,6 +55,9 @@ async function main(): Promise<void> {
   const chainPort = port("CASHKEY_CHAIN_PORT", 8545);
   const oraclePort = port("CASHKEY_ORACLE_PORT", 8701);
   const root = hre.config.paths.root;
+  const frontendPort = port("CASHKEY_FRONTEND_PORT", 5173);
+  // The oracle nodes read their settings from the environment: let them answer the app's origin.
+  process.env.CASHKEY_ORACLE_CORS_ORIGINS ??= frontendOrigins(hostname, frontendPort);
   const dataDir = path.join(root, "data", "local");
 
   const server = (await hre.run(TASK_NODE_CREATE_SERVER, {
@@ -84,11 +89,19 @@ async function main(): Promise<void> {
   });
   const oracle = new OracleNode({ config, operatorKey });
   await oracle.start();
+  const frontend = await startFrontend(hre, {
+    hostname,
+    port: frontendPort,
+    rpcUrl,
+    oracleUrl: oracle.url,
+    deploymentFile: path.join(root, "deployments", "31337.json"),
+  });
 
   console.log(
     [
       "",
       "CashKey local stack is running.",
+      `  app       ${frontend.url}  (the dApp; "Connect local dev account" uses the node's unlocked accounts)`,
       `  chain     ${rpcUrl}  (chainId 31337)`,
       `  oracle    ${oracle.url}  (heuristic scorer; API docs at ${oracle.url}/v1/openapi.json)`,
       `  token     ${await token.getAddress()}`,
@@ -106,6 +119,7 @@ async function main(): Promise<void> {
   );
 
   const stop = async () => {
+    await frontend.close();
     await oracle.stop();
     await server.close();
     process.exit(0);

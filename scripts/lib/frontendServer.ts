@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
+import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import type { DeploymentRecord } from "../../oracle/src/protocol/deployment";
@@ -103,11 +104,16 @@ export async function serveFrontend(options: {
       return;
     }
     const immutable = pathname.startsWith("/assets/");
+    const type = CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream";
+    const gzip = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? "")) && /text|json|javascript|svg|manifest/.test(type);
     response.writeHead(200, {
-      "content-type": CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream",
+      "content-type": type,
       "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      vary: "accept-encoding",
+      ...(gzip ? { "content-encoding": "gzip" } : {}),
     });
     if (request.method === "HEAD") response.end();
+    else if (gzip) fs.createReadStream(file).pipe(zlib.createGzip()).pipe(response);
     else fs.createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve, reject) => {
@@ -123,4 +129,29 @@ export async function serveFrontend(options: {
         server.close(() => resolve());
       }),
   };
+}
+
+/** The origins the app is served from, for the oracle's CORS list. */
+export function frontendOrigins(hostname: string, port: number): string {
+  const origins = [`http://${hostname}:${port}`];
+  if (hostname === "127.0.0.1") origins.push(`http://localhost:${port}`);
+  return origins.join(",");
+}
+
+/**
+ * `npm start`'s frontend: builds it when a source is newer than the build, then serves it with the
+ * runtime configuration of `deployments/<chainId>.json`.
+ */
+export async function startFrontend(
+  hre: HardhatRuntimeEnvironment,
+  options: { hostname: string; port: number; rpcUrl: string; oracleUrl: string; deploymentFile: string },
+): Promise<FrontendServer> {
+  const dist = await buildFrontend(hre);
+  const record = JSON.parse(fs.readFileSync(options.deploymentFile, "utf8")) as DeploymentRecord;
+  return serveFrontend({
+    dist,
+    hostname: options.hostname,
+    port: options.port,
+    config: frontendRuntimeConfig(record, options.rpcUrl, options.oracleUrl),
+  });
 }

@@ -56,7 +56,7 @@ export function ConnectPanel() {
         })}
       {connect.error && (
         <p className="banner warn" role="alert">
-          {/No provider|ProviderNotFound/i.test(connect.error.message) ? "No browser wallet found: install one, or use the local dev account on the local chain." : describeError(connect.error)}
+          {/provider not found/i.test(connect.error.message) ? "No browser wallet found: install one, or use the local dev account on the local chain." : describeError(connect.error)}
         </p>
       )}
     </div>

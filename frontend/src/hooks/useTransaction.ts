@@ -45,7 +45,9 @@ export function useTransaction() {
     }
     setState({ phase: "signing", label });
     try {
-      const call = { ...write, account: account.address, chainId: runtime.chainId } as Parameters<typeof simulateContract>[1];
+      // Simulate against the block the transaction will land in: at "latest" a vote or a proposal right
+      // after a delegation would see the clock of the delegation's own block and fail where the real one passes.
+      const call = { ...write, account: account.address, chainId: runtime.chainId, blockTag: "pending" } as Parameters<typeof simulateContract>[1];
       const { request } = await simulateContract(wagmiConfig, call);
       const hash = await writeContract(wagmiConfig, request as Parameters<typeof writeContract>[1]);
       setState({ phase: "pending", label, hash });
