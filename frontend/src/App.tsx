@@ -1,15 +1,34 @@
 import { Suspense, lazy, useEffect, useRef } from "react";
 import { ConnectPanel } from "./components/ConnectPanel";
-import { useRoute } from "./components/router";
+import { currentRoute, useRoute } from "./components/router";
 import { startTelegram } from "./lib/telegram";
+import SubmitPage from "./pages/SubmitPage";
 
-const SubmitPage = lazy(() => import("./pages/SubmitPage"));
-const SubmissionsPage = lazy(() => import("./pages/SubmissionsPage"));
-const RewardsPage = lazy(() => import("./pages/RewardsPage"));
-const StakingPage = lazy(() => import("./pages/StakingPage"));
-const GovernancePage = lazy(() => import("./pages/GovernancePage"));
-const ProposalPage = lazy(() => import("./pages/ProposalPage"));
-const NetworkPage = lazy(() => import("./pages/NetworkPage"));
+// The landing page ships with the app's first scripts (no second round trip before it can render);
+// every other page is loaded when first visited.
+const PAGES = {
+  submissions: () => import("./pages/SubmissionsPage"),
+  rewards: () => import("./pages/RewardsPage"),
+  staking: () => import("./pages/StakingPage"),
+  governance: () => import("./pages/GovernancePage"),
+  proposal: () => import("./pages/ProposalPage"),
+  network: () => import("./pages/NetworkPage"),
+};
+
+/** Starts loading the first page's code at once, in parallel with the runtime configuration. */
+export function preloadPage(hash: string): void {
+  const [section = "submit", id] = currentRoute(hash);
+  const key = section === "governance" && id ? "proposal" : section;
+  if (key === "submit") return;
+  if (key in PAGES) void PAGES[key as keyof typeof PAGES]().catch(() => undefined);
+}
+
+const SubmissionsPage = lazy(PAGES.submissions);
+const RewardsPage = lazy(PAGES.rewards);
+const StakingPage = lazy(PAGES.staking);
+const GovernancePage = lazy(PAGES.governance);
+const ProposalPage = lazy(PAGES.proposal);
+const NetworkPage = lazy(PAGES.network);
 
 export const NAV = [
   ["submit", "Submit"],

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { WagmiProvider } from "wagmi";
-import { App } from "./App";
+import { App, preloadPage } from "./App";
 import { RuntimeConfigContext } from "./config/context";
 import { loadRuntimeConfig } from "./config/runtimeConfig";
 import "./styles.css";
@@ -11,6 +11,7 @@ import { createWagmiConfig } from "./wagmi";
 const container = document.getElementById("root")!;
 
 async function boot() {
+  preloadPage(window.location.hash);
   const runtime = await loadRuntimeConfig();
   const wagmiConfig = createWagmiConfig(runtime);
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });

@@ -2,7 +2,7 @@ import { useConnect, useConnectors, useDisconnect, useSwitchChain } from "wagmi"
 import { useRuntimeConfig } from "../config/context";
 import { useAccountState } from "../hooks/useChain";
 import { DEV_CHAIN_ID, DEV_CONNECTOR_ID } from "../lib/devConnector";
-import { describeError } from "../lib/errors";
+import { describeWalletErrorOrMessage } from "../lib/walletErrors";
 import { shortAddress } from "../lib/format";
 
 export function ConnectPanel() {
@@ -29,7 +29,7 @@ export function ConnectPanel() {
             <button type="button" onClick={() => switchChain.mutate({ chainId: runtime.chainId })}>
               Switch network
             </button>
-            {switchChain.error && <span> {describeError(switchChain.error)}</span>}
+            {switchChain.error && <span> {describeWalletErrorOrMessage(switchChain.error)}</span>}
           </p>
         )}
       </div>
@@ -56,7 +56,7 @@ export function ConnectPanel() {
         })}
       {connect.error && (
         <p className="banner warn" role="alert">
-          {/provider not found/i.test(connect.error.message) ? "No browser wallet found: install one, or use the local dev account on the local chain." : describeError(connect.error)}
+          {describeWalletErrorOrMessage(connect.error)}
         </p>
       )}
     </div>

@@ -51,7 +51,8 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
 
 /** Loads the runtime configuration next to the app. */
 export async function loadRuntimeConfig(fetchImpl: typeof fetch = fetch): Promise<RuntimeConfig> {
-  const response = await fetchImpl("./config.json", { cache: "no-store" });
+  // The server sends it with `cache-control: no-store`; index.html preloads it, which this request reuses.
+  const response = await fetchImpl("./config.json", { credentials: "same-origin" });
   if (!response.ok) throw new RuntimeConfigError(`config.json: HTTP ${response.status}`);
   return parseRuntimeConfig(await response.json());
 }

@@ -4,6 +4,7 @@
  */
 import { type Abi, type Hex, decodeErrorResult, formatEther, isHex } from "viem";
 import { governorAbi, rewardsAbi, timelockAbi, tokenAbi } from "../generated/abis";
+import { describeWalletError, hasName } from "./walletErrors";
 
 const ALL_ABIS = [...rewardsAbi, ...tokenAbi, ...governorAbi, ...timelockAbi] as unknown as Abi;
 
@@ -110,33 +111,10 @@ export function decodeCustomError(error: unknown): DecodedError | undefined {
   }
 }
 
-function hasCode(error: unknown, code: number): boolean {
-  let current: unknown = error;
-  const seen = new Set<unknown>();
-  while (current && typeof current === "object" && !seen.has(current)) {
-    seen.add(current);
-    if ((current as { code?: unknown }).code === code) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
-function hasName(error: unknown, name: string): boolean {
-  let current: unknown = error;
-  const seen = new Set<unknown>();
-  while (current && typeof current === "object" && !seen.has(current)) {
-    seen.add(current);
-    if ((current as { name?: unknown }).name === name) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 /** One sentence for the user. */
 export function describeError(error: unknown): string {
-  if (hasCode(error, 4001) || hasName(error, "UserRejectedRequestError")) return "You rejected the request in your wallet; nothing was sent.";
-  if (hasName(error, "ConnectorNotConnectedError") || hasName(error, "ConnectorAccountNotFoundError")) return "Connect a wallet first.";
-  if (hasName(error, "ChainMismatchError") || hasName(error, "ConnectorChainMismatchError")) return "Your wallet is on another network: switch to the deployment's network and try again.";
+  const wallet = describeWalletError(error);
+  if (wallet) return wallet;
   const decoded = decodeCustomError(error);
   if (decoded) {
     if (decoded.name === "Error") return `The transaction reverted: ${String(decoded.args[0])}.`;
