@@ -191,7 +191,8 @@ describe("dApp end to end (headless Chromium)", function () {
     await page.setViewportSize({ width: 360, height: 780 });
     await page.getByRole("link", { name: "Governance" }).click();
     await textOf(page.getByTestId("proposals"), /Executed/);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    // Page-side code as strings: the test project's TypeScript has no DOM types.
+    const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
     expect(overflow).to.equal(0);
     await screenshot(page, "mobile-360");
   });
@@ -203,11 +204,10 @@ describe("dApp end to end (headless Chromium)", function () {
       await page.getByRole("heading", { level: 1 }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.waitForLoadState("networkidle");
       await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-      const found = (await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
-        const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+      const found = (await page.evaluate(`(async () => {
+        const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
         return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
-      })) as { id: string; impact: string; targets: string[] }[];
+      })()`)) as { id: string; impact: string; targets: string[] }[];
       for (const v of found) if (v.impact === "serious" || v.impact === "critical") violations.push(`${route}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
     }
     expect(violations).to.deep.equal([]);
