@@ -1,10 +1,21 @@
 // CashKey service worker: caches the app shell so the app opens offline; chain and oracle data are
 // never cached (they must be live). Hashed assets are immutable, so cache-first is safe for them.
 const CACHE = "cashkey-shell-v1";
-const SHELL = ["./", "./index.html", "./manifest.webmanifest", "./icon.svg"];
+const SHELL = ["./", "./index.html", "./manifest.webmanifest", "./icon.svg", "./icon-192.png"];
+
+/** The shell plus the hashed scripts and styles that index.html loads first. */
+async function precache() {
+  const cache = await caches.open(CACHE);
+  await cache.addAll(SHELL);
+  const html = await (await cache.match("./index.html")).text();
+  const assets = [...html.matchAll(/(?:src|href)="(\.\/assets\/[^"]+)"/g)].map((m) => m[1]);
+  await cache.addAll(assets);
+  // The last deployment seen, so the app can start offline; refreshed on every online start.
+  await cache.add("./config.json").catch(() => undefined);
+}
 
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(precache().then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {

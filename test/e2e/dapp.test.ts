@@ -213,6 +213,21 @@ describe("dApp end to end (headless Chromium)", function () {
     expect(violations).to.deep.equal([]);
   });
 
+  it("installs as a PWA: manifest, and a service worker that opens the app shell offline", async function () {
+    await page.goto(`${stack.appUrl}/#/network`);
+    const manifest = await page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())");
+    expect(manifest).to.include({ name: "CashKey", display: "standalone" });
+    expect(await page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.state)")).to.equal("activated");
+    await page.context().setOffline(true);
+    try {
+      await page.reload();
+      await textOf(page.getByRole("heading", { level: 1 }), /Network/);
+      await textOf(page.getByRole("navigation", { name: "Main" }), /Governance/);
+    } finally {
+      await page.context().setOffline(false);
+    }
+  });
+
   it("raised no uncaught error in the page", function () {
     expect(pageErrors).to.deep.equal([]);
   });
