@@ -29,3 +29,9 @@ export function createWagmiConfig(config: RuntimeConfig) {
 }
 
 export type CashKeyWagmiConfig = ReturnType<typeof createWagmiConfig>;
+
+declare module "wagmi" {
+  interface Register {
+    config: CashKeyWagmiConfig;
+  }
+}

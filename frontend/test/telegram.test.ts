@@ -37,11 +37,13 @@ describe("Telegram Mini App", () => {
     const session = startTelegram(window, onBack, post)!;
     expect(session.launch.platform).toBe("android");
     expect(document.documentElement.style.getPropertyValue("--accent")).toBe("#5288c1");
-    expect(post.mock.calls.map(([type]) => type)).toEqual(["web_app_ready", "web_app_expand"]);
+    expect(post.mock.calls.map(([type]) => type)).toEqual(["web_app_ready", "web_app_expand", "web_app_request_viewport"]);
     session.setBackButton(true);
     expect(post).toHaveBeenLastCalledWith("web_app_setup_back_button", { is_visible: true });
     (window as unknown as { Telegram: { WebView: { receiveEvent(t: string, d: unknown): void } } }).Telegram.WebView.receiveEvent("back_button_pressed", {});
     expect(onBack).toHaveBeenCalledOnce();
+    window.dispatchEvent(new MessageEvent("message", { data: JSON.stringify({ eventType: "viewport_changed", eventData: { height: 612.4, is_expanded: true } }) }));
+    expect(document.documentElement.style.getPropertyValue("--tg-viewport-height")).toBe("612px");
     session.dispose();
     document.documentElement.removeAttribute("style");
     document.documentElement.classList.remove("telegram");

@@ -65,6 +65,11 @@ export function applyTelegramTheme(root: HTMLElement, theme: TelegramThemeParams
   return set;
 }
 
+/** Telegram's visible height (its header and keyboard excluded), for layouts that fill the screen. */
+function setViewport(root: HTMLElement, height: unknown): void {
+  if (typeof height === "number" && Number.isFinite(height) && height > 0) root.style.setProperty("--tg-viewport-height", `${Math.round(height)}px`);
+}
+
 type PostEvent = (eventType: string, eventData?: unknown) => void;
 
 /** Telegram's bridge: a native proxy on mobile, postMessage to the parent frame on Telegram Web. */
@@ -96,12 +101,14 @@ export function startTelegram(win: Window, onBack: () => void, post: PostEvent =
   root.classList.add("telegram");
   post("web_app_ready");
   post("web_app_expand");
+  post("web_app_request_viewport");
   const onMessage = (event: MessageEvent) => {
     if (typeof event.data !== "string") return;
     try {
       const message = JSON.parse(event.data) as { eventType?: string; eventData?: { theme_params?: TelegramThemeParams } };
       if (message.eventType === "back_button_pressed") onBack();
       if (message.eventType === "theme_changed" && message.eventData?.theme_params) applyTelegramTheme(root, message.eventData.theme_params);
+      if (message.eventType === "viewport_changed") setViewport(root, (message.eventData as { height?: unknown } | undefined)?.height);
     } catch {
       // not a Telegram message
     }
