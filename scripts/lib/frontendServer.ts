@@ -48,7 +48,12 @@ export async function buildFrontend(hre: HardhatRuntimeEnvironment, { force = fa
   const dist = path.join(frontend, "dist");
   await hre.run("compile", { quiet: true });
   await writeFrontendAbis(hre);
-  const sources = ["src", "public", "index.html", "vite.config.ts"].map((p) => newestMtime(path.join(frontend, p)));
+  const sources = [
+    ...["src", "public", "index.html", "vite.config.ts", "tsconfig.json"].map((p) => path.join(frontend, p)),
+    // The shared protocol module is part of the bundle; a dependency update changes the lock file.
+    path.join(root, "oracle", "src", "protocol"),
+    path.join(root, "package-lock.json"),
+  ].map(newestMtime);
   const built = newestMtime(path.join(dist, "index.html"));
   if (!force && built > 0 && built >= Math.max(...sources)) return dist;
   const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
