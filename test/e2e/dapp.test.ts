@@ -146,6 +146,16 @@ describe("dApp end to end (headless Chromium)", function () {
     await screenshot(page, "staking");
   });
 
+  it("withdraws once the cooldown has passed on the chain's clock", async function () {
+    await advanceChainTime(E2E_TIMING.unstakeCooldown);
+    await textOf(page.getByTestId("cooldown"), /Withdrawable now/);
+    await page.getByRole("button", { name: "Withdraw unstaked" }).click();
+    await textOf(page.getByTestId("pending-unstake"), /^0 CKEY$/);
+    await textOf(page.getByTestId("staked"), /^1,500 CKEY$/);
+    const [deployer] = await hre.ethers.getSigners();
+    expect((await stack.deployment.token.stakeInfoOf(deployer.address)).pendingUnstake).to.equal(0n);
+  });
+
   it("delegates, proposes a new epoch budget, votes with a reason, queues and executes it", async function () {
     await page.getByRole("link", { name: "Governance" }).click();
     await textOf(page.getByTestId("delegate"), /nobody/);
