@@ -135,6 +135,7 @@ function ProposeForm() {
   const [description, setDescription] = useState("");
   let call: ProposalCall | undefined;
   let inputError: string | undefined;
+  const touched = Object.entries(change).some(([key, value]) => key !== "kind" && typeof value === "string" && value.trim() !== "");
   try {
     call = buildProposalCall(change, runtime.contracts);
   } catch (error) {
@@ -173,7 +174,7 @@ function ProposeForm() {
           {describeCall(call.target, call.calldata, runtime.contracts)} → <span className="mono break">{call.calldata}</span>
         </p>
       ) : (
-        <p className="muted small">{inputError}</p>
+        touched && <p className="muted small">{inputError}</p>
       )}
       <button type="submit" disabled={!call || !description.trim() || tx.busy}>
         Propose
