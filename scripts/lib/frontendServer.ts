@@ -49,7 +49,7 @@ export async function buildFrontend(hre: HardhatRuntimeEnvironment, { force = fa
   await hre.run("compile", { quiet: true });
   await writeFrontendAbis(hre);
   const sources = [
-    ...["src", "public", "index.html", "vite.config.ts", "tsconfig.json"].map((p) => path.join(frontend, p)),
+    ...["src", "public", "index.html", "vite.config.mts", "tsconfig.json"].map((p) => path.join(frontend, p)),
     // The shared protocol module is part of the bundle; a dependency update changes the lock file.
     path.join(root, "oracle", "src", "protocol"),
     path.join(root, "package-lock.json"),
@@ -57,7 +57,7 @@ export async function buildFrontend(hre: HardhatRuntimeEnvironment, { force = fa
   const built = newestMtime(path.join(dist, "index.html"));
   if (!force && built > 0 && built >= Math.max(...sources)) return dist;
   const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
-  const result = spawnSync(process.execPath, [vite, "build", "--config", path.join(frontend, "vite.config.ts"), "--logLevel", "warn"], {
+  const result = spawnSync(process.execPath, [vite, "build", "--config", path.join(frontend, "vite.config.mts"), "--logLevel", "warn"], {
     cwd: root,
     stdio: "inherit",
   });
