@@ -6,7 +6,8 @@
  *
  * Environment: CASHKEY_HOST (default 127.0.0.1), CASHKEY_CHAIN_PORT (default 8545), CASHKEY_ORACLE_PORTS
  * (default 8701,8702,8703; CASHKEY_ORACLE_PORT sets the first), and the other CASHKEY_ORACLE_* settings
- * of docs/OPERATORS.md (applied to every node).
+ * of docs/OPERATORS.md (applied to every node), CASHKEY_FRONTEND_PORT (default 5173; the dApp is built when
+ * needed and served there) and CASHKEY_FUNCTIONS=1 (the Chainlink Functions verifier, docs/FUNCTIONS.md).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -17,6 +18,7 @@ import { createKeystore, loadOperatorKey } from "../oracle/src/keys";
 import { OracleNode } from "../oracle/src/node";
 import { deployCashKey } from "./deploy";
 import { functionsRequested, startLocalFunctions } from "./lib/startFunctions";
+import { frontendOrigins, startFrontend } from "./lib/frontendServer";
 
 interface JsonRpcServerLike {
   listen(): Promise<{ address: string; port: number }>;
@@ -71,6 +73,9 @@ async function main(): Promise<void> {
   const chainPort = port("CASHKEY_CHAIN_PORT", 8545);
   const oraclePorts = oraclePortsFromEnv();
   const root = hre.config.paths.root;
+  const frontendPort = port("CASHKEY_FRONTEND_PORT", 5173);
+  // The oracle nodes read their settings from the environment: let them answer the app's origin.
+  process.env.CASHKEY_ORACLE_CORS_ORIGINS ??= frontendOrigins(hostname, frontendPort);
   const dataDir = path.join(root, "data", "local");
 
   const server = (await hre.run(TASK_NODE_CREATE_SERVER, {
@@ -116,11 +121,19 @@ async function main(): Promise<void> {
     await oracle.start();
     oracles.push(oracle);
   }
+  const frontend = await startFrontend(hre, {
+    hostname,
+    port: frontendPort,
+    rpcUrl,
+    oracleUrl: oracles[0].url,
+    deploymentFile: path.join(root, "deployments", "31337.json"),
+  });
 
   console.log(
     [
       "",
       "CashKey local stack is running.",
+      `  app       ${frontend.url}  (the dApp; "Connect local dev account" uses the node's unlocked accounts)`,
       `  chain     ${rpcUrl}  (chainId 31337)`,
       ...oracles.map((o, i) => `  oracle ${i + 1}  ${o.url}  operator ${o.operatorAddress}`),
       `            (heuristic scorer, threshold ${threshold} of ${oracles.length}; API docs at ${oracles[0].url}/v1/openapi.json)`,
@@ -140,6 +153,7 @@ async function main(): Promise<void> {
   );
 
   const stop = async () => {
+    await frontend.close();
     for (const oracle of oracles) await oracle.stop();
     await functions?.stop();
     await server.close();

@@ -1,0 +1,108 @@
+import { Suspense, lazy, useEffect, useRef } from "react";
+import { ConnectPanel } from "./components/ConnectPanel";
+import { currentRoute, useRoute } from "./components/router";
+import { startTelegram } from "./lib/telegram";
+import SubmitPage from "./pages/SubmitPage";
+
+// The landing page ships with the app's first scripts (no second round trip before it can render);
+// every other page is loaded when first visited.
+const PAGES = {
+  submissions: () => import("./pages/SubmissionsPage"),
+  rewards: () => import("./pages/RewardsPage"),
+  staking: () => import("./pages/StakingPage"),
+  governance: () => import("./pages/GovernancePage"),
+  proposal: () => import("./pages/ProposalPage"),
+  network: () => import("./pages/NetworkPage"),
+};
+
+/** Starts loading the first page's code at once, in parallel with the runtime configuration. */
+export function preloadPage(hash: string): void {
+  const [section = "submit", id] = currentRoute(hash);
+  const key = section === "governance" && id ? "proposal" : section;
+  if (key === "submit") return;
+  if (key in PAGES) void PAGES[key as keyof typeof PAGES]().catch(() => undefined);
+}
+
+const SubmissionsPage = lazy(PAGES.submissions);
+const RewardsPage = lazy(PAGES.rewards);
+const StakingPage = lazy(PAGES.staking);
+const GovernancePage = lazy(PAGES.governance);
+const ProposalPage = lazy(PAGES.proposal);
+const NetworkPage = lazy(PAGES.network);
+
+export const NAV = [
+  ["submit", "Submit"],
+  ["submissions", "My submissions"],
+  ["rewards", "Rewards"],
+  ["staking", "Staking"],
+  ["governance", "Governance"],
+  ["network", "Network"],
+] as const;
+
+function Page({ route }: { route: string[] }) {
+  const [section = "submit", id] = route;
+  switch (section) {
+    case "submissions":
+      return <SubmissionsPage />;
+    case "rewards":
+      return <RewardsPage />;
+    case "staking":
+      return <StakingPage />;
+    case "governance":
+      return id ? <ProposalPage id={id} /> : <GovernancePage />;
+    case "network":
+      return <NetworkPage />;
+    case "submit":
+      return <SubmitPage />;
+    default:
+      return (
+        <p className="notice" role="alert">
+          No page here. <a href="#/submit">Go to Submit</a>.
+        </p>
+      );
+  }
+}
+
+export function App() {
+  const route = useRoute();
+  const section = route[0] ?? "submit";
+  const main = useRef<HTMLElement>(null);
+  const telegram = useRef<ReturnType<typeof startTelegram>>(null);
+
+  useEffect(() => {
+    telegram.current = startTelegram(window, () => window.history.back());
+    return () => telegram.current?.dispose();
+  }, []);
+  useEffect(() => {
+    telegram.current?.setBackButton(route.length > 0 && section !== "submit");
+    main.current?.focus();
+  }, [route.join("/")]);
+
+  return (
+    <>
+      <a className="skip" href="#main" onClick={(e) => (e.preventDefault(), main.current?.focus())}>
+        Skip to content
+      </a>
+      <header>
+        <div className="bar">
+          <a className="brand" href="#/submit">
+            CashKey
+          </a>
+          <ConnectPanel />
+        </div>
+        <nav aria-label="Main">
+          {NAV.map(([path, label]) => (
+            <a key={path} href={`#/${path}`} aria-current={section === path ? "page" : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        <Suspense fallback={<p role="status">Loading…</p>}>
+          <Page route={route} />
+        </Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * Telegram Mini App support. Inside Telegram, the client injects `window.Telegram.WebApp` only when the
+ * page itself loads telegram-web-app.js; we never load remote scripts, so we detect Telegram by its
+ * launch parameters (`tgWebAppData` / `tgWebAppPlatform` in the URL hash, as Telegram opens Mini Apps)
+ * and talk to the client through its documented `postEvent` bridge. Outside Telegram nothing changes.
+ */
+
+export interface TelegramThemeParams {
+  bg_color?: string;
+  text_color?: string;
+  hint_color?: string;
+  link_color?: string;
+  button_color?: string;
+  button_text_color?: string;
+  secondary_bg_color?: string;
+}
+
+export interface TelegramLaunch {
+  platform: string;
+  version: string;
+  theme: TelegramThemeParams;
+}
+
+/** Reads Telegram's launch parameters from a location hash; null outside Telegram. */
+export function detectTelegram(hash: string): TelegramLaunch | null {
+  const params = new URLSearchParams(hash.replace(/^#/, "").split("?").pop() ?? "");
+  const raw = new URLSearchParams(hash.replace(/^#/, ""));
+  const get = (key: string) => raw.get(key) ?? params.get(key);
+  const platform = get("tgWebAppPlatform");
+  if (!platform && !get("tgWebAppData")) return null;
+  let theme: TelegramThemeParams = {};
+  const themeJson = get("tgWebAppThemeParams");
+  if (themeJson) {
+    try {
+      theme = JSON.parse(themeJson) as TelegramThemeParams;
+    } catch {
+      theme = {};
+    }
+  }
+  return { platform: platform ?? "unknown", version: get("tgWebAppVersion") ?? "6.0", theme };
+}
+
+const CSS_VARIABLES: Record<keyof TelegramThemeParams, string> = {
+  bg_color: "--bg",
+  text_color: "--text",
+  hint_color: "--muted",
+  link_color: "--link",
+  button_color: "--accent",
+  button_text_color: "--accent-text",
+  secondary_bg_color: "--surface",
+};
+
+const COLOR = /^#[0-9a-fA-F]{3,8}$/;
+
+/** Applies Telegram's theme colours as the app's CSS variables; returns the variables set. */
+export function applyTelegramTheme(root: HTMLElement, theme: TelegramThemeParams): string[] {
+  const set: string[] = [];
+  for (const [key, variable] of Object.entries(CSS_VARIABLES) as [keyof TelegramThemeParams, string][]) {
+    const value = theme[key];
+    if (value && COLOR.test(value)) {
+      root.style.setProperty(variable, value);
+      set.push(variable);
+    }
+  }
+  return set;
+}
+
+/** Telegram's visible height (its header and keyboard excluded), for layouts that fill the screen. */
+function setViewport(root: HTMLElement, height: unknown): void {
+  if (typeof height === "number" && Number.isFinite(height) && height > 0) root.style.setProperty("--tg-viewport-height", `${Math.round(height)}px`);
+}
+
+type PostEvent = (eventType: string, eventData?: unknown) => void;
+
+/** Telegram's bridge: a native proxy on mobile, postMessage to the parent frame on Telegram Web. */
+export function telegramBridge(win: Window): PostEvent {
+  const proxy = (win as unknown as { TelegramWebviewProxy?: { postEvent(type: string, data: string): void } }).TelegramWebviewProxy;
+  if (proxy) return (type, data) => proxy.postEvent(type, JSON.stringify(data ?? {}));
+  const external = (win as unknown as { external?: { notify?(message: string): void } }).external;
+  if (external && typeof external.notify === "function") {
+    return (type, data) => external.notify!(JSON.stringify({ eventType: type, eventData: data ?? {} }));
+  }
+  return (type, data) => win.parent.postMessage(JSON.stringify({ eventType: type, eventData: data ?? {} }), "*");
+}
+
+export interface TelegramSession {
+  launch: TelegramLaunch;
+  setBackButton(visible: boolean): void;
+  dispose(): void;
+}
+
+/**
+ * Inside Telegram: theme, full viewport, ready signal, and the back button wired to `onBack`.
+ * Outside Telegram: returns null and touches nothing.
+ */
+export function startTelegram(win: Window, onBack: () => void, post: PostEvent = telegramBridge(win)): TelegramSession | null {
+  const launch = detectTelegram(win.location.hash);
+  if (!launch) return null;
+  const root = win.document.documentElement;
+  applyTelegramTheme(root, launch.theme);
+  root.classList.add("telegram");
+  post("web_app_ready");
+  post("web_app_expand");
+  post("web_app_request_viewport");
+  const onMessage = (event: MessageEvent) => {
+    if (typeof event.data !== "string") return;
+    try {
+      const message = JSON.parse(event.data) as { eventType?: string; eventData?: { theme_params?: TelegramThemeParams } };
+      if (message.eventType === "back_button_pressed") onBack();
+      if (message.eventType === "theme_changed" && message.eventData?.theme_params) applyTelegramTheme(root, message.eventData.theme_params);
+      if (message.eventType === "viewport_changed") setViewport(root, (message.eventData as { height?: unknown } | undefined)?.height);
+    } catch {
+      // not a Telegram message
+    }
+  };
+  win.addEventListener("message", onMessage);
+  // Native clients deliver events through window.Telegram.WebView.receiveEvent.
+  const telegram = ((win as unknown as { Telegram?: Record<string, unknown> }).Telegram ??= {});
+  telegram.WebView = {
+    receiveEvent(eventType: string, eventData: unknown) {
+      onMessage(new MessageEvent("message", { data: JSON.stringify({ eventType, eventData }) }));
+    },
+  };
+  return {
+    launch,
+    setBackButton(visible) {
+      post("web_app_setup_back_button", { is_visible: visible });
+    },
+    dispose() {
+      win.removeEventListener("message", onMessage);
+    },
+  };
+}

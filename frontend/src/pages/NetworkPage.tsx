@@ -1,0 +1,164 @@
+import { type Address, decodeFunctionData } from "viem";
+import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
+import { rewardsAbi, tokenAbi } from "../generated/abis";
+import { useChainQuery, useEpoch } from "../hooks/useChain";
+import { formatDuration, formatTokens, shortAddress, shortHash } from "../lib/format";
+
+function useOperators() {
+  return useChainQuery(["operators"], async (client, { contracts }) => {
+    const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
+    const [operators, threshold, minStake, maxPoints] = await Promise.all([
+      client.readContract({ ...rewards, functionName: "operators" }),
+      client.readContract({ ...rewards, functionName: "threshold" }),
+      client.readContract({ ...rewards, functionName: "minOperatorStake" }),
+      client.readContract({ ...rewards, functionName: "maxPointsPerSubmission" }),
+    ]);
+    const stakes = await Promise.all(
+      operators.map((operator) => client.readContract({ address: contracts.token, abi: tokenAbi, functionName: "stakedBalanceOf", args: [operator] })),
+    );
+    return { operators: operators.map((address, i) => ({ address, stake: stakes[i] })), threshold, minStake, maxPoints };
+  });
+}
+
+/** The last batches, each with its signer count read from the `postScores` call that posted it. */
+function useBatches() {
+  return useChainQuery(["batches"], async (client, { contracts, deployBlock }) => {
+    const posted = (await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "BatchPosted", fromBlock: deployBlock })).slice(-10).reverse();
+    return Promise.all(
+      posted.map(async (log) => {
+        const tx = await client.getTransaction({ hash: log.transactionHash });
+        let signers: number | undefined;
+        try {
+          const { functionName, args } = decodeFunctionData({ abi: rewardsAbi, data: tx.input });
+          if (functionName === "postScores") signers = (args[2] as readonly unknown[]).length;
+        } catch {
+          // relayed through another contract: the count is not in the call data
+        }
+        return { nonce: log.args.nonce!, evaluator: log.args.evaluator!, count: log.args.count!, root: log.args.rationaleRoot!, txHash: log.transactionHash, signers };
+      }),
+    );
+  });
+}
+
+/** Authors by points credited in the current epoch, from `Scored` events and their blocks' times. */
+function useLeaderboard(epoch: { current: number; genesis: bigint; length: bigint } | undefined) {
+  return useChainQuery(
+    ["leaderboard", epoch?.current],
+    async (client, { contracts, deployBlock }) => {
+      const start = epoch!.genesis + BigInt(epoch!.current) * epoch!.length;
+      const scored = await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Scored", fromBlock: deployBlock });
+      const times = new Map<bigint, bigint>();
+      await Promise.all(
+        [...new Set(scored.map((l) => l.blockNumber))].map(async (n) => times.set(n, (await client.getBlock({ blockNumber: n })).timestamp)),
+      );
+      const totals = new Map<Address, bigint>();
+      for (const log of scored) {
+        if (times.get(log.blockNumber)! < start) continue;
+        totals.set(log.args.author!, (totals.get(log.args.author!) ?? 0n) + BigInt(log.args.points!));
+      }
+      return [...totals].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).slice(0, 20);
+    },
+    epoch !== undefined,
+  );
+}
+
+export default function NetworkPage() {
+  const epoch = useEpoch();
+  const operators = useOperators();
+  const batches = useBatches();
+  const leaderboard = useLeaderboard(epoch.data);
+  return (
+    <>
+      <h1>Network</h1>
+      <section className="card" aria-labelledby="params-title">
+        <h2 id="params-title">Parameters</h2>
+        <dl className="params">
+          <div>
+            <dt>Epoch</dt>
+            <dd>
+              {epoch.data?.current} (length {epoch.data && formatDuration(epoch.data.length)})
+            </dd>
+          </div>
+          <div>
+            <dt>Epoch budget</dt>
+            <dd data-testid="epoch-budget">{formatTokens(epoch.data?.budget)} CKEY</dd>
+          </div>
+          <div>
+            <dt>Signature threshold</dt>
+            <dd data-testid="threshold">
+              {operators.data?.threshold.toString()} of {operators.data?.operators.length}
+            </dd>
+          </div>
+          <div>
+            <dt>Minimum operator stake</dt>
+            <dd>{formatTokens(operators.data?.minStake)} CKEY</dd>
+          </div>
+          <div>
+            <dt>Maximum points per submission</dt>
+            <dd>{operators.data?.maxPoints}</dd>
+          </div>
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="operators-title">
+        <h2 id="operators-title">Operators</h2>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Operator</th>
+              <th scope="col">Staked</th>
+            </tr>
+          </thead>
+          <tbody data-testid="operators">
+            {operators.data?.operators.map((o) => (
+              <tr key={o.address}>
+                <td className="mono" title={o.address}>
+                  {shortAddress(o.address)}
+                </td>
+                <td>
+                  {formatTokens(o.stake)} CKEY{o.stake < operators.data!.minStake && <span className="badge warn"> below minimum: signatures do not count</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card" aria-labelledby="batches-title">
+        <h2 id="batches-title">Recent batches</h2>
+        {batches.data?.length === 0 && <p className="muted">No batches yet.</p>}
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Batch</th>
+              <th scope="col">Items</th>
+              <th scope="col">Signers</th>
+              <th scope="col">Evaluator</th>
+            </tr>
+          </thead>
+          <tbody data-testid="batches">
+            {batches.data?.map((b) => (
+              <tr key={b.nonce.toString()} id={`batch-${b.nonce}`}>
+                <td>
+                  #{b.nonce.toString()} <span className="mono muted small">{shortHash(b.txHash)}</span>
+                </td>
+                <td>{b.count.toString()}</td>
+                <td>{b.signers ?? "?"}</td>
+                <td className="mono">{b.evaluator === HEURISTIC_EVALUATOR_HASH ? "heuristic" : shortHash(b.evaluator)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="card" aria-labelledby="leaders-title">
+        <h2 id="leaders-title">Leaderboard this epoch</h2>
+        {leaderboard.data?.length === 0 && <p className="muted">No points credited this epoch yet.</p>}
+        <ol data-testid="leaderboard">
+          {leaderboard.data?.map(([author, points]) => (
+            <li key={author}>
+              <span className="mono">{shortAddress(author)}</span> — {points.toString()} points
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,160 @@
+import { useState } from "react";
+import { RequireWallet } from "../components/RequireWallet";
+import { TxStatus } from "../components/TxStatus";
+import { useRuntimeConfig } from "../config/context";
+import { contractsOf, useAccountState, useChainTime } from "../hooks/useChain";
+import { type ProposalDetail, useProposal } from "../hooks/useGovernor";
+import { useTransaction } from "../hooks/useTransaction";
+import { formatDuration, formatTimestamp, formatTokens, shortAddress } from "../lib/format";
+import { describeCall } from "../lib/proposalActions";
+
+const SUPPORT = [
+  [1, "For"],
+  [0, "Against"],
+  [2, "Abstain"],
+] as const;
+
+function Timeline({ proposal, now }: { proposal: ProposalDetail; now: bigint | undefined }) {
+  const rel = (t: bigint) => (now === undefined ? "" : t > now ? ` (in ${formatDuration(t - now)})` : ` (${formatDuration(now - t)} ago)`);
+  return (
+    <ol className="timeline">
+      <li>Voting opens {formatTimestamp(proposal.snapshot)}{rel(proposal.snapshot)}</li>
+      <li>Voting closes {formatTimestamp(proposal.deadline)}{rel(proposal.deadline)}</li>
+      {proposal.eta > 0n && <li>Executable from {formatTimestamp(proposal.eta)}{rel(proposal.eta)}</li>}
+    </ol>
+  );
+}
+
+function Votes({ proposal }: { proposal: ProposalDetail }) {
+  const counted = proposal.votes.for + proposal.votes.abstain;
+  const percent = proposal.quorum === 0n ? 100 : Math.min(100, Number((counted * 100n) / proposal.quorum));
+  return (
+    <div>
+      <dl className="votes">
+        <div>
+          <dt>For</dt>
+          <dd data-testid="votes-for">{formatTokens(proposal.votes.for)}</dd>
+        </div>
+        <div>
+          <dt>Against</dt>
+          <dd data-testid="votes-against">{formatTokens(proposal.votes.against)}</dd>
+        </div>
+        <div>
+          <dt>Abstain</dt>
+          <dd>{formatTokens(proposal.votes.abstain)}</dd>
+        </div>
+      </dl>
+      <label htmlFor="quorum">
+        Quorum: {formatTokens(counted)} of {formatTokens(proposal.quorum)} CKEY (for + abstain)
+      </label>
+      <progress id="quorum" max={100} value={percent}>
+        {percent}%
+      </progress>
+    </div>
+  );
+}
+
+function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | undefined }) {
+  const runtime = useRuntimeConfig();
+  const { governor } = contractsOf(runtime);
+  const tx = useTransaction();
+  const [support, setSupport] = useState<number>(1);
+  const [reason, setReason] = useState("");
+  return (
+    <section className="card" aria-labelledby="act-title">
+      <h2 id="act-title">Act</h2>
+      {proposal.state === "Active" && !proposal.hasVoted && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void tx.send("Vote", { ...governor, functionName: "castVoteWithReason", args: [proposal.id, support, reason] });
+          }}
+        >
+          <fieldset>
+            <legend>Your vote</legend>
+            {SUPPORT.map(([value, label]) => (
+              <label key={value} className="check">
+                <input type="radio" name="support" value={value} checked={support === value} onChange={() => setSupport(value)} /> {label}
+              </label>
+            ))}
+          </fieldset>
+          <label htmlFor="reason">Reason (optional, stored on-chain)</label>
+          <textarea id="reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <button type="submit" disabled={tx.busy}>
+            Cast vote
+          </button>
+        </form>
+      )}
+      {proposal.hasVoted && <p data-testid="voted">You have voted on this proposal.</p>}
+      {proposal.state === "Pending" && <p>Voting has not opened yet.</p>}
+      {proposal.state === "Succeeded" && (
+        <button type="button" disabled={tx.busy} onClick={() => void tx.send("Queue", { ...governor, functionName: "queue", args: [proposal.id] })}>
+          Queue in the Timelock
+        </button>
+      )}
+      {proposal.state === "Queued" && (
+        <>
+          {now !== undefined && now < proposal.eta && <p>The Timelock delay runs until {formatTimestamp(proposal.eta)}.</p>}
+          <button
+            type="button"
+            disabled={tx.busy || now === undefined || now < proposal.eta}
+            onClick={() => void tx.send("Execute", { ...governor, functionName: "execute", args: [proposal.id] })}
+          >
+            Execute
+          </button>
+        </>
+      )}
+      {proposal.state === "Executed" && <p>Executed: the change is live.</p>}
+      <TxStatus state={tx.state} />
+    </section>
+  );
+}
+
+export default function ProposalPage({ id }: { id: string }) {
+  const runtime = useRuntimeConfig();
+  const { address } = useAccountState();
+  const proposalId = /^\d+$/.test(id) ? BigInt(id) : undefined;
+  const proposal = useProposal(proposalId, address);
+  const now = useChainTime();
+  const p = proposal.data;
+  return (
+    <>
+      <p>
+        <a href="#/governance">← All proposals</a>
+      </p>
+      {proposal.isError && (
+        <p className="notice warn" role="alert">
+          Proposal {id} does not exist on this deployment.
+        </p>
+      )}
+      {p && (
+        <>
+          <h1>{p.description.split("\n")[0] || `Proposal ${p.id}`}</h1>
+          <p>
+            <span className={`badge state-${p.state.toLowerCase()}`} data-testid="proposal-state">
+              {p.state}
+            </span>{" "}
+            {p.proposer && <span className="muted">by {shortAddress(p.proposer)}</span>}
+          </p>
+          <section className="card" aria-labelledby="calls-title">
+            <h2 id="calls-title">What it does</h2>
+            <ul>
+              {p.targets.map((t, i) => (
+                <li key={i}>{describeCall(t, p.calldatas[i], runtime.contracts)}</li>
+              ))}
+            </ul>
+            {p.description.includes("\n") && <p className="pre">{p.description.split("\n").slice(1).join("\n").trim()}</p>}
+          </section>
+          <section className="card" aria-labelledby="votes-title">
+            <h2 id="votes-title">Votes</h2>
+            <Votes proposal={p} />
+            <Timeline proposal={p} now={now.data} />
+          </section>
+          <RequireWallet what="vote, queue or execute">
+            <Actions proposal={p} now={now.data} />
+          </RequireWallet>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+import { useQuery } from "@tanstack/react-query";
+import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
+import { RequireWallet } from "../components/RequireWallet";
+import { useRuntimeConfig } from "../config/context";
+import { rewardsAbi } from "../generated/abis";
+import { useAccountState, useChainQuery } from "../hooks/useChain";
+import { shortHash } from "../lib/format";
+import { type OracleSubmission, fetchSubmission } from "../lib/oracle";
+
+interface ChainSubmission {
+  id: bigint;
+  contentHash: string;
+  category: number;
+  score?: number;
+  points?: number;
+}
+
+/** The author's submissions and their scores, from the chain's events. */
+function useMySubmissions() {
+  const { address } = useAccountState();
+  return useChainQuery(
+    ["my-submissions", address],
+    async (client, { contracts, deployBlock }) => {
+      const [submitted, scored] = await Promise.all([
+        client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Submitted", args: { author: address }, fromBlock: deployBlock }),
+        client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Scored", args: { author: address }, fromBlock: deployBlock }),
+      ]);
+      const scores = new Map(scored.map((log) => [log.args.id!, log.args]));
+      return submitted
+        .map((log): ChainSubmission => {
+          const score = scores.get(log.args.id!);
+          return { id: log.args.id!, contentHash: log.args.contentHash!, category: log.args.category!, score: score?.score, points: score?.points };
+        })
+        .reverse();
+    },
+    address !== undefined,
+  );
+}
+
+/** The batch's rationale root as posted on-chain (never the oracle's word for it). */
+function useBatchRoot(nonce: string | undefined) {
+  return useChainQuery(
+    ["batch-root", nonce],
+    async (client, { contracts, deployBlock }) => {
+      const [posted] = await client.getContractEvents({
+        address: contracts.rewards,
+        abi: rewardsAbi,
+        eventName: "BatchPosted",
+        args: { nonce: BigInt(nonce!) },
+        fromBlock: deployBlock,
+      });
+      return posted ? { root: posted.args.rationaleRoot!, txHash: posted.transactionHash } : null;
+    },
+    nonce !== undefined,
+  );
+}
+
+function Rationale({ view }: { view: OracleSubmission }) {
+  const batch = useBatchRoot(view.batch?.nonce);
+  if (!view.rationaleJson) return <p className="muted">No rationale yet.</p>;
+  let verified: boolean | undefined;
+  if (batch.data && view.batch?.proof) {
+    verified = verifyRationale(batch.data.root, { submissionId: BigInt(view.id), rationaleJson: view.rationaleJson }, view.batch.proof);
+  } else if (batch.data === null || (batch.data && !view.batch?.proof)) {
+    verified = false;
+  }
+  const rationale = (() => {
+    try {
+      const parsed = JSON.parse(view.rationaleJson) as { summary?: string; reasons?: string[] } & Record<string, unknown>;
+      return typeof parsed.summary === "string" ? parsed.summary : view.rationaleJson;
+    } catch {
+      return view.rationaleJson;
+    }
+  })();
+  return (
+    <div className="rationale">
+      <p>
+        {verified === true && (
+          <span className="badge ok" data-testid="verified">
+            ✓ Verified against the on-chain root
+          </span>
+        )}
+        {verified === false && <span className="badge warn">Not verified: the proof does not match the chain</span>}
+        {verified === undefined && <span className="badge">Not on-chain yet</span>}
+      </p>
+      <p>{rationale}</p>
+      {view.batch && (
+        <p className="muted">
+          Batch <a href={`#/network`}>#{view.batch.nonce}</a>
+          {batch.data && <span className="mono"> · tx {shortHash(batch.data.txHash)}</span>}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function SubmissionRow({ submission }: { submission: ChainSubmission }) {
+  const { oracleUrl } = useRuntimeConfig();
+  const scoredOnChain = submission.score !== undefined;
+  const view = useQuery({
+    queryKey: ["oracle-submission", oracleUrl, submission.id.toString()],
+    queryFn: () => fetchSubmission(oracleUrl, submission.id),
+    refetchInterval: (query) => (query.state.data?.batch?.proof && scoredOnChain ? false : 2_000),
+  });
+  const flagged = view.data?.flags.some((f) => f.severity === "blocking") ?? false;
+  const status = flagged ? "flagged" : scoredOnChain ? "scored" : "pending";
+  return (
+    <li className="card" data-testid={`submission-${submission.id}`}>
+      <h2>
+        #{submission.id.toString()} <span className={`badge status-${status}`}>{status}</span>
+      </h2>
+      <p className="mono muted">{shortHash(submission.contentHash)}</p>
+      {scoredOnChain && (
+        <p>
+          Score <strong data-testid="score">{submission.score}</strong>/100 · <strong>{submission.points}</strong> points
+        </p>
+      )}
+      {view.data?.subScores && (
+        <dl className="subscores">
+          {Object.entries(view.data.subScores).map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {view.data && view.data.flags.length > 0 && (
+        <ul className="flags">
+          {view.data.flags.map((f) => (
+            <li key={f.code}>
+              {f.code}: {f.detail}
+            </li>
+          ))}
+        </ul>
+      )}
+      {view.data && <Rationale view={view.data} />}
+      {view.isError && <p className="muted">The oracle node does not answer; scores above come from the chain.</p>}
+    </li>
+  );
+}
+
+export default function SubmissionsPage() {
+  const submissions = useMySubmissions();
+  return (
+    <>
+      <h1>My submissions</h1>
+      <RequireWallet what="see your submissions">
+        {submissions.data?.length === 0 && (
+          <p className="notice">
+            No submissions yet. <a href="#/submit">Submit something</a>.
+          </p>
+        )}
+        <ul className="list">
+          {submissions.data?.map((s) => (
+            <SubmissionRow key={s.id.toString()} submission={s} />
+          ))}
+        </ul>
+      </RequireWallet>
+    </>
+  );
+}

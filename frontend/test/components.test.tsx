@@ -1,0 +1,98 @@
+import { act, fireEvent, renderHook, screen, waitFor } from "@testing-library/react";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { describe, expect, it } from "vitest";
+import { WagmiProvider } from "wagmi";
+import { connect } from "wagmi/actions";
+import { contentHash } from "../../oracle/src/protocol/contentHash";
+import { ConnectPanel } from "../src/components/ConnectPanel";
+import { RequireWallet } from "../src/components/RequireWallet";
+import { TxStatus } from "../src/components/TxStatus";
+import { RuntimeConfigContext } from "../src/config/context";
+import { useTransaction } from "../src/hooks/useTransaction";
+import SubmitPage from "../src/pages/SubmitPage";
+import { renderWithProviders, runtimeConfig, wagmiConfigFor } from "./render";
+
+describe("ConnectPanel", () => {
+  it("offers the clearly marked dev connector on the local chain", () => {
+    renderWithProviders(<ConnectPanel />, runtimeConfig(31337));
+    expect(screen.getByRole("button", { name: "Connect local dev account (chain 31337 only)" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: /browser wallet/ })).toBeTruthy();
+  });
+
+  it("does not offer it on any other chain", () => {
+    renderWithProviders(<ConnectPanel />, runtimeConfig(8453));
+    expect(screen.queryByRole("button", { name: /dev account/ })).toBeNull();
+    expect(screen.getByRole("button", { name: /browser wallet/ })).toBeTruthy();
+  });
+
+  it("says there is no browser wallet instead of failing silently", async () => {
+    renderWithProviders(<ConnectPanel />, runtimeConfig(8453));
+    fireEvent.click(screen.getByRole("button", { name: /browser wallet/ }));
+    expect((await screen.findByRole("alert")).textContent).toMatch(/No browser wallet found/);
+  });
+});
+
+describe("RequireWallet", () => {
+  it("asks to connect a wallet when none is connected", () => {
+    renderWithProviders(<RequireWallet what="claim">secret</RequireWallet>, runtimeConfig());
+    expect(screen.getByRole("status").textContent).toMatch(/Connect a wallet .* to claim/);
+    expect(screen.queryByText("secret")).toBeNull();
+  });
+
+  it("names the wrong network and hides the content", async () => {
+    const runtime = runtimeConfig(31337);
+    const wagmi = wagmiConfigFor(runtime, 1);
+    await connect(wagmi, { connector: wagmi.connectors[0], chainId: 1 });
+    renderWithProviders(<RequireWallet what="claim">secret</RequireWallet>, runtime, wagmi);
+    expect((await screen.findByRole("alert")).textContent).toMatch(/another network\. Switch to chain 31337 to claim/);
+    expect(screen.queryByText("secret")).toBeNull();
+  });
+});
+
+describe("TxStatus", () => {
+  it("announces a failure as an alert with its reason", () => {
+    renderWithProviders(<TxStatus state={{ phase: "failed", label: "Claim", message: "Nothing to claim yet." }} />, runtimeConfig());
+    expect(screen.getByRole("alert").textContent).toBe("Claim: Failed — Nothing to claim yet.");
+  });
+
+  it("renders nothing while idle", () => {
+    const { container } = renderWithProviders(<TxStatus state={{ phase: "idle" }} />, runtimeConfig());
+    expect(container.textContent).toBe("");
+  });
+});
+
+describe("useTransaction", () => {
+  function wrapper(runtime = runtimeConfig()) {
+    const wagmi = wagmiConfigFor(runtime);
+    const queryClient = new QueryClient();
+    return ({ children }: { children: ReactNode }) => (
+      <RuntimeConfigContext.Provider value={runtime}>
+        <WagmiProvider config={wagmi}>
+          <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+        </WagmiProvider>
+      </RuntimeConfigContext.Provider>
+    );
+  }
+
+  it("refuses to write without a wallet, and says so", async () => {
+    const { result } = renderHook(() => useTransaction(), { wrapper: wrapper() });
+    await act(async () => {
+      expect(await result.current.send("Claim", { address: runtimeConfig().contracts.rewards, abi: [], functionName: "claim" })).toBeUndefined();
+    });
+    expect(result.current.state).toEqual({ phase: "failed", label: "Claim", message: "Connect a wallet first." });
+  });
+});
+
+describe("SubmitPage", () => {
+  it("shows the content hash of the shared protocol module as the user types", async () => {
+    const runtime = runtimeConfig();
+    const wagmi = wagmiConfigFor(runtime, runtime.chainId);
+    await connect(wagmi, { connector: wagmi.connectors[0] });
+    renderWithProviders(<SubmitPage />, runtime, wagmi);
+    const text = "The Rhine is 1,230 km long and flows through six countries.";
+    fireEvent.change(await screen.findByLabelText("Content"), { target: { value: text } });
+    await waitFor(() => expect(screen.getByTestId("content-hash").textContent).toBe(contentHash({ text })));
+    expect((screen.getByRole("button", { name: "Upload and submit" }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});

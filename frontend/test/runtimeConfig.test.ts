@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { RuntimeConfigError, loadRuntimeConfig, parseRuntimeConfig } from "../src/config/runtimeConfig";
+import { runtimeConfig } from "./render";
+
+describe("runtime configuration", () => {
+  it("parses config.json into checksummed addresses and a bigint deploy block", () => {
+    const config = runtimeConfig();
+    expect(config.chainId).toBe(31337);
+    expect(config.contracts.rewards).toBe("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
+    expect(config.deployBlock).toBe(0n);
+    expect(config.rpcUrl).toBe("http://127.0.0.1:9");
+  });
+
+  it("refuses a config without a valid address, naming the field", () => {
+    expect(() => parseRuntimeConfig({ chainId: 1, rpcUrl: "http://x", oracleUrl: "http://y", contracts: { token: "0x1" } })).toThrow(
+      /contracts\.token is not an address/,
+    );
+  });
+
+  it("refuses a chain id that is not a positive integer", () => {
+    expect(() => parseRuntimeConfig({ chainId: "31337" })).toThrow(RuntimeConfigError);
+  });
+
+  it("loads ./config.json at startup and reports an HTTP failure", async () => {
+    const fetchOk = (async () => new Response(JSON.stringify({ ...runtimeConfig(), deployBlock: 7 }))) as typeof fetch;
+    expect((await loadRuntimeConfig(fetchOk)).deployBlock).toBe(7n);
+    const fetch404 = (async () => new Response("no", { status: 404 })) as typeof fetch;
+    await expect(loadRuntimeConfig(fetch404)).rejects.toThrow(/HTTP 404/);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The dApp's build and its static server. The server serves `frontend/dist` and `/config.json`, the
+ * runtime configuration (chain, RPC URL, oracle URL, contract addresses) the app loads at startup, so
+ * one build serves any deployment.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import zlib from "node:zlib";
+import type { AddressInfo } from "node:net";
+import type { HardhatRuntimeEnvironment } from "hardhat/types";
+import type { DeploymentRecord } from "../../oracle/src/protocol/deployment";
+import { writeFrontendAbis } from "./frontendAbis";
+
+/** `frontend/public/config.json` and what the server answers at `/config.json`. */
+export interface FrontendRuntimeConfig {
+  chainId: number;
+  rpcUrl: string;
+  oracleUrl: string;
+  contracts: { token: string; rewards: string; governor: string; timelock: string };
+  deployBlock: number;
+}
+
+export function frontendRuntimeConfig(record: DeploymentRecord, rpcUrl: string, oracleUrl: string): FrontendRuntimeConfig {
+  return {
+    chainId: record.chainId,
+    rpcUrl,
+    oracleUrl,
+    contracts: { token: record.token, rewards: record.rewards, governor: record.governor, timelock: record.timelock },
+    deployBlock: record.deployBlock,
+  };
+}
+
+function newestMtime(target: string): number {
+  if (!fs.existsSync(target)) return 0;
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** Generates the ABIs and builds `frontend/dist` with Vite, unless the build is newer than every source. */
+export async function buildFrontend(hre: HardhatRuntimeEnvironment, { force = false } = {}): Promise<string> {
+  const root = hre.config.paths.root;
+  const frontend = path.join(root, "frontend");
+  const dist = path.join(frontend, "dist");
+  await hre.run("compile", { quiet: true });
+  await writeFrontendAbis(hre);
+  const sources = [
+    ...["src", "public", "index.html", "vite.config.mts", "tsconfig.json"].map((p) => path.join(frontend, p)),
+    // The shared protocol module is part of the bundle; a dependency update changes the lock file.
+    path.join(root, "oracle", "src", "protocol"),
+    path.join(root, "package-lock.json"),
+  ].map(newestMtime);
+  const built = newestMtime(path.join(dist, "index.html"));
+  if (!force && built > 0 && built >= Math.max(...sources)) return dist;
+  const vite = path.join(root, "node_modules", "vite", "bin", "vite.js");
+  const result = spawnSync(process.execPath, [vite, "build", "--config", path.join(frontend, "vite.config.mts"), "--logLevel", "warn"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  if (result.status !== 0) throw new Error(`frontend build failed (vite exited with ${result.status ?? result.signal})`);
+  return dist;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".webmanifest": "application/manifest+json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+export interface FrontendServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves `dist` and the runtime config on `hostname:port` (0: any free port). */
+export async function serveFrontend(options: {
+  dist: string;
+  /** The runtime configuration, or a function read on every request (when it is known only later). */
+  config: FrontendRuntimeConfig | (() => FrontendRuntimeConfig);
+  hostname?: string;
+  port?: number;
+}): Promise<FrontendServer> {
+  const dist = path.resolve(options.dist);
+  const { config } = options;
+  const configJson = () => JSON.stringify(typeof config === "function" ? config() : config);
+  const server = http.createServer((request, response) => {
+    const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      response.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    if (pathname === "/config.json") {
+      response.writeHead(200, { "content-type": CONTENT_TYPES[".json"], "cache-control": "no-store" }).end(configJson());
+      return;
+    }
+    const file = path.join(dist, pathname === "/" ? "index.html" : pathname);
+    if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      response.writeHead(404, { "content-type": CONTENT_TYPES[".txt"] }).end("not found");
+      return;
+    }
+    const immutable = pathname.startsWith("/assets/");
+    const type = CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream";
+    const gzip = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? "")) && /text|json|javascript|svg|manifest/.test(type);
+    response.writeHead(200, {
+      "content-type": type,
+      "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      vary: "accept-encoding",
+      ...(gzip ? { "content-encoding": "gzip" } : {}),
+    });
+    if (request.method === "HEAD") response.end();
+    else if (gzip) fs.createReadStream(file).pipe(zlib.createGzip()).pipe(response);
+    else fs.createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.hostname ?? "127.0.0.1", () => resolve());
+  });
+  const { address, port } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The origins the app is served from, for the oracle's CORS list. */
+export function frontendOrigins(hostname: string, port: number): string {
+  const origins = [`http://${hostname}:${port}`];
+  if (hostname === "127.0.0.1") origins.push(`http://localhost:${port}`);
+  return origins.join(",");
+}
+
+/**
+ * `npm start`'s frontend: builds it when a source is newer than the build, then serves it with the
+ * runtime configuration of `deployments/<chainId>.json`.
+ */
+export async function startFrontend(
+  hre: HardhatRuntimeEnvironment,
+  options: { hostname: string; port: number; rpcUrl: string; oracleUrl: string; deploymentFile: string },
+): Promise<FrontendServer> {
+  const dist = await buildFrontend(hre);
+  const record = JSON.parse(fs.readFileSync(options.deploymentFile, "utf8")) as DeploymentRecord;
+  return serveFrontend({
+    dist,
+    hostname: options.hostname,
+    port: options.port,
+    config: frontendRuntimeConfig(record, options.rpcUrl, options.oracleUrl),
+  });
+}

@@ -1,0 +1,244 @@
+/**
+ * The dApp in a real headless Chromium against the local stack: connect, submit and watch the score
+ * arrive, claim after the epoch closes, stake, delegate, propose, vote, queue, execute, and see the new
+ * parameter in the app. Every step asserts what the page shows; screenshots land in docs/screenshots/.
+ */
+import path from "node:path";
+import { expect } from "chai";
+import hre from "hardhat";
+import { formatEther, parseEther } from "ethers";
+import type { Locator, Page } from "playwright-core";
+import { contentHash } from "../../oracle/src/protocol/contentHash";
+import submissions from "../fixtures/submissions.json";
+import { type DappStack, E2E_TIMING, SCREENSHOTS, advanceChainTime, startDappStack } from "./dappHarness";
+import { printLogsOnFailure } from "../oracle/node/nodeHarness";
+
+const STEP_TIMEOUT_MS = 60_000;
+const USEFUL_TEXT = submissions.items.find((item) => item.label === "useful")!.text;
+
+/** Waits until the locator's text matches (a bound on a hung step, not a timing assertion) and returns it. */
+async function textOf(locator: Locator, pattern: RegExp): Promise<string> {
+  await locator.filter({ hasText: pattern }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  const text = (await locator.first().textContent()) ?? "";
+  expect(text).to.match(pattern);
+  return text;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+const grouped = (wei: bigint) => Number(formatEther(wei)).toLocaleString("en-US", { maximumFractionDigits: 4 });
+
+describe("dApp end to end (headless Chromium)", function () {
+  let stack: DappStack;
+  let page: Page;
+  let snapshot: string;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    // The shared in-process chain goes back to where it was, clock included, for the suites after this one.
+    snapshot = (await hre.network.provider.request({ method: "evm_snapshot", params: [] })) as string;
+    stack = await startDappStack();
+    const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  });
+
+  afterEach(async function () {
+    if (!stack || this.currentTest?.state !== "failed") return;
+    printLogsOnFailure(this.currentTest, [stack.oracle]);
+    console.log(`page at failure (${page.url()}):\n${await page.locator("main").innerText().catch(() => "?")}`);
+  });
+
+  after(async function () {
+    await stack?.close();
+    await hre.network.provider.request({ method: "evm_revert", params: [snapshot] });
+  });
+
+  it("loads the runtime configuration and asks for a wallet", async function () {
+    await page.goto(`${stack.appUrl}/#/rewards`);
+    await textOf(page.getByRole("heading", { level: 1 }), /Rewards/);
+    await textOf(page.getByRole("status"), /Connect a wallet .* to see and claim your rewards/);
+    const [deployer] = await hre.ethers.getSigners();
+    expect(await page.getByText(deployer.address.slice(0, 6)).count()).to.equal(0);
+  });
+
+  it("connects the local dev account, clearly marked", async function () {
+    await page.goto(`${stack.appUrl}/#/submit`);
+    await screenshot(page, "connect");
+    await page.getByRole("button", { name: /Connect local dev account \(chain 31337 only\)/ }).click();
+    const [deployer] = await hre.ethers.getSigners();
+    await textOf(page.getByTestId("account"), new RegExp(deployer.address.slice(0, 6)));
+    await textOf(page.getByText("DEV account"), /DEV account/);
+  });
+
+  it("submits content: shows the shared content hash, uploads, submits and counts the quota down", async function () {
+    await textOf(page.getByTestId("quota-left"), /5 submissions left this epoch \(of 5\)/);
+    await page.getByLabel("Content").fill(USEFUL_TEXT);
+    await textOf(page.getByTestId("content-hash"), new RegExp(contentHash({ text: USEFUL_TEXT })));
+    await page.getByRole("button", { name: "Upload and submit" }).click();
+    await textOf(page.getByTestId("submitted"), /Submitted as #1\./);
+    await textOf(page.getByTestId("quota-left"), /4 submissions left this epoch/);
+    const [deployer] = await hre.ethers.getSigners();
+    const record = await stack.deployment.rewards.submission(1n);
+    expect(record.author).to.equal(deployer.address);
+    await screenshot(page, "submit");
+  });
+
+  it("watches the submission get scored, with the rationale verified against the on-chain root", async function () {
+    await page.getByRole("link", { name: "My submissions" }).click();
+    const row = page.getByTestId("submission-1");
+    await textOf(row.locator(".status-scored"), /scored/);
+    await textOf(row.getByTestId("verified"), /Verified against the on-chain root/);
+    const [deployer] = await hre.ethers.getSigners();
+    const points = await stack.deployment.rewards.pointsOf(deployer.address);
+    expect(points).to.be.greaterThan(0n);
+    await textOf(row, new RegExp(`${points} points`));
+    await screenshot(page, "submissions");
+  });
+
+  it("shows operators, the batch with its signer count and the leaderboard on the network page", async function () {
+    await page.getByRole("link", { name: "Network" }).click();
+    await textOf(page.getByTestId("batches"), /#0.*1\s*1\s*heuristic/s);
+    await textOf(page.getByTestId("operators"), /0x/);
+    const [deployer] = await hre.ethers.getSigners();
+    await textOf(page.getByTestId("leaderboard"), new RegExp(`${deployer.address.slice(0, 6)}.*points`));
+    await textOf(page.getByTestId("epoch-budget"), /100,000 CKEY/);
+    await screenshot(page, "network");
+  });
+
+  it("claims after the epoch closes, to another address, and lists the claim", async function () {
+    await page.getByRole("link", { name: "Rewards" }).click();
+    const [deployer, friend] = await hre.ethers.getSigners();
+    const points = await stack.deployment.rewards.pointsOf(deployer.address);
+    await textOf(page.getByTestId("lifetime-points"), new RegExp(`^${points}$`));
+    await textOf(page.getByTestId("claimable"), /^0 CKEY$/);
+    await advanceChainTime(E2E_TIMING.epochLength);
+    const claimable = await stack.deployment.rewards.claimable(deployer.address);
+    expect(claimable).to.be.greaterThan(0n);
+    await textOf(page.getByTestId("claimable"), new RegExp(`^${grouped(claimable)} CKEY$`));
+    const before = await stack.deployment.token.balanceOf(friend.address);
+    await page.getByLabel("Send the tokens to").fill(friend.address);
+    await page.getByRole("button", { name: "Claim" }).click();
+    await textOf(page.getByTestId("claims"), new RegExp(`${grouped(claimable)} CKEY to ${friend.address.slice(0, 6)}`));
+    expect((await stack.deployment.token.balanceOf(friend.address)) - before).to.equal(claimable);
+    await screenshot(page, "rewards");
+  });
+
+  it("puts the contract's custom error into words when there is nothing left to claim", async function () {
+    await page.getByRole("button", { name: "Claim" }).click();
+    await textOf(page.getByRole("alert"), /Nothing to claim yet: tokens become claimable once the epoch/);
+  });
+
+  it("stakes, raising the quota, and requests an unstake with its cooldown clock", async function () {
+    await page.getByRole("link", { name: "Staking" }).click();
+    await page.getByLabel("Amount to stake").fill("2000");
+    await page.getByRole("button", { name: "Stake", exact: true }).click();
+    await textOf(page.getByTestId("staked"), /^2,000 CKEY$/);
+    await textOf(page.getByText(/Submission quota:/), /Submission quota: 20 per epoch/);
+    await page.getByLabel("Amount to unstake").fill("500");
+    await page.getByRole("button", { name: "Request unstake" }).click();
+    await textOf(page.getByTestId("pending-unstake"), /^500 CKEY$/);
+    await textOf(page.getByTestId("cooldown"), /Withdrawable in 7 d/);
+    const [deployer] = await hre.ethers.getSigners();
+    expect((await stack.deployment.token.stakeInfoOf(deployer.address)).staked).to.equal(parseEther("1500"));
+    await screenshot(page, "staking");
+  });
+
+  it("withdraws once the cooldown has passed on the chain's clock", async function () {
+    await advanceChainTime(E2E_TIMING.unstakeCooldown);
+    await textOf(page.getByTestId("cooldown"), /Withdrawable now/);
+    await page.getByRole("button", { name: "Withdraw unstaked" }).click();
+    await textOf(page.getByTestId("pending-unstake"), /^0 CKEY$/);
+    await textOf(page.getByTestId("staked"), /^1,500 CKEY$/);
+    const [deployer] = await hre.ethers.getSigners();
+    expect((await stack.deployment.token.stakeInfoOf(deployer.address)).pendingUnstake).to.equal(0n);
+  });
+
+  it("delegates, proposes a new epoch budget, votes with a reason, queues and executes it", async function () {
+    await page.getByRole("link", { name: "Governance" }).click();
+    await textOf(page.getByTestId("delegate"), /nobody/);
+    await page.getByRole("button", { name: "Delegate to myself" }).click();
+    await textOf(page.getByTestId("delegate"), /yourself/);
+
+    await page.getByLabel("Parameter", { exact: true }).selectOption("epochBudget");
+    await page.getByLabel("New epoch budget (CKEY)").fill("50000");
+    await textOf(page.getByTestId("calldata"), /Rewards\.setEpochBudget\(50,000 CKEY\)/);
+    await page.getByLabel(/Description/).fill("Halve the epoch budget\nTest the governance flow end to end.");
+    await page.getByRole("button", { name: "Propose" }).click();
+    const proposals = page.getByTestId("proposals");
+    // With a one-second voting delay the proposal may already read Active on the next call.
+    await textOf(proposals, /Halve the epoch budget\s*(Pending|Active)/);
+    await screenshot(page, "governance");
+
+    await advanceChainTime(E2E_TIMING.votingDelay + 1);
+    await proposals.getByRole("link", { name: "Halve the epoch budget" }).click();
+    await textOf(page.getByTestId("proposal-state"), /Active/);
+    await page.getByRole("radio", { name: "For" }).check();
+    await page.getByLabel(/Reason/).fill("Smaller epochs, same merit.");
+    await page.getByRole("button", { name: "Cast vote" }).click();
+    await textOf(page.getByTestId("voted"), /You have voted/);
+    await textOf(page.getByTestId("votes-for"), /^[1-9][\d,.]*$/);
+    await screenshot(page, "proposal");
+
+    await advanceChainTime(E2E_TIMING.votingPeriod + E2E_TIMING.voteExtension + 1);
+    await textOf(page.getByTestId("proposal-state"), /Succeeded/);
+    await page.getByRole("button", { name: "Queue in the Timelock" }).click();
+    await textOf(page.getByTestId("proposal-state"), /Queued/);
+    await advanceChainTime(E2E_TIMING.timelockDelay + 1);
+    await page.getByRole("button", { name: "Execute", exact: true }).click();
+    await textOf(page.getByTestId("proposal-state"), /Executed/);
+    expect(await stack.deployment.rewards.epochBudget()).to.equal(parseEther("50000"));
+  });
+
+  it("shows the executed parameter change on the network page", async function () {
+    await page.getByRole("link", { name: "Network" }).click();
+    await textOf(page.getByTestId("epoch-budget"), /^50,000 CKEY$/);
+  });
+
+  it("fits a 360 px wide phone without horizontal scrolling", async function () {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.getByRole("link", { name: "Governance" }).click();
+    await textOf(page.getByTestId("proposals"), /Executed/);
+    // Page-side code as strings: the test project's TypeScript has no DOM types.
+    const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+    expect(overflow).to.equal(0);
+    await screenshot(page, "mobile-360");
+  });
+
+  it("has no serious or critical accessibility violations (axe-core) on its pages", async function () {
+    const violations: string[] = [];
+    for (const route of ["submit", "submissions", "rewards", "staking", "governance", "network"]) {
+      await page.goto(`${stack.appUrl}/#/${route}`);
+      await page.getByRole("heading", { level: 1 }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.waitForLoadState("networkidle");
+      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+      const found = (await page.evaluate(`(async () => {
+        const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
+      })()`)) as { id: string; impact: string; targets: string[] }[];
+      for (const v of found) if (v.impact === "serious" || v.impact === "critical") violations.push(`${route}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
+    }
+    expect(violations).to.deep.equal([]);
+  });
+
+  it("installs as a PWA: manifest, and a service worker that opens the app shell offline", async function () {
+    await page.goto(`${stack.appUrl}/#/network`);
+    const manifest = await page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())");
+    expect(manifest).to.include({ name: "CashKey", display: "standalone" });
+    expect(await page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.state)")).to.equal("activated");
+    await page.context().setOffline(true);
+    try {
+      await page.reload();
+      await textOf(page.getByRole("heading", { level: 1 }), /Network/);
+      await textOf(page.getByRole("navigation", { name: "Main" }), /Governance/);
+    } finally {
+      await page.context().setOffline(false);
+    }
+  });
+
+  it("raised no uncaught error in the page", function () {
+    expect(pageErrors).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The local stack for the dApp's end-to-end test: the in-process Hardhat chain over JSON-RPC on a free
+ * loopback port, CashKey deployed with short governance delays, one oracle node (heuristic scorer,
+ * threshold 1), the built frontend served on loopback, and Debian's Chromium driven by playwright-core.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import hre from "hardhat";
+import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
+import { Wallet } from "ethers";
+import { type Browser, chromium } from "playwright-core";
+import { deployCashKey } from "../../scripts/deploy";
+import { type FrontendServer, buildFrontend, frontendRuntimeConfig, serveFrontend } from "../../scripts/lib/frontendServer";
+import type { DeploymentRecord } from "../../oracle/src/protocol/deployment";
+import { type TestNode, createTestNode, nodeConfig } from "../oracle/node/nodeHarness";
+import { tempDir } from "../oracle/store/fixtures";
+
+export const CHROMIUM = process.env.CASHKEY_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Short enough to walk a proposal through in a test; time is advanced on the chain, never waited for. */
+export const E2E_TIMING = { votingDelay: 1, votingPeriod: 600, voteExtension: 60, timelockDelay: 120, epochLength: 3_600, unstakeCooldown: 7 * 86_400 };
+
+/** A fixed operator key so screenshots show the same operator on every run (test-only, never funded elsewhere). */
+const OPERATOR_KEY = "0x" + "e2".repeat(32);
+
+export interface DappStack {
+  rpcUrl: string;
+  appUrl: string;
+  oracle: TestNode;
+  record: DeploymentRecord;
+  deployment: Awaited<ReturnType<typeof deployCashKey>>;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+interface JsonRpcServerLike {
+  listen(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+}
+
+export async function startDappStack(): Promise<DappStack> {
+  const dist = await buildFrontend(hre);
+  const { dir, cleanup } = tempDir("cashkey-e2e-");
+  const chain = (await hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: hre.network.provider })) as JsonRpcServerLike;
+  const { address, port } = await chain.listen();
+  const rpcUrl = `http://${address}:${port}`;
+
+  const operator = new Wallet(OPERATOR_KEY);
+  const deployment = await deployCashKey(hre, { operators: [operator.address], threshold: 1, deploymentsDir: dir, ...E2E_TIMING });
+  const { chainId } = await hre.ethers.provider.getNetwork();
+  const record = JSON.parse(fs.readFileSync(path.join(dir, `${chainId}.json`), "utf8")) as DeploymentRecord;
+
+  let oracleUrl = "";
+  const app: FrontendServer = await serveFrontend({ dist, config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl) });
+  const config = nodeConfig(dir, record, rpcUrl, {
+    CASHKEY_ORACLE_CONFIRMATIONS: "0",
+    CASHKEY_ORACLE_SCORER: "heuristic",
+    CASHKEY_ORACLE_CORS_ORIGINS: app.url,
+    CASHKEY_ORACLE_LOG_LEVEL: "info",
+  });
+  const oracle = createTestNode(config, operator);
+  await oracle.node.start();
+  oracleUrl = oracle.node.url;
+
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+  });
+  return {
+    rpcUrl,
+    appUrl: app.url,
+    oracle,
+    record,
+    deployment,
+    browser,
+    close: async () => {
+      await browser.close();
+      await oracle.node.stop();
+      await app.close();
+      await chain.close();
+      cleanup();
+    },
+  };
+}
+
+/** Moves the chain's clock forward and mines a block. */
+export async function advanceChainTime(seconds: number): Promise<void> {
+  await hre.network.provider.request({ method: "evm_increaseTime", params: [seconds] });
+  await hre.network.provider.request({ method: "evm_mine", params: [] });
+}
+
+export const SCREENSHOTS = path.join(__dirname, "..", "..", "docs", "screenshots");
