@@ -28,33 +28,25 @@ describe("a leader node with the Functions verifier as co-signer", function () {
     fulfiller = undefined;
   });
 
+  /** `nodes` operator nodes and the verifier; `threshold` set when the verifier joins (else the deployment's). */
+  function nodesAndTheVerifier(nodes: number, threshold?: number) {
+    return async function fixture() {
+      const f = await networkFixture(nodes, nodes);
+      const local = await deployLocalVerifier(hre, {
+        deployer: f.deployer,
+        rewards: f.record.rewards,
+        timelock: f.record.timelock,
+        rpcUrl: chain.proxy.url,
+        logsFromBlock: f.record.deployBlock,
+      });
+      await enableVerifier(hre, await asTimelock(f.timelock), local, { rewards: f.record.rewards, threshold, funder: f.deployer });
+      return { ...f, ...local };
+    };
+  }
   /** One operator node and the verifier, threshold 2: no batch lands without the DON. */
-  async function oneNodeAndTheVerifier() {
-    const f = await networkFixture(1, 1);
-    const local = await deployLocalVerifier(hre, {
-      deployer: f.deployer,
-      rewards: f.record.rewards,
-      timelock: f.record.timelock,
-      rpcUrl: chain.proxy.url,
-      logsFromBlock: f.record.deployBlock,
-    });
-    await enableVerifier(hre, await asTimelock(f.timelock), local, { rewards: f.record.rewards, threshold: 2, funder: f.deployer });
-    return { ...f, ...local };
-  }
-
+  const oneNodeAndTheVerifier = nodesAndTheVerifier(1, 2);
   /** Two operator nodes and the verifier, threshold 2: the nodes can land a batch without the DON. */
-  async function twoNodesAndTheVerifier() {
-    const f = await networkFixture(2, 2);
-    const local = await deployLocalVerifier(hre, {
-      deployer: f.deployer,
-      rewards: f.record.rewards,
-      timelock: f.record.timelock,
-      rpcUrl: chain.proxy.url,
-      logsFromBlock: f.record.deployBlock,
-    });
-    await enableVerifier(hre, await asTimelock(f.timelock), local, { rewards: f.record.rewards, funder: f.deployer });
-    return { ...f, ...local };
-  }
+  const twoNodesAndTheVerifier = nodesAndTheVerifier(2);
 
   it("still lands batches with the operators' signatures when the DON never answers", async function () {
     const f = await loadFixture(twoNodesAndTheVerifier);
