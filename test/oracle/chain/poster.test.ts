@@ -1,42 +1,21 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { type JsonRpcProvider, Transaction, type Wallet } from "ethers";
+import { Transaction, type Wallet } from "ethers";
 import { BatchSigner } from "../../../oracle/src/batch/signer";
-import { createRpcProvider } from "../../../oracle/src/chain/rpc";
 import { MemoryBatchLedger } from "../../../oracle/src/chain/memoryStores";
 import { BatchPoster, type PostOutcome, type PosterOptions } from "../../../oracle/src/chain/poster";
 import type { DeploymentRecord } from "../../../oracle/src/chain/contracts";
 import type { Rewards } from "../../../typechain-types";
-import { FaultyRpcProxy, serveHardhat, waitUntil } from "./rpcProxy";
+import { useProxiedChain, waitUntil } from "./rpcProxy";
 import { chainNowMs, fundedWallet, oracleFixture, randomWallet, signedBatchOf, submit } from "./oracleFixture";
 
 describe("BatchPoster", function () {
-  let chain: { url: string; close(): Promise<void> };
-  let proxy: FaultyRpcProxy;
-  let provider: JsonRpcProvider;
-
-  before(async function () {
-    chain = await serveHardhat();
-    proxy = await FaultyRpcProxy.start(chain.url);
-    provider = createRpcProvider(proxy.url, (await hre.ethers.provider.getNetwork()).chainId);
-  });
-
-  after(async function () {
-    provider.destroy();
-    await proxy.close();
-    await chain.close();
-  });
-
-  afterEach(function () {
-    proxy.mode = "forward";
-    proxy.failNext = 0;
-    proxy.loseResponses = undefined;
-  });
+  const http = useProxiedChain();
 
   async function setup(options: Partial<PosterOptions> = {}) {
     const deployment = await loadFixture(oracleFixture);
-    const wallet = await fundedWallet(provider);
+    const wallet = await fundedWallet(http.provider);
     const ledger = new MemoryBatchLedger();
     const retries: { operation: string; delayMs: number }[] = [];
     const poster = makePoster(deployment.record, deployment.rewards, wallet, ledger, {
@@ -98,7 +77,7 @@ describe("BatchPoster", function () {
 
       expect(again).to.deep.equal(first);
       expect(expectStatus(fromAnotherPoster, "landed").txHash).to.equal(expectStatus(first, "landed").txHash);
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(1);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(1);
       expect(await batchPostedCount(rewards, batch.header.nonce)).to.equal(1);
     });
   });
@@ -112,7 +91,7 @@ describe("BatchPoster", function () {
       const landed = expectStatus(await poster.post(batch), "landed");
 
       expect(landed).to.deep.equal({ status: "landed", txHash: theirs.hash, blockNumber: theirs.blockNumber, gasUsed: theirs.gasUsed, postedBySelf: false });
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(0);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(0);
       expect(await batchPostedCount(rewards, batch.header.nonce)).to.equal(1);
     });
   });
@@ -129,7 +108,7 @@ describe("BatchPoster", function () {
       const outcome = await poster.post(ours.batch);
 
       expect(outcome).to.deep.equal({ status: "superseded", txHash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed });
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(0);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(0);
       expect(await rewards.isScored(first)).to.equal(false);
     });
 
@@ -159,7 +138,7 @@ describe("BatchPoster", function () {
       expect(failed.error.message).to.contain(`RewardsBatchExpired(deadline: ${batch.header.deadline}, timestamp: `);
       expect(failed.error.retriable).to.equal(false);
       expect(failed.txHash).to.equal(undefined);
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(0);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(0);
       expect(await rewards.nextBatchNonce()).to.equal(0n);
     });
 
@@ -172,7 +151,7 @@ describe("BatchPoster", function () {
 
       expect(failed.error.errorName).to.equal("RewardsUnknownSigner");
       expect(failed.error.errorArgs.signer).to.equal(stranger.address);
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(0);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(0);
     });
 
     it("marks a batch ahead of the chain's nonce as retriable", async function () {
@@ -212,11 +191,11 @@ describe("BatchPoster", function () {
       for (const outcome of outcomes) {
         const landed = expectStatus(outcome, "landed");
         expect(landed.postedBySelf).to.equal(true);
-        nonces.push((await provider.getTransaction(landed.txHash))!.nonce);
+        nonces.push((await http.provider.getTransaction(landed.txHash))!.nonce);
       }
       expect(nonces).to.deep.equal([0, 1, 2]);
       expect(await rewards.nextBatchNonce()).to.equal(3n);
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(3);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(3);
     });
 
     it("refetches the nonce after another transaction of the account took it", async function () {
@@ -231,7 +210,7 @@ describe("BatchPoster", function () {
       const landed = expectStatus(await poster.post((await signedBatchOf(rewards, operator, [ids[1]])).batch), "landed");
 
       expect(warnings).to.deep.equal(["account nonce conflict; refetching"]);
-      expect((await provider.getTransaction(landed.txHash))!.nonce).to.equal(2);
+      expect((await http.provider.getTransaction(landed.txHash))!.nonce).to.equal(2);
       expect(await rewards.nextBatchNonce()).to.equal(2n);
     });
   });
@@ -240,7 +219,7 @@ describe("BatchPoster", function () {
     it("retries transient errors with backoff and lands the batch once", async function () {
       const { rewards, alice, operator, poster, retries } = await setup();
       const { batch } = await signedBatchOf(rewards, operator, await submit(rewards, alice, 2));
-      proxy.failNext = 4;
+      http.proxy.failNext = 4;
 
       expectStatus(await poster.post(batch), "landed");
 
@@ -251,28 +230,28 @@ describe("BatchPoster", function () {
     it("does not send twice when the node took the transaction but its answer was lost", async function () {
       const { rewards, alice, operator, poster, wallet } = await setup();
       const { batch } = await signedBatchOf(rewards, operator, await submit(rewards, alice, 2));
-      proxy.loseResponses = { method: "eth_sendRawTransaction", count: 1 };
+      http.proxy.loseResponses = { method: "eth_sendRawTransaction", count: 1 };
 
       const landed = expectStatus(await poster.post(batch), "landed");
 
-      expect(proxy.loseResponses.count).to.equal(0);
+      expect(http.proxy.loseResponses.count).to.equal(0);
       expect(landed.postedBySelf).to.equal(true);
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(1);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(1);
       expect(await batchPostedCount(rewards, batch.header.nonce)).to.equal(1);
     });
 
     it("reports a retriable rpc failure when the node stays down, and lands on a later post", async function () {
       const { rewards, alice, operator, poster, wallet } = await setup({ rpcAttempts: 3 });
       const { batch } = await signedBatchOf(rewards, operator, await submit(rewards, alice, 1));
-      proxy.mode = "error";
+      http.proxy.mode = "error";
 
       const failed = expectStatus(await poster.post(batch), "failed");
       expect(failed.error.reason).to.equal("rpc");
       expect(failed.error.retriable).to.equal(true);
 
-      proxy.mode = "forward";
+      http.proxy.mode = "forward";
       expectStatus(await poster.post(batch), "landed");
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(1);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(1);
     });
   });
 
@@ -294,19 +273,19 @@ describe("BatchPoster", function () {
       const landed = expectStatus(await poster.post(batch), "landed");
 
       expect(landed.txHash).to.equal(tx.hash);
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(1);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(1);
       expect(await batchPostedCount(rewards, batch.header.nonce)).to.equal(1);
     });
 
     it("waits for the recorded transaction when it was already mined", async function () {
       const { batch, tx, poster, wallet } = await recordedButNotBroadcast();
-      await (await provider.broadcastTransaction(tx.raw)).wait();
+      await (await http.provider.broadcastTransaction(tx.raw)).wait();
 
       const landed = expectStatus(await poster.post(batch), "landed");
 
       expect(landed.txHash).to.equal(tx.hash);
       expect(landed.postedBySelf).to.equal(true);
-      expect(await provider.getTransactionCount(wallet.address)).to.equal(1);
+      expect(await http.provider.getTransactionCount(wallet.address)).to.equal(1);
     });
   });
 });

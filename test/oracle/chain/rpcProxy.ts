@@ -7,6 +7,8 @@ import type { AddressInfo } from "node:net";
 import type { Socket } from "node:net";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
+import type { JsonRpcProvider } from "ethers";
+import { createRpcProvider } from "../../../oracle/src/chain/rpc";
 
 interface JsonRpcServerLike {
   listen(): Promise<{ address: string; port: number }>;
@@ -132,4 +134,30 @@ export async function waitUntil(condition: () => boolean | Promise<boolean>, wha
     if (Date.now() > giveUpAt) throw new Error(`gave up waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * The hooks of a test file that talks to the chain over HTTP through a faulty proxy: the chain served
+ * and the proxy started before its tests, the proxy set back to forwarding after each test, all closed
+ * after. The returned object's `proxy` and `provider` are set once the `before` hook has run.
+ */
+export function useProxiedChain(): { proxy: FaultyRpcProxy; provider: JsonRpcProvider } {
+  const context = {} as { proxy: FaultyRpcProxy; provider: JsonRpcProvider };
+  let chain: { url: string; close(): Promise<void> } | undefined;
+  before(async function () {
+    chain = await serveHardhat();
+    context.proxy = await FaultyRpcProxy.start(chain.url);
+    context.provider = createRpcProvider(context.proxy.url, (await hre.ethers.provider.getNetwork()).chainId);
+  });
+  after(async function () {
+    context.provider?.destroy();
+    await context.proxy?.close();
+    await chain?.close();
+  });
+  afterEach(function () {
+    context.proxy.mode = "forward";
+    context.proxy.failNext = 0;
+    context.proxy.loseResponses = undefined;
+  });
+  return context;
 }

@@ -1,40 +1,19 @@
 import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import type { JsonRpcProvider } from "ethers";
-import { createRpcProvider } from "../../../oracle/src/chain/rpc";
 import { MemoryWatcherStore } from "../../../oracle/src/chain/memoryStores";
 import { ReorgTooDeepError, SubmissionWatcher, type WatcherOptions, type WatchedSubmission } from "../../../oracle/src/chain/watcher";
-import { FaultyRpcProxy, serveHardhat, waitUntil } from "./rpcProxy";
+import { useProxiedChain, waitUntil } from "./rpcProxy";
 import { mineBlocks, oracleFixture, submit } from "./oracleFixture";
 
 describe("SubmissionWatcher", function () {
-  let chain: { url: string; close(): Promise<void> };
-  let proxy: FaultyRpcProxy;
-  let provider: JsonRpcProvider;
-
-  before(async function () {
-    chain = await serveHardhat();
-    proxy = await FaultyRpcProxy.start(chain.url);
-    provider = createRpcProvider(proxy.url, (await hre.ethers.provider.getNetwork()).chainId);
-  });
-
-  after(async function () {
-    provider.destroy();
-    await proxy.close();
-    await chain.close();
-  });
-
-  afterEach(function () {
-    proxy.mode = "forward";
-    proxy.failNext = 0;
-  });
+  const http = useProxiedChain();
 
   async function setup(options: Partial<WatcherOptions> = {}) {
     const deployment = await loadFixture(oracleFixture);
     const store = new MemoryWatcherStore();
     const watcher = new SubmissionWatcher({
-      provider,
+      provider: http.provider,
       rewardsAddress: deployment.record.rewards,
       store,
       startBlock: deployment.record.deployBlock,
@@ -130,7 +109,7 @@ describe("SubmissionWatcher", function () {
 
       const second = await submit(rewards, alice, 2);
       await mineBlocks(2);
-      const restarted = new SubmissionWatcher({ provider, rewardsAddress: record.rewards, store, startBlock: record.deployBlock });
+      const restarted = new SubmissionWatcher({ provider: http.provider, rewardsAddress: record.rewards, store, startBlock: record.deployBlock });
       const stepsBefore = store.steps.length;
       await restarted.sync();
 
@@ -218,18 +197,18 @@ describe("SubmissionWatcher", function () {
       try {
         await waitUntil(() => store.submissions().length === 2, "the first submissions");
 
-        await proxy.refuse();
+        await http.proxy.refuse();
         const during = [...(await submit(rewards, bob, 2)), ...(await submit(rewards, alice, 1))];
         await waitUntil(() => delays.length >= 3, "retries while connections are refused");
 
-        proxy.mode = "drop";
-        await proxy.accept();
+        http.proxy.mode = "drop";
+        await http.proxy.accept();
         await waitUntil(() => delays.length >= 5, "retries while connections are reset");
-        proxy.mode = "error";
+        http.proxy.mode = "error";
         await waitUntil(() => delays.length >= 7, "retries while the node answers 503");
         expect(store.submissions().map((s) => s.id)).to.deep.equal(before);
 
-        proxy.mode = "forward";
+        http.proxy.mode = "forward";
         await waitUntil(() => store.submissions().length === 5, "the submissions made during the outage");
         await waitUntil(() => watcher.status().consecutiveFailures === 0, "a successful poll");
 
