@@ -17,6 +17,7 @@ import { NearDuplicateIndex } from "../../oracle/src/eval/nearDuplicateIndex";
 import { preprocess } from "../../oracle/src/eval/preprocess";
 import { createHeuristicScorer } from "../../oracle/src/eval/scorers/heuristic";
 import fixtures from "../../test/fixtures/submissions.json";
+import { prng } from "../../test/helpers/prng";
 
 const TEXT_BYTES = 2048;
 const WARMUP_EVALUATIONS = 500;
@@ -25,16 +26,6 @@ const INDEXED_ITEMS = 100_000;
 const TOKENS_PER_ITEM = 300;
 const QUERIES = 2_000;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = prng(20240601);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;

@@ -52,6 +52,19 @@ async function rewardsParameterProposal({ rewards }: Deployment, description = "
   );
 }
 
+/** Valid Governor settings, to show that a second initialization is refused however sound its arguments. */
+async function reinitializeArgs(token: { getAddress(): Promise<string> }, timelock: { getAddress(): Promise<string> }) {
+  return {
+    token: await token.getAddress(),
+    timelock: await timelock.getAddress(),
+    votingDelay: 1,
+    votingPeriod: 1,
+    proposalThreshold: 0,
+    quorumNumerator: 1,
+    voteExtension: 0,
+  };
+}
+
 describe("Governance", function () {
   describe("Governor initialization", function () {
     it("is named, configured and bound to the token and the Timelock", async function () {
@@ -91,15 +104,7 @@ describe("Governance", function () {
     it("reverts with InvalidInitialization when the proxy is initialized again", async function () {
       const { governor, token, timelock, outsider } = await loadFixture(fixture);
       await expect(
-        governor.connect(outsider).initialize({
-          token: await token.getAddress(),
-          timelock: await timelock.getAddress(),
-          votingDelay: 1,
-          votingPeriod: 1,
-          proposalThreshold: 0,
-          quorumNumerator: 1,
-          voteExtension: 0,
-        }),
+        governor.connect(outsider).initialize(await reinitializeArgs(token, timelock)),
       )
         .to.be.revertedWithCustomError(governor, "InvalidInitialization")
         .withArgs();
@@ -112,15 +117,7 @@ describe("Governance", function () {
         await upgrades.erc1967.getImplementationAddress(await governor.getAddress()),
       );
       await expect(
-        implementation.connect(outsider).initialize({
-          token: await token.getAddress(),
-          timelock: await timelock.getAddress(),
-          votingDelay: 1,
-          votingPeriod: 1,
-          proposalThreshold: 0,
-          quorumNumerator: 1,
-          voteExtension: 0,
-        }),
+        implementation.connect(outsider).initialize(await reinitializeArgs(token, timelock)),
       )
         .to.be.revertedWithCustomError(implementation, "InvalidInitialization")
         .withArgs();

@@ -8,6 +8,7 @@
  * still canonical, reports the submissions of the orphaned blocks as removed, and reads on from there.
  * RPC failures are retried with capped exponential backoff from where it stopped.
  */
+import type { SubmissionEvent } from "../store/submissions";
 import type { Log, Provider } from "ethers";
 import { ZeroHash, getAddress } from "ethers";
 import { Rewards__factory } from "../../../typechain-types";
@@ -28,17 +29,8 @@ export interface WatcherCheckpoint {
   recent: BlockRef[];
 }
 
-/** One `Submitted` event, located in its block. */
-export interface WatchedSubmission {
-  id: bigint;
-  author: string;
-  contentHash: string;
-  category: number;
-  blockNumber: number;
-  blockHash: string;
-  txHash: string;
-  logIndex: number;
-}
+/** One `Submitted` event, located in its block (the store records exactly this). */
+export type WatchedSubmission = SubmissionEvent;
 
 /** One unit of progress, to be applied atomically. */
 export interface WatcherStep {

@@ -11,6 +11,7 @@ import {
 } from "../../../oracle/src/eval/fingerprint";
 import { NearDuplicateIndex } from "../../../oracle/src/eval/nearDuplicateIndex";
 import { preprocess } from "../../../oracle/src/eval/preprocess";
+import { prng } from "../../helpers/prng";
 
 const ARTICLE = `Our co-op measured the yield of 42 rooftop panels for a full year. The system produced 16,400 kWh,
 about nine percent below the estimate, mostly because snow covered the east rows in January. Self-consumption
@@ -24,17 +25,6 @@ function fp(text: string) {
   return fingerprint(preprocess(text));
 }
 
-/** Mulberry32: a small deterministic PRNG for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "pa", "qui", "bro", "den", "fal", "gor", "hel"];
 

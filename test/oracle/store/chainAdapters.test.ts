@@ -1,12 +1,11 @@
-import path from "node:path";
 import { expect } from "chai";
 import { getAddress, id as keccakText } from "ethers";
 import { BatchPostError, type PostOutcome } from "../../../oracle/src/chain/poster";
 import type { WatchedSubmission, WatcherStep } from "../../../oracle/src/chain/watcher";
-import { type Store, StoreConflictError, StoreError, openStore } from "../../../oracle/src/store";
+import { StoreConflictError, StoreError } from "../../../oracle/src/store";
 import { SqliteBatchLedger } from "../../../oracle/src/store/batchLedger";
 import { SqliteWatcherStore } from "../../../oracle/src/store/watcherStore";
-import { batchOf, seedEvaluated, submissionEvent, tempDir } from "./fixtures";
+import { batchOf, seedEvaluated, submissionEvent, useTempStore } from "./fixtures";
 
 function watched(id: number, blockNumber = 10 + id): WatchedSubmission {
   const event = submissionEvent(id, { blockNumber, blockHash: keccakText(`block ${blockNumber}`) });
@@ -23,80 +22,62 @@ function step(added: WatchedSubmission[], cursor: number, removed: WatchedSubmis
 }
 
 describe("SQLite chain adapters", function () {
-  let file: string;
-  let store: Store;
-  let cleanup: () => void;
+  const db = useTempStore("cashkey-adapters-");
 
-  beforeEach(function () {
-    const temp = tempDir("cashkey-adapters-");
-    cleanup = temp.cleanup;
-    file = path.join(temp.dir, "oracle.sqlite");
-    store = openStore(file);
-  });
-
-  afterEach(function () {
-    store.close();
-    cleanup();
-  });
-
-  function reopen(): Store {
-    store.close();
-    store = openStore(file);
-    return store;
-  }
+  const reopen = () => db.reopen();
 
   describe("SqliteWatcherStore", function () {
     it("commits submissions and the checkpoint together and finds them after a restart", function () {
-      new SqliteWatcherStore(store).commit(step([watched(1), watched(2)], 12));
+      new SqliteWatcherStore(db.store).commit(step([watched(1), watched(2)], 12));
 
       const watcherStore = new SqliteWatcherStore(reopen());
       expect(watcherStore.loadCheckpoint()).to.deep.equal({ cursor: block(12), recent: [block(10), block(11), block(12)] });
       expect(watcherStore.submissionsAfter(11).map((s) => s.id)).to.deep.equal([2n]);
-      expect(store.submissions.countByStatus().pending).to.equal(2);
-      expect(store.cursor.get()).to.include(block(12));
+      expect(db.store.submissions.countByStatus().pending).to.equal(2);
+      expect(db.store.cursor.get()).to.include(block(12));
     });
 
     it("commits nothing of a step that fails", function () {
-      const watcherStore = new SqliteWatcherStore(store);
+      const watcherStore = new SqliteWatcherStore(db.store);
       watcherStore.commit(step([watched(1)], 11));
 
       const bad = { ...watched(2), contentHash: "0x1234" };
       expect(() => watcherStore.commit(step([watched(3), bad], 14))).to.throw(StoreError);
 
       expect(watcherStore.loadCheckpoint()?.cursor).to.deep.equal(block(11));
-      expect(store.submissions.get(3n)).to.equal(undefined);
+      expect(db.store.submissions.get(3n)).to.equal(undefined);
     });
 
     it("marks removed submissions removed and abandons a live batch holding one", function () {
-      const watcherStore = new SqliteWatcherStore(store);
+      const watcherStore = new SqliteWatcherStore(db.store);
       watcherStore.commit(step([watched(1), watched(2), watched(3)], 13));
-      seedEvaluated(store, [1, 2, 3]);
-      const batch = store.batches.create(batchOf(0, [2, 3]));
+      seedEvaluated(db.store, [1, 2, 3]);
+      const batch = db.store.batches.create(batchOf(0, [2, 3]));
 
       watcherStore.commit(step([], 12, [watched(3)]));
 
-      expect(store.batches.get(batch.id)?.state).to.equal("abandoned");
-      expect(store.submissions.get(3n)?.status).to.equal("removed");
-      expect(store.submissions.get(2n)?.status).to.equal("evaluated");
-      expect(store.submissions.get(1n)?.status).to.equal("evaluated");
+      expect(db.store.batches.get(batch.id)?.state).to.equal("abandoned");
+      expect(db.store.submissions.get(3n)?.status).to.equal("removed");
+      expect(db.store.submissions.get(2n)?.status).to.equal("evaluated");
+      expect(db.store.submissions.get(1n)?.status).to.equal("evaluated");
       expect(watcherStore.submissionsAfter(12)).to.deep.equal([]);
     });
 
     it("leaves a submission of a landed batch scored", function () {
-      const watcherStore = new SqliteWatcherStore(store);
+      const watcherStore = new SqliteWatcherStore(db.store);
       watcherStore.commit(step([watched(1)], 11));
-      seedEvaluated(store, [1]);
-      const batch = store.batches.create(batchOf(0, [1]));
-      store.batches.transition(batch.id, "landed");
+      seedEvaluated(db.store, [1]);
+      const batch = db.store.batches.create(batchOf(0, [1]));
+      db.store.batches.transition(batch.id, "landed");
 
       watcherStore.commit(step([], 10, [watched(1)]));
 
-      expect(store.submissions.get(1n)?.status).to.equal("scored");
-      expect(store.batches.get(batch.id)?.state).to.equal("landed");
+      expect(db.store.submissions.get(1n)?.status).to.equal("scored");
+      expect(db.store.batches.get(batch.id)?.state).to.equal("landed");
     });
 
     it("keeps a cursor before block 0 in its block list only", function () {
-      const watcherStore = new SqliteWatcherStore(store);
+      const watcherStore = new SqliteWatcherStore(db.store);
       watcherStore.commit({ added: [], removed: [], checkpoint: { cursor: block(0), recent: [{ blockNumber: -1, blockHash: keccakText("genesis parent") }, block(0)] } });
       const base = { blockNumber: -1, blockHash: keccakText("genesis parent") };
       watcherStore.commit({ added: [], removed: [], checkpoint: { cursor: base, recent: [base] } });
@@ -109,23 +90,23 @@ describe("SQLite chain adapters", function () {
     const tx = { hash: keccakText("tx"), accountNonce: 7, raw: "0x02f8aa01" };
 
     function storedBatch(nonce = 0) {
-      seedEvaluated(store, [1, 2]);
-      return store.batches.create(batchOf(nonce, [1, 2], { state: "signed" }));
+      seedEvaluated(db.store, [1, 2]);
+      return db.store.batches.create(batchOf(nonce, [1, 2], { state: "signed" }));
     }
 
     it("records a sent transaction durably, on the batch too, before it is broadcast", function () {
       const batch = storedBatch();
-      new SqliteBatchLedger(store).recordSent(batch.digest, 0n, tx);
+      new SqliteBatchLedger(db.store).recordSent(batch.digest, 0n, tx);
 
       const ledger = new SqliteBatchLedger(reopen());
       expect(ledger.get(batch.digest)).to.deep.equal({ batchId: batch.digest, batchNonce: 0n, sent: tx });
-      expect(store.batches.get(batch.id)).to.include({ state: "posting", txHash: tx.hash });
+      expect(db.store.batches.get(batch.id)).to.include({ state: "posting", txHash: tx.hash });
     });
 
     it("refuses to record a transaction for a batch that is abandoned or unknown, so it is never sent", function () {
       const batch = storedBatch();
-      store.batches.transition(batch.id, "abandoned");
-      const ledger = new SqliteBatchLedger(store);
+      db.store.batches.transition(batch.id, "abandoned");
+      const ledger = new SqliteBatchLedger(db.store);
 
       expect(() => ledger.recordSent(batch.digest, 0n, tx)).to.throw(StoreConflictError, /No live batch/);
       expect(() => ledger.recordSent(keccakText("unknown"), 0n, tx)).to.throw(StoreConflictError);
@@ -134,7 +115,7 @@ describe("SQLite chain adapters", function () {
 
     it("keeps each outcome, and a new transaction makes the last outcome stale", function () {
       const batch = storedBatch();
-      const ledger = new SqliteBatchLedger(store);
+      const ledger = new SqliteBatchLedger(db.store);
       const failed: PostOutcome = {
         status: "failed",
         txHash: tx.hash,
@@ -154,7 +135,7 @@ describe("SQLite chain adapters", function () {
     });
 
     it("round-trips a superseded outcome and a refusal with its contract error", function () {
-      const ledger = new SqliteBatchLedger(store);
+      const ledger = new SqliteBatchLedger(db.store);
       const superseded: PostOutcome = { status: "superseded", txHash: tx.hash, blockNumber: 9, gasUsed: 1n };
       ledger.recordOutcome(keccakText("a"), 3n, superseded);
       expect(ledger.get(keccakText("a"))?.outcome).to.deep.equal(superseded);

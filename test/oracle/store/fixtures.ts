@@ -7,7 +7,7 @@ import { contentHash } from "../../../oracle/src/protocol/contentHash";
 import { buildRationaleTree } from "../../../oracle/src/protocol/rationaleTree";
 import { packScoreItem } from "../../../oracle/src/protocol/scoreItem";
 import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
-import type { NewBatch, OkEvaluation, Store, SubmissionEvent } from "../../../oracle/src/store";
+import { type NewBatch, type OkEvaluation, type Store, type SubmissionEvent, openStore } from "../../../oracle/src/store";
 
 export const EVALUATOR = HEURISTIC_EVALUATOR_HASH;
 export const AUTHOR = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
@@ -77,4 +77,35 @@ export function seedEvaluated(store: Store, ids: readonly (bigint | number)[]): 
     store.submissions.record(submissionEvent(id));
     store.evaluations.recordOk(okEvaluation(id));
   }
+}
+
+/**
+ * A fresh SQLite file per test (opened before each, closed and removed after each). `store` is the
+ * open store; `reopen()` closes and opens the same file again, as a restarted node would.
+ */
+export function useTempStore(prefix: string): { readonly store: Store; reopen(): Store } {
+  let file = "";
+  let store: Store | undefined;
+  let cleanup = () => undefined as void;
+  beforeEach(function () {
+    const temp = tempDir(prefix);
+    cleanup = temp.cleanup;
+    file = path.join(temp.dir, "oracle.sqlite");
+    store = openStore(file);
+  });
+  afterEach(function () {
+    store?.close();
+    cleanup();
+  });
+  return {
+    get store(): Store {
+      if (store === undefined) throw new Error("the store is opened before each test");
+      return store;
+    },
+    reopen(): Store {
+      store?.close();
+      store = openStore(file);
+      return store;
+    },
+  };
 }
