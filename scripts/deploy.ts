@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { type Signer, ZeroAddress, getAddress, parseEther } from "ethers";
+import { type Signer, ZeroAddress, formatEther, getAddress, parseEther } from "ethers";
 import type { CashKeyGovernor, CashKeyTimelock, CashKeyToken, Rewards } from "../typechain-types";
 import { HEURISTIC_EVALUATOR_HASH } from "../oracle/src/protocol/evaluatorHash";
 import { deployOptionsFromEnv } from "./lib/deployEnv";
@@ -19,6 +19,16 @@ const DAY = 24 * 60 * 60;
 export interface QuotaTierOption {
   minStake: bigint;
   quota: number;
+}
+
+/** A VestingWallet that receives part of the genesis supply (OpenZeppelin `VestingWallet`, linear). */
+export interface GenesisVestingOption {
+  beneficiary: string;
+  amount: bigint;
+  /** Seconds since the epoch; default: the deployment time. */
+  start?: number;
+  /** Seconds over which `amount` vests linearly. */
+  durationSeconds: number;
 }
 
 export interface DeployOptions {
@@ -36,11 +46,17 @@ export interface DeployOptions {
   epochLength?: number;
   /** CKEY shared by each epoch's points. Default: 100,000 CKEY. */
   epochBudget?: bigint;
-  /** Stake an operator needs for its signature to count. Default: 10,000 CKEY. */
+  /**
+   * Stake (bond) an operator needs for its signature to count. Default: sized so that a colluding
+   * quorum's bonds exceed what it can take while governance removes it — `defaultMinOperatorStake`,
+   * see docs/SECURITY.md.
+   */
   minOperatorStake?: bigint;
+  /** Seconds added to the slowest governance path before a removed operator's bond is released. Default: 1 day. */
+  bondReleaseMargin?: number;
   /** Default: 1,000. */
   maxPointsPerSubmission?: number;
-  /** Submissions per epoch without stake. Default: 5. */
+  /** Submissions per epoch without stake. Default: 5 on the local chain, 0 elsewhere (docs/SECURITY.md, sybils). */
   baseQuota?: number;
   /** Default: 1,000 CKEY → 20, 10,000 CKEY → 100. */
   quotaTiers?: QuotaTierOption[];
@@ -50,6 +66,16 @@ export interface DeployOptions {
   initialSupply?: bigint;
   /** Default: the deployer. */
   initialHolder?: string;
+  /**
+   * Place the genesis supply out of any single key's reach: after funding the operators' bonds, the
+   * holder's genesis supply goes into `genesisVesting` wallets and the rest to the Timelock (the
+   * treasury governance spends). Default: true outside the local chain (chain id 31337), false on it.
+   */
+  lockGenesis?: boolean;
+  /** Whether this is the local development chain, which picks the defaults above. Default: chain id 31337. */
+  localChain?: boolean;
+  /** VestingWallets funded from the genesis supply when `lockGenesis` is on. Default: none. */
+  genesisVesting?: GenesisVestingOption[];
   /** Default: 7 days. */
   unstakeCooldown?: number;
   /** Receiver of slashed stake. Default: the Timelock. */
@@ -79,6 +105,27 @@ export interface CashKeyDeployment {
   rewards: Rewards;
   governor: CashKeyGovernor;
   timelock: CashKeyTimelock;
+  /** The VestingWallets that hold part of the genesis supply (empty unless `lockGenesis`). */
+  vestingWallets: string[];
+}
+
+/** The local development chain (Hardhat's in-process network and `npx hardhat node`). */
+export const LOCAL_CHAIN_ID = 31337;
+
+/**
+ * The operator bond that makes fraud unprofitable: a colluding quorum of `threshold` operators can
+ * credit itself the budgets of every epoch that closes while governance removes it — at most
+ * `floor(path / epochLength) + 2` epochs, where `path` is voting delay + voting period + late-quorum
+ * extension + Timelock delay + margin — so each bond must exceed that take divided by the quorum.
+ */
+export function defaultMinOperatorStake(p: {
+  epochBudget: bigint;
+  epochLength: number;
+  threshold: number;
+  governancePathSeconds: number;
+}): bigint {
+  const epochsAtRisk = BigInt(Math.floor(p.governancePathSeconds / p.epochLength) + 2);
+  return (epochsAtRisk * p.epochBudget) / BigInt(p.threshold) + parseEther("1");
 }
 
 export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: DeployOptions = {}): Promise<CashKeyDeployment> {
@@ -90,7 +137,30 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   const operators = (options.operators ?? [deployerAddress]).map((a) => getAddress(a));
   const threshold = options.threshold ?? Math.floor(operators.length / 2) + 1;
   const guardian = options.guardian ? getAddress(options.guardian) : ZeroAddress;
-  const minOperatorStake = options.minOperatorStake ?? parseEther("10000");
+  const { chainId } = await ethers.provider.getNetwork();
+  const local = options.localChain ?? Number(chainId) === LOCAL_CHAIN_ID;
+  const epochLength = options.epochLength ?? 7 * DAY;
+  const epochBudget = options.epochBudget ?? parseEther("100000");
+  const timelockDelay = options.timelockDelay ?? 2 * DAY;
+  const votingDelay = options.votingDelay ?? 1 * DAY;
+  const votingPeriod = options.votingPeriod ?? 5 * DAY;
+  const voteExtension = options.voteExtension ?? 1 * DAY;
+  const bondReleaseMargin = options.bondReleaseMargin ?? 1 * DAY;
+  const minOperatorStake =
+    options.minOperatorStake ??
+    defaultMinOperatorStake({
+      epochBudget,
+      epochLength,
+      threshold,
+      governancePathSeconds: votingDelay + votingPeriod + voteExtension + timelockDelay + bondReleaseMargin,
+    });
+  const lockGenesis = options.lockGenesis ?? !local;
+  const vestingTotal = (options.genesisVesting ?? []).reduce((sum, v) => sum + v.amount, 0n);
+  const initialSupply = options.initialSupply ?? parseEther("100000000");
+  if (lockGenesis && vestingTotal > initialSupply) {
+    // Refused before anything is deployed, so no half-wired deployment keeps the deployer's roles.
+    throw new Error(`genesis vesting needs ${formatEther(vestingTotal)} CKEY, the genesis supply is ${formatEther(initialSupply)}`);
+  }
   const startBlock = await ethers.provider.getBlockNumber();
 
   const deployProxy = async (name: string, args: unknown[]) => {
@@ -103,7 +173,7 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
 
   // The deployer is the Timelock's admin only until the Governor is wired in, then renounces.
   const timelock = (await deployProxy("CashKeyTimelock", [
-    options.timelockDelay ?? 2 * DAY,
+    timelockDelay,
     [],
     [ZeroAddress],
     deployerAddress,
@@ -116,49 +186,54 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
     options.treasury ?? timelockAddress,
     options.cap ?? parseEther("1000000000"),
     options.initialHolder ?? deployerAddress,
-    options.initialSupply ?? parseEther("100000000"),
+    initialSupply,
     options.unstakeCooldown ?? 7 * DAY,
   ])) as unknown as CashKeyToken;
   const tokenAddress = await token.getAddress();
+
+  const governor = (await deployProxy("CashKeyGovernor", [
+    {
+      token: tokenAddress,
+      timelock: timelockAddress,
+      votingDelay,
+      votingPeriod,
+      proposalThreshold: options.proposalThreshold ?? parseEther("10000"),
+      quorumNumerator: options.quorumPercent ?? 4,
+      voteExtension,
+    },
+  ])) as unknown as CashKeyGovernor;
+  const governorAddress = await governor.getAddress();
 
   const rewards = (await deployProxy("Rewards", [
     {
       token: tokenAddress,
       admin: timelockAddress,
       guardian,
-      epochLength: options.epochLength ?? 7 * DAY,
-      epochBudget: options.epochBudget ?? parseEther("100000"),
+      epochLength,
+      epochBudget,
       operators,
       threshold,
       minOperatorStake,
       evaluators: options.evaluators ?? [HEURISTIC_EVALUATOR_HASH],
       maxPointsPerSubmission: options.maxPointsPerSubmission ?? 1000,
-      baseQuota: options.baseQuota ?? 5,
+      baseQuota: options.baseQuota ?? (local ? 5 : 0),
       quotaTiers: (
         options.quotaTiers ?? [
           { minStake: parseEther("1000"), quota: 20 },
           { minStake: parseEther("10000"), quota: 100 },
         ]
       ).map((t) => ({ minStake: t.minStake, quota: t.quota })),
+      governor: governorAddress,
+      bondReleaseMargin,
     },
   ])) as unknown as Rewards;
   const rewardsAddress = await rewards.getAddress();
 
-  const governor = (await deployProxy("CashKeyGovernor", [
-    {
-      token: tokenAddress,
-      timelock: timelockAddress,
-      votingDelay: options.votingDelay ?? 1 * DAY,
-      votingPeriod: options.votingPeriod ?? 5 * DAY,
-      proposalThreshold: options.proposalThreshold ?? parseEther("10000"),
-      quorumNumerator: options.quorumPercent ?? 4,
-      voteExtension: options.voteExtension ?? 1 * DAY,
-    },
-  ])) as unknown as CashKeyGovernor;
-  const governorAddress = await governor.getAddress();
-
   await (await token.connect(deployer).grantRole(await token.MINTER_ROLE(), rewardsAddress)).wait();
+  // An operator's stake is its bond: Rewards holds it while it operates and after (docs/SECURITY.md).
+  await (await token.connect(deployer).setStakeLock(rewardsAddress)).wait();
   if (minOperatorStake > 0n) await stakeOperators(hre, token, deployer, operators, minOperatorStake, say);
+  const vestingWallets = lockGenesis ? await placeGenesis(hre, token, deployer, timelockAddress, options.genesisVesting ?? [], say) : [];
 
   // Hand every role to the Timelock; the deployer keeps none.
   const adminRole = await token.DEFAULT_ADMIN_ROLE();
@@ -173,7 +248,6 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   await (await timelock.connect(deployer).renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress)).wait();
 
   if (options.writeDeployment ?? true) {
-    const { chainId } = await ethers.provider.getNetwork();
     const record: DeploymentRecord = {
       chainId: Number(chainId),
       token: tokenAddress,
@@ -186,7 +260,44 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
     say(`deployment written to ${file}`);
   }
 
-  return { token, rewards, governor, timelock };
+  return { token, rewards, governor, timelock, vestingWallets };
+}
+
+/**
+ * Moves the deployer's unlocked CKEY (the genesis supply left after funding the operators' bonds)
+ * into the given VestingWallets and the rest to the Timelock, so that no single key holds the votes
+ * that decide governance.
+ */
+async function placeGenesis(
+  hre: HardhatRuntimeEnvironment,
+  token: CashKeyToken,
+  deployer: Signer,
+  timelockAddress: string,
+  vesting: GenesisVestingOption[],
+  say: (message: string) => void,
+): Promise<string[]> {
+  const deployerAddress = await deployer.getAddress();
+  let left = await token.unlockedBalanceOf(deployerAddress);
+  const total = vesting.reduce((sum, v) => sum + v.amount, 0n);
+  if (total > left) throw new Error(`genesis vesting needs ${formatEther(total)} CKEY, the deployer holds ${formatEther(left)}`);
+  const now = (await hre.ethers.provider.getBlock("latest"))!.timestamp;
+  const factory = await hre.ethers.getContractFactory("VestingWallet", deployer);
+  const wallets: string[] = [];
+  for (const v of vesting) {
+    if (v.durationSeconds <= 0) throw new Error(`genesis vesting for ${v.beneficiary}: the duration must be positive`);
+    const wallet = await factory.deploy(getAddress(v.beneficiary), v.start ?? now, v.durationSeconds);
+    await wallet.waitForDeployment();
+    const address = await wallet.getAddress();
+    await (await token.connect(deployer).transfer(address, v.amount)).wait();
+    left -= v.amount;
+    wallets.push(address);
+    say(`VestingWallet ${address}: ${formatEther(v.amount)} CKEY for ${v.beneficiary} over ${v.durationSeconds} s`);
+  }
+  if (left > 0n) {
+    await (await token.connect(deployer).transfer(timelockAddress, left)).wait();
+    say(`treasury (Timelock) ${timelockAddress}: ${formatEther(left)} CKEY`);
+  }
+  return wallets;
 }
 
 /** Funds each operator from the deployer up to `minimum` and stakes it, so its signature counts. */

@@ -2,7 +2,7 @@
  * Prepares the governance proposal that upgrades one of CashKey's proxies. It proposes nothing
  * itself: every upgrade is a proposal that token holders vote on and the Timelock executes.
  *
- *   CONTRACT=Rewards NEW_IMPL=RewardsV2 [CALL=initializeV2] [ARGS='["motto"]'] \
+ *   CONTRACT=Rewards NEW_IMPL=RewardsV2 [CALL=initializeV3] [ARGS='["motto"]'] \
  *     npx hardhat run scripts/upgrade.ts --network <name>
  *
  * Environment:

@@ -37,6 +37,8 @@ interface ICashKeyToken is IERC20 {
     error CashKeyTokenCooldownTooLong(uint256 cooldownSeconds, uint256 maximum);
     /// @notice The cap does not fit the packed stake records.
     error CashKeyTokenCapTooLarge(uint256 cap, uint256 maximum);
+    /// @notice `account`'s stake is an operator bond, held by the stake lock until `lockedUntil`.
+    error CashKeyTokenStakeLocked(address account, uint256 lockedUntil);
 
     /// @notice `account` locked `amount` more tokens as active stake, bringing it to `stakedBalance`.
     event Staked(address indexed account, uint256 amount, uint256 stakedBalance);
@@ -50,6 +52,8 @@ interface ICashKeyToken is IERC20 {
     event UnstakeCooldownSet(uint256 oldCooldownSeconds, uint256 newCooldownSeconds);
     /// @notice The treasury that receives slashed stake changed.
     event TreasurySet(address indexed oldTreasury, address indexed newTreasury);
+    /// @notice The contract consulted before a withdrawal (Rewards, which holds operator bonds) changed.
+    event StakeLockSet(address indexed oldLock, address indexed newLock);
 
     /// @notice Role allowed to mint (the Rewards contract).
     function MINTER_ROLE() external view returns (bytes32);
@@ -74,7 +78,8 @@ interface ICashKeyToken is IERC20 {
     /// @param amount Amount to unstake; at most the active stake.
     function requestUnstake(uint256 amount) external;
 
-    /// @notice Unlocks the caller's pending unstake once its cooldown has passed.
+    /// @notice Unlocks the caller's pending unstake once its cooldown has passed and the stake lock
+    /// (`IStakeLock.stakeLockedUntil`) no longer holds it: an operator's stake is its bond.
     /// @return amount The amount unlocked.
     function withdrawUnstaked() external returns (uint256 amount);
 
@@ -99,8 +104,24 @@ interface ICashKeyToken is IERC20 {
     /// @param treasury New treasury, not zero.
     function setTreasury(address treasury) external;
 
+    /// @notice Sets the contract consulted before every withdrawal (zero: none). Only the admin (Timelock).
+    /// @param lock The stake lock (Rewards).
+    function setStakeLock(address lock) external;
+
+    /// @notice The contract consulted before every withdrawal.
+    function stakeLock() external view returns (address);
+
+    /// @notice The hard supply cap.
+    function cap() external view returns (uint256);
+
     /// @notice Active stake of `account`.
     function stakedBalanceOf(address account) external view returns (uint256);
+
+    /// @notice Active stake of `account` at the end of second `timepoint` (from its stake history; an
+    /// account whose stake has not changed since the history began reports its current stake).
+    /// Quotas read it at the second before their epoch starts, so stake moved during an epoch never
+    /// counts in that epoch.
+    function stakedBalanceAt(address account, uint256 timepoint) external view returns (uint256);
 
     /// @notice The full stake record of `account`.
     function stakeInfoOf(address account) external view returns (StakeInfo memory);

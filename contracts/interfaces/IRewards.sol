@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IStakeLock} from "./IStakeLock.sol";
+
 /// @title IRewards
 /// @notice CashKey's content registry, operator set, signed score batches, epochs and claims.
 /// @dev Time is cut into epochs of `epochLength()` seconds from deployment. Points credited in an
 /// epoch share that epoch's token budget pro rata; an epoch's tokens become claimable when it closes.
-interface IRewards {
+interface IRewards is IStakeLock {
     /// @notice What the operators sign (EIP-712 `ScoreBatch`, with `itemsHash` computed from the items).
     /// @param nonce Must equal `nextBatchNonce()`.
     /// @param evaluator Hash of the approved evaluator (model, quantization, prompt and rubric versions).
@@ -27,6 +29,10 @@ interface IRewards {
     }
 
     /// @notice Everything `initialize` sets.
+    /// @param governor The Governor whose voting delay, voting period and late-quorum extension, with its
+    /// Timelock's delay, size the bond release delay (zero: only `bondReleaseMargin` applies).
+    /// @param bondReleaseMargin Seconds added to the slowest governance path before a removed operator's
+    /// bond is released.
     struct InitParams {
         address token;
         address admin;
@@ -40,6 +46,21 @@ interface IRewards {
         uint32 maxPointsPerSubmission;
         uint32 baseQuota;
         QuotaTier[] quotaTiers;
+        address governor;
+        uint64 bondReleaseMargin;
+    }
+
+    /// @notice Where an operator's bond (its token stake) stands.
+    /// @param isOperator Whether it is an operator now (its bond is locked as long as it is).
+    /// @param removedAt When it was last removed from the set (0: never, or re-added since).
+    /// @param frozenUntil End of the guardian's freeze (0: never frozen).
+    /// @param lockedUntil Before this time the token refuses to release its stake
+    /// (`type(uint256).max` while it is an operator).
+    struct OperatorBond {
+        bool isOperator;
+        uint64 removedAt;
+        uint64 frozenUntil;
+        uint256 lockedUntil;
     }
 
     /// @notice An author's account (one storage slot, settled lazily).
@@ -122,6 +143,14 @@ interface IRewards {
     error RewardsBudgetTooLarge(uint256 budget, uint256 maximum);
     /// @notice The caller is neither the guardian nor the admin.
     error RewardsUnauthorizedPauser(address caller);
+    /// @notice The budget exceeds what the cap leaves after the supply and the budgets already reserved.
+    error RewardsBudgetAboveRemainingCap(uint256 budget, uint256 remaining);
+    /// @notice A bond release margin outside `[MIN_BOND_RELEASE_MARGIN, MAX_BOND_RELEASE_MARGIN]`.
+    error RewardsBondReleaseMarginOutOfRange(uint256 marginSeconds, uint256 minimum, uint256 maximum);
+    /// @notice `account` is not and never was an operator, so it has no bond to freeze.
+    error RewardsNotAnOperator(address account);
+    /// @notice The guardian may freeze `operator`'s bond again only from `allowedAt`.
+    error RewardsBondFreezeTooSoon(address operator, uint256 allowedAt);
 
     /// @notice A submission was registered.
     event Submitted(uint64 indexed id, address indexed author, bytes32 contentHash, uint16 category);
@@ -149,6 +178,16 @@ interface IRewards {
     event MaxPointsPerSubmissionSet(uint256 oldMaximum, uint256 newMaximum);
     /// @notice The base quota and the stake tiers changed.
     event QuotaSet(uint256 baseQuota, QuotaTier[] tiers);
+    /// @notice The Governor that sizes the bond release delay changed.
+    event GovernorSet(address indexed oldGovernor, address indexed newGovernor);
+    /// @notice The margin added to the slowest governance path changed.
+    event BondReleaseMarginSet(uint256 oldMarginSeconds, uint256 newMarginSeconds);
+    /// @notice The guardian froze `operator`'s bond until `frozenUntil`, pending a slash proposal.
+    event OperatorBondFrozen(address indexed operator, uint256 frozenUntil);
+    /// @notice Governance ended the freeze of `operator`'s bond.
+    event OperatorBondUnfrozen(address indexed operator);
+    /// @notice `amount` of the cap was reserved for `epoch`'s budget (total reserved: `totalReserved`).
+    event BudgetReserved(uint32 indexed epoch, uint256 amount, uint256 totalReserved);
 
     /// @notice Registers content the caller uploaded to an oracle node.
     /// @param contentHash keccak256 of the canonical content bytes.
@@ -193,6 +232,29 @@ interface IRewards {
     /// @param tiers Strictly ascending `minStake`, each `quota` at least the previous one (and the base).
     function setQuota(uint32 baseQuota, QuotaTier[] calldata tiers) external;
 
+    /// @notice Second-version initializer, run by the upgrade from 1.0.0 (the Timelock's
+    /// `upgradeToAndCall`). Only the admin.
+    /// @param governor See `InitParams.governor`.
+    /// @param bondReleaseMargin See `InitParams.bondReleaseMargin`.
+    /// @param reservedBudget The budgets snapshotted before the upgrade and not yet claimed (sum of
+    /// `EpochBudgetSnapshotted` minus `Claimed`), so the cap reservation starts from the truth.
+    function initializeV2(address governor, uint64 bondReleaseMargin, uint256 reservedBudget) external;
+
+    /// @notice Sets the Governor whose parameters size the bond release delay. Only the admin (Timelock).
+    function setGovernor(address governor) external;
+
+    /// @notice Sets the margin added to the slowest governance path. Only the admin (Timelock).
+    /// @param marginSeconds Within `[MIN_BOND_RELEASE_MARGIN, MAX_BOND_RELEASE_MARGIN]`.
+    function setBondReleaseMargin(uint64 marginSeconds) external;
+
+    /// @notice Freezes `operator`'s bond for `bondFreezeDuration()` pending a slash proposal. Only
+    /// `GUARDIAN_ROLE`. Bounded: the next freeze of the same bond is allowed only one freeze duration
+    /// after this one ends, so the guardian can delay a release but never hold it for good.
+    function freezeOperatorBond(address operator) external;
+
+    /// @notice Ends the freeze of `operator`'s bond. Only the admin (Timelock).
+    function unfreezeOperatorBond(address operator) external;
+
     /// @notice Pauses submissions, score batches and claims. Only `GUARDIAN_ROLE` or the admin.
     function pause() external;
 
@@ -204,6 +266,36 @@ interface IRewards {
 
     /// @notice The EIP-712 digest that operators sign for `header` and `items`.
     function batchDigest(BatchHeader calldata header, uint256[] calldata items) external view returns (bytes32);
+
+    /// @notice The same digest from the hash of the packed items (`keccak256(abi.encodePacked(items))`).
+    function batchDigestOf(BatchHeader calldata header, bytes32 itemsHash) external view returns (bytes32);
+
+    /// @notice The Governor whose parameters size the bond release delay.
+    function governor() external view returns (address);
+
+    /// @notice Seconds added to the slowest governance path.
+    function bondReleaseMargin() external view returns (uint256);
+
+    /// @notice The slowest governance path, read live from the Governor and its Timelock: voting delay +
+    /// voting period + late-quorum extension + Timelock delay (0 without a Governor).
+    function governancePath() external view returns (uint256);
+
+    /// @notice How long a removed operator's bond stays locked: `governancePath() + bondReleaseMargin()`.
+    /// Read at every withdrawal, so a change of any governance parameter applies at once.
+    function bondReleaseDelay() external view returns (uint256);
+
+    /// @notice How long one guardian freeze lasts: `bondReleaseDelay()`, at most `MAX_BOND_FREEZE`.
+    function bondFreezeDuration() external view returns (uint256);
+
+    /// @notice Where `operator`'s bond stands.
+    function operatorBond(address operator) external view returns (OperatorBond memory);
+
+    /// @notice Budgets snapshotted and not yet claimed: the part of the cap held for them.
+    function reservedBudget() external view returns (uint256);
+
+    /// @notice What the cap leaves after the supply and the reserved budgets: the most an epoch budget
+    /// may be.
+    function unreservedCap() external view returns (uint256);
 
     /// @notice Lifetime points of `account`.
     function pointsOf(address account) external view returns (uint256);
@@ -254,7 +346,9 @@ interface IRewards {
     /// @notice The base quota and the stake tiers.
     function quota() external view returns (uint32 baseQuota, QuotaTier[] memory tiers);
 
-    /// @notice The number of submissions `author` may make per epoch with its current stake.
+    /// @notice The number of submissions `author` may make in the current epoch: the tier bought by its
+    /// stake at the second before the epoch started (`stakedBalanceAt(author, epochStart - 1)`), so stake
+    /// that moves during an epoch never counts twice in it.
     function quotaOf(address author) external view returns (uint256);
 
     /// @notice Submissions `author` may still make this epoch.

@@ -19,12 +19,12 @@ contract RewardsV2 is Rewards {
         _disableInitializers();
     }
 
-    /// @notice Second-version initializer, run once by the upgrade.
+    /// @notice Third-version initializer (Rewards 1.1.0 is version 2), run once by the upgrade.
     /// @dev The parents (EIP712 among them) were initialized by V1's `initialize` on this proxy; a
     /// reinitializer must not run them again, so the plugin's missing-call check does not apply.
     /// @custom:oz-upgrades-validate-as-initializer
     /// @custom:oz-upgrades-unsafe-allow missing-initializer-call
-    function initializeV2(string calldata motto_) external reinitializer(2) {
+    function initializeV3(string calldata motto_) external reinitializer(3) {
         _getV2Storage().motto = motto_;
     }
 

@@ -11,7 +11,9 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ICashKeyToken} from "../interfaces/ICashKeyToken.sol";
+import {IGovernanceClock, ITimelockDelay} from "../interfaces/IGovernanceClock.sol";
 import {IRewards} from "../interfaces/IRewards.sol";
+import {IStakeLock} from "../interfaces/IStakeLock.sol";
 import {AccountPacking} from "../libraries/AccountPacking.sol";
 import {ScoreItem} from "../libraries/ScoreItem.sol";
 
@@ -32,7 +34,7 @@ contract Rewards is
 
     /// @notice Implementation version.
     // solhint-disable-next-line const-name-snakecase
-    string public constant version = "1.0.0";
+    string public constant version = "1.1.0";
 
     /// @notice Role allowed to pause (the guardian). Only the admin (Timelock) unpauses.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
@@ -48,11 +50,22 @@ contract Rewards is
     /// @notice Largest number of quota tiers (bounds the gas of `submit`).
     uint256 public constant MAX_QUOTA_TIERS = 8;
 
+    /// @notice Shortest margin added to the governance path before a removed operator's bond is released.
+    uint256 public constant MIN_BOND_RELEASE_MARGIN = 1 days;
+
+    /// @notice Longest such margin.
+    uint256 public constant MAX_BOND_RELEASE_MARGIN = 30 days;
+
+    /// @notice Longest guardian freeze of a bond.
+    uint256 public constant MAX_BOND_FREEZE = 30 days;
+
     uint256 private constant _MAX_SCORE = 100;
     uint256 private constant _MASK_64 = type(uint64).max;
 
-    /// @dev The scored bitmap holds 255 ids per word; bit 255 is a sentinel that `submit` sets when it
-    /// creates a word's first id, so marking scores never pays for a zero-to-nonzero store.
+    /// @dev The scored bitmap holds 255 ids per word; bit 255 is a sentinel that keeps a word nonzero, so
+    /// marking scores never pays for a zero-to-nonzero store. Words are warmed ahead of the ids: the
+    /// initializer warms the first two, and every batch warms the word after the newest id's. `submit`
+    /// never touches the bitmap, so its cost does not depend on the id it gets.
     uint256 private constant _IDS_PER_BITMAP_WORD = 255;
     uint256 private constant _BITMAP_SENTINEL = 1 << 255;
 
@@ -90,6 +103,17 @@ contract Rewards is
         mapping(address author => uint256 packedAccount) accounts;
         mapping(address author => uint256 packedUsage) quotaUsage;
         mapping(uint32 epoch => EpochInfo) epochs;
+        // Appended in 1.1.0 (version 2 of the initializers).
+        address governor;
+        uint64 bondReleaseMargin;
+        uint256 reservedBudget;
+        mapping(address operator => BondLock) bondLocks;
+    }
+
+    /// @dev A removed or frozen operator's lock on its token stake (one slot).
+    struct BondLock {
+        uint64 removedAt;
+        uint64 frozenUntil;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cashkey.storage.Rewards")) - 1)) & ~bytes32(uint256(0xff))
@@ -107,9 +131,12 @@ contract Rewards is
         _disableInitializers();
     }
 
-    /// @notice Initializes the proxy.
-    /// @param params Token, roles, epoch length and budget, operator set, evaluators and quotas.
-    function initialize(InitParams calldata params) external initializer {
+    /// @notice Initializes a new proxy, at once at version 2 of the layout (so `initializeV2`, meant for
+    /// proxies upgraded from 1.0.0, can never run on it).
+    /// @param params Token, roles, epoch length and budget, operator set, evaluators, quotas and the
+    /// governance clock that sizes bond release.
+    /// @custom:oz-upgrades-validate-as-initializer
+    function initialize(InitParams calldata params) external reinitializer(2) {
         __AccessControl_init();
         __Pausable_init();
         __EIP712_init("CashKey Rewards", "1");
@@ -136,6 +163,32 @@ contract Rewards is
         }
         _setMaxPointsPerSubmission(params.maxPointsPerSubmission);
         _setQuota(params.baseQuota, params.quotaTiers);
+        _setGovernor(params.governor);
+        _setBondReleaseMargin(params.bondReleaseMargin);
+        _warmBitmap($);
+    }
+
+    /// @inheritdoc IRewards
+    /// @custom:oz-upgrades-validate-as-initializer
+    /// @custom:oz-upgrades-unsafe-allow missing-initializer-call
+    function initializeV2(address governor_, uint64 bondReleaseMargin_, uint256 reservedBudget_)
+        external
+        reinitializer(2)
+        onlyRole(DEFAULT_ADMIN_ROLE)
+    {
+        RewardsStorage storage $ = _getRewardsStorage();
+        _setGovernor(governor_);
+        _setBondReleaseMargin(bondReleaseMargin_);
+        $.reservedBudget = reservedBudget_;
+        emit BudgetReserved(currentEpoch(), 0, reservedBudget_);
+        _warmBitmap($);
+    }
+
+    /// @dev Makes the current id's bitmap word and the next one nonzero.
+    function _warmBitmap(RewardsStorage storage $) private {
+        uint256 word = $.submissionCount / _IDS_PER_BITMAP_WORD;
+        if ($.scoredBitmap[word] == 0) $.scoredBitmap[word] = _BITMAP_SENTINEL;
+        if ($.scoredBitmap[word + 1] == 0) $.scoredBitmap[word + 1] = _BITMAP_SENTINEL;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -146,24 +199,22 @@ contract Rewards is
     function submit(bytes32 contentHash, uint16 category) external whenNotPaused returns (uint64 id) {
         RewardsStorage storage $ = _getRewardsStorage();
         uint32 epoch = currentEpoch();
+        address author = _msgSender();
 
-        uint256 usage = $.quotaUsage[msg.sender];
+        uint256 usage = $.quotaUsage[author];
         uint256 used = uint32(usage) == epoch ? usage >> 32 : 0;
-        uint256 allowed = _quotaOf($, msg.sender);
-        if (used >= allowed) revert RewardsQuotaExceeded(msg.sender, allowed);
-        $.quotaUsage[msg.sender] = ((used + 1) << 32) | epoch;
+        uint256 allowed = _quotaOf($, author, epoch);
+        if (used >= allowed) revert RewardsQuotaExceeded(author, allowed);
+        $.quotaUsage[author] = ((used + 1) << 32) | epoch;
 
         id = ++$.submissionCount;
-        if (id % _IDS_PER_BITMAP_WORD == 0 || id == 1) {
-            $.scoredBitmap[id / _IDS_PER_BITMAP_WORD] = _BITMAP_SENTINEL;
-        }
         $.submissions[id] = Submission({
-            author: msg.sender,
+            author: author,
             submittedAt: uint40(block.timestamp),
             epoch: epoch,
             category: category
         });
-        emit Submitted(id, msg.sender, contentHash, category);
+        emit Submitted(id, author, contentHash, category);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -191,6 +242,9 @@ contract Rewards is
             _creditItems(items, (uint256($.submissionCount) << 64) | (uint256(epoch) << 32) | $.maxPointsPerSubmission);
         if (failure != 0) _revertItem($, items[failure >> 8], failure >> 8, failure & 0xff);
         if (batchPoints != 0) _addEpochPoints($, epoch, batchPoints);
+        // Keep the word after the newest id's warm, so neither `submit` nor a later batch pays to create it.
+        uint256 nextWord = $.submissionCount / _IDS_PER_BITMAP_WORD + 1;
+        if ($.scoredBitmap[nextWord] == 0) $.scoredBitmap[nextWord] = _BITMAP_SENTINEL;
 
         emit BatchPosted(header.nonce, header.evaluator, header.rationaleRoot, items.length);
     }
@@ -198,6 +252,11 @@ contract Rewards is
     /// @inheritdoc IRewards
     function batchDigest(BatchHeader calldata header, uint256[] calldata items) external view returns (bytes32) {
         return _batchDigest(header, items);
+    }
+
+    /// @inheritdoc IRewards
+    function batchDigestOf(BatchHeader calldata header, bytes32 itemsHash) external view returns (bytes32) {
+        return _digestOf(header, itemsHash);
     }
 
     function _batchDigest(BatchHeader calldata header, uint256[] calldata items) private view returns (bytes32) {
@@ -210,6 +269,10 @@ contract Rewards is
             calldatacopy(ptr, items.offset, len)
             itemsHash := keccak256(ptr, len)
         }
+        return _digestOf(header, itemsHash);
+    }
+
+    function _digestOf(BatchHeader calldata header, bytes32 itemsHash) private view returns (bytes32) {
         return _hashTypedDataV4(
             keccak256(
                 abi.encode(
@@ -247,7 +310,10 @@ contract Rewards is
 
     /// @dev 65 bytes: ECDSA with low-s enforced by OpenZeppelin's ECDSA. Any other length:
     /// `abi.encodePacked(address signer, bytes data)` checked with ERC-1271 on `signer` (a staticcall,
-    /// so a contract signer cannot re-enter).
+    /// so a contract signer cannot re-enter). The forms are told apart by length alone, so a contract
+    /// signer's `data` must not be exactly 45 bytes (20 + 45 = 65 is always read as ECDSA); a contract
+    /// whose natural signature has 45 bytes appends a byte it ignores. The Functions verifier's `data` is
+    /// empty (a 20-byte signature).
     function _recoverSigner(bytes32 digest, bytes calldata signature, uint256 index)
         private
         view
@@ -409,14 +475,30 @@ contract Rewards is
         revert RewardsUnknownSubmission(id);
     }
 
+    /// @dev An epoch's first credit snapshots its budget and reserves it against the cap: at most what
+    /// the cap leaves after the supply and every budget reserved before, so every claim can be minted and
+    /// no claimer races another for the last room under the cap.
     function _addEpochPoints(RewardsStorage storage $, uint32 epoch, uint256 points) private {
         EpochInfo storage info = $.epochs[epoch];
         if (info.totalPoints == 0) {
             uint256 budget = $.epochBudget;
+            uint256 room = _unreservedCap($);
+            if (budget > room) budget = room;
             info.budget = uint128(budget);
+            uint256 reserved = $.reservedBudget + budget;
+            $.reservedBudget = reserved;
             emit EpochBudgetSnapshotted(epoch, budget);
+            emit BudgetReserved(epoch, budget, reserved);
         }
         info.totalPoints += points.toUint128();
+    }
+
+    /// @dev The cap minus the supply minus the reserved budgets, or 0 if another minter used the room.
+    function _unreservedCap(RewardsStorage storage $) private view returns (uint256) {
+        ICashKeyToken token_ = $.token;
+        uint256 used = token_.totalSupply() + $.reservedBudget;
+        uint256 cap_ = token_.cap();
+        return cap_ > used ? cap_ - used : 0;
     }
 
     /// @dev Tokens earned by `points` in the closed `epoch`, rounded down.
@@ -434,8 +516,9 @@ contract Rewards is
     function claim(address to) external whenNotPaused returns (uint256 tokens) {
         if (to == address(0)) revert RewardsZeroAddress();
         RewardsStorage storage $ = _getRewardsStorage();
+        address account = _msgSender();
 
-        uint256 word = $.accounts[msg.sender];
+        uint256 word = $.accounts[account];
         uint32 lastEpoch = uint32(word >> 64);
         uint256 epochPoints = (word >> 96) & _MASK_64;
         tokens = word >> 160;
@@ -443,10 +526,14 @@ contract Rewards is
             tokens += _shareOf($, epochPoints, lastEpoch);
             epochPoints = 0;
         }
-        if (tokens == 0) revert RewardsNothingToClaim(msg.sender);
+        if (tokens == 0) revert RewardsNothingToClaim(account);
 
-        $.accounts[msg.sender] = (word & _MASK_64) | (uint256(lastEpoch) << 64) | (epochPoints << 96);
-        emit Claimed(msg.sender, to, tokens);
+        $.accounts[account] = (word & _MASK_64) | (uint256(lastEpoch) << 64) | (epochPoints << 96);
+        // Claims never exceed the reserved budgets they come from (shares round down); the floor at 0
+        // covers epochs snapshotted before 1.1.0 beyond what `initializeV2` was told.
+        uint256 reserved = $.reservedBudget;
+        $.reservedBudget = tokens < reserved ? reserved - tokens : 0;
+        emit Claimed(account, to, tokens);
         $.token.mint(to, tokens);
     }
 
@@ -483,7 +570,43 @@ contract Rewards is
             }
         }
         $.isOperator[operator] = false;
+        // Its bond stays locked for the slowest governance path from now (see `stakeLockedUntil`).
+        $.bondLocks[operator].removedAt = uint64(block.timestamp);
         emit OperatorRemoved(operator);
+    }
+
+    /// @inheritdoc IRewards
+    function setGovernor(address governor_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setGovernor(governor_);
+    }
+
+    /// @inheritdoc IRewards
+    function setBondReleaseMargin(uint64 marginSeconds) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setBondReleaseMargin(marginSeconds);
+    }
+
+    /// @inheritdoc IRewards
+    function freezeOperatorBond(address operator) external onlyRole(GUARDIAN_ROLE) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        BondLock storage lock = $.bondLocks[operator];
+        if (!$.isOperator[operator] && lock.removedAt == 0) revert RewardsNotAnOperator(operator);
+        uint256 duration = _bondFreezeDuration($);
+        uint256 frozenUntil = lock.frozenUntil;
+        if (frozenUntil != 0 && block.timestamp < frozenUntil + duration) {
+            revert RewardsBondFreezeTooSoon(operator, frozenUntil + duration);
+        }
+        uint64 until = uint64(block.timestamp + duration);
+        lock.frozenUntil = until;
+        emit OperatorBondFrozen(operator, until);
+    }
+
+    /// @inheritdoc IRewards
+    function unfreezeOperatorBond(address operator) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        BondLock storage lock = _getRewardsStorage().bondLocks[operator];
+        if (lock.frozenUntil <= block.timestamp) return;
+        // Ended now, not erased: the guardian's next freeze still waits a full freeze duration.
+        lock.frozenUntil = uint64(block.timestamp);
+        emit OperatorBondUnfrozen(operator);
     }
 
     /// @inheritdoc IRewards
@@ -527,6 +650,8 @@ contract Rewards is
     function _setEpochBudget(uint256 budget) private {
         if (budget > type(uint96).max) revert RewardsBudgetTooLarge(budget, type(uint96).max);
         RewardsStorage storage $ = _getRewardsStorage();
+        uint256 room = _unreservedCap($);
+        if (budget > room) revert RewardsBudgetAboveRemainingCap(budget, room);
         uint256 old = $.epochBudget;
         if (old == budget) return;
         $.epochBudget = budget;
@@ -540,7 +665,27 @@ contract Rewards is
         if ($.operators.length >= MAX_OPERATORS) revert RewardsTooManyOperators(MAX_OPERATORS);
         $.operators.push(operator);
         $.isOperator[operator] = true;
+        $.bondLocks[operator].removedAt = 0;
         emit OperatorAdded(operator);
+    }
+
+    function _setGovernor(address governor_) private {
+        RewardsStorage storage $ = _getRewardsStorage();
+        address old = $.governor;
+        if (old == governor_) return;
+        $.governor = governor_;
+        emit GovernorSet(old, governor_);
+    }
+
+    function _setBondReleaseMargin(uint64 marginSeconds) private {
+        if (marginSeconds < MIN_BOND_RELEASE_MARGIN || marginSeconds > MAX_BOND_RELEASE_MARGIN) {
+            revert RewardsBondReleaseMarginOutOfRange(marginSeconds, MIN_BOND_RELEASE_MARGIN, MAX_BOND_RELEASE_MARGIN);
+        }
+        RewardsStorage storage $ = _getRewardsStorage();
+        uint256 old = $.bondReleaseMargin;
+        if (old == marginSeconds) return;
+        $.bondReleaseMargin = marginSeconds;
+        emit BondReleaseMarginSet(old, marginSeconds);
     }
 
     function _setThreshold(uint256 newThreshold) private {
@@ -594,11 +739,13 @@ contract Rewards is
         emit QuotaSet(baseQuota, tiers);
     }
 
-    function _quotaOf(RewardsStorage storage $, address author) private view returns (uint256 allowed) {
+    /// @dev The quota bought by the stake `author` held at the last second before `epoch` started.
+    function _quotaOf(RewardsStorage storage $, address author, uint32 epoch) private view returns (uint256 allowed) {
         allowed = $.baseQuota;
         uint256 tierCount = $.quotaTiers.length;
         if (tierCount == 0) return allowed;
-        uint256 stake = $.token.stakedBalanceOf(author);
+        uint256 epochStart = uint256($.genesis) + uint256(epoch) * $.epochLength;
+        uint256 stake = $.token.stakedBalanceAt(author, epochStart - 1);
         for (uint256 i = 0; i < tierCount; ++i) {
             QuotaTier storage tier = $.quotaTiers[i];
             if (stake < tier.minStake) break;
@@ -714,15 +861,16 @@ contract Rewards is
 
     /// @inheritdoc IRewards
     function quotaOf(address author) external view returns (uint256) {
-        return _quotaOf(_getRewardsStorage(), author);
+        return _quotaOf(_getRewardsStorage(), author, currentEpoch());
     }
 
     /// @inheritdoc IRewards
     function submissionsLeft(address author) external view returns (uint256) {
         RewardsStorage storage $ = _getRewardsStorage();
         uint256 usage = $.quotaUsage[author];
-        uint256 used = uint32(usage) == currentEpoch() ? usage >> 32 : 0;
-        uint256 allowed = _quotaOf($, author);
+        uint32 epoch = currentEpoch();
+        uint256 used = uint32(usage) == epoch ? usage >> 32 : 0;
+        uint256 allowed = _quotaOf($, author, epoch);
         return used >= allowed ? 0 : allowed - used;
     }
 
@@ -745,5 +893,80 @@ contract Rewards is
     /// @inheritdoc IRewards
     function token() external view returns (address) {
         return address(_getRewardsStorage().token);
+    }
+
+    /// @inheritdoc IStakeLock
+    function stakeLockedUntil(address account) external view returns (uint256) {
+        return _lockedUntil(_getRewardsStorage(), account);
+    }
+
+    /// @inheritdoc IRewards
+    function governor() external view returns (address) {
+        return _getRewardsStorage().governor;
+    }
+
+    /// @inheritdoc IRewards
+    function bondReleaseMargin() external view returns (uint256) {
+        return _getRewardsStorage().bondReleaseMargin;
+    }
+
+    /// @inheritdoc IRewards
+    function governancePath() external view returns (uint256) {
+        return _governancePath(_getRewardsStorage());
+    }
+
+    /// @inheritdoc IRewards
+    function bondReleaseDelay() external view returns (uint256) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        return _governancePath($) + $.bondReleaseMargin;
+    }
+
+    /// @inheritdoc IRewards
+    function bondFreezeDuration() external view returns (uint256) {
+        return _bondFreezeDuration(_getRewardsStorage());
+    }
+
+    /// @inheritdoc IRewards
+    function operatorBond(address operator) external view returns (OperatorBond memory) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        BondLock memory lock = $.bondLocks[operator];
+        return OperatorBond({
+            isOperator: $.isOperator[operator],
+            removedAt: lock.removedAt,
+            frozenUntil: lock.frozenUntil,
+            lockedUntil: _lockedUntil($, operator)
+        });
+    }
+
+    /// @inheritdoc IRewards
+    function reservedBudget() external view returns (uint256) {
+        return _getRewardsStorage().reservedBudget;
+    }
+
+    /// @inheritdoc IRewards
+    function unreservedCap() external view returns (uint256) {
+        return _unreservedCap(_getRewardsStorage());
+    }
+
+    /// @dev An operator's stake is locked while it is one; after its removal for the slowest governance
+    /// path plus the margin, read now (so a later change of any of them applies); and while frozen.
+    function _lockedUntil(RewardsStorage storage $, address account) private view returns (uint256 until) {
+        if ($.isOperator[account]) return type(uint256).max;
+        BondLock memory lock = $.bondLocks[account];
+        if (lock.removedAt != 0) until = uint256(lock.removedAt) + _governancePath($) + $.bondReleaseMargin;
+        if (lock.frozenUntil > until) until = lock.frozenUntil;
+    }
+
+    function _governancePath(RewardsStorage storage $) private view returns (uint256) {
+        address governor_ = $.governor;
+        if (governor_ == address(0)) return 0;
+        IGovernanceClock clock = IGovernanceClock(governor_);
+        return clock.votingDelay() + clock.votingPeriod() + clock.lateQuorumVoteExtension()
+            + ITimelockDelay(clock.timelock()).getMinDelay();
+    }
+
+    function _bondFreezeDuration(RewardsStorage storage $) private view returns (uint256) {
+        uint256 duration = _governancePath($) + $.bondReleaseMargin;
+        return duration < MAX_BOND_FREEZE ? duration : MAX_BOND_FREEZE;
     }
 }

@@ -14,9 +14,11 @@ import {ERC20VotesUpgradeable} from
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 
 import {ICashKeyToken} from "../interfaces/ICashKeyToken.sol";
+import {IStakeLock} from "../interfaces/IStakeLock.sol";
 
 /// @title CashKeyToken (CKEY)
 /// @notice ERC-20 + Permit + Votes on the timestamp clock, hard cap, guardian pause, staking in place.
@@ -33,10 +35,11 @@ contract CashKeyToken is
 {
     using SafeCast for uint256;
     using TransientSlot for *;
+    using Checkpoints for Checkpoints.Trace208;
 
     /// @notice Implementation version.
     // solhint-disable-next-line const-name-snakecase
-    string public constant version = "1.0.0";
+    string public constant version = "1.1.0";
 
     /// @inheritdoc ICashKeyToken
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
@@ -53,6 +56,9 @@ contract CashKeyToken is
         uint256 totalStaked;
         uint256 unstakeCooldown;
         address treasury;
+        // Appended in 1.1.0.
+        address stakeLock;
+        mapping(address account => Checkpoints.Trace208) stakeHistory;
     }
 
     // keccak256(abi.encode(uint256(keccak256("cashkey.storage.CashKeyToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -126,6 +132,7 @@ contract CashKeyToken is
 
         // Cannot overflow uint96: staked + pending <= balance <= cap <= type(uint96).max.
         uint96 staked = info.staked + uint96(amount);
+        _recordStake($, msg.sender, info.staked, staked);
         info.staked = staked;
         $.totalStaked += amount;
         emit Staked(msg.sender, amount, staked);
@@ -139,6 +146,7 @@ contract CashKeyToken is
         if (amount > info.staked) revert CashKeyTokenInsufficientStake(msg.sender, info.staked, amount);
 
         // amount <= staked, and staked + pending <= cap <= type(uint96).max.
+        _recordStake($, msg.sender, info.staked, info.staked - uint96(amount));
         info.staked -= uint96(amount);
         uint96 pending = info.pendingUnstake + uint96(amount);
         info.pendingUnstake = pending;
@@ -150,10 +158,16 @@ contract CashKeyToken is
 
     /// @inheritdoc ICashKeyToken
     function withdrawUnstaked() external returns (uint256 amount) {
-        StakeInfo storage info = _getTokenStorage().stakes[msg.sender];
+        CashKeyTokenStorage storage $ = _getTokenStorage();
+        StakeInfo storage info = $.stakes[msg.sender];
         amount = info.pendingUnstake;
         if (amount == 0) revert CashKeyTokenNothingToWithdraw(msg.sender);
         if (block.timestamp < info.unlockAt) revert CashKeyTokenCooldownActive(msg.sender, info.unlockAt);
+        address lock = $.stakeLock;
+        if (lock != address(0)) {
+            uint256 lockedUntil = IStakeLock(lock).stakeLockedUntil(msg.sender);
+            if (block.timestamp < lockedUntil) revert CashKeyTokenStakeLocked(msg.sender, lockedUntil);
+        }
         info.pendingUnstake = 0;
         info.unlockAt = 0;
         emit UnstakeWithdrawn(msg.sender, amount);
@@ -170,6 +184,7 @@ contract CashKeyToken is
         // Active stake first, then the pending unstake: a cooldown is exactly the window in which
         // misbehaviour can still be punished.
         uint256 fromActive = amount <= info.staked ? amount : info.staked;
+        if (fromActive != 0) _recordStake($, operator, info.staked, info.staked - uint96(fromActive));
         info.staked -= uint96(fromActive);
         info.pendingUnstake -= uint96(amount - fromActive);
         if (info.pendingUnstake == 0) info.unlockAt = 0;
@@ -210,6 +225,24 @@ contract CashKeyToken is
         _setTreasury(treasury_);
     }
 
+    /// @inheritdoc ICashKeyToken
+    function setStakeLock(address lock) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        CashKeyTokenStorage storage $ = _getTokenStorage();
+        address old = $.stakeLock;
+        if (old == lock) return;
+        $.stakeLock = lock;
+        emit StakeLockSet(old, lock);
+    }
+
+    /// @dev Appends `newStaked` to `account`'s stake history at the current second. An account staked
+    /// before the history began first gets its old stake recorded at time 0, so every earlier second
+    /// reads the stake it really had.
+    function _recordStake(CashKeyTokenStorage storage $, address account, uint96 oldStaked, uint96 newStaked) private {
+        Checkpoints.Trace208 storage history = $.stakeHistory[account];
+        if (history.length() == 0 && oldStaked != 0) history.push(0, oldStaked);
+        history.push(clock(), newStaked);
+    }
+
     function _setUnstakeCooldown(uint256 cooldownSeconds) private {
         if (cooldownSeconds > MAX_UNSTAKE_COOLDOWN) {
             revert CashKeyTokenCooldownTooLong(cooldownSeconds, MAX_UNSTAKE_COOLDOWN);
@@ -239,6 +272,24 @@ contract CashKeyToken is
     /// @inheritdoc ICashKeyToken
     function stakedBalanceOf(address account) external view returns (uint256) {
         return _getTokenStorage().stakes[account].staked;
+    }
+
+    /// @inheritdoc ICashKeyToken
+    function stakedBalanceAt(address account, uint256 timepoint) external view returns (uint256) {
+        CashKeyTokenStorage storage $ = _getTokenStorage();
+        Checkpoints.Trace208 storage history = $.stakeHistory[account];
+        if (history.length() == 0) return $.stakes[account].staked;
+        return history.upperLookupRecent(timepoint > type(uint48).max ? type(uint48).max : uint48(timepoint));
+    }
+
+    /// @inheritdoc ICashKeyToken
+    function stakeLock() external view returns (address) {
+        return _getTokenStorage().stakeLock;
+    }
+
+    /// @inheritdoc ICashKeyToken
+    function cap() public view override(ERC20CappedUpgradeable, ICashKeyToken) returns (uint256) {
+        return super.cap();
     }
 
     /// @inheritdoc ICashKeyToken

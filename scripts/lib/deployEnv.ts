@@ -3,7 +3,7 @@
  * Each variable is optional; a malformed one stops the deployment with a message that names it.
  */
 import { isAddress, isHexString, parseEther } from "ethers";
-import type { DeployOptions, QuotaTierOption } from "../deploy";
+import type { DeployOptions, GenesisVestingOption, QuotaTierOption } from "../deploy";
 
 export class DeployEnvError extends Error {
   override name = "DeployEnvError";
@@ -59,6 +59,28 @@ function quotaTiers(env: Env, name: string): QuotaTierOption[] | undefined {
   });
 }
 
+function flag(env: Env, name: string): boolean | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const value = raw.trim().toLowerCase();
+  if (["1", "true", "yes"].includes(value)) return true;
+  if (["0", "false", "no"].includes(value)) return false;
+  throw new DeployEnvError(`${name}: "${raw}" is not true or false`);
+}
+
+/** `CASHKEY_GENESIS_VESTING="0xabc…:1000000:126144000,…"` (beneficiary : CKEY : seconds of linear vesting). */
+function genesisVesting(env: Env, name: string): GenesisVestingOption[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return undefined;
+  return raw.split(",").map((entry) => {
+    const match = /^\s*(0x[0-9a-fA-F]{40})\s*:\s*(\d+(?:\.\d{1,18})?)\s*:\s*(\d+)\s*$/.exec(entry);
+    if (!match || !isAddress(match[1]) || Number(match[3]) === 0) {
+      throw new DeployEnvError(`${name}: "${entry}" is not BENEFICIARY:CKEY:SECONDS with positive seconds`);
+    }
+    return { beneficiary: match[1], amount: parseEther(match[2]), durationSeconds: Number(match[3]) };
+  });
+}
+
 /** Reads every `CASHKEY_*` deployment variable (documented in docs/CONTRACTS.md). */
 export function deployOptionsFromEnv(env: Env): DeployOptions {
   const options: DeployOptions = {
@@ -83,6 +105,9 @@ export function deployOptionsFromEnv(env: Env): DeployOptions {
     proposalThreshold: ckey(env, "CASHKEY_PROPOSAL_THRESHOLD"),
     quorumPercent: integer(env, "CASHKEY_QUORUM_PERCENT"),
     voteExtension: integer(env, "CASHKEY_VOTE_EXTENSION"),
+    bondReleaseMargin: integer(env, "CASHKEY_BOND_RELEASE_MARGIN"),
+    lockGenesis: flag(env, "CASHKEY_LOCK_GENESIS"),
+    genesisVesting: genesisVesting(env, "CASHKEY_GENESIS_VESTING"),
   };
   if (options.epochLength === 0) throw new DeployEnvError("CASHKEY_EPOCH_LENGTH: must be positive");
   if (options.quorumPercent !== undefined && options.quorumPercent > 100) {

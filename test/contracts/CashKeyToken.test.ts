@@ -98,12 +98,12 @@ describe("CashKeyToken", function () {
       expect(await token.getRoleAdmin(GUARDIAN_ROLE)).to.equal(ADMIN_ROLE);
     });
 
-    it("sets name CashKey, symbol CKEY, 18 decimals and version 1.0.0", async function () {
+    it("sets name CashKey, symbol CKEY, 18 decimals and version 1.1.0", async function () {
       const { token } = await loadFixture(fixture);
       expect(await token.name()).to.equal("CashKey");
       expect(await token.symbol()).to.equal("CKEY");
       expect(await token.decimals()).to.equal(18n);
-      expect(await token.version()).to.equal("1.0.0");
+      expect(await token.version()).to.equal("1.1.0");
     });
 
     it("sets the cap, the treasury (the Timelock) and the unstake cooldown", async function () {

@@ -5,7 +5,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { id as keccakText, parseEther } from "ethers";
-import { type CashKeyDeployment, type DeployOptions, deployCashKey } from "../../scripts/deploy";
+import { type CashKeyDeployment, type DeployOptions, defaultMinOperatorStake, deployCashKey } from "../../scripts/deploy";
 import { HEURISTIC_EVALUATOR_HASH } from "../../oracle/src/protocol/evaluatorHash";
 import { item, postBatch, submitMany } from "../helpers/cashkey";
 
@@ -138,7 +138,7 @@ describe("deployCashKey", function () {
     it("stakes the deployer when it is the default operator", async function () {
       const { defaults, signers } = await loadFixture(fixture);
       expect(await defaults.rewards.operators()).to.deep.equal([signers[0].address]);
-      expect(await defaults.token.stakedBalanceOf(signers[0].address)).to.equal(parseEther("10000"));
+      expect(await defaults.token.stakedBalanceOf(signers[0].address)).to.equal(parseEther("300001"));
     });
 
     it("makes the operators' signatures count", async function () {
@@ -217,7 +217,10 @@ describe("deployCashKey", function () {
 
       expect(await rewards.epochLength()).to.equal(BigInt(7 * DAY));
       expect(await rewards.epochBudget()).to.equal(parseEther("100000"));
-      expect(await rewards.minOperatorStake()).to.equal(parseEther("10000"));
+      // Three epochs of 100,000 CKEY can close within the 10-day governance path, and the quorum is 1.
+      expect(await rewards.minOperatorStake()).to.equal(parseEther("300001"));
+      expect(await rewards.bondReleaseDelay()).to.equal(BigInt(10 * DAY));
+      expect(await token.stakeLock()).to.equal(await rewards.getAddress());
       expect(await rewards.maxPointsPerSubmission()).to.equal(1000n);
       const [baseQuota, tiers] = await rewards.quota();
       expect(baseQuota).to.equal(5n);
@@ -239,6 +242,24 @@ describe("deployCashKey", function () {
       expect(await governor.proposalThreshold()).to.equal(parseEther("10000"));
       expect(await governor["quorumNumerator()"]()).to.equal(4n);
       expect(await governor.lateQuorumVoteExtension()).to.equal(BigInt(1 * DAY));
+    });
+
+    it("sizes the default bond so a quorum's bonds exceed the budgets of the epochs governance needs to act", function () {
+      const budget = parseEther("100000");
+      // 10-day path, 7-day epochs: floor(10/7) + 2 = 3 epochs at risk.
+      expect(defaultMinOperatorStake({ epochBudget: budget, epochLength: 7 * DAY, threshold: 3, governancePathSeconds: 10 * DAY })).to.equal(
+        parseEther("100001"),
+      );
+      // Daily epochs: 12 epochs at risk, split over a quorum of 2.
+      expect(defaultMinOperatorStake({ epochBudget: budget, epochLength: DAY, threshold: 2, governancePathSeconds: 10 * DAY })).to.equal(
+        parseEther("600001"),
+      );
+    });
+
+    it("keeps the genesis supply with the deployer and a base quota on the local chain", async function () {
+      const { defaults, signers } = await loadFixture(fixture);
+      expect(await defaults.token.balanceOf(signers[0].address)).to.equal(parseEther("100000000"));
+      expect(defaults.vestingWallets).to.deep.equal([]);
     });
 
     it("grants no guardian role by default", async function () {
@@ -290,6 +311,62 @@ describe("deployCashKey", function () {
       }
       expect(await token.hasRole(await token.MINTER_ROLE(), customDeployer.address)).to.equal(false);
       expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), customDeployer.address)).to.equal(false);
+    });
+  });
+
+  describe("outside the local chain", function () {
+    async function production() {
+      const signers = await ethers.getSigners();
+      const [deployer, op, , , , , , , , , , , , , , alice, bob] = signers;
+      const deployment = await deploy({
+        deployer,
+        operators: [op.address],
+        localChain: false,
+        genesisVesting: [
+          { beneficiary: alice.address, amount: parseEther("1000000"), durationSeconds: 365 * DAY },
+          { beneficiary: bob.address, amount: parseEther("2000000"), durationSeconds: 730 * DAY },
+        ],
+      });
+      return { deployment, deployer, op, alice, bob };
+    }
+
+    it("places the genesis supply in VestingWallets and the Timelock, leaving the deployer nothing", async function () {
+      const { deployment, deployer, op, alice, bob } = await loadFixture(production);
+      const { token, timelock, vestingWallets } = deployment;
+      const bond = await deployment.rewards.minOperatorStake();
+      expect(await token.balanceOf(deployer.address)).to.equal(0n);
+      expect(await token.stakedBalanceOf(op.address)).to.equal(bond);
+      expect(vestingWallets).to.have.length(2);
+      const wallets = await Promise.all(vestingWallets.map((a) => ethers.getContractAt("VestingWallet", a)));
+      expect(await wallets[0].owner()).to.equal(alice.address);
+      expect(await wallets[1].owner()).to.equal(bob.address);
+      expect(await wallets[0].duration()).to.equal(BigInt(365 * DAY));
+      expect(await token.balanceOf(vestingWallets[0])).to.equal(parseEther("1000000"));
+      expect(await token.balanceOf(vestingWallets[1])).to.equal(parseEther("2000000"));
+      expect(await token.balanceOf(await timelock.getAddress())).to.equal(parseEther("97000000") - bond);
+    });
+
+    it("leaves no account with votes enough to propose at genesis", async function () {
+      const { deployment, deployer } = await loadFixture(production);
+      const { token, governor } = deployment;
+      await token.connect(deployer).delegate(deployer.address);
+      expect(await token.getVotes(deployer.address)).to.be.lessThan(await governor.proposalThreshold());
+    });
+
+    it("sets a base quota of 0, so a wallet without stake cannot submit", async function () {
+      const { deployment, alice } = await loadFixture(production);
+      const [baseQuota] = await deployment.rewards.quota();
+      expect(baseQuota).to.equal(0n);
+      await expect(deployment.rewards.connect(alice).submit(keccakText("sybil"), 1))
+        .to.be.revertedWithCustomError(deployment.rewards, "RewardsQuotaExceeded")
+        .withArgs(alice.address, 0);
+    });
+
+    it("refuses vesting beyond the genesis supply", async function () {
+      const signers = await ethers.getSigners();
+      await expect(
+        deploy({ localChain: false, genesisVesting: [{ beneficiary: signers[15].address, amount: parseEther("200000000"), durationSeconds: DAY }] }),
+      ).to.be.rejectedWith(/genesis vesting needs 200000000.0 CKEY, the genesis supply is 100000000.0/);
     });
   });
 });

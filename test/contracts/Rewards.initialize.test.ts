@@ -2,8 +2,9 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { ZeroAddress, ZeroHash, parseEther } from "ethers";
-import { EPOCH_BUDGET, EPOCH_LENGTH, EVALUATOR, MIN_OPERATOR_STAKE, deployStandard } from "../helpers/cashkey";
+import { DAY, EPOCH_BUDGET, EPOCH_LENGTH, EVALUATOR, MIN_OPERATOR_STAKE, deployStandard } from "../helpers/cashkey";
 import { REWARDS_DOMAIN_NAME, REWARDS_DOMAIN_VERSION } from "../../oracle/src/protocol/eip712";
+import { asTimelock } from "../helpers/rewardsTesting";
 import type { IRewards } from "../../typechain-types/contracts/rewards/Rewards";
 
 const { ethers, upgrades } = hre;
@@ -34,6 +35,8 @@ async function validParams(d: Deployment): Promise<IRewards.InitParamsStruct> {
       { minStake: parseEther("1000"), quota: 20 },
       { minStake: parseEther("10000"), quota: 100 },
     ],
+    governor: await d.governor.getAddress(),
+    bondReleaseMargin: DAY,
   };
 }
 
@@ -137,9 +140,18 @@ describe("Rewards: initialize", function () {
       expect(await rewards.hasRole(guardianRole, deployer.address)).to.equal(false);
     });
 
-    it("reports implementation version 1.0.0", async function () {
+    it("reports implementation version 1.1.0", async function () {
       const { rewards } = await loadFixture(fixture);
-      expect(await rewards.version()).to.equal("1.0.0");
+      expect(await rewards.version()).to.equal("1.1.0");
+    });
+
+    it("reads the bond release delay from the Governor and the Timelock plus the margin", async function () {
+      const { rewards, governor } = await loadFixture(fixture);
+      expect(await rewards.governor()).to.equal(await governor.getAddress());
+      expect(await rewards.bondReleaseMargin()).to.equal(DAY);
+      // 1 day voting delay + 5 days voting + 1 day late-quorum extension + 2 days Timelock.
+      expect(await rewards.governancePath()).to.equal(9 * DAY);
+      expect(await rewards.bondReleaseDelay()).to.equal(10 * DAY);
     });
 
     it("is unpaused", async function () {
@@ -167,6 +179,14 @@ describe("Rewards: initialize", function () {
         .to.be.revertedWithCustomError(implementation, "InvalidInitialization")
         .withArgs();
     });
+
+    it("reverts initializeV2 on a fresh proxy with InvalidInitialization (it starts at version 2)", async function () {
+      const { rewards, timelock } = await loadFixture(fixture);
+      const admin = await asTimelock(timelock);
+      await expect(rewards.connect(admin).initializeV2(ZeroAddress, DAY, 0))
+        .to.be.revertedWithCustomError(rewards, "InvalidInitialization")
+        .withArgs();
+    });
   });
 
   describe("with valid parameters through upgrades.deployProxy", function () {
@@ -180,6 +200,8 @@ describe("Rewards: initialize", function () {
       await expect(tx).to.emit(proxy, "MinOperatorStakeSet").withArgs(0, MIN_OPERATOR_STAKE);
       await expect(tx).to.emit(proxy, "EvaluatorSet").withArgs(EVALUATOR, true);
       await expect(tx).to.emit(proxy, "MaxPointsPerSubmissionSet").withArgs(0, 1000);
+      await expect(tx).to.emit(proxy, "GovernorSet").withArgs(ZeroAddress, params.governor);
+      await expect(tx).to.emit(proxy, "BondReleaseMarginSet").withArgs(0, DAY);
       for (const op of d.operatorSigners) await expect(tx).to.emit(proxy, "OperatorAdded").withArgs(op.address);
       await expect(tx)
         .to.emit(proxy, "QuotaSet")
@@ -304,12 +326,39 @@ describe("Rewards: initialize", function () {
         .withArgs(maximum + 1n, maximum);
     });
 
-    it("accepts a budget of exactly uint96 max", async function () {
+    it("reverts with RewardsBudgetAboveRemainingCap for a budget one wei above what the cap leaves", async function () {
       const d = await loadFixture(fixture);
-      const maximum = (1n << 96n) - 1n;
-      const proxy = await deployWith(d, { ...(await validParams(d)), epochBudget: maximum });
-      expect(await proxy.epochBudget()).to.equal(maximum);
+      const room = (await d.token.cap()) - (await d.token.totalSupply());
+      await expect(deployWith(d, { ...(await validParams(d)), epochBudget: room + 1n }))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsBudgetAboveRemainingCap")
+        .withArgs(room + 1n, room);
     });
+
+    it("accepts a budget of exactly what the cap leaves", async function () {
+      const d = await loadFixture(fixture);
+      const room = (await d.token.cap()) - (await d.token.totalSupply());
+      const proxy = await deployWith(d, { ...(await validParams(d)), epochBudget: room });
+      expect(await proxy.epochBudget()).to.equal(room);
+    });
+
+    for (const [label, margin, wrong] of [
+      ["below MIN_BOND_RELEASE_MARGIN", DAY - 1, true],
+      ["of exactly MIN_BOND_RELEASE_MARGIN", DAY, false],
+      ["of exactly MAX_BOND_RELEASE_MARGIN", 30 * DAY, false],
+      ["above MAX_BOND_RELEASE_MARGIN", 30 * DAY + 1, true],
+    ] as const) {
+      it(`${wrong ? "reverts with RewardsBondReleaseMarginOutOfRange for" : "accepts"} a bond release margin ${label}`, async function () {
+        const d = await loadFixture(fixture);
+        const deploying = deployWith(d, { ...(await validParams(d)), bondReleaseMargin: margin });
+        if (wrong) {
+          await expect(deploying)
+            .to.be.revertedWithCustomError(d.rewards, "RewardsBondReleaseMarginOutOfRange")
+            .withArgs(margin, DAY, 30 * DAY);
+        } else {
+          expect(await (await deploying).bondReleaseMargin()).to.equal(margin);
+        }
+      });
+    }
   });
 });
 

@@ -140,11 +140,14 @@ describe("Rewards: submit", function () {
   });
 
   describe("quota with stake", function () {
-    it("grows to the first tier's quota at exactly its minimum stake", async function () {
+    it("grows to the first tier's quota at exactly its minimum stake, from the next epoch", async function () {
       const { rewards, token, alice } = await loadFixture(fixture);
       await token.connect(alice).stake(TIER_1_STAKE - 1n);
+      await nextEpoch(rewards);
       expect(await rewards.quotaOf(alice.address)).to.equal(5);
       await token.connect(alice).stake(1n);
+      expect(await rewards.quotaOf(alice.address)).to.equal(5);
+      await nextEpoch(rewards);
       expect(await rewards.quotaOf(alice.address)).to.equal(20);
       expect(await rewards.submissionsLeft(alice.address)).to.equal(20);
     });
@@ -152,12 +155,14 @@ describe("Rewards: submit", function () {
     it("grows to the second tier's quota with more stake", async function () {
       const { rewards, token, alice } = await loadFixture(fixture);
       await token.connect(alice).stake(TIER_2_STAKE);
+      await nextEpoch(rewards);
       expect(await rewards.quotaOf(alice.address)).to.equal(100);
     });
 
     it("lets a staked author submit beyond the base quota up to the tier quota", async function () {
       const { rewards, token, alice } = await loadFixture(fixture);
       await token.connect(alice).stake(TIER_1_STAKE);
+      await nextEpoch(rewards);
       await submitMany(rewards, alice, 20);
       expect(await rewards.submissionsLeft(alice.address)).to.equal(0);
       await expect(rewards.connect(alice).submit(contentHash("21st"), 1))
@@ -166,17 +171,78 @@ describe("Rewards: submit", function () {
       expect(await rewards.submissionCount()).to.equal(20);
     });
 
-    it("shrinks when the author unstakes, counting what was already used", async function () {
+    it("keeps the epoch's quota after an unstake, and shrinks in the next epoch", async function () {
       const { rewards, token, alice } = await loadFixture(fixture);
       await token.connect(alice).stake(TIER_1_STAKE);
+      await nextEpoch(rewards);
       await submitMany(rewards, alice, 7);
-      expect(await rewards.submissionsLeft(alice.address)).to.equal(13);
       await token.connect(alice).requestUnstake(1n);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(13);
+      await nextEpoch(rewards);
       expect(await rewards.quotaOf(alice.address)).to.equal(5);
-      expect(await rewards.submissionsLeft(alice.address)).to.equal(0);
-      await expect(rewards.connect(alice).submit(contentHash("over"), 1))
-        .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
-        .withArgs(alice.address, 5);
+    });
+
+    describe("at the epoch boundary (stake counts as held the second before the epoch starts)", function () {
+      async function stakeAt(offsetFromEpochStart: number) {
+        const d = await loadFixture(fixture);
+        const epochLength = Number(await d.rewards.epochLength());
+        const genesis = Number(await d.rewards.genesis());
+        const nextStart = genesis + epochLength;
+        await time.setNextBlockTimestamp(nextStart + offsetFromEpochStart);
+        await d.token.connect(d.alice).stake(TIER_1_STAKE);
+        if (offsetFromEpochStart < 0) await time.increaseTo(nextStart);
+        return d;
+      }
+
+      it("counts stake placed at the last second of the previous epoch", async function () {
+        const { rewards, alice } = await stakeAt(-1);
+        expect(await rewards.currentEpoch()).to.equal(1);
+        expect(await rewards.quotaOf(alice.address)).to.equal(20);
+      });
+
+      it("does not count stake placed at the epoch's first second", async function () {
+        const { rewards, alice } = await stakeAt(0);
+        expect(await rewards.currentEpoch()).to.equal(1);
+        expect(await rewards.quotaOf(alice.address)).to.equal(5);
+      });
+    });
+
+    describe("against stake reuse", function () {
+      it("refuses a flash-loan quota: stake, submit beyond the base quota and unstake in one epoch", async function () {
+        const { rewards, token, alice, admin } = await loadFixture(fixture);
+        // Even with a zero cooldown, stake that arrives during an epoch buys nothing in it.
+        await token.connect(admin).setUnstakeCooldown(0);
+        await token.connect(alice).stake(TIER_2_STAKE);
+        await submitMany(rewards, alice, 5);
+        await expect(rewards.connect(alice).submit(contentHash("6th"), 1))
+          .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
+          .withArgs(alice.address, 5);
+      });
+
+      it("gives one stake recycled through five accounts one tier quota per epoch, not five", async function () {
+        const { rewards, token, alice, admin, signers } = await loadFixture(fixture);
+        await token.connect(admin).setUnstakeCooldown(0);
+        const sybils = signers.slice(12, 17);
+        await token.connect(alice).transfer(sybils[0].address, TIER_1_STAKE);
+        await token.connect(sybils[0]).stake(TIER_1_STAKE);
+        await nextEpoch(rewards);
+        let submitted = 0;
+        for (let i = 0; i < sybils.length; i++) {
+          const sybil = sybils[i];
+          const left = Number(await rewards.submissionsLeft(sybil.address));
+          await submitMany(rewards, sybil, left);
+          submitted += left;
+          if (i + 1 < sybils.length) {
+            await token.connect(sybil).requestUnstake(TIER_1_STAKE);
+            await token.connect(sybil).withdrawUnstaked();
+            await token.connect(sybil).transfer(sybils[i + 1].address, TIER_1_STAKE);
+            await token.connect(sybils[i + 1]).stake(TIER_1_STAKE);
+          }
+        }
+        // One tier quota (20) for the account that held the stake at the epoch start, the base quota (5)
+        // for each of the other four: the stake bought one quota.
+        expect(submitted).to.equal(20 + 4 * 5);
+      });
     });
   });
 
@@ -185,6 +251,7 @@ describe("Rewards: submit", function () {
       const { rewards, token, alice, admin } = await loadFixture(fixture);
       await rewards.connect(admin).setQuota(2, []);
       await token.connect(alice).stake(TIER_2_STAKE);
+      await nextEpoch(rewards);
       expect(await rewards.quotaOf(alice.address)).to.equal(2);
       await submitMany(rewards, alice, 2);
       await expect(rewards.connect(alice).submit(contentHash("third"), 1))
@@ -199,6 +266,7 @@ describe("Rewards: submit", function () {
         .to.be.revertedWithCustomError(rewards, "RewardsQuotaExceeded")
         .withArgs(alice.address, 0);
       await token.connect(bob).stake(TIER_1_STAKE);
+      await nextEpoch(rewards);
       await expect(rewards.connect(bob).submit(contentHash("staked"), 1))
         .to.emit(rewards, "Submitted")
         .withArgs(1, bob.address, contentHash("staked"), 1);

@@ -127,7 +127,7 @@ describe("Upgrades", function () {
   });
 
   describe("Rewards to RewardsV2 through governance", function () {
-    it("upgrades the proxy, runs initializeV2 and keeps every V1 record", async function () {
+    it("upgrades the proxy, runs initializeV3 and keeps every V1 record", async function () {
       const deployment = await loadFixture(fixture);
       const { rewards, governor, deployer, alice } = deployment;
       const proxy = await rewards.getAddress();
@@ -138,18 +138,18 @@ describe("Upgrades", function () {
       const RewardsV2 = await ethers.getContractFactory("RewardsV2");
       const implementation = (await upgrades.prepareUpgrade(proxy, RewardsV2, { kind: "uups" })) as string;
       expect(implementation).to.not.equal(await upgrades.erc1967.getImplementationAddress(proxy));
-      const initializeV2 = RewardsV2.interface.encodeFunctionData("initializeV2", ["information pays"]);
+      const initializeV2 = RewardsV2.interface.encodeFunctionData("initializeV3", ["information pays"]);
       const proposal = proposalOf([await encodeCall(rewards, "upgradeToAndCall", [implementation, initializeV2])], "Rewards V2");
 
       const { proposalId, executeTx } = await proposeVoteQueueExecute(governor, alice, [deployer], proposal);
       const v2 = await ethers.getContractAt("RewardsV2", proxy);
-      await expect(executeTx).to.emit(rewards, "Upgraded").withArgs(implementation).and.to.emit(v2, "Initialized").withArgs(2n);
+      await expect(executeTx).to.emit(rewards, "Upgraded").withArgs(implementation).and.to.emit(v2, "Initialized").withArgs(3n);
       expect(await governor.state(proposalId)).to.equal(ProposalState.Executed);
       expect(await upgrades.erc1967.getImplementationAddress(proxy)).to.equal(getAddress(implementation));
 
       expect(await rewardsState(deployment)).to.deep.equal(before);
       expect(await v2.motto()).to.equal("information pays");
-      await expect(v2.connect(deployer).initializeV2("again"))
+      await expect(v2.connect(deployer).initializeV3("again"))
         .to.be.revertedWithCustomError(v2, "InvalidInitialization")
         .withArgs();
     });
@@ -313,7 +313,7 @@ describe("Upgrades", function () {
       const prepared = await prepareUpgradeProposal(hre, {
         contract: "Rewards",
         newImplementation: "RewardsV2",
-        call: "initializeV2",
+        call: "initializeV3",
         args: ["prepared by the script"],
         deploymentsDir,
       });
@@ -383,8 +383,8 @@ describe("Upgrades", function () {
       const { deploymentsDir } = await loadFixture(fixture);
       const cases = [
         { request: { newImplementation: "RewardsV9" }, message: 'NEW_IMPL: no compiled contract named "RewardsV9"' },
-        { request: { newImplementation: "RewardsV2", call: "initializeV3" }, message: 'CALL: RewardsV2 has no function "initializeV3"' },
-        { request: { newImplementation: "RewardsV2", call: "initializeV2", args: [] }, message: "ARGS: do not fit initializeV2(string)" },
+        { request: { newImplementation: "RewardsV2", call: "initializeV9" }, message: 'CALL: RewardsV2 has no function "initializeV9"' },
+        { request: { newImplementation: "RewardsV2", call: "initializeV3", args: [] }, message: "ARGS: do not fit initializeV3(string)" },
       ];
       for (const { request, message } of cases) {
         const error = await rejectionOf(prepareUpgradeProposal(hre, { contract: "Rewards", deploymentsDir, ...request }));
