@@ -50,19 +50,20 @@ contract CashKeyTimelock is TimelockControllerUpgradeable, UUPSUpgradeable, ICas
     }
 
     /// @notice Initializes the proxy; `minDelay` must lie within `[MIN_DELAY, MAX_DELAY]`.
-    /// @dev Not itself `initializer`: the parent's `initialize` is, and runs once.
+    /// @dev Not itself `initializer`: the parent's `initialize` is, and runs once. The bound is checked
+    /// after the parent so a second call still fails with `InvalidInitialization`.
     function initialize(uint256 minDelay, address[] memory proposers, address[] memory executors, address admin)
         public
         override
     {
-        _checkDelay(minDelay);
         super.initialize(minDelay, proposers, executors, admin);
+        _checkDelay(minDelay);
     }
 
     /// @notice Changes the delay; only the Timelock itself, within `[MIN_DELAY, MAX_DELAY]`.
     function updateDelay(uint256 newDelay) public override {
-        _checkDelay(newDelay);
         super.updateDelay(newDelay);
+        _checkDelay(newDelay);
     }
 
     /// @notice Schedules one call; a protected call makes the operation cancellable only by a proposer.

@@ -366,4 +366,70 @@ describe("Rewards: epochs and claims", function () {
       });
     });
   });
+
+  describe("against the cap (findings 5 and 6)", function () {
+    /** A cap that leaves 1,500 CKEY above the genesis supply: room for one and a half epoch budgets. */
+    async function nearCap() {
+      const deployment = await deployStandard({ cap: parseEther("100001500") });
+      const { rewards, alice, bob } = deployment;
+      for (let i = 1; i <= 2; i++) await rewards.connect(alice).submit(contentHash(`alice ${i}`), 1);
+      for (let i = 3; i <= 4; i++) await rewards.connect(bob).submit(contentHash(`bob ${i}`), 1);
+      const admin = await asTimelock(deployment.timelock);
+      return { ...deployment, admin };
+    }
+
+    it("reserves each epoch's budget at its snapshot, at most what the cap still leaves", async function () {
+      const d = await loadFixture(nearCap);
+      await expect(postBatch(d, [item(1, 50, 10)]))
+        .to.emit(d.rewards, "BudgetReserved")
+        .withArgs(0, EPOCH_BUDGET, EPOCH_BUDGET);
+      expect(await d.rewards.unreservedCap()).to.equal(parseEther("500"));
+      await nextEpoch(d.rewards);
+      await expect(postBatch(d, [item(3, 50, 10)]))
+        .to.emit(d.rewards, "EpochBudgetSnapshotted")
+        .withArgs(1, parseEther("500"));
+      expect(await d.rewards.reservedBudget()).to.equal(parseEther("1500"));
+      expect(await d.rewards.unreservedCap()).to.equal(0);
+    });
+
+    it("pays every claimer in full whatever the order: no race for the last room under the cap", async function () {
+      const d = await loadFixture(nearCap);
+      await postBatch(d, [item(1, 50, 10)]);
+      await nextEpoch(d.rewards);
+      await postBatch(d, [item(3, 50, 10)]);
+      await nextEpoch(d.rewards);
+      // Bob claims first; before the reservation, Alice's claim then reverted with ERC20ExceededCap.
+      await expect(d.rewards.connect(d.bob).claim(d.bob.address)).to.emit(d.rewards, "Claimed").withArgs(d.bob.address, d.bob.address, parseEther("500"));
+      await expect(d.rewards.connect(d.alice).claim(d.alice.address))
+        .to.emit(d.rewards, "Claimed")
+        .withArgs(d.alice.address, d.alice.address, EPOCH_BUDGET);
+      expect(await d.token.totalSupply()).to.equal(await d.token.cap());
+      expect(await d.rewards.reservedBudget()).to.equal(0);
+    });
+
+    it("refuses a budget one wei above what the cap leaves with RewardsBudgetAboveRemainingCap", async function () {
+      const d = await loadFixture(nearCap);
+      await postBatch(d, [item(1, 50, 10)]);
+      const room = await d.rewards.unreservedCap();
+      await expect(d.rewards.connect(d.admin).setEpochBudget(room + 1n))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsBudgetAboveRemainingCap")
+        .withArgs(room + 1n, room);
+      await expect(d.rewards.connect(d.admin).setEpochBudget(room)).to.emit(d.rewards, "EpochBudgetSet").withArgs(EPOCH_BUDGET, room);
+    });
+
+    it("never wedges an account: the largest budget accepted still lets its author be credited and claim", async function () {
+      const d = await loadFixture(nearCap);
+      await d.rewards.connect(d.admin).setEpochBudget(await d.rewards.unreservedCap());
+      await postBatch(d, [item(1, 50, 10)]);
+      await nextEpoch(d.rewards);
+      await postBatch(d, [item(2, 50, 10)]);
+      await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, parseEther("1500"));
+      await nextEpoch(d.rewards);
+      // Epoch 1 snapshotted what was left, nothing: the credit still lands and the claim reverts cleanly.
+      expect((await d.rewards.epochInfo(1)).budget).to.equal(0);
+      await expect(d.rewards.connect(d.alice).claim(d.alice.address))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
+        .withArgs(d.alice.address);
+    });
+  });
 });

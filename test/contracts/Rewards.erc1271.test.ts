@@ -221,4 +221,44 @@ describe("Rewards: postScores with ERC-1271 operators", function () {
         .withArgs(strangerAddress, 0, MIN_OPERATOR_STAKE);
     });
   });
+
+  describe("the 45-byte restriction (finding 10: the two forms are told apart by length)", function () {
+    async function contractWithData(d: Deployment, data: string) {
+      const factory = await hre.ethers.getContractFactory("MockContractSigner", d.deployer);
+      const signer = await factory.deploy(data);
+      const address = await signer.getAddress();
+      await d.rewards.connect(d.admin).addOperator(address);
+      await stakeFor(d, address, MIN_OPERATOR_STAKE);
+      return { signer, address };
+    }
+
+    it("reads 20 + 45 bytes as ECDSA and refuses it with RewardsInvalidSignature(index)", async function () {
+      const d = await loadFixture(fixture);
+      const data = hre.ethers.zeroPadBytes("0xc0ffee", 45);
+      const { signer, address } = await contractWithData(d, data);
+      const items = [item(1, 80, 300)];
+      const header = await headerFor(d.rewards);
+      await signer.approve(await d.rewards.batchDigest(header, items));
+      // The oracle's `contractSignature` refuses to build this form; a hand-made one is refused on-chain.
+      expect(() => contractSignature(address, data)).to.throw(/45 bytes would read as ECDSA/);
+      const [op1, op2] = d.operatorSigners;
+      const signatures = orderSignatures([...(await ecdsa(d.rewards, [op1, op2], header, items)), { signer: address, signature: hre.ethers.concat([address, data]) }]);
+      const index = signatures.findIndex((sig) => sig.toLowerCase().startsWith(address.toLowerCase()));
+      expect(hre.ethers.dataLength(signatures[index])).to.equal(65);
+      await expect(d.rewards.connect(d.relayer).postScores(header, items, signatures))
+        .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidSignature")
+        .withArgs(index);
+    });
+
+    it("accepts the documented workaround: the same contract's data with one ignored byte more (46 bytes)", async function () {
+      const d = await loadFixture(fixture);
+      const data = hre.ethers.zeroPadBytes("0xc0ffee", 46);
+      const { signer, address } = await contractWithData(d, data);
+      const items = [item(1, 80, 300)];
+      const header = await headerFor(d.rewards);
+      await signer.approve(await d.rewards.batchDigest(header, items));
+      const { signatures } = await withContract(d, address, header, items, data);
+      await expect(d.rewards.connect(d.relayer).postScores(header, items, signatures)).to.emit(d.rewards, "Scored").withArgs(1, d.alice.address, 80, 300);
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { parseEther } from "ethers";
-import { deployStandard, nextEpoch, submitMany } from "../helpers/cashkey";
+import { deployStandard, item, nextEpoch, postBatch, submitMany } from "../helpers/cashkey";
 import { asTimelock, contentHash } from "../helpers/rewardsTesting";
 
 const TIER_1_STAKE = parseEther("1000");
@@ -291,6 +291,26 @@ describe("Rewards: submit", function () {
       await expect(rewards.connect(alice).submit(contentHash("resumed"), 1))
         .to.emit(rewards, "Submitted")
         .withArgs(1, alice.address, contentHash("resumed"), 1);
+    });
+  });
+
+  describe("gas at the bitmap word boundaries (issue 15, item 3)", function () {
+    it("costs the same whichever id it gets, at ids 254, 255, 256 and 509, 510, 511", async function () {
+      const { rewards, alice, admin, operatorSigners } = await loadFixture(fixture);
+      await rewards.connect(admin).setQuota(600, []);
+      const gasById = new Map<number, bigint>();
+      for (let id = 1; id <= 512; id++) {
+        const receipt = await (await rewards.connect(alice).submit(contentHash("same content"), 1)).wait();
+        gasById.set(id, receipt!.gasUsed);
+      }
+      const reference = gasById.get(2)!;
+      for (const id of [254, 255, 256, 509, 510, 511, 512]) expect(gasById.get(id), `id ${id}`).to.equal(reference);
+
+      // The scored bits on both sides of each boundary still land where they belong.
+      const ids = [254n, 255n, 256n, 509n, 510n, 511n];
+      await postBatch({ rewards, operatorSigners }, ids.map((id) => item(id, 50, 1)));
+      for (const id of ids) expect(await rewards.isScored(id), `id ${id}`).to.equal(true);
+      for (const id of [253n, 257n, 508n, 512n]) expect(await rewards.isScored(id), `id ${id}`).to.equal(false);
     });
   });
 });
