@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+// Frozen copy of the 1.0.0 release (commit 2e942e1), renamed with a V1 suffix: the reference that
+// test/contracts/Upgrades.test.ts upgrades from, so the plugin proves 1.1.0 storage-compatible. Never deployed.
+
+/// @title IRewardsV1
+/// @notice CashKey's content registry, operator set, signed score batches, epochs and claims.
+/// @dev Time is cut into epochs of `epochLength()` seconds from deployment. Points credited in an
+/// epoch share that epoch's token budget pro rata; an epoch's tokens become claimable when it closes.
+interface IRewardsV1 {
+    /// @notice What the operators sign (EIP-712 `ScoreBatch`, with `itemsHash` computed from the items).
+    /// @param nonce Must equal `nextBatchNonce()`.
+    /// @param evaluator Hash of the approved evaluator (model, quantization, prompt and rubric versions).
+    /// @param rationaleRoot StandardMerkleTree root over `[submissionId, keccak256(rationale JSON)]`.
+    /// @param deadline Last timestamp at which the batch may land.
+    struct BatchHeader {
+        uint64 nonce;
+        bytes32 evaluator;
+        bytes32 rationaleRoot;
+        uint64 deadline;
+    }
+
+    /// @notice A submission record (one storage slot). The content hash lives in the `Submitted` event.
+    struct Submission {
+        address author;
+        uint40 submittedAt;
+        uint32 epoch;
+        uint16 category;
+    }
+
+    /// @notice Everything `initialize` sets.
+    struct InitParams {
+        address token;
+        address admin;
+        address guardian;
+        uint64 epochLength;
+        uint256 epochBudget;
+        address[] operators;
+        uint256 threshold;
+        uint256 minOperatorStake;
+        bytes32[] evaluators;
+        uint32 maxPointsPerSubmission;
+        uint32 baseQuota;
+        QuotaTier[] quotaTiers;
+    }
+
+    /// @notice An author's account (one storage slot, settled lazily).
+    /// @param lifetimePoints Every point ever credited.
+    /// @param lastEpoch The last epoch in which points were credited.
+    /// @param lastEpochPoints Points of `lastEpoch` not yet converted to tokens (zero once settled).
+    /// @param settledTokens Tokens from closed epochs, settled but not yet claimed.
+    struct Account {
+        uint64 lifetimePoints;
+        uint32 lastEpoch;
+        uint64 lastEpochPoints;
+        uint96 settledTokens;
+    }
+
+    /// @notice An epoch's budget (snapshotted at its first credit) and its total points.
+    struct EpochInfo {
+        uint128 budget;
+        uint128 totalPoints;
+    }
+
+    /// @notice A stake tier: an author with at least `minStake` staked may submit `quota` times per epoch.
+    struct QuotaTier {
+        uint128 minStake;
+        uint32 quota;
+    }
+
+    /// @notice The zero address was given where an account is required.
+    error RewardsZeroAddress();
+    /// @notice `author` used all `quota` submissions of the current epoch.
+    error RewardsQuotaExceeded(address author, uint256 quota);
+    /// @notice The batch nonce is not the next one.
+    error RewardsInvalidNonce(uint64 expected, uint64 given);
+    /// @notice The batch deadline has passed.
+    error RewardsBatchExpired(uint64 deadline, uint256 timestamp);
+    /// @notice The evaluator is not approved by governance.
+    error RewardsUnapprovedEvaluator(bytes32 evaluator);
+    /// @notice The batch has no items.
+    error RewardsEmptyBatch();
+    /// @notice Fewer valid signatures than the threshold.
+    error RewardsInsufficientSignatures(uint256 given, uint256 threshold);
+    /// @notice Signature `index` is malformed, malleable (high s) or does not verify.
+    error RewardsInvalidSignature(uint256 index);
+    /// @notice `signer` signed twice.
+    error RewardsDuplicateSigner(address signer);
+    /// @notice Signers are not in strictly ascending address order.
+    error RewardsSignersOutOfOrder(address previous, address signer);
+    /// @notice `signer` is not a current operator.
+    error RewardsUnknownSigner(address signer);
+    /// @notice `signer`'s stake fell below the operator minimum.
+    error RewardsOperatorStakeTooLow(address signer, uint256 stake, uint256 minimum);
+    /// @notice Item `index` sets bits above the packed fields.
+    error RewardsMalformedItem(uint256 index, uint256 item);
+    /// @notice A score above 100.
+    error RewardsScoreOutOfRange(uint64 submissionId, uint8 score);
+    /// @notice Points above the per-submission maximum.
+    error RewardsPointsAboveMaximum(uint64 submissionId, uint32 points, uint32 maximum);
+    /// @notice The submission does not exist.
+    error RewardsUnknownSubmission(uint64 submissionId);
+    /// @notice The submission was already scored (in an earlier batch or earlier in this one).
+    error RewardsAlreadyScored(uint64 submissionId);
+    /// @notice Crediting `author` would overflow its packed account (out of reach in practice; checked anyway).
+    error RewardsAccountOverflow(address author);
+    /// @notice `account` has nothing to claim.
+    error RewardsNothingToClaim(address account);
+    /// @notice The threshold must satisfy 1 <= threshold <= operator count.
+    error RewardsInvalidThreshold(uint256 threshold, uint256 operatorCount);
+    /// @notice `operator` is already in the set.
+    error RewardsOperatorExists(address operator);
+    /// @notice `operator` is not in the set.
+    error RewardsOperatorNotFound(address operator);
+    /// @notice The operator set would exceed `MAX_OPERATORS`.
+    error RewardsTooManyOperators(uint256 maximum);
+    /// @notice The quota tiers are not strictly ascending in stake with non-decreasing quotas above the base.
+    error RewardsInvalidQuotaTiers(uint256 index);
+    /// @notice More quota tiers than `MAX_QUOTA_TIERS`.
+    error RewardsTooManyQuotaTiers(uint256 given, uint256 maximum);
+    /// @notice A zero epoch length.
+    error RewardsInvalidEpochLength(uint256 epochLength);
+    /// @notice An epoch budget that does not fit the packed accounts.
+    error RewardsBudgetTooLarge(uint256 budget, uint256 maximum);
+    /// @notice The caller is neither the guardian nor the admin.
+    error RewardsUnauthorizedPauser(address caller);
+
+    /// @notice A submission was registered.
+    event Submitted(uint64 indexed id, address indexed author, bytes32 contentHash, uint16 category);
+    /// @notice A submission was scored and its points credited to `author` in the current epoch.
+    event Scored(uint64 indexed id, address indexed author, uint8 score, uint32 points);
+    /// @notice A batch of scores landed.
+    event BatchPosted(uint64 indexed nonce, bytes32 evaluator, bytes32 rationaleRoot, uint256 count);
+    /// @notice `user` claimed `tokens`, minted to `to`.
+    event Claimed(address indexed user, address indexed to, uint256 tokens);
+    /// @notice The budget of `epoch` was fixed at its first credit.
+    event EpochBudgetSnapshotted(uint32 indexed epoch, uint256 budget);
+    /// @notice The budget for epochs not yet snapshotted changed.
+    event EpochBudgetSet(uint256 oldBudget, uint256 newBudget);
+    /// @notice An operator joined the set.
+    event OperatorAdded(address indexed operator);
+    /// @notice An operator left the set.
+    event OperatorRemoved(address indexed operator);
+    /// @notice The signature threshold changed.
+    event ThresholdSet(uint256 oldThreshold, uint256 newThreshold);
+    /// @notice The minimum operator stake changed.
+    event MinOperatorStakeSet(uint256 oldMinimum, uint256 newMinimum);
+    /// @notice An evaluator was approved or revoked.
+    event EvaluatorSet(bytes32 indexed evaluator, bool approved);
+    /// @notice The maximum points per submission changed.
+    event MaxPointsPerSubmissionSet(uint256 oldMaximum, uint256 newMaximum);
+    /// @notice The base quota and the stake tiers changed.
+    event QuotaSet(uint256 baseQuota, QuotaTier[] tiers);
+
+    /// @notice Registers content the caller uploaded to an oracle node.
+    /// @param contentHash keccak256 of the canonical content bytes.
+    /// @param category Application-defined category.
+    /// @return id The new submission id (ids start at 1).
+    function submit(bytes32 contentHash, uint16 category) external returns (uint64 id);
+
+    /// @notice Credits a batch of scores signed by at least `threshold()` operators. Anyone may relay.
+    /// @param header The signed batch header.
+    /// @param items Packed items: `(submissionId << 40) | (score << 32) | points`.
+    /// @param signatures Ascending by signer: 65-byte ECDSA, or `abi.encodePacked(signer, data)` for ERC-1271.
+    function postScores(BatchHeader calldata header, uint256[] calldata items, bytes[] calldata signatures) external;
+
+    /// @notice Mints to `to` the caller's tokens from every closed epoch not yet claimed.
+    /// @param to Recipient of the tokens.
+    /// @return tokens The amount minted.
+    function claim(address to) external returns (uint256 tokens);
+
+    /// @notice Sets the budget of epochs not yet snapshotted. Only the admin (Timelock).
+    function setEpochBudget(uint256 budget) external;
+
+    /// @notice Adds an operator. Only the admin (Timelock).
+    function addOperator(address operator) external;
+
+    /// @notice Removes an operator; the threshold must still be met by the rest. Only the admin (Timelock).
+    function removeOperator(address operator) external;
+
+    /// @notice Sets the signature threshold (1 <= k <= operator count). Only the admin (Timelock).
+    function setThreshold(uint256 threshold) external;
+
+    /// @notice Sets the stake an operator needs for its signature to count. Only the admin (Timelock).
+    function setMinOperatorStake(uint256 minimum) external;
+
+    /// @notice Approves or revokes an evaluator hash. Only the admin (Timelock).
+    function setEvaluator(bytes32 evaluator, bool approved) external;
+
+    /// @notice Sets the maximum points one submission may earn. Only the admin (Timelock).
+    function setMaxPointsPerSubmission(uint32 maximum) external;
+
+    /// @notice Sets the per-epoch quota without stake and the stake tiers above it. Only the admin (Timelock).
+    /// @param baseQuota Submissions per epoch with no qualifying stake.
+    /// @param tiers Strictly ascending `minStake`, each `quota` at least the previous one (and the base).
+    function setQuota(uint32 baseQuota, QuotaTier[] calldata tiers) external;
+
+    /// @notice Pauses submissions, score batches and claims. Only `GUARDIAN_ROLE` or the admin.
+    function pause() external;
+
+    /// @notice Unpauses. Only the admin (Timelock).
+    function unpause() external;
+
+    /// @notice The EIP-712 type hash of `ScoreBatch`.
+    function SCORE_BATCH_TYPEHASH() external view returns (bytes32);
+
+    /// @notice The EIP-712 digest that operators sign for `header` and `items`.
+    function batchDigest(BatchHeader calldata header, uint256[] calldata items) external view returns (bytes32);
+
+    /// @notice Lifetime points of `account`.
+    function pointsOf(address account) external view returns (uint256);
+
+    /// @notice Tokens `account` can claim now (from closed epochs).
+    function claimable(address account) external view returns (uint256);
+
+    /// @notice The account record of `account`.
+    function accountOf(address account) external view returns (Account memory);
+
+    /// @notice Budget and total points of `epoch`. An epoch not yet credited shows the budget it would
+    /// snapshot now if it is current or future, and zeros if it closed without credit.
+    function epochInfo(uint32 epoch) external view returns (EpochInfo memory);
+
+    /// @notice The submission record of `id`.
+    function submission(uint64 id) external view returns (Submission memory);
+
+    /// @notice Whether submission `id` has been scored.
+    function isScored(uint64 id) external view returns (bool);
+
+    /// @notice The number of submissions so far (the last id).
+    function submissionCount() external view returns (uint64);
+
+    /// @notice The nonce the next batch must carry.
+    function nextBatchNonce() external view returns (uint64);
+
+    /// @notice The current operator set, in the order they were added.
+    function operators() external view returns (address[] memory);
+
+    /// @notice Whether `account` is a current operator.
+    function isOperator(address account) external view returns (bool);
+
+    /// @notice The number of signatures a batch needs.
+    function threshold() external view returns (uint256);
+
+    /// @notice The stake an operator needs for its signature to count.
+    function minOperatorStake() external view returns (uint256);
+
+    /// @notice Whether `evaluator` is approved.
+    function isApprovedEvaluator(bytes32 evaluator) external view returns (bool);
+
+    /// @notice The maximum points per submission.
+    function maxPointsPerSubmission() external view returns (uint32);
+
+    /// @notice The budget that the next epoch to get its first credit will snapshot.
+    function epochBudget() external view returns (uint256);
+
+    /// @notice The base quota and the stake tiers.
+    function quota() external view returns (uint32 baseQuota, QuotaTier[] memory tiers);
+
+    /// @notice The number of submissions `author` may make per epoch with its current stake.
+    function quotaOf(address author) external view returns (uint256);
+
+    /// @notice Submissions `author` may still make this epoch.
+    function submissionsLeft(address author) external view returns (uint256);
+
+    /// @notice The epoch length in seconds, fixed at deployment.
+    function epochLength() external view returns (uint256);
+
+    /// @notice The timestamp at which epoch 0 started.
+    function genesis() external view returns (uint256);
+
+    /// @notice The current epoch number.
+    function currentEpoch() external view returns (uint32);
+
+    /// @notice The CKEY token.
+    function token() external view returns (address);
+}
