@@ -26,7 +26,7 @@ contract FunctionsBatchVerifier is IFunctionsBatchVerifier, FunctionsClient {
     using FunctionsRequest for FunctionsRequest.Request;
 
     // solhint-disable-next-line const-name-snakecase
-    string public constant version = "1.0.0";
+    string public constant version = "1.1.0";
 
     bytes4 private constant _INVALID_SIGNATURE = 0xffffffff;
 
@@ -41,6 +41,10 @@ contract FunctionsBatchVerifier is IFunctionsBatchVerifier, FunctionsClient {
     VerifierConfig private _config;
     mapping(bytes32 requestId => PendingRequest pending) private _pending;
     mapping(bytes32 digest => bool approved) private _approved;
+    mapping(uint64 nonce => mapping(address operator => uint256 count)) private _requests;
+
+    /// @inheritdoc IFunctionsBatchVerifier
+    uint256 public constant MAX_REQUESTS_PER_NONCE = 2;
 
     modifier onlyTimelock() {
         if (msg.sender != _TIMELOCK) revert FunctionsVerifierNotTimelock(msg.sender);
@@ -61,16 +65,26 @@ contract FunctionsBatchVerifier is IFunctionsBatchVerifier, FunctionsClient {
     }
 
     /// @inheritdoc IFunctionsBatchVerifier
-    function requestVerification(bytes32 digest, string calldata source, string calldata proposalUrl)
-        external
-        returns (bytes32 requestId)
-    {
+    function requestVerification(
+        IRewards.BatchHeader calldata header,
+        bytes32 itemsHash,
+        string calldata source,
+        string calldata proposalUrl
+    ) external returns (bytes32 requestId) {
         if (!_REWARDS.isOperator(msg.sender)) revert FunctionsVerifierNotOperator(msg.sender);
         VerifierConfig memory cfg = _config;
         if (cfg.sourceHash == bytes32(0)) revert FunctionsVerifierNotConfigured();
         bytes32 sourceHash = keccak256(bytes(source));
         if (sourceHash != cfg.sourceHash) revert FunctionsVerifierWrongSource(cfg.sourceHash, sourceHash);
+        uint64 expected = _REWARDS.nextBatchNonce();
+        if (header.nonce != expected) revert FunctionsVerifierStaleNonce(expected, header.nonce);
+        uint256 made = _requests[header.nonce][msg.sender];
+        if (made >= MAX_REQUESTS_PER_NONCE) {
+            revert FunctionsVerifierRequestLimit(msg.sender, header.nonce, MAX_REQUESTS_PER_NONCE);
+        }
+        bytes32 digest = _REWARDS.batchDigestOf(header, itemsHash);
         if (_approved[digest]) revert FunctionsVerifierAlreadyApproved(digest);
+        _requests[header.nonce][msg.sender] = made + 1;
 
         FunctionsRequest.Request memory request;
         request.initializeRequestForInlineJavaScript(source);
@@ -115,6 +129,11 @@ contract FunctionsBatchVerifier is IFunctionsBatchVerifier, FunctionsClient {
     /// @inheritdoc IFunctionsBatchVerifier
     function config() external view returns (VerifierConfig memory) {
         return _config;
+    }
+
+    /// @inheritdoc IFunctionsBatchVerifier
+    function requestsOf(address operator, uint64 nonce) external view returns (uint256) {
+        return _requests[nonce][operator];
     }
 
     /// @inheritdoc IFunctionsBatchVerifier

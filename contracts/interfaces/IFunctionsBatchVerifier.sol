@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
+import {IRewards} from "./IRewards.sol";
 
 /// @title IFunctionsBatchVerifier
 /// @notice A Chainlink Functions consumer that co-signs CashKey score batches as an ERC-1271 operator.
@@ -54,6 +55,10 @@ interface IFunctionsBatchVerifier is IERC1271 {
     error FunctionsVerifierInvalidConfig(string field);
     /// @notice A constructor address is zero.
     error FunctionsVerifierZeroAddress();
+    /// @notice The batch is not for the next nonce Rewards expects: nothing real to verify.
+    error FunctionsVerifierStaleNonce(uint64 expected, uint64 given);
+    /// @notice `operator` already made `limit` requests for batch nonce `nonce`.
+    error FunctionsVerifierRequestLimit(address operator, uint64 nonce, uint256 limit);
 
     /// @notice The Timelock changed the configuration.
     event ConfigSet(VerifierConfig config);
@@ -66,17 +71,30 @@ interface IFunctionsBatchVerifier is IERC1271 {
     /// @notice The verifier staked `amount` CKEY of its own balance (so its signature meets the operator minimum).
     event BondStaked(uint256 amount);
 
-    /// @notice Asks the DON to verify the batch whose EIP-712 `ScoreBatch` digest is `digest`.
-    /// @dev Only a current Rewards operator may call (requests spend the subscription's LINK). The
-    /// request's args are `[digest, proposalUrl, rewards, rpcUrl, logsFromBlock]`, all as strings.
-    /// @param digest The batch digest, as `Rewards.batchDigest` computes it.
+    /// @notice Asks the DON to verify the batch `header` over the items hashing to `itemsHash`.
+    /// @dev Only a current Rewards operator may call (requests spend the subscription's LINK), only for
+    /// the batch nonce Rewards expects next (`header.nonce == nextBatchNonce()`), and at most
+    /// `MAX_REQUESTS_PER_NONCE` times per operator and nonce. The digest is recomputed on-chain
+    /// (`Rewards.batchDigestOf`), so a request is always bound to a real proposal slot. The request's args
+    /// are `[digest, proposalUrl, rewards, rpcUrl, logsFromBlock]`, all as strings.
+    /// @param header The batch header the operators sign.
+    /// @param itemsHash `keccak256(abi.encodePacked(items))` of the batch's packed items.
     /// @param source The verification source; its keccak256 must be `config().sourceHash`.
     /// @param proposalUrl Where the DON fetches the proposal and its contents (any operator's
     /// `GET /v1/peer/proposals/:digest`); the proposal authenticates itself against the digest.
     /// @return requestId The Functions request id.
-    function requestVerification(bytes32 digest, string calldata source, string calldata proposalUrl)
-        external
-        returns (bytes32 requestId);
+    function requestVerification(
+        IRewards.BatchHeader calldata header,
+        bytes32 itemsHash,
+        string calldata source,
+        string calldata proposalUrl
+    ) external returns (bytes32 requestId);
+
+    /// @notice The most requests one operator may make for one batch nonce (one retry).
+    function MAX_REQUESTS_PER_NONCE() external view returns (uint256);
+
+    /// @notice The requests `operator` made for batch nonce `nonce`.
+    function requestsOf(address operator, uint64 nonce) external view returns (uint256);
 
     /// @notice Replaces the configuration. Only the Timelock. Emits `ConfigSet` unless nothing changed.
     /// @dev Replacing the source hash also voids every pending request made with the old source.

@@ -20,7 +20,7 @@ import { readVerifyBatchSource } from "../../oracle/src/functions/source";
 import { estimateRequestCost } from "../../oracle/src/functions/toolkit";
 import { createVerifierClient } from "../../oracle/src/functions/verifierClient";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
-import { orderSignatures } from "../../oracle/src/protocol/eip712";
+import { itemsHash, orderSignatures } from "../../oracle/src/protocol/eip712";
 import { ChainServer, ProposalServer, buildProposal, evaluateAll } from "../../test/functions/harness";
 import { articleText } from "./evaluation";
 
@@ -81,7 +81,7 @@ async function measure() {
         transmitter: deployer,
         fromBlock: (await hre.ethers.provider.getBlockNumber()) + 1,
       });
-      const requestTx = await local.verifier.connect(leader).requestVerification(digest, readVerifyBatchSource(), `${operatorApi.url}/v1/peer/proposals/${digest}`);
+      const requestTx = await local.verifier.connect(leader).requestVerification(header, itemsHash(packedItems), readVerifyBatchSource(), `${operatorApi.url}/v1/peer/proposals/${digest}`);
       const requestReceipt = await requestTx.wait();
       const requestId = (await local.verifier.queryFilter(local.verifier.filters.VerificationRequested(), requestReceipt!.blockNumber))[0].args.requestId;
       // The callback's own gas: the router's call, as estimated from the router, less the 21,000 base and its calldata.

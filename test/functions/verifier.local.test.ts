@@ -68,7 +68,7 @@ describe("Functions verifier on the local chain, with the fulfiller", function (
     const { proposal, header, packedItems, digest } = await buildProposal(d.rewards, d.leader, d.items);
     operatorApi.serve(proposal, d.served);
 
-    const requestId = await d.client.requestVerification({ digest, operatorUrl: operatorApi.url });
+    const requestId = await d.client.requestVerification({ digest, header, items: packedItems, operatorUrl: operatorApi.url });
     expect(await d.client.approvedSignature(digest)).to.equal(undefined);
     await expect(d.rewards.postScores(header, packedItems, [proposal.signature]))
       .to.be.revertedWithCustomError(d.rewards, "RewardsInsufficientSignatures")
@@ -96,7 +96,7 @@ describe("Functions verifier on the local chain, with the fulfiller", function (
     const { proposal, header, packedItems, digest } = await buildProposal(d.rewards, d.leader, d.items);
     operatorApi.serve(proposal, { ...d.served, [d.items[0].contentHash]: { text: "Not what was submitted." } });
 
-    const requestId = await d.client.requestVerification({ digest, operatorUrl: operatorApi.url });
+    const requestId = await d.client.requestVerification({ digest, header, items: packedItems, operatorUrl: operatorApi.url });
     const [fulfilment] = await d.fulfiller.processPending();
     await expect(hre.ethers.provider.getTransaction(fulfilment.transactionHash))
       .to.emit(d.verifier, "VerificationRefused")
@@ -114,10 +114,10 @@ describe("Functions verifier on the local chain, with the fulfiller", function (
   it("refuses when the DON cannot read the chain, and approves a later request once it can", async function () {
     const d = await setUp();
     const admin = await asTimelock(d.timelock);
-    const { proposal, digest } = await buildProposal(d.rewards, d.leader, d.items);
+    const { proposal, header, packedItems, digest } = await buildProposal(d.rewards, d.leader, d.items);
     operatorApi.serve(proposal, d.served);
     await d.verifier.connect(admin).setConfig({ ...d.config, rpcUrl: `${operatorApi.url}/not-an-rpc` });
-    const first = await d.client.requestVerification({ digest, operatorUrl: operatorApi.url });
+    const first = await d.client.requestVerification({ digest, header, items: packedItems, operatorUrl: operatorApi.url });
     const [failed] = await d.fulfiller.processPending();
     expect(failed.error).to.equal("RPC unavailable");
     await expect(hre.ethers.provider.getTransaction(failed.transactionHash))
@@ -125,7 +125,7 @@ describe("Functions verifier on the local chain, with the fulfiller", function (
       .withArgs(first, digest, Refusal.DonError, hexlify(toUtf8Bytes("RPC unavailable")));
 
     await d.verifier.connect(admin).setConfig(d.config);
-    await d.client.requestVerification({ digest, operatorUrl: operatorApi.url });
+    await d.client.requestVerification({ digest, header, items: packedItems, operatorUrl: operatorApi.url });
     await d.fulfiller.processPending();
     expect(await d.client.approvedSignature(digest)).to.equal(contractSignature(d.client.verifier, "0x"));
   });
@@ -135,18 +135,18 @@ describe("Functions verifier on the local chain, with the fulfiller", function (
       const d = await setUp();
       const changed = readVerifyBatchSource().replace("const MIN_SCORE = 40;", "const MIN_SCORE = 0;");
       const client = createVerifierClient({ verifier: d.client.verifier, runner: d.leader, source: changed });
-      const { proposal, digest } = await buildProposal(d.rewards, d.leader, d.items);
+      const { proposal, header, packedItems, digest } = await buildProposal(d.rewards, d.leader, d.items);
       operatorApi.serve(proposal, d.served);
-      await expect(client.requestVerification({ digest, operatorUrl: operatorApi.url }))
+      await expect(client.requestVerification({ digest, header, items: packedItems, operatorUrl: operatorApi.url }))
         .to.be.revertedWithCustomError(d.verifier, "FunctionsVerifierWrongSource")
         .withArgs(d.config.sourceHash, sourceHashOf(changed));
     });
 
     it("refuses the answer to a request made before the Timelock replaced the source", async function () {
       const d = await setUp();
-      const { proposal, digest } = await buildProposal(d.rewards, d.leader, d.items);
+      const { proposal, header, packedItems, digest } = await buildProposal(d.rewards, d.leader, d.items);
       operatorApi.serve(proposal, d.served);
-      const requestId = await d.client.requestVerification({ digest, operatorUrl: operatorApi.url });
+      const requestId = await d.client.requestVerification({ digest, header, items: packedItems, operatorUrl: operatorApi.url });
       await d.verifier.connect(await asTimelock(d.timelock)).setConfig({ ...d.config, sourceHash: sourceHashOf("// a newer source") });
       const [fulfilment] = await d.fulfiller.processPending();
       expect(fulfilment.response).to.equal(digest);

@@ -5,12 +5,17 @@
  */
 import { type ContractRunner, getAddress } from "ethers";
 import { FunctionsBatchVerifier__factory } from "../../../typechain-types";
-import { contractSignature } from "../protocol/eip712";
+import { type BatchHeader, contractSignature, itemsHash } from "../protocol/eip712";
 import { readVerifyBatchSource } from "./source";
 
-/** Where the DON finds a proposal: its digest and an operator's `GET /v1/peer/proposals/:digest`. */
+/**
+ * Where the DON finds a proposal: its digest and an operator's `GET /v1/peer/proposals/:digest`; the
+ * header and items let the verifier recompute the digest on-chain for the nonce Rewards expects next.
+ */
 export interface ProposalRef {
   digest: string;
+  header: BatchHeader;
+  items: readonly bigint[];
   /** Base URL of an operator API that serves the proposal (e.g. the leader's own, `http://host:8701`). */
   operatorUrl: string;
 }
@@ -43,7 +48,7 @@ export function createVerifierClient(options: VerifierClientOptions): VerifierCl
   return {
     verifier,
     async requestVerification(ref) {
-      const receipt = await (await contract.requestVerification(ref.digest, source, proposalUrlOf(ref))).wait();
+      const receipt = await (await contract.requestVerification(ref.header, itemsHash(ref.items), source, proposalUrlOf(ref))).wait();
       for (const log of receipt?.logs ?? []) {
         const parsed = log.address === verifier ? contract.interface.parseLog(log) : null;
         if (parsed?.name === "VerificationRequested") return parsed.args.requestId as string;

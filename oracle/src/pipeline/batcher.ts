@@ -27,7 +27,7 @@ import { DEFERRING_REASONS, type DisputeReason, encodeProposal } from "../networ
 import type { ChainView, OperatorRoster } from "../network/roster";
 import type { BatchRecord, Store } from "../store";
 import type { VerifierClient } from "../functions/verifierClient";
-import type { AttributedSignature } from "../protocol/eip712";
+import type { AttributedSignature, BatchHeader } from "../protocol/eip712";
 
 export interface BatcherOptions {
   store: Store;
@@ -200,7 +200,7 @@ export class Batcher {
 
     let signatures = valid;
     let latest = batch;
-    const approval = await this.verifierApproval(batch.digest);
+    const approval = await this.verifierApproval(batch.digest, header, items);
     if (approval !== undefined && current.has(approval.signer) && !signatures.some((s) => getAddress(s.signer) === approval.signer)) {
       latest = store.batches.addSignature(batch.id, approval);
       signatures = latest.signatures.filter((s) => current.has(getAddress(s.signer)));
@@ -247,7 +247,7 @@ export class Batcher {
    * (once per digest, after the proposal is stored and served). A verifier that cannot be reached
    * costs nothing but its signature: the threshold decides whether the batch waits for it.
    */
-  private async verifierApproval(digest: string): Promise<AttributedSignature | undefined> {
+  private async verifierApproval(digest: string, header: BatchHeader, items: readonly bigint[]): Promise<AttributedSignature | undefined> {
     const verifier = this.options.network.verifier;
     if (verifier === undefined) return undefined;
     const { logger } = this.options;
@@ -256,7 +256,7 @@ export class Batcher {
       if (signature !== undefined) return { signer: getAddress(verifier.client.verifier), signature };
       if (!this.verificationRequested.has(digest)) {
         this.verificationRequested.add(digest);
-        const requestId = await verifier.client.requestVerification({ digest, operatorUrl: verifier.operatorUrl() });
+        const requestId = await verifier.client.requestVerification({ digest, header, items, operatorUrl: verifier.operatorUrl() });
         logger.info({ digest, requestId }, "Functions verification requested");
       }
     } catch (error) {
