@@ -7,7 +7,9 @@
  * knows nothing of the contracts' packing or lazy settlement: it keeps every author's points per
  * epoch and pays `points × budget / totalPoints` (rounded down) per author per closed epoch. The model
  * predicts every revert with its custom error and arguments, and after every command the chain must
- * agree with it and the invariants must hold.
+ * agree with it and the invariants must hold: among them (issue 11) an operator's bond stays slashable for
+ * every batch it signed, no author's submissions in an epoch exceed what its stake at the epoch's start
+ * buys, and the budgets reserved for snapshotted epochs never exceed what the cap leaves.
  *
  * The seed is fixed; on a failure fast-check prints the seed, the path and the shrunk command list.
  */
@@ -16,7 +18,7 @@ import fc from "fast-check";
 import hre from "hardhat";
 import { impersonateAccount, loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { type BaseContract, type ContractTransactionReceipt, type ContractTransactionResponse, ZeroAddress, parseEther } from "ethers";
+import { type BaseContract, type ContractTransactionReceipt, type ContractTransactionResponse, MaxUint256, ZeroAddress, parseEther } from "ethers";
 import { EPOCH_BUDGET, deployStandard, headerFor, item, postBatch, signBatch } from "../helpers/cashkey";
 import type { CashKeyToken, Rewards } from "../../typechain-types";
 
@@ -30,13 +32,13 @@ const QUOTA_TIERS = [
   { minStake: parseEther("10000"), quota: 8 },
 ];
 const MAX_POINTS = 1000;
-// A cap only 2,500 CKEY above the genesis supply, so that claims run into it within a run.
+// A cap only 2,500 CKEY above the genesis supply, so that the reserved budgets run into it within a run.
 const INITIAL_SUPPLY = parseEther("1000000");
 const CAP = INITIAL_SUPPLY + parseEther("2500");
 // Shorter than an epoch, so that withdrawals happen within a run.
 const UNSTAKE_COOLDOWN = 2 * 24 * 3600;
 const UINT96_MAX = (1n << 96n) - 1n;
-// Tiny budgets make rounding bite; 12,000 CKEY in one epoch exceeds the cap; the last is out of range.
+// Tiny budgets make rounding bite; 4,000 and 12,000 CKEY exceed what the cap leaves; the last is out of range.
 const BUDGETS = [0n, 1n, 999n, EPOCH_BUDGET, parseEther("4000"), parseEther("12000"), UINT96_MAX + 1n];
 
 // Actor indices: 0..2 authors, 3..7 operators, 8 outsider, 9 relayer; as a recipient 10 is the zero address.
@@ -212,6 +214,14 @@ class Model {
   /** epoch → tokens minted from its budget. */
   readonly mintedByEpoch = new Map<number, bigint>();
   totalClaimed = 0n;
+  /** Budgets reserved at their snapshots, less claims. */
+  reserved = 0n;
+  /** account → its active stake after each change, by timestamp. */
+  readonly stakeHistory = new Map<string, { at: number; staked: bigint }[]>();
+  /** operator → the largest active stake it had when a batch it signed landed. */
+  readonly bondAtSigning = new Map<string, bigint>();
+  /** The operator set (fixed in these runs). */
+  operatorSet = new Set<string>();
 
   constructor(p: ModelParams) {
     this.genesis = p.genesis;
@@ -252,14 +262,27 @@ class Model {
     return sum;
   }
 
-  quotaOf(author: string): number {
-    let allowed = BASE_QUOTA;
-    const staked = this.stakeOf(author).staked;
-    for (const tier of QUOTA_TIERS) {
-      if (staked < tier.minStake) break;
-      allowed = tier.quota;
-    }
-    return allowed;
+  recordStake(account: string, at: number): void {
+    const history = this.stakeHistory.get(account) ?? [];
+    history.push({ at, staked: this.stakeOf(account).staked });
+    this.stakeHistory.set(account, history);
+  }
+
+  /** Active stake at the end of second `at`. */
+  stakeAt(account: string, at: number): bigint {
+    let staked = this.stakeHistory.get(account)?.[0]?.staked ?? 0n;
+    for (const entry of this.stakeHistory.get(account) ?? []) if (entry.at <= at) staked = entry.staked;
+    return staked;
+  }
+
+  /** The quota of `epoch`: bought by the stake held the second before the epoch started. */
+  quotaOf(author: string, epoch: number): number {
+    return quotaFor(this.stakeAt(author, this.genesis + epoch * this.epochLength - 1));
+  }
+
+  unreservedCap(): bigint {
+    const used = this.totalSupply + this.reserved;
+    return CAP > used ? CAP - used : 0n;
   }
 
   usedIn(author: string, epoch: number): number {
@@ -325,7 +348,12 @@ class Model {
   }
 
   addEpochPoints(epoch: number, points: bigint): void {
-    const info = this.epochs.get(epoch) ?? { budget: this.epochBudget, totalPoints: 0n };
+    let info = this.epochs.get(epoch);
+    if (!info) {
+      const room = this.unreservedCap();
+      info = { budget: this.epochBudget < room ? this.epochBudget : room, totalPoints: 0n };
+      this.reserved += info.budget;
+    }
     info.totalPoints += points;
     this.epochs.set(epoch, info);
   }
@@ -343,6 +371,7 @@ class Model {
     this.balances.set(to, this.balanceOf(to) + tokens);
     this.totalSupply += tokens;
     this.totalClaimed += tokens;
+    this.reserved = tokens < this.reserved ? this.reserved - tokens : 0n;
     return tokens;
   }
 
@@ -354,6 +383,16 @@ class Model {
     }
     return sum;
   }
+}
+
+/** The tier quota that `staked` buys. */
+function quotaFor(staked: bigint): number {
+  let allowed = BASE_QUOTA;
+  for (const tier of QUOTA_TIERS) {
+    if (staked < tier.minStake) break;
+    allowed = tier.quota;
+  }
+  return allowed;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -394,7 +433,7 @@ const REQUIRED_OUTCOMES = [
   "postScores: RewardsOperatorStakeTooLow",
   "claim: ok",
   "claim: RewardsNothingToClaim",
-  "claim: ERC20ExceededCap",
+  "withdrawUnstaked: CashKeyTokenStakeLocked",
   "stake: ok",
   "requestUnstake: ok",
   "withdrawUnstaked: ok",
@@ -404,6 +443,7 @@ const REQUIRED_OUTCOMES = [
   "pause: ok",
   "unpause: ok",
   "setEpochBudget: ok",
+  "setEpochBudget: RewardsBudgetAboveRemainingCap",
 ];
 
 /** Fixes the next block's timestamp so the model knows the epoch a transaction runs in. */
@@ -484,7 +524,7 @@ async function runSubmit(world: World, cmd: Extract<Command, { kind: "submit" }>
     const timestamp = await stampNextBlock();
     const epoch = model.epochAt(timestamp);
     const used = model.usedIn(author.address, epoch);
-    const allowed = model.quotaOf(author.address);
+    const allowed = model.quotaOf(author.address, epoch);
     const expected: Expected | null = model.rewardsPaused
       ? { on: rewards, error: "EnforcedPause", args: [] }
       : used >= allowed
@@ -570,6 +610,10 @@ async function runPostScores(world: World, cmd: Extract<Command, { kind: "postSc
   }
   if (batchPoints > 0n) model.addEpochPoints(epoch, batchPoints);
   model.nextBatchNonce += 1n;
+  for (const signer of signers) {
+    const staked = model.stakeOf(signer.address).staked;
+    if (staked > (model.bondAtSigning.get(signer.address) ?? 0n)) model.bondAtSigning.set(signer.address, staked);
+  }
 
   const scoredLogs = receipt.logs
     .map((log) => rewards.interface.parseLog(log))
@@ -594,7 +638,7 @@ async function runClaim(world: World, cmd: Extract<Command, { kind: "claim" }>):
   else if (to === ZeroAddress) expected = { on: rewards, error: "RewardsZeroAddress", args: [] };
   else if (tokens === 0n) expected = { on: rewards, error: "RewardsNothingToClaim", args: [who.address] };
   else if (model.tokenPaused) expected = { on: token, error: "EnforcedPause", args: [] };
-  else if (model.totalSupply + tokens > CAP) expected = { on: token, error: "ERC20ExceededCap", args: [model.totalSupply + tokens, CAP] };
+  // Never ERC20ExceededCap: every claim comes out of a budget reserved under the cap.
 
   const receipt = await expectOutcome(`claim by actor ${cmd.who} to ${cmd.to}`, () => rewards.connect(who).claim(to), expected);
   if (!receipt) return;
@@ -604,22 +648,26 @@ async function runClaim(world: World, cmd: Extract<Command, { kind: "claim" }>):
 }
 
 /** A targeted staking command goes to a staker for whom it can succeed, when there is one. */
-function targetStaker(world: World, kind: "stake" | "requestUnstake" | "withdrawUnstaked", who: number): number {
+function targetStaker(world: World, kind: "stake" | "requestUnstake" | "withdrawUnstaked", who: number, timestamp: number): number {
   const { model, actors } = world;
   const able = STAKERS.filter((i) => {
     const s = model.stakeOf(actors[i].address);
     if (kind === "stake") return model.unlockedOf(actors[i].address) > 0n;
     if (kind === "requestUnstake") return s.staked > 0n;
-    return s.pending > 0n;
+    // Past its cooldown: an author withdraws, an operator finds its bond held by Rewards.
+    return s.pending > 0n && s.unlockAt <= BigInt(timestamp);
   });
-  return able.length === 0 ? who : able[who % able.length];
+  // Half the time an author, when one can: operators' withdrawals are always refused.
+  const authorsAble = able.filter((i) => AUTHORS.includes(i));
+  const pool = kind === "withdrawUnstaked" && authorsAble.length > 0 && who % 2 === 0 ? authorsAble : able;
+  return pool.length === 0 ? who : pool[who % pool.length];
 }
 
 async function runStaking(world: World, cmd: Extract<Command, { kind: "stake" | "requestUnstake" | "withdrawUnstaked" }>): Promise<void> {
   const { token, model } = world;
-  const who = world.actors[cmd.targeted ? targetStaker(world, cmd.kind, cmd.who) : cmd.who];
-  const record = model.stakeOf(who.address);
   const timestamp = await stampNextBlock();
+  const who = world.actors[cmd.targeted ? targetStaker(world, cmd.kind, cmd.who, timestamp) : cmd.who];
+  const record = model.stakeOf(who.address);
   const label = `${cmd.kind} by ${who.address}`;
 
   if (cmd.kind === "stake") {
@@ -631,7 +679,10 @@ async function runStaking(world: World, cmd: Extract<Command, { kind: "stake" | 
         : amount > unlocked
           ? { on: token, error: "CashKeyTokenInsufficientUnlockedBalance", args: [who.address, unlocked, amount] }
           : null;
-    if (await expectOutcome(label, () => token.connect(who).stake(amount), expected)) record.staked += amount;
+    if (await expectOutcome(label, () => token.connect(who).stake(amount), expected)) {
+      record.staked += amount;
+      model.recordStake(who.address, timestamp);
+    }
   } else if (cmd.kind === "requestUnstake") {
     const amount = resolveAmount(cmd.amount, record.staked);
     const expected: Expected | null =
@@ -644,6 +695,7 @@ async function runStaking(world: World, cmd: Extract<Command, { kind: "stake" | 
       record.staked -= amount;
       record.pending += amount;
       record.unlockAt = BigInt(timestamp) + model.unstakeCooldown;
+      model.recordStake(who.address, timestamp);
     }
   } else {
     const expected: Expected | null =
@@ -651,7 +703,9 @@ async function runStaking(world: World, cmd: Extract<Command, { kind: "stake" | 
         ? { on: token, error: "CashKeyTokenNothingToWithdraw", args: [who.address] }
         : BigInt(timestamp) < record.unlockAt
           ? { on: token, error: "CashKeyTokenCooldownActive", args: [who.address, record.unlockAt] }
-          : null;
+          : model.operatorSet.has(who.address)
+            ? { on: token, error: "CashKeyTokenStakeLocked", args: [who.address, MaxUint256] }
+            : null;
     if (await expectOutcome(label, () => token.connect(who).withdrawUnstaked(), expected)) {
       record.pending = 0n;
       record.unlockAt = 0n;
@@ -721,8 +775,13 @@ async function runPause(world: World, cmd: Extract<Command, { kind: "pause" | "u
 async function runSetEpochBudget(world: World, cmd: Extract<Command, { kind: "setEpochBudget" }>): Promise<void> {
   const { rewards, model } = world;
   await stampNextBlock();
+  const room = model.unreservedCap();
   const expected: Expected | null =
-    cmd.budget > UINT96_MAX ? { on: rewards, error: "RewardsBudgetTooLarge", args: [cmd.budget, UINT96_MAX] } : null;
+    cmd.budget > UINT96_MAX
+      ? { on: rewards, error: "RewardsBudgetTooLarge", args: [cmd.budget, UINT96_MAX] }
+      : cmd.budget > room
+        ? { on: rewards, error: "RewardsBudgetAboveRemainingCap", args: [cmd.budget, room] }
+        : null;
   const receipt = await expectOutcome(`setEpochBudget ${cmd.budget}`, () => rewards.connect(world.timelock).setEpochBudget(cmd.budget), expected);
   if (!receipt) return;
   if (cmd.budget === model.epochBudget) await expect(receipt).not.to.emit(rewards, "EpochBudgetSet");
@@ -807,6 +866,30 @@ async function checkInvariants(world: World): Promise<void> {
     expect(model.mintedByEpoch.get(e) ?? 0n, `minted from epoch ${e}`).to.be.lte(info.budget);
   }
 
+  // The budgets reserved for snapshotted epochs never exceed what the cap leaves after the supply.
+  const reserved = await rewards.reservedBudget();
+  expect(reserved, "reservedBudget").to.equal(model.reserved);
+  expect(supply + reserved, "supply + reserved ≤ cap").to.be.lte(CAP);
+
+  // An operator's bond stays slashable for every batch it signed: active + pending never fell below the
+  // stake it had when the batch landed, and Rewards holds it for as long as it is an operator.
+  for (const operator of world.operators) {
+    const info = await token.stakeInfoOf(operator.address);
+    const signedWith = model.bondAtSigning.get(operator.address) ?? 0n;
+    expect(info.staked + info.pendingUnstake, `bond of ${operator.address}`).to.be.gte(signedWith);
+    expect(await rewards.stakeLockedUntil(operator.address)).to.equal(MaxUint256);
+  }
+
+  // No author's submissions in this epoch exceed what its stake at the epoch's start buys.
+  const epochStart = model.genesis + epoch * model.epochLength;
+  for (const index of AUTHORS) {
+    const who = actors[index].address;
+    const stakeAtStart = await token.stakedBalanceAt(who, epochStart - 1);
+    expect(stakeAtStart, `stake of ${who} at the epoch start`).to.equal(model.stakeAt(who, epochStart - 1));
+    expect(model.usedIn(who, epoch), `submissions of ${who} in epoch ${epoch}`).to.be.lte(quotaFor(stakeAtStart));
+    expect(await rewards.quotaOf(who)).to.equal(BigInt(quotaFor(stakeAtStart)));
+  }
+
   // Every score was posted once.
   expect(world.scoredEvents).to.equal(model.scoredCount);
   const [count, nonce, rewardsPaused, tokenPaused] = await Promise.all([
@@ -831,17 +914,22 @@ async function settleRun(world: World): Promise<void> {
   }
   if (model.rewardsPaused) await runPause(world, { kind: "unpause", target: "rewards" });
   if (model.tokenPaused) await runPause(world, { kind: "unpause", target: "token" });
+  // An author (not an operator) leaves its stake through the whole cooldown, as the model predicts.
+  await runStaking(world, { kind: "stake", who: AUTHORS[0], targeted: false, amount: "half" });
+  await runStaking(world, { kind: "requestUnstake", who: AUTHORS[0], targeted: false, amount: "all" });
+  await runTime(world, { kind: "time", mode: "seconds", n: UNSTAKE_COOLDOWN });
+  await runStaking(world, { kind: "withdrawUnstaked", who: AUTHORS[0], targeted: false });
   await runTime(world, { kind: "time", mode: "toBoundary", n: 1 });
   for (const author of AUTHORS) await runClaim(world, { kind: "claim", who: author, to: author });
   await checkInvariants(world);
 
-  // Claims plus what is still claimable (only when the cap stood in the way) are exactly the sum of
-  // every author's rounded-down share of every closed epoch.
+  // Every claim was paid in full (no race at the cap): claims are exactly the sum of every author's
+  // rounded-down share of every closed epoch, and nothing is left claimable.
   const epoch = model.epochAt(await time.latest());
   let stillClaimable = 0n;
   for (const author of AUTHORS) stillClaimable += await rewards.claimable(world.actors[author].address);
-  expect(model.totalClaimed + stillClaimable).to.equal(model.totalSharesOfClosedEpochs(epoch));
-  if (stillClaimable > 0n) expect(model.totalSupply + stillClaimable).to.be.gt(CAP);
+  expect(stillClaimable).to.equal(0n);
+  expect(model.totalClaimed).to.equal(model.totalSharesOfClosedEpochs(epoch));
 }
 
 async function newWorld(): Promise<World> {
@@ -870,6 +958,11 @@ async function newWorld(): Promise<World> {
     balances,
     stakes,
   });
+  model.operatorSet = new Set(operatorSigners.map((s) => s.address));
+  for (const actor of actors) {
+    // The stake each actor held before the runs began (operators staked at deployment).
+    model.stakeHistory.set(actor.address, [{ at: 0, staked: stakes.get(actor.address)!.staked }]);
+  }
   return {
     rewards,
     token,
