@@ -36,6 +36,10 @@ export interface OperatorStatus {
   stake: bigint;
   /** Whether its signature counts now (stake at least the minimum). */
   eligible: boolean;
+  /** Its bond: active plus pending stake, all of it slashable and held by Rewards while it operates. */
+  bond: bigint;
+  /** End of a guardian freeze of its bond (0: never frozen). */
+  frozenUntil: bigint;
 }
 
 export interface DeploymentStatus {
@@ -66,6 +70,12 @@ export interface DeploymentStatus {
     baseQuota: bigint;
     quotaTiers: { minStake: bigint; quota: bigint }[];
     minOperatorStake: bigint;
+    /** How long a removed operator's bond stays locked: the slowest governance path plus the margin. */
+    bondReleaseDelay: bigint;
+    /** Budgets snapshotted and not yet claimed, held under the cap. */
+    reservedBudget: bigint;
+    /** What the cap leaves after the supply and the reserved budgets. */
+    unreservedCap: bigint;
     threshold: bigint;
     operators: OperatorStatus[];
     nextBatchNonce: bigint;
@@ -148,8 +158,15 @@ export async function deploymentStatus(
   const minOperatorStake: bigint = await rewards.minOperatorStake();
   const operators: OperatorStatus[] = [];
   for (const operator of await rewards.operators()) {
-    const stake: bigint = await token.stakedBalanceOf(operator);
-    operators.push({ address: operator, stake, eligible: stake >= minOperatorStake });
+    const [info, bond] = await Promise.all([token.stakeInfoOf(operator), rewards.operatorBond(operator)]);
+    const stake = BigInt(info.staked);
+    operators.push({
+      address: operator,
+      stake,
+      eligible: stake >= minOperatorStake,
+      bond: stake + BigInt(info.pendingUnstake),
+      frozenUntil: BigInt(bond.frozenUntil),
+    });
   }
   const clock = BigInt(await governor.clock());
 
@@ -181,6 +198,9 @@ export async function deploymentStatus(
       baseQuota: BigInt(baseQuota),
       quotaTiers: tiers.map((t: { minStake: bigint; quota: bigint }) => ({ minStake: BigInt(t.minStake), quota: BigInt(t.quota) })),
       minOperatorStake,
+      bondReleaseDelay: await rewards.bondReleaseDelay(),
+      reservedBudget: await rewards.reservedBudget(),
+      unreservedCap: await rewards.unreservedCap(),
       threshold: await rewards.threshold(),
       operators,
       nextBatchNonce: BigInt(await rewards.nextBatchNonce()),
@@ -257,16 +277,19 @@ export function formatStatus(status: DeploymentStatus): string {
     ["max points/submission", String(rewards.maxPointsPerSubmission)],
     ["quota", `${rewards.baseQuota} per epoch${tiers ? `; staked ${tiers}` : ""}`],
     ["min operator stake", ckey(rewards.minOperatorStake)],
+    ["bond release delay", duration(rewards.bondReleaseDelay)],
+    ["reserved budgets", `${ckey(rewards.reservedBudget)} (cap left: ${ckey(rewards.unreservedCap)})`],
     ["threshold", `${rewards.threshold} of ${rewards.operators.length}`],
     ["next batch nonce", String(rewards.nextBatchNonce)],
     ["submissions", String(rewards.submissionCount)],
     ["paused", String(rewards.paused)],
   ]);
   const operatorsSection = section(
-    "Operators (stake)",
+    "Operators (stake; bond)",
     rewards.operators.map((o, i) => [
       String(i),
-      `${o.address}  ${ckey(o.stake)}${o.eligible ? "" : "  below the minimum: its signatures do not count"}`,
+      `${o.address}  ${ckey(o.stake)}; bond ${ckey(o.bond)}${o.eligible ? "" : "  below the minimum: its signatures do not count"}` +
+        (o.frozenUntil > BigInt(network.timestamp) ? `  frozen until ${new Date(Number(o.frozenUntil) * 1000).toISOString()}` : ""),
     ]),
   );
   const governorSection = section(governor.name, [

@@ -147,6 +147,9 @@ describe("cashkey:status", function () {
         baseQuota,
         quotaTiers: tiers.map((t) => ({ minStake: t.minStake, quota: t.quota })),
         minOperatorStake: await rewards.minOperatorStake(),
+        bondReleaseDelay: await rewards.bondReleaseDelay(),
+        reservedBudget: await rewards.reservedBudget(),
+        unreservedCap: await rewards.unreservedCap(),
         threshold: await rewards.threshold(),
         nextBatchNonce: await rewards.nextBatchNonce(),
         submissionCount: await rewards.submissionCount(),
@@ -169,11 +172,30 @@ describe("cashkey:status", function () {
       const status = await deploymentStatus(hre, record);
       const expected = [];
       for (const signer of operatorSigners) {
-        const stake = await token.stakedBalanceOf(signer.address);
-        expected.push({ address: signer.address, stake, eligible: stake >= MIN_OPERATOR_STAKE });
+        const info = await token.stakeInfoOf(signer.address);
+        expected.push({
+          address: signer.address,
+          stake: info.staked,
+          eligible: info.staked >= MIN_OPERATOR_STAKE,
+          bond: info.staked + info.pendingUnstake,
+          frozenUntil: 0n,
+        });
       }
       expect(status.rewards.operators).to.deep.equal(expected);
       expect(status.rewards.operators.map((o) => o.eligible)).to.deep.equal([true, true, true, true, false]);
+      // The unstaking operator's 1 CKEY is no longer active stake, but still part of its slashable bond.
+      expect(status.rewards.operators.map((o) => o.bond)).to.deep.equal(Array(5).fill(MIN_OPERATOR_STAKE));
+    });
+
+    it("shows a guardian freeze of an operator's bond and the bond release delay", async function () {
+      const { rewards, guardian, record, operatorSigners } = await loadFixture(fixture);
+      await rewards.connect(guardian).freezeOperatorBond(operatorSigners[0].address);
+      const status = await deploymentStatus(hre, record);
+      expect(status.rewards.operators[0].frozenUntil).to.equal((await rewards.operatorBond(operatorSigners[0].address)).frozenUntil);
+      expect(status.rewards.bondReleaseDelay).to.equal(BigInt(10 * DAY));
+      const text = formatStatus(status);
+      expect(text).to.match(/frozen until \d{4}-/);
+      expect(text).to.match(/\n {2}bond release delay {2,}864000 s \(10 d\)\n/);
     });
 
     it("reports the Governor's and the Timelock's settings", async function () {
