@@ -77,6 +77,7 @@ describe("deployOptionsFromEnv", function () {
       ["CASHKEY_VOTING_PERIOD", "votingPeriod"],
       ["CASHKEY_QUORUM_PERCENT", "quorumPercent"],
       ["CASHKEY_VOTE_EXTENSION", "voteExtension"],
+      ["CASHKEY_BOND_RELEASE_MARGIN", "bondReleaseMargin"],
     ];
     for (const [variable, option] of integers) {
       it(`parses ${variable} into ${option}`, function () {
@@ -156,6 +157,30 @@ describe("deployOptionsFromEnv", function () {
 
     it("refuses a stake finer than 18 decimals, naming the variable", function () {
       expectRefused({ CASHKEY_QUOTA_TIERS: "1.0000000000000000001:20" }, "CASHKEY_QUOTA_TIERS");
+    });
+  });
+
+  describe("genesis placement (issue 11, finding 9)", function () {
+    it("parses CASHKEY_LOCK_GENESIS as a flag", function () {
+      for (const [raw, value] of [["1", true], ["true", true], ["yes", true], ["0", false], ["false", false], ["NO", false]] as const) {
+        expect(deployOptionsFromEnv({ CASHKEY_LOCK_GENESIS: raw })).to.deep.equal({ lockGenesis: value });
+      }
+      expectRefused({ CASHKEY_LOCK_GENESIS: "maybe" }, "CASHKEY_LOCK_GENESIS", "is not true or false");
+    });
+
+    it("parses CASHKEY_GENESIS_VESTING as BENEFICIARY:CKEY:SECONDS entries", function () {
+      expect(deployOptionsFromEnv({ CASHKEY_GENESIS_VESTING: `${A}:1000.5:3600, ${B}:7:1` })).to.deep.equal({
+        genesisVesting: [
+          { beneficiary: A, amount: parseEther("1000.5"), durationSeconds: 3600 },
+          { beneficiary: B, amount: parseEther("7"), durationSeconds: 1 },
+        ],
+      });
+    });
+
+    it("refuses an entry that is not BENEFICIARY:CKEY:SECONDS, or zero seconds", function () {
+      for (const bad of [`${A}:10`, `0x1234:10:60`, `${A}:ten:60`, `${A}:10:0`]) {
+        expectRefused({ CASHKEY_GENESIS_VESTING: bad }, "CASHKEY_GENESIS_VESTING", "is not BENEFICIARY:CKEY:SECONDS");
+      }
     });
   });
 

@@ -96,6 +96,9 @@ export function formatRegister(proposal: RegisterProposal): string {
     proposal.minOperatorStake === null
       ? "Stake: read Rewards.minOperatorStake(); the operator must stake at least that much CKEY (CashKeyToken.stake) or its signatures do not count."
       : `Stake: the operator must keep at least ${formatEther(proposal.minOperatorStake)} CKEY staked (CashKeyToken.stake) or its signatures do not count.`,
+    "Bond: that stake is the operator's bond. While it is an operator, and for Rewards.bondReleaseDelay() after its removal " +
+      "(the slowest governance path plus a margin), the token refuses to release it, so it stays slashable for every batch it signed; " +
+      "the guardian may freeze it for a bounded time pending a slash proposal.",
   );
   return lines.join("\n");
 }
