@@ -131,12 +131,13 @@ describe("dApp end to end (headless Chromium)", function () {
     await textOf(page.getByRole("alert"), /Nothing to claim yet: tokens become claimable once the epoch/);
   });
 
-  it("stakes, raising the quota, and requests an unstake with its cooldown clock", async function () {
+  it("stakes, keeping this epoch's quota, and requests an unstake with its cooldown clock", async function () {
     await page.getByRole("link", { name: "Staking" }).click();
     await page.getByLabel("Amount to stake").fill("2000");
     await page.getByRole("button", { name: "Stake", exact: true }).click();
     await textOf(page.getByTestId("staked"), /^2,000 CKEY$/);
-    await textOf(page.getByText(/Submission quota:/), /Submission quota: 20 per epoch/);
+    // An epoch's quota follows the stake held when it started: the new stake counts from the next epoch.
+    await textOf(page.getByText(/Submission quota:/), /Submission quota: 5 per epoch/);
     await page.getByLabel("Amount to unstake").fill("500");
     await page.getByRole("button", { name: "Request unstake" }).click();
     await textOf(page.getByTestId("pending-unstake"), /^500 CKEY$/);
@@ -152,6 +153,9 @@ describe("dApp end to end (headless Chromium)", function () {
     await page.getByRole("button", { name: "Withdraw unstaked" }).click();
     await textOf(page.getByTestId("pending-unstake"), /^0 CKEY$/);
     await textOf(page.getByTestId("staked"), /^1,500 CKEY$/);
+    // Epochs later, the 1,500 CKEY held at this epoch's start buy the first tier.
+    await textOf(page.getByText(/Submission quota:/), /Submission quota: 20 per epoch/);
+    expect(await page.getByTestId("operator-bond").count()).to.equal(0);
     const [deployer] = await hre.ethers.getSigners();
     expect((await stack.deployment.token.stakeInfoOf(deployer.address)).pendingUnstake).to.equal(0n);
   });

@@ -82,6 +82,25 @@ export function useTokenBalances(address: Address | undefined) {
   );
 }
 
+/**
+ * The account's operator bond: its stake while it is an operator, held by Rewards until `lockedUntil`
+ * (for good while it operates; the slowest governance path after its removal; or a guardian freeze).
+ */
+export function useOperatorBond(address: Address | undefined) {
+  return useChainQuery(
+    ["operatorBond", address],
+    async (client, { contracts }) => {
+      const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
+      const [bond, releaseDelay] = await Promise.all([
+        client.readContract({ ...rewards, functionName: "operatorBond", args: [address!] }),
+        client.readContract({ ...rewards, functionName: "bondReleaseDelay" }),
+      ]);
+      return { ...bond, releaseDelay };
+    },
+    address !== undefined,
+  );
+}
+
 export function useQuota(address: Address | undefined) {
   return useChainQuery(
     ["quota", address],

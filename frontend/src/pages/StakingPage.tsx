@@ -2,7 +2,7 @@ import { AmountForm } from "../components/AmountForm";
 import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
 import { useRuntimeConfig } from "../config/context";
-import { contractsOf, useAccountState, useChainTime, useQuota, useTokenBalances } from "../hooks/useChain";
+import { contractsOf, useAccountState, useChainTime, useOperatorBond, useQuota, useTokenBalances } from "../hooks/useChain";
 import { useTransaction } from "../hooks/useTransaction";
 import { formatDuration, formatTimestamp, formatTokens } from "../lib/format";
 
@@ -12,12 +12,16 @@ function StakingPanel() {
   const { address } = useAccountState();
   const balances = useTokenBalances(address);
   const quota = useQuota(address);
+  const bond = useOperatorBond(address).data;
   const now = useChainTime();
   const tx = useTransaction();
   const b = balances.data;
   const pending = b?.stake.pendingUnstake ?? 0n;
   const unlockAt = b?.stake.unlockAt ?? 0n;
-  const withdrawable = pending > 0n && now.data !== undefined && now.data >= unlockAt;
+  const bondLockedUntil = bond?.lockedUntil ?? 0n;
+  const bondHeld = now.data !== undefined && now.data < bondLockedUntil;
+  const withdrawable = pending > 0n && now.data !== undefined && now.data >= unlockAt && !bondHeld;
+  const isBonded = bond !== undefined && (bond.isOperator || bond.removedAt !== 0n || bond.frozenUntil !== 0n);
 
   return (
     <>
@@ -46,10 +50,33 @@ function StakingPanel() {
               ? `Cooldown after a request: ${formatDuration(b?.cooldown ?? 0n)}`
               : withdrawable
                 ? "Withdrawable now"
-                : `Withdrawable in ${formatDuration(unlockAt - (now.data ?? unlockAt))} (${formatTimestamp(unlockAt)})`}
+                : bondHeld && now.data !== undefined && now.data >= unlockAt
+                  ? "Cooldown over; held as your operator bond (below)"
+                  : `Withdrawable in ${formatDuration(unlockAt - (now.data ?? unlockAt))} (${formatTimestamp(unlockAt)})`}
           </p>
         </div>
       </section>
+      {isBonded && bond && (
+        <section className="card" aria-labelledby="operator-bond" data-testid="operator-bond">
+          <h2 id="operator-bond">Operator bond</h2>
+          <p>
+            Your stake is your bond as an oracle operator: it stays slashable for every batch you signed, so it cannot be withdrawn while you
+            operate nor for {formatDuration(bond.releaseDelay)} after your removal (the slowest governance path plus a margin).
+          </p>
+          <p data-testid="bond-state">
+            {bond.isOperator
+              ? "Locked: you are an operator."
+              : bondHeld
+                ? `Released at ${formatTimestamp(bondLockedUntil)} (in ${formatDuration(bondLockedUntil - (now.data ?? bondLockedUntil))}).`
+                : "Released: withdraw once the cooldown has passed."}
+          </p>
+          {bond.frozenUntil !== 0n && now.data !== undefined && now.data < bond.frozenUntil && (
+            <p className="warning" data-testid="bond-frozen">
+              Frozen by the guardian until {formatTimestamp(bond.frozenUntil)}, pending a slash proposal.
+            </p>
+          )}
+        </section>
+      )}
       <section className="card" aria-labelledby="stake-actions">
         <h2 id="stake-actions">Stake and unstake</h2>
         <AmountForm label="Amount to stake" action="Stake" disabled={tx.busy} onSubmit={(amount) => void tx.send("Stake", { ...token, functionName: "stake", args: [amount] })} />
@@ -67,7 +94,10 @@ function StakingPanel() {
       <section className="card" aria-labelledby="stake-buys">
         <h2 id="stake-buys">What stake buys</h2>
         <ul>
-          <li>More submissions per epoch (anti-spam: a sybil must lock CKEY for each identity):</li>
+          <li>
+            More submissions per epoch (anti-spam: a sybil must lock CKEY for each identity). An epoch&apos;s quota follows the stake you held
+            when it started, so new stake counts from the next epoch:
+          </li>
           {quota.data && (
             <li>
               <table>
