@@ -151,6 +151,8 @@ interface IRewards is IStakeLock {
     error RewardsNotAnOperator(address account);
     /// @notice The guardian may freeze `operator`'s bond again only from `allowedAt`.
     error RewardsBondFreezeTooSoon(address operator, uint256 allowedAt);
+    /// @notice `warmScoredBitmap` takes 1 to `maximum` words.
+    error RewardsInvalidWarmCount(uint256 words, uint256 maximum);
 
     /// @notice A submission was registered.
     event Submitted(uint64 indexed id, address indexed author, bytes32 contentHash, uint16 category);
@@ -186,6 +188,8 @@ interface IRewards is IStakeLock {
     event OperatorBondFrozen(address indexed operator, uint256 frozenUntil);
     /// @notice Governance ended the freeze of `operator`'s bond.
     event OperatorBondUnfrozen(address indexed operator);
+    /// @notice Scored-bitmap words `[fromWord, toWord)` were made nonzero ahead of their ids.
+    event ScoredBitmapWarmed(uint256 fromWord, uint256 toWord);
     /// @notice `amount` of the cap was reserved for `epoch`'s budget (total reserved: `totalReserved`).
     event BudgetReserved(uint32 indexed epoch, uint256 amount, uint256 totalReserved);
 
@@ -255,6 +259,11 @@ interface IRewards is IStakeLock {
     /// @notice Ends the freeze of `operator`'s bond. Only the admin (Timelock).
     function unfreezeOperatorBond(address operator) external;
 
+    /// @notice Makes the next `words` words of the scored bitmap nonzero (255 ids each), so neither
+    /// `submit` nor the batches that score those ids pay for creating them. Anyone may pay for it.
+    /// @param words 1 to `MAX_WARM_WORDS`.
+    function warmScoredBitmap(uint256 words) external;
+
     /// @notice Pauses submissions, score batches and claims. Only `GUARDIAN_ROLE` or the admin.
     function pause() external;
 
@@ -289,6 +298,9 @@ interface IRewards is IStakeLock {
 
     /// @notice Where `operator`'s bond stands.
     function operatorBond(address operator) external view returns (OperatorBond memory);
+
+    /// @notice Bitmap words warmed so far (ids below `255 × warmedScoredBitmapWords()` are covered).
+    function warmedScoredBitmapWords() external view returns (uint256);
 
     /// @notice Budgets snapshotted and not yet claimed: the part of the cap held for them.
     function reservedBudget() external view returns (uint256);

@@ -63,11 +63,16 @@ contract Rewards is
     uint256 private constant _MASK_64 = type(uint64).max;
 
     /// @dev The scored bitmap holds 255 ids per word; bit 255 is a sentinel that keeps a word nonzero, so
-    /// marking scores never pays for a zero-to-nonzero store. Words are warmed ahead of the ids: the
-    /// initializer warms the first two, and every batch warms the word after the newest id's. `submit`
-    /// never touches the bitmap, so its cost does not depend on the id it gets.
+    /// marking scores never pays for a zero-to-nonzero store. Words are warmed ahead of the ids, by the
+    /// initializer (`_INITIAL_WARM_WORDS`) and by anyone through `warmScoredBitmap`; `submit` never touches
+    /// the bitmap, so its cost does not depend on the id it gets. A batch that reaches a word nobody warmed
+    /// still works, and pays for that word.
     uint256 private constant _IDS_PER_BITMAP_WORD = 255;
     uint256 private constant _BITMAP_SENTINEL = 1 << 255;
+    uint256 private constant _INITIAL_WARM_WORDS = 16;
+
+    /// @notice Most bitmap words one `warmScoredBitmap` call may warm.
+    uint256 public constant MAX_WARM_WORDS = 256;
 
     // Slots of the `RewardsStorage` mappings and the `Scored` topic, as literals for the assembly hot loop;
     // `_checkLoopConstants` proves them against the compiler's own values at every batch.
@@ -108,6 +113,7 @@ contract Rewards is
         uint64 bondReleaseMargin;
         uint256 reservedBudget;
         mapping(address operator => BondLock) bondLocks;
+        uint256 warmedWords;
     }
 
     /// @dev A removed or frozen operator's lock on its token stake (one slot).
@@ -184,11 +190,28 @@ contract Rewards is
         _warmBitmap($);
     }
 
-    /// @dev Makes the current id's bitmap word and the next one nonzero.
+    /// @dev Warms `_INITIAL_WARM_WORDS` words from the current id's (1.0.0 warmed words up to it).
     function _warmBitmap(RewardsStorage storage $) private {
-        uint256 word = $.submissionCount / _IDS_PER_BITMAP_WORD;
-        if ($.scoredBitmap[word] == 0) $.scoredBitmap[word] = _BITMAP_SENTINEL;
-        if ($.scoredBitmap[word + 1] == 0) $.scoredBitmap[word + 1] = _BITMAP_SENTINEL;
+        uint256 first = $.submissionCount / _IDS_PER_BITMAP_WORD;
+        if ($.scoredBitmap[first] == 0) $.scoredBitmap[first] = _BITMAP_SENTINEL;
+        $.warmedWords = first + 1;
+        _warmWords($, _INITIAL_WARM_WORDS - 1);
+    }
+
+    function _warmWords(RewardsStorage storage $, uint256 count) private {
+        uint256 from = $.warmedWords;
+        uint256 to = from + count;
+        for (uint256 word = from; word < to; ++word) {
+            if ($.scoredBitmap[word] == 0) $.scoredBitmap[word] = _BITMAP_SENTINEL;
+        }
+        $.warmedWords = to;
+        emit ScoredBitmapWarmed(from, to);
+    }
+
+    /// @inheritdoc IRewards
+    function warmScoredBitmap(uint256 words) external {
+        if (words == 0 || words > MAX_WARM_WORDS) revert RewardsInvalidWarmCount(words, MAX_WARM_WORDS);
+        _warmWords(_getRewardsStorage(), words);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -242,9 +265,6 @@ contract Rewards is
             _creditItems(items, (uint256($.submissionCount) << 64) | (uint256(epoch) << 32) | $.maxPointsPerSubmission);
         if (failure != 0) _revertItem($, items[failure >> 8], failure >> 8, failure & 0xff);
         if (batchPoints != 0) _addEpochPoints($, epoch, batchPoints);
-        // Keep the word after the newest id's warm, so neither `submit` nor a later batch pays to create it.
-        uint256 nextWord = $.submissionCount / _IDS_PER_BITMAP_WORD + 1;
-        if ($.scoredBitmap[nextWord] == 0) $.scoredBitmap[nextWord] = _BITMAP_SENTINEL;
 
         emit BatchPosted(header.nonce, header.evaluator, header.rationaleRoot, items.length);
     }
@@ -936,6 +956,11 @@ contract Rewards is
             frozenUntil: lock.frozenUntil,
             lockedUntil: _lockedUntil($, operator)
         });
+    }
+
+    /// @inheritdoc IRewards
+    function warmedScoredBitmapWords() external view returns (uint256) {
+        return _getRewardsStorage().warmedWords;
     }
 
     /// @inheritdoc IRewards

@@ -295,6 +295,20 @@ describe("Rewards: submit", function () {
   });
 
   describe("gas at the bitmap word boundaries (issue 15, item 3)", function () {
+    it("warms 16 bitmap words at initialization, and anyone may warm more (ScoredBitmapWarmed)", async function () {
+      const { rewards, outsider } = await loadFixture(fixture);
+      expect(await rewards.warmedScoredBitmapWords()).to.equal(16);
+      await expect(rewards.connect(outsider).warmScoredBitmap(4)).to.emit(rewards, "ScoredBitmapWarmed").withArgs(16, 20);
+      expect(await rewards.warmedScoredBitmapWords()).to.equal(20);
+      const max = await rewards.MAX_WARM_WORDS();
+      await expect(rewards.connect(outsider).warmScoredBitmap(max)).to.emit(rewards, "ScoredBitmapWarmed").withArgs(20, 20n + max);
+      for (const words of [0n, max + 1n]) {
+        await expect(rewards.connect(outsider).warmScoredBitmap(words))
+          .to.be.revertedWithCustomError(rewards, "RewardsInvalidWarmCount")
+          .withArgs(words, max);
+      }
+    });
+
     it("costs the same whichever id it gets, at ids 254, 255, 256 and 509, 510, 511", async function () {
       const { rewards, alice, admin, operatorSigners } = await loadFixture(fixture);
       await rewards.connect(admin).setQuota(600, []);
