@@ -360,7 +360,8 @@ interface IRewards is IStakeLock {
 
     /// @notice The number of submissions `author` may make in the current epoch: the tier bought by its
     /// stake at the second before the epoch started (`stakedBalanceAt(author, epochStart - 1)`), so stake
-    /// that moves during an epoch never counts twice in it.
+    /// that moves during an epoch never counts twice in it. Fixed at the author's first submission of the
+    /// epoch: a later change of the tiers applies from the next epoch.
     function quotaOf(address author) external view returns (uint256);
 
     /// @notice Submissions `author` may still make this epoch.

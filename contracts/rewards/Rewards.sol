@@ -224,11 +224,10 @@ contract Rewards is
         uint32 epoch = currentEpoch();
         address author = _msgSender();
 
-        uint256 usage = $.quotaUsage[author];
-        uint256 used = uint32(usage) == epoch ? usage >> 32 : 0;
-        uint256 allowed = _quotaOf($, author, epoch);
+        (uint256 used, uint256 allowed) = _usage($, author, epoch);
         if (used >= allowed) revert RewardsQuotaExceeded(author, allowed);
-        $.quotaUsage[author] = ((used + 1) << 32) | epoch;
+        // Cannot overflow: used < allowed <= type(uint32).max.
+        $.quotaUsage[author] = ((allowed + 1) << 64) | ((used + 1) << 32) | epoch;
 
         id = ++$.submissionCount;
         $.submissions[id] = Submission({
@@ -759,6 +758,24 @@ contract Rewards is
         emit QuotaSet(baseQuota, tiers);
     }
 
+    /// @dev `author`'s submissions in `epoch` and its quota for it. The usage word packs the epoch (bits
+    /// 0..31), the submissions in it (32..63) and, from the epoch's first submission on, its quota + 1
+    /// (64..95), so later submissions of the epoch do not read the stake again; a word written by 1.0.0
+    /// has no quota and is read as "not cached".
+    function _usage(RewardsStorage storage $, address author, uint32 epoch)
+        private
+        view
+        returns (uint256 used, uint256 allowed)
+    {
+        uint256 usage = $.quotaUsage[author];
+        if (uint32(usage) == epoch) {
+            used = uint32(usage >> 32);
+            uint256 cached = usage >> 64;
+            if (cached != 0) return (used, cached - 1);
+        }
+        allowed = _quotaOf($, author, epoch);
+    }
+
     /// @dev The quota bought by the stake `author` held at the last second before `epoch` started.
     function _quotaOf(RewardsStorage storage $, address author, uint32 epoch) private view returns (uint256 allowed) {
         allowed = $.baseQuota;
@@ -880,17 +897,13 @@ contract Rewards is
     }
 
     /// @inheritdoc IRewards
-    function quotaOf(address author) external view returns (uint256) {
-        return _quotaOf(_getRewardsStorage(), author, currentEpoch());
+    function quotaOf(address author) external view returns (uint256 allowed) {
+        (, allowed) = _usage(_getRewardsStorage(), author, currentEpoch());
     }
 
     /// @inheritdoc IRewards
     function submissionsLeft(address author) external view returns (uint256) {
-        RewardsStorage storage $ = _getRewardsStorage();
-        uint256 usage = $.quotaUsage[author];
-        uint32 epoch = currentEpoch();
-        uint256 used = uint32(usage) == epoch ? usage >> 32 : 0;
-        uint256 allowed = _quotaOf($, author, epoch);
+        (uint256 used, uint256 allowed) = _usage(_getRewardsStorage(), author, currentEpoch());
         return used >= allowed ? 0 : allowed - used;
     }
 

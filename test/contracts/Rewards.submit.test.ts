@@ -182,6 +182,18 @@ describe("Rewards: submit", function () {
       expect(await rewards.quotaOf(alice.address)).to.equal(5);
     });
 
+    it("fixes the epoch's quota at the author's first submission: a tier change applies from the next epoch", async function () {
+      const { rewards, token, alice, admin } = await loadFixture(fixture);
+      await token.connect(alice).stake(TIER_1_STAKE);
+      await nextEpoch(rewards);
+      await submitMany(rewards, alice, 1);
+      await rewards.connect(admin).setQuota(5, [{ minStake: TIER_1_STAKE, quota: 30 }]);
+      expect(await rewards.quotaOf(alice.address)).to.equal(20);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(19);
+      await nextEpoch(rewards);
+      expect(await rewards.quotaOf(alice.address)).to.equal(30);
+    });
+
     describe("at the epoch boundary (stake counts as held the second before the epoch starts)", function () {
       async function stakeAt(offsetFromEpochStart: number) {
         const d = await loadFixture(fixture);
