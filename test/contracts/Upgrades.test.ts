@@ -296,6 +296,18 @@ describe("Upgrades", function () {
         .withArgs();
     });
 
+    it("lets only the admin run initializeV2 on an upgraded proxy (AccessControlUnauthorizedAccount)", async function () {
+      const d = await v1Fixture();
+      const implementation = await (await ethers.getContractFactory("Rewards", d.admin)).deploy();
+      await d.rewardsV1.connect(d.admin).upgradeToAndCall(await implementation.getAddress(), "0x");
+      const rewards = await ethers.getContractAt("Rewards", await d.rewardsV1.getAddress());
+      const outsider = (await ethers.getSigners())[11];
+      await expect(rewards.connect(outsider).initializeV2(ethers.ZeroAddress, 24 * 3600, 0))
+        .to.be.revertedWithCustomError(rewards, "AccessControlUnauthorizedAccount")
+        .withArgs(outsider.address, await rewards.DEFAULT_ADMIN_ROLE());
+      await expect(rewards.connect(d.admin).initializeV2(ethers.ZeroAddress, 24 * 3600, 0)).to.emit(rewards, "Initialized").withArgs(2);
+    });
+
     it("accepts CashKeyToken 1.1.0 over CashKeyTokenV1 and keeps balances and stakes; a legacy stake reads as held before", async function () {
       const d = await v1Fixture();
       const proxy = await d.tokenV1.getAddress();
