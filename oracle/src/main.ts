@@ -3,9 +3,9 @@
  * configuration. The node (oracle/src/node.ts) wires the chain reader and the evaluator's
  * `onContent` hook and calls `startApiNode`; the CLI (oracle/src/cli.ts) starts the node.
  */
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer, serve } from "@hono/node-server";
 import { Command } from "commander";
 import pino, { type Logger } from "pino";
 import { createApp } from "./api/app";
@@ -27,20 +27,25 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves `app` on `host:port` (port 0: any free port) and resolves once listening. */
-export function serveApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, options: { host: string; port: number }): Promise<RunningServer> {
+/**
+ * Serves `app` on `host:port` (port 0: any free port) and resolves once listening. With `listener`, a
+ * socket already bound and listening that its owner keeps (a test network's node keeps its port across
+ * restarts): the app answers the connections it accepts until `close()`, which leaves it listening.
+ */
+export function serveApp(
+  app: { fetch: Parameters<typeof serve>[0]["fetch"] },
+  options: { host: string; port: number; listener?: NetServer },
+): Promise<RunningServer> {
+  const { listener } = options;
+  if (listener !== undefined) return Promise.resolve(attachApp(app, listener, options.host));
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;
     server.once("error", reject);
     server.once("listening", () => {
       server.off("error", reject);
       const { port } = server.address() as AddressInfo;
-      const host = options.host;
-      const urlHost = host.includes(":") ? `[${host}]` : host;
       resolve({
-        url: `http://${urlHost}:${port}`,
-        host,
-        port,
+        ...serverUrl(options.host, port),
         server,
         close: () =>
           new Promise<void>((done, fail) => {
@@ -50,6 +55,27 @@ export function serveApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, o
       });
     });
   });
+}
+
+function attachApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, listener: NetServer, host: string): RunningServer {
+  const address = listener.address();
+  if (address === null || typeof address === "string") throw new Error("serveApp: the listener is not bound to a TCP port");
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const onConnection = (socket: Socket) => server.emit("connection", socket);
+  listener.on("connection", onConnection);
+  return {
+    ...serverUrl(host, address.port),
+    server,
+    close: async () => {
+      listener.off("connection", onConnection);
+      server.closeAllConnections();
+    },
+  };
+}
+
+function serverUrl(host: string, port: number): { url: string; host: string; port: number } {
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return { url: `http://${urlHost}:${port}`, host, port };
 }
 
 /** The node's logger: JSON lines on stdout, secrets censored (see keys.ts). */
@@ -81,6 +107,8 @@ export interface ApiNodeOptions {
   metrics?: OracleMetrics;
   /** The operator network's endpoints. */
   network?: ApiDeps["network"];
+  /** A socket already listening to serve on instead of `config.host:config.port` (see `serveApp`). */
+  listener?: NetServer;
 }
 
 export interface ApiNode {
@@ -109,7 +137,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       network: options.network,
       maxProposalBytes: config.network.maxProposalBytes,
     });
-    const server = await serveApp(app, { host: config.host, port: config.port });
+    const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");
     return {
       store,

@@ -12,6 +12,7 @@
  * stopped (or killed) at any instant and started again: nothing accepted is lost and no batch is
  * posted twice (see pipeline/batcher.ts and chain/poster.ts).
  */
+import type { Server as NetServer } from "node:net";
 import { type JsonRpcProvider, type Wallet, getAddress } from "ethers";
 import type { Logger } from "pino";
 import { Rewards__factory, type Rewards } from "../../typechain-types";
@@ -81,6 +82,8 @@ export interface OracleNodeOptions {
   timing?: Partial<NodeTiming>;
   /** Export Node.js process metrics too. Default true. */
   processMetrics?: boolean;
+  /** Serve the API on this listening socket (kept open by its owner) instead of `config.host:config.port`. */
+  listener?: NetServer;
 }
 
 export class NodeStartError extends CashKeyError {
@@ -289,6 +292,7 @@ export class OracleNode {
         store,
         metrics,
         network: createNetworkApi({ store, follower, roster, operator }),
+        listener: this.options.listener,
       });
       this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator };
       watcher.start();

@@ -41,10 +41,15 @@ export class FaultyRpcProxy {
   private readonly sockets = new Set<Socket>();
   private readonly server: http.Server;
   private port = 0;
+  private refusing = false;
 
   private constructor(private readonly target: string) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.on("connection", (socket) => {
+      if (this.refusing) {
+        socket.resetAndDestroy();
+        return;
+      }
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
     });
@@ -52,7 +57,14 @@ export class FaultyRpcProxy {
 
   static async start(target: string): Promise<FaultyRpcProxy> {
     const proxy = new FaultyRpcProxy(target);
-    await proxy.accept();
+    await new Promise<void>((resolve, reject) => {
+      proxy.server.once("error", reject);
+      proxy.server.listen(0, "127.0.0.1", () => {
+        proxy.server.off("error", reject);
+        resolve();
+      });
+    });
+    proxy.port = (proxy.server.address() as AddressInfo).port;
     return proxy;
   }
 
@@ -60,27 +72,25 @@ export class FaultyRpcProxy {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Stops listening and cuts open connections: clients get ECONNREFUSED until `accept()`. */
+  /**
+   * Cuts open connections and resets new ones at once until `accept()`: the endpoint is down. The
+   * port stays bound (released, another process could take it before the proxy listens again).
+   */
   async refuse(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.refusing = true;
     for (const socket of this.sockets) socket.destroy();
-    await closed;
   }
 
-  /** Listens (again, on the same port once it has one). */
+  /** Answers again (after `refuse()`). */
   async accept(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(this.port, "127.0.0.1", () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.refusing = false;
   }
 
   async close(): Promise<void> {
-    if (this.server.listening) await this.refuse();
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
