@@ -32,6 +32,7 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_START_BLOCK", path: "startBlock" },
   { env: "CASHKEY_ORACLE_CONFIRMATIONS", path: "confirmations" },
   { env: "CASHKEY_ORACLE_POLL_INTERVAL_MS", path: "pollIntervalMs" },
+  { env: "CASHKEY_ORACLE_RPC_TIMEOUT_MS", path: "rpcTimeoutMs" },
   { env: "CASHKEY_ORACLE_DATA_DIR", path: "dataDir" },
   { env: "CASHKEY_ORACLE_DB_PATH", path: "dbPath" },
   { env: "CASHKEY_ORACLE_KEYSTORE", path: "keystore.path" },
@@ -149,6 +150,8 @@ const ConfigSchema = z
     startBlock: integer(0, MAX_SAFE).optional(),
     confirmations: integer(0, 1000).default(1),
     pollIntervalMs: integer(50, 600_000).default(2000),
+    /** Each JSON-RPC request is given up after this long (then retried with backoff). */
+    rpcTimeoutMs: integer(100, 300_000).default(10_000),
     dataDir: text("a directory path").optional(),
     dbPath: text("a file path").optional(),
     keystore: z

@@ -61,14 +61,21 @@ function attachApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, listene
   const address = listener.address();
   if (address === null || typeof address === "string") throw new Error("serveApp: the listener is not bound to a TCP port");
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  const onConnection = (socket: Socket) => server.emit("connection", socket);
+  // A server that never listened does not track its connections (closeAllConnections would miss
+  // them, and a peer's keep-alive connection would reach a stopped node): track them here.
+  const sockets = new Set<Socket>();
+  const onConnection = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    server.emit("connection", socket);
+  };
   listener.on("connection", onConnection);
   return {
     ...serverUrl(host, address.port),
     server,
     close: async () => {
       listener.off("connection", onConnection);
-      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
     },
   };
 }
@@ -109,6 +116,7 @@ export interface ApiNodeOptions {
   network?: ApiDeps["network"];
   /** A socket already listening to serve on instead of `config.host:config.port` (see `serveApp`). */
   listener?: NetServer;
+  healthIssues?: ApiDeps["healthIssues"];
 }
 
 export interface ApiNode {
@@ -136,6 +144,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       operatorAddress: options.operatorAddress,
       network: options.network,
       maxProposalBytes: config.network.maxProposalBytes,
+      healthIssues: options.healthIssues,
     });
     const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");

@@ -21,7 +21,8 @@ import { BatchSigner } from "./batch/signer";
 import { type BatchLedger, BatchPoster } from "./chain/poster";
 import { rewardsChainReader } from "./chain/rewardsReader";
 import { type BackoffOptions, createRpcProvider, sleep } from "./chain/rpc";
-import { SubmissionWatcher } from "./chain/watcher";
+import { SubmissionWatcher, type WatcherStatus } from "./chain/watcher";
+import type { HealthIssue } from "./api/types";
 import { ConfigError, type OracleConfig, resolveContracts } from "./config";
 import { CashKeyError } from "./errors";
 import type { Scorer } from "./eval/scorers/types";
@@ -29,7 +30,7 @@ import { type OracleMetrics, createMetrics } from "./metrics";
 import { DEFAULT_MIN_SCORE } from "./eval/points";
 import { SignatureCollector } from "./network/collector";
 import { Follower } from "./network/follower";
-import { LandedBatchSync } from "./network/landedSync";
+import { LandedBatchSync, type LandedSyncStatus } from "./network/landedSync";
 import { LeaderSchedule } from "./network/leaderSchedule";
 import { PeerClient } from "./network/peerClient";
 import { OperatorRoster } from "./network/roster";
@@ -144,7 +145,7 @@ export class OracleNode {
     const store = openStore(config.dbPath, { now: this.now });
     const cleanups: (() => unknown)[] = [() => store.close()];
     try {
-      const provider = await connect(config.rpcUrl, contracts.chainId);
+      const provider = await connect(config.rpcUrl, contracts.chainId, config.rpcTimeoutMs);
       cleanups.push(() => provider.destroy());
       const rewards = Rewards__factory.connect(contracts.rewards, provider);
       const [code, maxPoints] = await Promise.all([provider.getCode(contracts.rewards), rewards.maxPointsPerSubmission()]).catch((cause: unknown) => {
@@ -211,6 +212,7 @@ export class OracleNode {
         metrics,
         logger,
       });
+      let landed: LandedBatchSync | undefined;
       const batcher = new Batcher({
         store,
         rewards,
@@ -231,7 +233,7 @@ export class OracleNode {
           roster,
           schedule: new LeaderSchedule(config.network.failoverTimeoutMs),
           collector: new SignatureCollector({ client: peerClient, store, metrics, logger, onPeerFailure: (url) => roster.markStale(url) }),
-          landed: new LandedBatchSync({
+          landed: (landed = new LandedBatchSync({
             store,
             rewards,
             provider,
@@ -241,7 +243,7 @@ export class OracleNode {
             client: peerClient,
             peers: () => config.peers,
             logger,
-          }),
+          })),
           maxDisputes: config.network.maxDisputes,
           disputeRetryMs: config.network.disputeRetryMs,
           verifier:
@@ -280,6 +282,7 @@ export class OracleNode {
           this.running?.batchLoop.wake();
         },
         onRetry: () => this.updateChainMetrics(),
+        submissionCount: (blockNumber) => rewards.submissionCount({ blockTag: blockNumber }),
         onFatal: (error) => logger.fatal({ err: error }, "the watcher stopped; resync the node"),
       });
 
@@ -293,6 +296,7 @@ export class OracleNode {
         metrics,
         network: createNetworkApi({ store, follower, roster, operator }),
         listener: this.options.listener,
+        healthIssues: () => nodeHealthIssues(watcher.status(), landed?.status(), Date.now(), confirmations),
       });
       this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator };
       watcher.start();
@@ -374,9 +378,41 @@ export class OracleNode {
   }
 }
 
+/** Reads a node is behind or missing, for `/v1/health` (degraded, with the reason). */
+export function nodeHealthIssues(
+  watcher: WatcherStatus,
+  landed: LandedSyncStatus | undefined,
+  now: number,
+  confirmations: number,
+): HealthIssue[] {
+  const issues: HealthIssue[] = [];
+  if (watcher.fatalError !== undefined) issues.push({ severity: "degraded", reason: `The watcher stopped: ${watcher.fatalError} Resync the node.` });
+  else if (watcher.consecutiveFailures >= WATCHER_FAILURES_DEGRADED) {
+    const error = (watcher.lastError ?? "").split("\n")[0];
+    issues.push({ severity: "degraded", reason: `The watcher's last ${watcher.consecutiveFailures} chain reads failed: ${error}` });
+  }
+  if (watcher.lagBlocks !== undefined && watcher.lagBlocks > confirmations + LAG_BLOCKS_DEGRADED) {
+    issues.push({ severity: "degraded", reason: `The watcher is ${watcher.lagBlocks} blocks behind the chain head.` });
+  }
+  if (landed !== undefined) {
+    if (landed.behindSince !== undefined && now - landed.behindSince >= LANDED_BEHIND_DEGRADED_MS) {
+      issues.push({ severity: "degraded", reason: `Landed batches recorded up to nonce ${landed.recordedNonce}; the chain is at ${landed.chainNonce}.` });
+    }
+    if (landed.missingRationales.length > 0) {
+      const nonces = landed.missingRationales.slice(0, 5).join(", ") + (landed.missingRationales.length > 5 ? ", …" : "");
+      issues.push({ severity: "degraded", reason: `${landed.missingRationales.length} landed batches lack their rationales here (nonces ${nonces}): no proofs for their items yet.` });
+    }
+  }
+  return issues;
+}
+
+const WATCHER_FAILURES_DEGRADED = 3;
+const LAG_BLOCKS_DEGRADED = 20;
+const LANDED_BEHIND_DEGRADED_MS = 30_000;
+
 /** A provider for `url`, checked to serve `expectedChainId` when the deployment names one. */
-async function connect(url: string, expectedChainId: number | undefined): Promise<JsonRpcProvider> {
-  const probe = createRpcProvider(url, expectedChainId ?? 1);
+async function connect(url: string, expectedChainId: number | undefined, timeoutMs: number): Promise<JsonRpcProvider> {
+  const probe = createRpcProvider(url, expectedChainId ?? 1, { timeoutMs });
   let chainId: bigint;
   try {
     chainId = BigInt((await probe.send("eth_chainId", [])) as string);
@@ -390,5 +426,5 @@ async function connect(url: string, expectedChainId: number | undefined): Promis
   }
   if (expectedChainId !== undefined) return probe;
   probe.destroy();
-  return createRpcProvider(url, chainId);
+  return createRpcProvider(url, chainId, { timeoutMs });
 }

@@ -128,7 +128,10 @@ export const SubmissionSchema = z
 
 export const HealthSchema = z
   .object({
-    status: z.enum(["ok", "degraded", "down"]).openapi({ description: "down (503): the database fails; degraded: the chain does not answer" }),
+    status: z.enum(["ok", "degraded", "down"]).openapi({
+      description: "down (503): the database fails or cannot store; degraded: the chain does not answer, or the node is behind or missing items",
+    }),
+    reasons: z.array(z.string()).openapi({ description: "Why the status is not ok, one short sentence each" }),
     db: z.object({ ok: z.boolean(), schemaVersion: z.number().int().nullable() }),
     chain: z.object({
       ok: z.boolean(),

@@ -58,4 +58,14 @@ export interface ApiDeps {
   network?: NetworkApi;
   /** Largest proposal body, in bytes. Default 4 MiB. */
   maxProposalBytes?: number;
+  /** What else makes the node unhealthy (its watcher, landed-batch sync, disk), for `/v1/health`. */
+  healthIssues?: () => readonly HealthIssue[];
+}
+
+/** One reason the node is not fully healthy. */
+export interface HealthIssue {
+  /** degraded: it serves but is behind or missing data; down: it cannot do its job (e.g. store anything). */
+  severity: "degraded" | "down";
+  /** A short sentence an operator acts on. */
+  reason: string;
 }

@@ -52,6 +52,7 @@ describe("config", function () {
         port: 8701,
         rpcUrl: "http://127.0.0.1:8545",
         confirmations: 1,
+        rpcTimeoutMs: 10_000,
         scorer: "heuristic",
         corsOrigins: ["http://127.0.0.1:5173", "http://localhost:5173"],
         maxContentBytes: 16384,

@@ -26,8 +26,12 @@ export async function serveHardhat(): Promise<{ url: string; close(): Promise<vo
   return { url: `http://${address}:${port}`, close: () => server.close() };
 }
 
-/** "forward": pass through; "error": answer HTTP 503; "drop": reset the connection. */
-export type ProxyMode = "forward" | "error" | "drop";
+/**
+ * "forward": pass through; "error": answer HTTP 503; "drop": reset the connection; "hang": read the
+ * request and never answer; "emptyLogs": answer every `eth_getLogs` with `[]` (a lagging or
+ * load-balanced provider), forward the rest.
+ */
+export type ProxyMode = "forward" | "error" | "drop" | "hang" | "emptyLogs";
 
 export class FaultyRpcProxy {
   mode: ProxyMode = "forward";
@@ -101,6 +105,16 @@ export class FaultyRpcProxy {
     if (this.mode === "drop") {
       this.failures += 1;
       req.socket.destroy();
+      return;
+    }
+    if (this.mode === "hang") {
+      this.failures += 1;
+      return;
+    }
+    if (this.mode === "emptyLogs" && methodOf(chunks) === "eth_getLogs") {
+      this.failures += 1;
+      const { id } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: unknown };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id, result: [] }));
       return;
     }
     if (this.mode === "error" || this.failNext > 0) {
