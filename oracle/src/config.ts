@@ -53,6 +53,7 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_CORS_ORIGINS", path: "corsOrigins" },
   { env: "CASHKEY_ORACLE_RATE_LIMIT_WINDOW_MS", path: "rateLimit.windowMs" },
   { env: "CASHKEY_ORACLE_RATE_LIMIT_MAX", path: "rateLimit.max" },
+  { env: "CASHKEY_ORACLE_RATE_LIMIT_PEER_MAX", path: "rateLimit.peerMax" },
   { env: "CASHKEY_ORACLE_TRUST_PROXY", path: "trustProxy" },
   { env: "CASHKEY_ORACLE_MAX_CONTENT_BYTES", path: "maxContentBytes" },
   { env: "CASHKEY_ORACLE_PEERS", path: "peers" },
@@ -182,7 +183,12 @@ const ConfigSchema = z
       .default({}),
     corsOrigins: list(origin).default(["http://127.0.0.1:5173", "http://localhost:5173"]),
     rateLimit: z
-      .object({ windowMs: integer(1000, 3_600_000).default(60_000), max: integer(1, 1_000_000).default(120) })
+      .object({
+        windowMs: integer(1000, 3_600_000).default(60_000),
+        max: integer(1, 1_000_000).default(120),
+        /** Signed requests per window from each operator (its own budget, apart from the public one). */
+        peerMax: integer(1, 10_000_000).default(60_000),
+      })
       .strict()
       .default({}),
     trustProxy: boolean.default(false),

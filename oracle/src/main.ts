@@ -117,6 +117,7 @@ export interface ApiNodeOptions {
   /** A socket already listening to serve on instead of `config.host:config.port` (see `serveApp`). */
   listener?: NetServer;
   healthIssues?: ApiDeps["healthIssues"];
+  peerVerifier?: ApiDeps["peerVerifier"];
 }
 
 export interface ApiNode {
@@ -145,6 +146,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       network: options.network,
       maxProposalBytes: config.network.maxProposalBytes,
       healthIssues: options.healthIssues,
+      peerVerifier: options.peerVerifier,
     });
     const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");

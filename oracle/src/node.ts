@@ -33,6 +33,7 @@ import { Follower } from "./network/follower";
 import { LandedBatchSync, type LandedSyncStatus } from "./network/landedSync";
 import { LeaderSchedule } from "./network/leaderSchedule";
 import { PeerClient } from "./network/peerClient";
+import { PeerRequestVerifier, signedPeerFetch } from "./network/peerAuth";
 import { OperatorRoster } from "./network/roster";
 import { createNetworkApi } from "./network/service";
 import { createVerifierClient } from "./functions/verifierClient";
@@ -158,6 +159,9 @@ export class OracleNode {
       const wallet = this.options.operatorKey.connect(provider);
       const operator = getAddress(wallet.address);
       const logger = this.logger.child({ operator });
+      // Requests to peers carry this operator's signature: peers count them against its own budget.
+      const peerFetch = signedPeerFetch(this.options.operatorKey, this.options.fetch ?? fetch);
+      const operators = cachedOperatorCheck(rewards, OPERATOR_SET_TTL_MS);
 
       const evaluation = new EvaluationQueue({
         store,
@@ -171,7 +175,7 @@ export class OracleNode {
         metrics,
         logger,
         now: this.now,
-        fetch: this.options.fetch,
+        fetch: peerFetch,
         onEvaluated: () => this.running?.batchLoop.wake(),
         wake: () => this.running?.evaluationLoop.wake(),
         orderWaitMs: config.evaluationOrderWaitMs,
@@ -191,7 +195,7 @@ export class OracleNode {
         sleep: this.interruptibleSleep(),
       });
       const batchSigner = new BatchSigner(wallet);
-      const peerClient = new PeerClient({ timeoutMs: config.network.peerTimeoutMs, fetch: this.options.fetch });
+      const peerClient = new PeerClient({ timeoutMs: config.network.peerTimeoutMs, fetch: peerFetch });
       const roster = new OperatorRoster({ rewards, peers: config.peers, client: peerClient, now: this.now });
       const follower = new Follower({
         store,
@@ -296,6 +300,7 @@ export class OracleNode {
         metrics,
         network: createNetworkApi({ store, follower, roster, operator }),
         listener: this.options.listener,
+        peerVerifier: new PeerRequestVerifier({ isOperator: operators }),
         healthIssues: () => nodeHealthIssues(watcher.status(), landed?.status(), Date.now(), confirmations),
       });
       this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator };
@@ -376,6 +381,22 @@ export class OracleNode {
       if (this.abort.signal.aborted) throw new CashKeyError("The node is stopping.");
     };
   }
+}
+
+/** How long the operator set read for peer authentication is reused. */
+const OPERATOR_SET_TTL_MS = 15_000;
+
+/** Whether an address is a current operator, from `Rewards.operators()` read at most every `ttlMs` (one read at a time). */
+function cachedOperatorCheck(rewards: Rewards, ttlMs: number): (address: string) => Promise<boolean> {
+  let cached: { at: number; operators: Promise<Set<string>> } | undefined;
+  return async (address) => {
+    if (cached === undefined || Date.now() - cached.at > ttlMs) {
+      const operators = rewards.operators().then((list) => new Set(list.map((a) => getAddress(a))));
+      cached = { at: Date.now(), operators };
+      operators.catch(() => (cached = undefined));
+    }
+    return (await cached.operators).has(getAddress(address));
+  };
 }
 
 /** Reads a node is behind or missing, for `/v1/health` (degraded, with the reason). */

@@ -21,6 +21,9 @@ export const OPENAPI_PATH = "/v1/openapi.json";
 /** Paths the rate limit never applies to: monitoring must see a node under load. */
 export const RATE_LIMIT_EXEMPT = ["/v1/health", "/metrics"] as const;
 
+/** Signed requests per rate-limit window each operator may make (its own budget). */
+export const DEFAULT_PEER_RATE_LIMIT_MAX = 60_000;
+
 export function createApp(deps: ApiDeps) {
   const { config, metrics, logger } = deps;
   const allowedOrigins = new Set(config.corsOrigins);
@@ -49,6 +52,7 @@ export function createApp(deps: ApiDeps) {
       now: deps.now ?? Date.now,
       exempt: RATE_LIMIT_EXEMPT,
       onLimited: () => metrics.rateLimited.inc(),
+      peers: deps.peerVerifier && { verifier: deps.peerVerifier, max: config.rateLimit.peerMax ?? DEFAULT_PEER_RATE_LIMIT_MAX },
     }),
   );
 

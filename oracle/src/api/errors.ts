@@ -21,6 +21,8 @@ export type ApiErrorCode =
   | "network_disabled"
   | "proposal_not_found"
   | `proposal_${string}`
+  | `peer_${string}`
+  | "storage_unavailable"
   | "internal_error";
 
 export interface ApiErrorBody {

@@ -278,6 +278,7 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
       expect(response.status).to.equal(200);
       expect(await response.json()).to.deep.equal({
         status: "ok",
+        reasons: [],
         db: { ok: true, schemaVersion: h.api.store.schemaVersion() },
         chain: { ok: true, headBlock: 100, lastProcessedBlock: 97, lagBlocks: 3 },
         operator: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
@@ -288,7 +289,7 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
       h.api.chain.failing = true;
       const response = await h.send("/v1/health");
       expect(response.status).to.equal(200);
-      expect(await response.json()).to.deep.include({ status: "degraded" });
+      expect(await response.json()).to.deep.include({ status: "degraded", reasons: ["The chain does not answer."] });
     });
   });
 

@@ -61,7 +61,7 @@ describe("config", function () {
         logLevel: "info",
       });
       expect(config.batch).to.deep.equal({ maxItems: 64, maxAgeMs: 5000, deadlineSeconds: 600 });
-      expect(config.rateLimit).to.deep.equal({ windowMs: 60_000, max: 120 });
+      expect(config.rateLimit).to.deep.equal({ windowMs: 60_000, max: 120, peerMax: 60_000 });
       expect(config.deploymentFile).to.equal(path.join(dir, "deployments", "31337.json"));
       expect(config.dataDir).to.equal(path.join(dir, "data", "oracle-8701"));
       expect(config.dbPath).to.equal(path.join(dir, "data", "oracle-8701", "oracle.sqlite"));

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { sha256Hex } from "../../network/peerAuth";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
 
@@ -37,6 +38,10 @@ export function admitBody(options: { types: readonly string[]; maxBytes: number 
     const declared = Number(c.req.header("content-length"));
     if (Number.isFinite(declared) && declared > options.maxBytes) throw tooLarge(options.maxBytes);
     const bytes = await readAtMost(c.req.raw, options.maxBytes);
+    const peer = c.get("peer");
+    if (peer !== undefined && sha256Hex(bytes) !== peer.bodySha256) {
+      throw new ApiError(401, "peer_auth_body", "The body is not the one the peer signed.");
+    }
 
     let text: string;
     try {
