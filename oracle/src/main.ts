@@ -118,6 +118,7 @@ export interface ApiNodeOptions {
   listener?: NetServer;
   healthIssues?: ApiDeps["healthIssues"];
   peerVerifier?: ApiDeps["peerVerifier"];
+  storageHealth?: ApiDeps["storageHealth"];
 }
 
 export interface ApiNode {
@@ -147,6 +148,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       maxProposalBytes: config.network.maxProposalBytes,
       healthIssues: options.healthIssues,
       peerVerifier: options.peerVerifier,
+      storageHealth: options.storageHealth,
     });
     const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");

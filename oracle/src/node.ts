@@ -44,6 +44,7 @@ import { createConfiguredScorer } from "./pipeline/scorer";
 import { type Store, openStore } from "./store";
 import { SqliteBatchLedger } from "./store/batchLedger";
 import { SqliteWatcherStore } from "./store/watcherStore";
+import { StorageHealth } from "./store/storageHealth";
 
 /** How often the node's loops look for work when nothing wakes them, and how they back off. */
 export interface NodeTiming {
@@ -155,6 +156,7 @@ export class OracleNode {
       if (code === "0x") throw new NodeStartError(`No contract at the Rewards address ${contracts.rewards}.`);
       const chainId = (await provider.getNetwork()).chainId;
       const metrics = createMetrics({ store, processMetrics: this.options.processMetrics ?? true });
+      const storage = new StorageHealth(metrics);
       const scorer = this.options.scorer ?? createConfiguredScorer(config, store);
       const wallet = this.options.operatorKey.connect(provider);
       const operator = getAddress(wallet.address);
@@ -279,13 +281,17 @@ export class OracleNode {
         backoff: this.timing.backoff,
         logger,
         onStep: (step) => {
+          storage.succeeded();
           metrics.submissionsSeen.inc(step.added.length);
           if (step.removed.length > 0) evaluation.invalidateIndex();
           this.updateChainMetrics();
           this.running?.evaluationLoop.wake();
           this.running?.batchLoop.wake();
         },
-        onRetry: () => this.updateChainMetrics(),
+        onRetry: ({ error }) => {
+          storage.failed(error);
+          this.updateChainMetrics();
+        },
         submissionCount: (blockNumber) => rewards.submissionCount({ blockTag: blockNumber }),
         onFatal: (error) => logger.fatal({ err: error }, "the watcher stopped; resync the node"),
       });
@@ -301,6 +307,7 @@ export class OracleNode {
         network: createNetworkApi({ store, follower, roster, operator }),
         listener: this.options.listener,
         peerVerifier: new PeerRequestVerifier({ isOperator: operators }),
+        storageHealth: storage,
         healthIssues: () => nodeHealthIssues(watcher.status(), landed?.status(), Date.now(), confirmations),
       });
       this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator };

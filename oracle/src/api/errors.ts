@@ -23,6 +23,7 @@ export type ApiErrorCode =
   | `proposal_${string}`
   | `peer_${string}`
   | "storage_unavailable"
+  | "incomplete_body"
   | "internal_error";
 
 export interface ApiErrorBody {

@@ -36,7 +36,14 @@ export const SubmissionIdParamsSchema = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "42" }),
 });
 
-const nonBlank = (what: string) => z.string().refine((value) => value.trim() !== "", `${what} must not be empty`);
+/** Control characters other than tab, line feed and carriage return (each would be stored as a six-byte JSON escape). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+/** What shows nothing: white space, format characters (zero-width spaces and joiners, bidi marks), and the rest. */
+const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}\u115f\u1160\u3164\uffa0\u2800]/gu;
+
+const withoutControls = (what: string) => z.string().refine((value) => !CONTROL.test(value), `${what} must not contain control characters`);
+const nonBlank = (what: string) =>
+  withoutControls(what).refine((value) => value.replace(INVISIBLE, "") !== "", `${what} must not be empty or invisible`);
 
 const httpUrl = z
   .string()
@@ -52,7 +59,7 @@ export const PlainTextContentSchema = nonBlank("text").openapi({
 export const ContentUploadSchema = z
   .object({
     text: nonBlank("text"),
-    title: z.string().optional(),
+    title: withoutControls("title").optional(),
     url: httpUrl.optional(),
   })
   .strict()

@@ -7,6 +7,7 @@ import type { Store } from "../store";
 import type { ChainReader } from "./chainReader";
 import type { NetworkApi } from "../network/api";
 import type { PeerRequestVerifier } from "../network/peerAuth";
+import type { StorageHealth } from "../store/storageHealth";
 
 /** Hono environment of the app: node-server bindings (absent under `app.request()`) and request variables. */
 export type AppEnv = {
@@ -63,6 +64,8 @@ export interface ApiDeps {
   network?: NetworkApi;
   /** Largest proposal body, in bytes. Default 4 MiB. */
   maxProposalBytes?: number;
+  /** Whether the store takes writes; the API reports storage failures to it. Default: one of its own. */
+  storageHealth?: StorageHealth;
   /** Checks operators' signed requests; absent, every request is public. */
   peerVerifier?: PeerRequestVerifier;
   /** What else makes the node unhealthy (its watcher, landed-batch sync, disk), for `/v1/health`. */

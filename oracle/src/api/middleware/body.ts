@@ -72,7 +72,14 @@ async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Arra
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch (cause) {
+      // The client hung up (or the connection broke) mid-body: its failure, not the node's.
+      throw new ApiError(400, "incomplete_body", "The body ended before it was complete.", { details: cause instanceof Error ? cause.message : undefined });
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

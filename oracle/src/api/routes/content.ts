@@ -36,6 +36,7 @@ const putContent = createRoute({
       413: "Body larger than maxContentBytes",
       415: "Not text/plain or application/json in UTF-8",
       429: "Rate limited (see Retry-After)",
+      503: "storage_unavailable: the node's disk is full or read-only (see Retry-After)",
     }),
   },
 });
@@ -73,6 +74,7 @@ export function contentRouter(deps: ApiDeps) {
       const content: Content = typeof parsed.data === "string" ? { text: parsed.data } : parsed.data;
       // Concurrent uploads share one commit; each answer waits for its own to be durable.
       const { hash, size, created } = await writer.put(content, "upload");
+      deps.storageHealth?.succeeded();
       if (created) {
         metrics.contentStored.inc({ source: "upload" });
         notify(onContent, { hash, content, size, source: "upload" }, logger);

@@ -43,6 +43,8 @@ export function healthRouter(deps: ApiDeps) {
     const issues: HealthIssue[] = [];
     if (!dbOk) issues.push({ severity: "down", reason: "The database does not answer." });
     if (headBlock === null) issues.push({ severity: "degraded", reason: "The chain does not answer." });
+    const storage = deps.storageHealth?.reason();
+    if (storage !== undefined) issues.push({ severity: "down", reason: storage });
     try {
       issues.push(...(deps.healthIssues?.() ?? []));
     } catch (error) {
