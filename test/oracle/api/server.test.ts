@@ -1,5 +1,6 @@
 import path from "node:path";
 import { request as httpRequest } from "node:http";
+import net from "node:net";
 import { expect } from "chai";
 import { loadConfig } from "../../../oracle/src/config";
 import { contentHash } from "../../../oracle/src/protocol/contentHash";
@@ -37,6 +38,22 @@ describe("oracle API on a loopback server", function () {
       expect(response.status).to.equal(413);
       expect(h.api.store.content.count()).to.equal(0);
       expect((await h.send("/v1/content", { method: "PUT", body: "next", headers: { "content-type": "text/plain" } })).status).to.equal(201);
+    });
+
+    it("counts a client that hangs up mid-upload as its failure (4xx), not as a bug", async function () {
+      const socket = net.connect(h.server.port, "127.0.0.1");
+      await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+      socket.write(`PUT /v1/content HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 900\r\n\r\n${"c".repeat(100)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      const counted = async () => /cashkey_oracle_http_requests_total\{method="PUT",route="\/v1\/content",status="\d+"\}/.test(await (await fetch(`${h.server.url}/metrics`)).text());
+      const giveUpAt = Date.now() + 10_000;
+      while (!(await counted()) && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 20));
+      const metrics = await (await fetch(`${h.server.url}/metrics`)).text();
+      expect(metrics).to.match(/cashkey_oracle_http_requests_total\{method="PUT",route="\/v1\/content",status="400"\} 1/);
+      expect(metrics).to.not.match(/status="500"/);
+      expect(h.api.logs.some((line) => line.includes('"level":50'))).to.equal(false);
+      expect(h.api.store.content.count()).to.equal(0);
     });
 
     it("refuses an oversize chunked body with 413 while reading it", async function () {
