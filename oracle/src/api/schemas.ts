@@ -61,10 +61,21 @@ export const ContentUploadSchema = z
     text: nonBlank("text"),
     title: withoutControls("title").optional(),
     url: httpUrl.optional(),
+    author: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte 0x-hex address")
+      .optional()
+      .openapi({ description: "Binds the content to this address: only its submission may claim the hash (with salt)" }),
+    salt: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of 0x-hex")
+      .optional()
+      .openapi({ description: "32 random bytes, with author: the hash cannot be guessed from the text" }),
   })
   .strict()
+  .refine((content) => (content.author === undefined) === (content.salt === undefined), { message: "author and salt come together", path: ["salt"] })
   .openapi("ContentUpload", {
-    description: "Content as the content hash rule defines it (oracle/src/protocol/contentHash.ts).",
+    description: "Content as the content hash rule defines it (oracle/src/protocol/contentHash.ts; docs/SCORING.md).",
     example: { text: "The Rhine is 1,230 km long.", title: "Rhine", url: "https://en.wikipedia.org/wiki/Rhine" },
   });
 
@@ -78,7 +89,7 @@ export const ContentStoredSchema = z
 export const ContentSchema = z
   .object({
     hash: HashSchema,
-    content: z.object({ text: z.string(), title: z.string().optional(), url: z.string().optional() }),
+    content: z.object({ text: z.string(), title: z.string().optional(), url: z.string().optional(), author: z.string().optional(), salt: z.string().optional() }),
     size: z.number().int(),
     receivedAt: z.string().openapi({ format: "date-time" }),
   })

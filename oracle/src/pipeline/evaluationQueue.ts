@@ -29,6 +29,7 @@ import { Semaphore } from "../eval/semaphore";
 import { contentUnavailableEvaluation } from "../eval/unavailable";
 import type { OracleMetrics } from "../metrics";
 import type { Store, SubmissionRecord } from "../store";
+import { boundToAnotherAuthorEvaluation, mayClaim } from "./boundContent";
 import { fetchContentFromPeers } from "./peerContent";
 
 export interface EvaluationQueueOptions {
@@ -236,6 +237,11 @@ export class EvaluationQueue {
     const { store, metrics, logger, scorer } = this.options;
     const record = store.content.get(submission.contentHash);
     if (record === undefined) return;
+    if (!mayClaim(record.content, submission.author)) {
+      const evaluation = boundToAnotherAuthorEvaluation({ submissionId: submission.id, evaluatorHash: evaluator.evaluatorHash });
+      if (this.record(submission, evaluation)) logger.warn({ submissionId: submission.id.toString(), hash: submission.contentHash }, "content bound to another author; scored 0");
+      return;
+    }
     // Timed from the start of the evaluation itself, not from the wait for a free slot.
     let started = performance.now();
     let evaluation: Evaluation;
@@ -330,7 +336,7 @@ export class EvaluationQueue {
     for (const { id, author, contentHash } of store.submissions.listEvaluatedInOrder()) {
       if (beforeId !== undefined && id >= beforeId) break;
       const record = store.content.get(contentHash);
-      if (record === undefined) continue;
+      if (record === undefined || !mayClaim(record.content, author)) continue;
       const fp = fingerprint(preprocess(evaluationText(record.content)));
       if (isEmptySignature(fp.signature)) continue;
       index.register(id.toString(), fp);

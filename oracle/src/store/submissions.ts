@@ -65,6 +65,7 @@ export class SubmissionRepository {
   private readonly inLiveBatch: Statement;
   private readonly dropEvaluations: Statement;
   private readonly highestEvaluated: Statement;
+  private readonly withContent: Statement;
   private readonly evaluatedAfter: Statement;
   private readonly rewindTx: Transaction<(afterId: bigint) => bigint[]>;
   private readonly recordTx: Transaction<(event: SubmissionEvent) => { outcome: RecordOutcome; record: SubmissionRecord }>;
@@ -92,6 +93,9 @@ export class SubmissionRepository {
        WHERE s.status IN ('evaluated', 'batched', 'scored')
        ORDER BY s.id`,
     );
+    this.withContent = db
+      .prepare("SELECT 1 FROM submissions WHERE content_hash = ? AND author = ? AND status <> 'removed' LIMIT 1")
+      .pluck();
     this.highestEvaluated = db
       .prepare("SELECT max(id) FROM submissions WHERE status IN ('evaluated', 'batched', 'scored')")
       .pluck()
@@ -165,6 +169,11 @@ export class SubmissionRepository {
    */
   markRemovedFrom(blockNumber: number): bigint[] {
     return this.removeTx.immediate(blockNumber);
+  }
+
+  /** Whether `author` has a submission of `contentHash` on-chain (seen by the watcher, not removed). */
+  existsWithContent(contentHash: string, author: string): boolean {
+    return this.withContent.get(hexValue("contentHash", contentHash, 32), hexValue("author", author, 20)) !== undefined;
   }
 
   /** The highest id evaluated so far (evaluated, batched or scored), if any. */

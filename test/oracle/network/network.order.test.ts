@@ -134,4 +134,34 @@ describe("operator network: duplicates are attributed in on-chain order", functi
     expect(ownFlags(node, firstId)).to.not.include("exact_duplicate");
     expect(ownFlags(node, copyId)).to.include("exact_duplicate");
   });
+
+  it("gives nothing to a sender who copies a bound content hash ahead of its author, and keeps the text private until the author's submission is on-chain", async function () {
+    const { rewards, record, keys, alice, bob } = await loadFixture(threeOperatorsThresholdTwo);
+    const network = context.track(await createNetwork(keys, record, context.chain().proxy.url));
+    const nodes = network.nodes;
+    for (const node of nodes) await node.start();
+    const [text] = distinctTexts(1, 31);
+    const bound = { text, author: alice.address, salt: `0x${"5a".repeat(32)}` };
+    const response = await fetch(`${nodes[0].url}/v1/content`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(bound) });
+    expect(response.status).to.equal(201);
+    const { hash } = (await response.json()) as { hash: string };
+    expect(hash).to.equal(contentHash(bound));
+    expect(hash).to.not.equal(contentHash({ text }));
+    // Someone who saw the hash (in the mempool) cannot read the text yet.
+    expect((await fetch(`${nodes[0].url}/v1/content/${hash}`)).status).to.equal(404);
+
+    const stolenId = await submitHash(rewards, bob, hash);
+    const ownId = await submitHash(rewards, alice, hash);
+    await eventually(async () => (await rewards.isScored(stolenId)) && (await rewards.isScored(ownId)), "both scored on-chain");
+    const scored = new Map((await rewards.queryFilter(rewards.filters.Scored(), record.deployBlock)).map((e) => [e.args.id, e.args]));
+    expect(Number(scored.get(stolenId)!.points), "the copied hash's points").to.equal(0);
+    expect(Number(scored.get(ownId)!.points), "the author's points").to.be.greaterThan(0);
+    for (const node of nodes) {
+      expect(ownFlags(node, stolenId), `node ${node.index}: copied hash`).to.include("content_unavailable");
+      expect(ownFlags(node, ownId), `node ${node.index}: author`).to.deep.equal(ownFlags(nodes[0], ownId));
+      expect(ownFlags(node, ownId), `node ${node.index}: author`).to.not.include("exact_duplicate");
+    }
+    // The author's submission is on-chain: the text is public now.
+    expect((await fetch(`${nodes[1].url}/v1/content/${hash}`)).status).to.equal(200);
+  });
 });
