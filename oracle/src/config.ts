@@ -55,6 +55,11 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_RATE_LIMIT_MAX", path: "rateLimit.max" },
   { env: "CASHKEY_ORACLE_RATE_LIMIT_PEER_MAX", path: "rateLimit.peerMax" },
   { env: "CASHKEY_ORACLE_TRUST_PROXY", path: "trustProxy" },
+  { env: "CASHKEY_ORACLE_MAX_CONNECTIONS_PER_CLIENT", path: "http.maxPerClient" },
+  { env: "CASHKEY_ORACLE_MAX_CONNECTIONS", path: "http.maxTotal" },
+  { env: "CASHKEY_ORACLE_IDLE_TIMEOUT_MS", path: "http.idleTimeoutMs" },
+  { env: "CASHKEY_ORACLE_HEADERS_TIMEOUT_MS", path: "http.headersTimeoutMs" },
+  { env: "CASHKEY_ORACLE_REQUEST_TIMEOUT_MS", path: "http.requestTimeoutMs" },
   { env: "CASHKEY_ORACLE_MAX_CONTENT_BYTES", path: "maxContentBytes" },
   { env: "CASHKEY_ORACLE_PEERS", path: "peers" },
   { env: "CASHKEY_ORACLE_CONTENT_GRACE_MS", path: "contentGraceMs" },
@@ -192,6 +197,17 @@ const ConfigSchema = z
       .strict()
       .default({}),
     trustProxy: boolean.default(false),
+    /** Connection bounds of the HTTP API (oracle/src/api/connections.ts). */
+    http: z
+      .object({
+        maxPerClient: integer(1, 1_000_000).default(256),
+        maxTotal: integer(1, 1_000_000).default(4096),
+        idleTimeoutMs: integer(100, 600_000).default(15_000),
+        headersTimeoutMs: integer(100, 600_000).default(10_000),
+        requestTimeoutMs: integer(100, 600_000).default(30_000),
+      })
+      .strict()
+      .default({}),
     maxContentBytes: integer(256, 1_048_576).default(16_384),
     peers: list(url(["http:", "https:"])).default([]),
     contentGraceMs: integer(0, 86_400_000).default(600_000),

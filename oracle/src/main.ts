@@ -5,7 +5,8 @@
  */
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import type { Server } from "node:http";
-import { createAdaptorServer, serve } from "@hono/node-server";
+import { createAdaptorServer, type serve } from "@hono/node-server";
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardConnections } from "./api/connections";
 import { Command } from "commander";
 import pino, { type Logger } from "pino";
 import { createApp } from "./api/app";
@@ -34,13 +35,16 @@ export interface RunningServer {
  */
 export function serveApp(
   app: { fetch: Parameters<typeof serve>[0]["fetch"] },
-  options: { host: string; port: number; listener?: NetServer },
+  options: { host: string; port: number; listener?: NetServer; limits?: ConnectionLimits },
 ): Promise<RunningServer> {
   const { listener } = options;
-  if (listener !== undefined) return Promise.resolve(attachApp(app, listener, options.host));
+  const limits = options.limits ?? DEFAULT_CONNECTION_LIMITS;
+  if (listener !== undefined) return Promise.resolve(attachApp(app, listener, options.host, limits));
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: serverOptionsFor(limits) }) as Server;
+    guardConnections(server, limits);
     server.once("error", reject);
+    server.listen(options.port, options.host);
     server.once("listening", () => {
       server.off("error", reject);
       const { port } = server.address() as AddressInfo;
@@ -57,10 +61,13 @@ export function serveApp(
   });
 }
 
-function attachApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, listener: NetServer, host: string): RunningServer {
+function attachApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, listener: NetServer, host: string, limits: ConnectionLimits): RunningServer {
   const address = listener.address();
   if (address === null || typeof address === "string") throw new Error("serveApp: the listener is not bound to a TCP port");
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // A server that never listens does not enforce its header and request timeouts (Node checks them
+  // from `listen`); the idle timeout and the connection caps still hold.
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: serverOptionsFor(limits) }) as Server;
+  guardConnections(server, limits);
   // A server that never listened does not track its connections (closeAllConnections would miss
   // them, and a peer's keep-alive connection would reach a stopped node): track them here.
   const sockets = new Set<Socket>();
@@ -78,6 +85,11 @@ function attachApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, listene
       for (const socket of sockets) socket.destroy();
     },
   };
+}
+
+/** Node checks header and request timeouts every `connectionsCheckingInterval` (30 s by default): check often enough to keep them. */
+function serverOptionsFor(limits: ConnectionLimits): { connectionsCheckingInterval: number } {
+  return { connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))) };
 }
 
 function serverUrl(host: string, port: number): { url: string; host: string; port: number } {
@@ -150,7 +162,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       peerVerifier: options.peerVerifier,
       storageHealth: options.storageHealth,
     });
-    const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener });
+    const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener, limits: { ...config.http, trustProxy: config.trustProxy } });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");
     return {
       store,

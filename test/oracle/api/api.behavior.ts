@@ -343,7 +343,7 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
         "/v1/network",
       ]);
       expect(Object.keys(doc.paths["/v1/content"].put.requestBody!.content)).to.have.members(["text/plain", "application/json"]);
-      expect(doc.components.schemas.ContentUpload.properties).to.have.keys(["text", "title", "url"]);
+      expect(doc.components.schemas.ContentUpload.properties).to.have.keys(["text", "title", "url", "author", "salt"]);
       expect(doc.components.schemas.ContentUpload.additionalProperties).to.equal(false);
       expect(doc.components.schemas.Submission.properties).to.include.keys(["rationaleJson", "batch", "subScores", "flags"]);
     });

@@ -4,13 +4,74 @@ import net from "node:net";
 import { expect } from "chai";
 import { loadConfig } from "../../../oracle/src/config";
 import { contentHash } from "../../../oracle/src/protocol/contentHash";
-import { startApiNode } from "../../../oracle/src/main";
+import { type RunningServer, serveApp, startApiNode } from "../../../oracle/src/main";
 import { tempDir } from "../store/fixtures";
 import { shouldBehaveLikeOracleApi } from "./api.behavior";
-import { FakeChain, MAX_CONTENT_BYTES, startOnLoopback } from "./harness";
+import { FakeChain, MAX_CONTENT_BYTES, createTestApi, startOnLoopback } from "./harness";
+
+/** A raw TCP connection to `port`, resolved once connected; `closed` resolves when the server ends it. */
+async function rawConnection(port: number): Promise<{ socket: net.Socket; closed: Promise<void>; received: () => string }> {
+  const socket = net.connect(port, "127.0.0.1");
+  let data = "";
+  socket.on("data", (chunk) => (data += chunk.toString()));
+  socket.on("error", () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
+  await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+  return { socket, closed, received: () => data };
+}
+
+function settles(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+}
 
 describe("oracle API on a loopback server", function () {
   shouldBehaveLikeOracleApi(startOnLoopback);
+
+  describe("connection bounds", function () {
+    const limits = { maxPerClient: 3, maxTotal: 1000, idleTimeoutMs: 400, headersTimeoutMs: 300, requestTimeoutMs: 300 };
+    let api: ReturnType<typeof createTestApi>;
+    let server: RunningServer;
+
+    beforeEach(async function () {
+      api = createTestApi();
+      server = await serveApp(api.app, { host: "127.0.0.1", port: 0, limits });
+    });
+
+    afterEach(async function () {
+      await server.close();
+      api.close();
+    });
+
+    it("closes a client's connections beyond its cap at once, and serves it again once one is closed", async function () {
+      const held = [await rawConnection(server.port), await rawConnection(server.port), await rawConnection(server.port)];
+      const extra = await rawConnection(server.port);
+      expect(await settles(extra.closed, 5_000), "the fourth connection is closed").to.equal(true);
+      expect(extra.received()).to.equal("");
+      held[0].socket.destroy();
+      await held[0].closed;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const again = await rawConnection(server.port);
+      again.socket.write("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      await again.closed;
+      expect(again.received()).to.match(/^HTTP\/1\.1 200/);
+      for (const connection of held) connection.socket.destroy();
+    });
+
+    it("closes an idle connection and answers a slow body with 408", async function () {
+      const idle = await rawConnection(server.port);
+      expect(await settles(idle.closed, 10_000), "the idle connection is closed").to.equal(true);
+      const slow = await rawConnection(server.port);
+      slow.socket.write("PUT /v1/content HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nabc");
+      const trickle = setInterval(() => slow.socket.write("d"), 100);
+      try {
+        expect(await settles(slow.closed, 10_000), "the slow request is cut off").to.equal(true);
+      } finally {
+        clearInterval(trickle);
+      }
+      expect(slow.received()).to.match(/^HTTP\/1\.1 408/);
+      expect(api.store.content.count()).to.equal(0);
+    });
+  });
 
   describe("the server", function () {
     let h: Awaited<ReturnType<typeof startOnLoopback>>;
