@@ -16,6 +16,7 @@ import { type BatchHeader, rewardsDomain, scoreBatchDigest } from "../protocol/e
 import { unpackScoreItem } from "../protocol/scoreItem";
 import type { Store } from "../store";
 import { StoreNotFoundError } from "../store";
+import { isTransientRpcError } from "../chain/rpc";
 import type { PeerClient } from "./peerClient";
 import { ProposalError, decodeProposal } from "./proposal";
 
@@ -34,7 +35,7 @@ export interface LandedSyncOptions {
   logger: Logger;
   /** Clock (ms) for the backfill's backoff and the stall report. Default `Date.now`. */
   now?: () => number;
-  /** Between two requests for a batch's missing rationales, at first; doubles up to a minute. Default 1000 ms. */
+  /** Between two requests for a batch's missing rationales, at first; doubles up to 10 s. Default 1000 ms. */
   backfillRetryMs?: number;
 }
 
@@ -53,7 +54,7 @@ export interface LandedSyncStatus {
 type Outcome = "recorded" | "retry" | "no_rationales";
 
 const BACKFILL_PER_PASS = 8;
-const BACKFILL_MAX_RETRY_MS = 60_000;
+const BACKFILL_MAX_RETRY_MS = 10_000;
 
 export class LandedBatchSync {
   private readonly now: () => number;
@@ -79,7 +80,7 @@ export class LandedBatchSync {
       while (state.nextNonce < nextNonce) {
         const log = await this.findBatchPosted(state.nextNonce, state.block);
         if (log === undefined) break;
-        const outcome = await this.record(state.nextNonce, log);
+        const outcome = await this.recordOrDefer(state.nextNonce, log);
         if (outcome === "retry") break;
         if (outcome === "no_rationales") {
           if (!this.markScored((await this.itemsOf(log)) ?? [])) break;
@@ -119,7 +120,7 @@ export class LandedBatchSync {
     const due = [...this.missing!.entries()].filter(([, entry]) => entry.nextAt <= now).slice(0, BACKFILL_PER_PASS);
     for (const [nonce, entry] of due) {
       entry.log ??= await this.findBatchPosted(nonce, this.options.fromBlock);
-      const outcome = entry.log === undefined ? "retry" : await this.record(nonce, entry.log);
+      const outcome = entry.log === undefined ? "retry" : await this.recordOrDefer(nonce, entry.log);
       if (outcome === "recorded") {
         this.missing!.delete(nonce);
         logger.info({ batchNonce: nonce.toString() }, "rationales of a landed batch backfilled from a peer");
@@ -141,6 +142,20 @@ export class LandedBatchSync {
       if (log) return log;
     }
     return undefined;
+  }
+
+  /**
+   * `record`, except that a failure other than the chain's (a store conflict, a malformed answer) does
+   * not stop the sync at this nonce: the items are marked scored and the batch is tried again later.
+   */
+  private async recordOrDefer(nonce: bigint, log: Log): Promise<Outcome> {
+    try {
+      return await this.record(nonce, log);
+    } catch (error) {
+      if (isTransientRpcError(error)) throw error;
+      this.options.logger.error({ err: error, batchNonce: nonce.toString() }, "landed batch not recorded; will try again");
+      return "no_rationales";
+    }
   }
 
   /**
@@ -167,9 +182,19 @@ export class LandedBatchSync {
       logger.warn({ batchNonce: nonce.toString(), digest }, "landed batch without rationales here or at the peers yet; will ask again");
       return "no_rationales";
     }
+    let abandoned = 0;
     try {
       store.transaction(() => {
         if (own !== undefined) store.batches.transition(own.id, "abandoned");
+        // This node's batches for later nonces that hold a landed item can never land: they would
+        // keep the landed batch from being recorded (a submission is in one live batch at most).
+        for (const item of items) {
+          const other = store.batches.liveBatchOf(unpackScoreItem(item).submissionId);
+          if (other !== undefined && other.id !== own?.id && other.state !== "landed") {
+            store.batches.transition(other.id, "abandoned");
+            abandoned += 1;
+          }
+        }
         store.batches.importLanded({
           nonce,
           evaluator: header.evaluator,
@@ -185,7 +210,7 @@ export class LandedBatchSync {
       if (error instanceof StoreNotFoundError) return "retry"; // a submission this node has not seen yet
       throw error;
     }
-    logger.info({ batchNonce: nonce.toString(), items: items.length, txHash: log.transactionHash, lostOwn: own !== undefined }, "landed batch recorded");
+    logger.info({ batchNonce: nonce.toString(), items: items.length, txHash: log.transactionHash, lostOwn: own !== undefined, abandoned }, "landed batch recorded");
     return "recorded";
   }
 
