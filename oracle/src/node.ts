@@ -393,16 +393,29 @@ export class OracleNode {
 /** How long the operator set read for peer authentication is reused. */
 const OPERATOR_SET_TTL_MS = 15_000;
 
-/** Whether an address is a current operator, from `Rewards.operators()` read at most every `ttlMs` (one read at a time). */
+/**
+ * Whether an address is a current operator, from `Rewards.operators()` read at most every `ttlMs` (one
+ * read at a time). While the chain does not answer, the last set read stands: peers keep talking to
+ * each other through an RPC outage (an operator removed meanwhile is refused once the chain answers).
+ */
 function cachedOperatorCheck(rewards: Rewards, ttlMs: number): (address: string) => Promise<boolean> {
-  let cached: { at: number; operators: Promise<Set<string>> } | undefined;
+  let known: Set<string> | undefined;
+  let readAt = 0;
+  let reading: Promise<Set<string>> | undefined;
+  const refresh = (): Promise<Set<string>> =>
+    (reading ??= rewards
+      .operators()
+      .then((list) => {
+        known = new Set(list.map((a) => getAddress(a)));
+        readAt = Date.now();
+        return known;
+      })
+      .finally(() => (reading = undefined)));
   return async (address) => {
-    if (cached === undefined || Date.now() - cached.at > ttlMs) {
-      const operators = rewards.operators().then((list) => new Set(list.map((a) => getAddress(a))));
-      cached = { at: Date.now(), operators };
-      operators.catch(() => (cached = undefined));
-    }
-    return (await cached.operators).has(getAddress(address));
+    const operator = getAddress(address);
+    if (known === undefined) return (await refresh()).has(operator);
+    if (Date.now() - readAt > ttlMs) refresh().catch(() => undefined);
+    return known.has(operator);
   };
 }
 

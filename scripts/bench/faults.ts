@@ -72,7 +72,7 @@ export async function benchmarkFaults(dir: string): Promise<FaultFigures> {
           CASHKEY_ORACLE_BATCH_MAX_AGE_MS: String(FAULT_BENCH.batchWindowMs),
           CASHKEY_ORACLE_POLL_INTERVAL_MS: String(FAULT_BENCH.pollMs),
           CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: String(FAULT_BENCH.failoverTimeoutMs),
-          CASHKEY_ORACLE_LOG_LEVEL: "silent",
+          CASHKEY_ORACLE_LOG_LEVEL: process.env.FAULT_BENCH_LOG ?? "silent",
         },
       });
       const node = new OracleNode({ config, operatorKey: key, processMetrics: false, listener: ports[i].listener });
