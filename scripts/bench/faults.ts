@@ -9,6 +9,8 @@
  *   their defaults): the time from the first `submit` until every item is scored on-chain, and until
  *   every node serves a verifying proof for every item (its landed batch with the rationales, whose
  *   tree root is the on-chain root).
+ *
+ * Alone: `npx hardhat run scripts/bench/faults.ts` (JSON on stdout; FAULT_BENCH_LOG=info shows the nodes' logs).
  */
 import path from "node:path";
 import hre from "hardhat";
