@@ -117,7 +117,9 @@ async function main(): Promise<void> {
         ...(functions && { CASHKEY_ORACLE_FUNCTIONS_VERIFIER: functions.verifier }),
       },
     });
-    const oracle = new OracleNode({ config, operatorKey });
+    // One process runs the chain, the servers and every node: its CPU, memory and event-loop figures
+    // belong to none of them, so no node exports them (a node run alone, `npm run oracle`, does).
+    const oracle = new OracleNode({ config, operatorKey, processMetrics: false });
     await oracle.start();
     oracles.push(oracle);
   }

@@ -85,14 +85,17 @@ describe("useTransaction", () => {
 });
 
 describe("SubmitPage", () => {
-  it("shows the content hash of the shared protocol module as the user types", async () => {
+  it("shows the content hash of the shared protocol module, bound to the account with a random salt, as the user types", async () => {
     const runtime = runtimeConfig();
     const wagmi = wagmiConfigFor(runtime, runtime.chainId);
-    await connect(wagmi, { connector: wagmi.connectors[0] });
+    const { accounts } = await connect(wagmi, { connector: wagmi.connectors[0] });
     renderWithProviders(<SubmitPage />, runtime, wagmi);
     const text = "The Rhine is 1,230 km long and flows through six countries.";
     fireEvent.change(await screen.findByLabelText("Content"), { target: { value: text } });
-    await waitFor(() => expect(screen.getByTestId("content-hash").textContent).toBe(contentHash({ text })));
+    const salt = screen.getByTestId("content-salt").textContent!;
+    expect(salt).toMatch(/^0x[0-9a-f]{64}$/);
+    await waitFor(() => expect(screen.getByTestId("content-hash").textContent).toBe(contentHash({ text, author: accounts[0], salt })));
+    expect(screen.getByTestId("content-hash").textContent).not.toBe(contentHash({ text }));
     expect((screen.getByRole("button", { name: "Upload and submit" }) as HTMLButtonElement).disabled).toBe(false);
   });
 });

@@ -103,12 +103,21 @@ for (const item of items) {
   rationales.push(r);
 }
 
+// Bound content ({ text, title?, url?, author, salt }) may be claimed by its author's submission only.
+const boundTo = new Map();
 for (const item of items) {
   const c = contents[item.contentHash.toLowerCase()] ?? contents[item.contentHash];
   if (!c || typeof c.text !== "string") return refuse("CONTENT");
   const canonical = { text: c.text.normalize("NFC") };
   if (typeof c.title === "string") canonical.title = c.title.normalize("NFC");
   if (typeof c.url === "string") canonical.url = c.url.normalize("NFC");
+  if ((c.author === undefined) !== (c.salt === undefined)) return refuse("CONTENT");
+  if (c.author !== undefined) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(c.author) || !is32(c.salt)) return refuse("CONTENT");
+    canonical.author = c.author.toLowerCase();
+    canonical.salt = c.salt.toLowerCase();
+    boundTo.set(item.contentHash.toLowerCase(), canonical.author);
+  }
   if (hex(keccak(utf8(JSON.stringify(canonical)))) !== item.contentHash.toLowerCase()) return refuse("CONTENT");
 }
 
@@ -124,10 +133,13 @@ const rpc = await Functions.makeHttpRequest({
 if (rpc.error || !Array.isArray(rpc.data)) throw new Error("RPC unavailable");
 const answer = (id) => { const a = rpc.data.find((x) => x.id === id); if (!a || a.error) throw new Error("RPC error"); return a.result; };
 if (BigInt(answer(1)) !== BigInt(proposal.chainId)) return refuse("CHAIN");
-const firstWithHash = new Map(), hashOf = new Map();
+const firstWithHash = new Map(), hashOf = new Map(), authorOf = new Map();
 for (const log of answer(2)) {
-  const id = BigInt(log.topics[1]), h = log.data.slice(0, 66).toLowerCase();
+  const id = BigInt(log.topics[1]), h = log.data.slice(0, 66).toLowerCase(), author = "0x" + log.topics[2].slice(26).toLowerCase();
   hashOf.set(id, h);
+  authorOf.set(id, author);
+  // Only a claim the content allows counts as first: bound content, its author's submissions.
+  if (boundTo.has(h) && boundTo.get(h) !== author) continue;
   if (!firstWithHash.has(h) || firstWithHash.get(h) > id) firstWithHash.set(h, id);
 }
 const maxPoints = BigInt(answer(3));
@@ -137,6 +149,7 @@ for (const [n, item] of items.entries()) {
   if (onChain === undefined) return refuse("UNKNOWN");
   if (onChain !== item.contentHash.toLowerCase()) return refuse("HASH");
   const codes = r.flags.map((f) => f?.code);
+  if (boundTo.has(onChain) && boundTo.get(onChain) !== authorOf.get(id) && !codes.includes("content_unavailable")) return refuse("BOUND");
   if (firstWithHash.get(onChain) < id && !codes.includes("exact_duplicate")) return refuse("DUPLICATE");
   const blocked = codes.some((c) => BLOCKING.includes(c));
   const above = BigInt(item.score - MIN_SCORE + 1), span = BigInt(101 - MIN_SCORE);

@@ -32,6 +32,7 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_START_BLOCK", path: "startBlock" },
   { env: "CASHKEY_ORACLE_CONFIRMATIONS", path: "confirmations" },
   { env: "CASHKEY_ORACLE_POLL_INTERVAL_MS", path: "pollIntervalMs" },
+  { env: "CASHKEY_ORACLE_RPC_TIMEOUT_MS", path: "rpcTimeoutMs" },
   { env: "CASHKEY_ORACLE_DATA_DIR", path: "dataDir" },
   { env: "CASHKEY_ORACLE_DB_PATH", path: "dbPath" },
   { env: "CASHKEY_ORACLE_KEYSTORE", path: "keystore.path" },
@@ -52,7 +53,13 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_CORS_ORIGINS", path: "corsOrigins" },
   { env: "CASHKEY_ORACLE_RATE_LIMIT_WINDOW_MS", path: "rateLimit.windowMs" },
   { env: "CASHKEY_ORACLE_RATE_LIMIT_MAX", path: "rateLimit.max" },
+  { env: "CASHKEY_ORACLE_RATE_LIMIT_PEER_MAX", path: "rateLimit.peerMax" },
   { env: "CASHKEY_ORACLE_TRUST_PROXY", path: "trustProxy" },
+  { env: "CASHKEY_ORACLE_MAX_CONNECTIONS_PER_CLIENT", path: "http.maxPerClient" },
+  { env: "CASHKEY_ORACLE_MAX_CONNECTIONS", path: "http.maxTotal" },
+  { env: "CASHKEY_ORACLE_IDLE_TIMEOUT_MS", path: "http.idleTimeoutMs" },
+  { env: "CASHKEY_ORACLE_HEADERS_TIMEOUT_MS", path: "http.headersTimeoutMs" },
+  { env: "CASHKEY_ORACLE_REQUEST_TIMEOUT_MS", path: "http.requestTimeoutMs" },
   { env: "CASHKEY_ORACLE_MAX_CONTENT_BYTES", path: "maxContentBytes" },
   { env: "CASHKEY_ORACLE_PEERS", path: "peers" },
   { env: "CASHKEY_ORACLE_CONTENT_GRACE_MS", path: "contentGraceMs" },
@@ -149,6 +156,8 @@ const ConfigSchema = z
     startBlock: integer(0, MAX_SAFE).optional(),
     confirmations: integer(0, 1000).default(1),
     pollIntervalMs: integer(50, 600_000).default(2000),
+    /** Each JSON-RPC request is given up after this long (then retried with backoff). */
+    rpcTimeoutMs: integer(100, 300_000).default(10_000),
     dataDir: text("a directory path").optional(),
     dbPath: text("a file path").optional(),
     keystore: z
@@ -179,10 +188,26 @@ const ConfigSchema = z
       .default({}),
     corsOrigins: list(origin).default(["http://127.0.0.1:5173", "http://localhost:5173"]),
     rateLimit: z
-      .object({ windowMs: integer(1000, 3_600_000).default(60_000), max: integer(1, 1_000_000).default(120) })
+      .object({
+        windowMs: integer(1000, 3_600_000).default(60_000),
+        max: integer(1, 1_000_000).default(120),
+        /** Signed requests per window from each operator (its own budget, apart from the public one). */
+        peerMax: integer(1, 10_000_000).default(60_000),
+      })
       .strict()
       .default({}),
     trustProxy: boolean.default(false),
+    /** Connection bounds of the HTTP API (oracle/src/api/connections.ts). */
+    http: z
+      .object({
+        maxPerClient: integer(1, 1_000_000).default(256),
+        maxTotal: integer(1, 1_000_000).default(4096),
+        idleTimeoutMs: integer(100, 600_000).default(15_000),
+        headersTimeoutMs: integer(100, 600_000).default(10_000),
+        requestTimeoutMs: integer(100, 600_000).default(30_000),
+      })
+      .strict()
+      .default({}),
     maxContentBytes: integer(256, 1_048_576).default(16_384),
     peers: list(url(["http:", "https:"])).default([]),
     contentGraceMs: integer(0, 86_400_000).default(600_000),

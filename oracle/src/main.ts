@@ -3,9 +3,10 @@
  * configuration. The node (oracle/src/node.ts) wires the chain reader and the evaluator's
  * `onContent` hook and calls `startApiNode`; the CLI (oracle/src/cli.ts) starts the node.
  */
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer, type serve } from "@hono/node-server";
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardConnections } from "./api/connections";
 import { Command } from "commander";
 import pino, { type Logger } from "pino";
 import { createApp } from "./api/app";
@@ -27,20 +28,28 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves `app` on `host:port` (port 0: any free port) and resolves once listening. */
-export function serveApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, options: { host: string; port: number }): Promise<RunningServer> {
+/**
+ * Serves `app` on `host:port` (port 0: any free port) and resolves once listening. With `listener`, a
+ * socket already bound and listening that its owner keeps (a test network's node keeps its port across
+ * restarts): the app answers the connections it accepts until `close()`, which leaves it listening.
+ */
+export function serveApp(
+  app: { fetch: Parameters<typeof serve>[0]["fetch"] },
+  options: { host: string; port: number; listener?: NetServer; limits?: ConnectionLimits },
+): Promise<RunningServer> {
+  const { listener } = options;
+  const limits = options.limits ?? DEFAULT_CONNECTION_LIMITS;
+  if (listener !== undefined) return Promise.resolve(attachApp(app, listener, options.host, limits));
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }) as Server;
+    const server = createAdaptorServer({ fetch: app.fetch, serverOptions: serverOptionsFor(limits) }) as Server;
+    guardConnections(server, limits);
     server.once("error", reject);
+    server.listen(options.port, options.host);
     server.once("listening", () => {
       server.off("error", reject);
       const { port } = server.address() as AddressInfo;
-      const host = options.host;
-      const urlHost = host.includes(":") ? `[${host}]` : host;
       resolve({
-        url: `http://${urlHost}:${port}`,
-        host,
-        port,
+        ...serverUrl(options.host, port),
         server,
         close: () =>
           new Promise<void>((done, fail) => {
@@ -50,6 +59,42 @@ export function serveApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, o
       });
     });
   });
+}
+
+function attachApp(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, listener: NetServer, host: string, limits: ConnectionLimits): RunningServer {
+  const address = listener.address();
+  if (address === null || typeof address === "string") throw new Error("serveApp: the listener is not bound to a TCP port");
+  // A server that never listens does not enforce its header and request timeouts (Node checks them
+  // from `listen`); the idle timeout and the connection caps still hold.
+  const server = createAdaptorServer({ fetch: app.fetch, serverOptions: serverOptionsFor(limits) }) as Server;
+  guardConnections(server, limits);
+  // A server that never listened does not track its connections (closeAllConnections would miss
+  // them, and a peer's keep-alive connection would reach a stopped node): track them here.
+  const sockets = new Set<Socket>();
+  const onConnection = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    server.emit("connection", socket);
+  };
+  listener.on("connection", onConnection);
+  return {
+    ...serverUrl(host, address.port),
+    server,
+    close: async () => {
+      listener.off("connection", onConnection);
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
+
+/** Node checks header and request timeouts every `connectionsCheckingInterval` (30 s by default): check often enough to keep them. */
+function serverOptionsFor(limits: ConnectionLimits): { connectionsCheckingInterval: number } {
+  return { connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))) };
+}
+
+function serverUrl(host: string, port: number): { url: string; host: string; port: number } {
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return { url: `http://${urlHost}:${port}`, host, port };
 }
 
 /** The node's logger: JSON lines on stdout, secrets censored (see keys.ts). */
@@ -81,6 +126,11 @@ export interface ApiNodeOptions {
   metrics?: OracleMetrics;
   /** The operator network's endpoints. */
   network?: ApiDeps["network"];
+  /** A socket already listening to serve on instead of `config.host:config.port` (see `serveApp`). */
+  listener?: NetServer;
+  healthIssues?: ApiDeps["healthIssues"];
+  peerVerifier?: ApiDeps["peerVerifier"];
+  storageHealth?: ApiDeps["storageHealth"];
 }
 
 export interface ApiNode {
@@ -108,8 +158,11 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       operatorAddress: options.operatorAddress,
       network: options.network,
       maxProposalBytes: config.network.maxProposalBytes,
+      healthIssues: options.healthIssues,
+      peerVerifier: options.peerVerifier,
+      storageHealth: options.storageHealth,
     });
-    const server = await serveApp(app, { host: config.host, port: config.port });
+    const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener, limits: { ...config.http, trustProxy: config.trustProxy } });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");
     return {
       store,

@@ -53,6 +53,10 @@ export interface OracleMetrics {
   readonly heldSubmissions: Gauge;
   /** Share of items each peer agreed on, by peer and role (read from the store at each scrape). */
   readonly peerAgreement: Gauge<"peer" | "role">;
+  /** Writes the store refused for want of space or a writable file, by SQLite code. */
+  readonly storageWriteFailures: Counter<"code">;
+  /** 1 while the store takes writes, 0 after a write failed for space or permissions (until one succeeds). */
+  readonly storageWritable: Gauge;
 }
 
 export interface MetricsOptions {
@@ -181,6 +185,13 @@ export function createMetrics(options: MetricsOptions = {}): OracleMetrics {
         this.set(options.store.network.heldCount());
       },
     }),
+    storageWriteFailures: new Counter({
+      name: name("storage_write_failures_total"),
+      help: "Writes the database refused for want of space or a writable file, by SQLite code",
+      labelNames: ["code"] as const,
+      registers,
+    }),
+    storageWritable: new Gauge({ name: name("storage_writable"), help: "1 while the database takes writes; 0 after a write failed for space or permissions", registers }),
     peerAgreement: new Gauge({
       name: name("peer_agreement_ratio"),
       help: "Share of proposed items a peer agreed on: role=leader when the peer checked this node's proposals, role=follower when this node checked the peer's",

@@ -12,6 +12,7 @@
  * stopped (or killed) at any instant and started again: nothing accepted is lost and no batch is
  * posted twice (see pipeline/batcher.ts and chain/poster.ts).
  */
+import type { Server as NetServer } from "node:net";
 import { type JsonRpcProvider, type Wallet, getAddress } from "ethers";
 import type { Logger } from "pino";
 import { Rewards__factory, type Rewards } from "../../typechain-types";
@@ -20,7 +21,8 @@ import { BatchSigner } from "./batch/signer";
 import { type BatchLedger, BatchPoster } from "./chain/poster";
 import { rewardsChainReader } from "./chain/rewardsReader";
 import { type BackoffOptions, createRpcProvider, sleep } from "./chain/rpc";
-import { SubmissionWatcher } from "./chain/watcher";
+import { SubmissionWatcher, type WatcherStatus } from "./chain/watcher";
+import type { HealthIssue } from "./api/types";
 import { ConfigError, type OracleConfig, resolveContracts } from "./config";
 import { CashKeyError } from "./errors";
 import type { Scorer } from "./eval/scorers/types";
@@ -28,9 +30,10 @@ import { type OracleMetrics, createMetrics } from "./metrics";
 import { DEFAULT_MIN_SCORE } from "./eval/points";
 import { SignatureCollector } from "./network/collector";
 import { Follower } from "./network/follower";
-import { LandedBatchSync } from "./network/landedSync";
+import { LandedBatchSync, type LandedSyncStatus } from "./network/landedSync";
 import { LeaderSchedule } from "./network/leaderSchedule";
 import { PeerClient } from "./network/peerClient";
+import { PeerRequestVerifier, signedPeerFetch } from "./network/peerAuth";
 import { OperatorRoster } from "./network/roster";
 import { createNetworkApi } from "./network/service";
 import { createVerifierClient } from "./functions/verifierClient";
@@ -41,6 +44,7 @@ import { createConfiguredScorer } from "./pipeline/scorer";
 import { type Store, openStore } from "./store";
 import { SqliteBatchLedger } from "./store/batchLedger";
 import { SqliteWatcherStore } from "./store/watcherStore";
+import { StorageHealth } from "./store/storageHealth";
 
 /** How often the node's loops look for work when nothing wakes them, and how they back off. */
 export interface NodeTiming {
@@ -81,6 +85,8 @@ export interface OracleNodeOptions {
   timing?: Partial<NodeTiming>;
   /** Export Node.js process metrics too. Default true. */
   processMetrics?: boolean;
+  /** Serve the API on this listening socket (kept open by its owner) instead of `config.host:config.port`. */
+  listener?: NetServer;
 }
 
 export class NodeStartError extends CashKeyError {
@@ -141,7 +147,7 @@ export class OracleNode {
     const store = openStore(config.dbPath, { now: this.now });
     const cleanups: (() => unknown)[] = [() => store.close()];
     try {
-      const provider = await connect(config.rpcUrl, contracts.chainId);
+      const provider = await connect(config.rpcUrl, contracts.chainId, config.rpcTimeoutMs);
       cleanups.push(() => provider.destroy());
       const rewards = Rewards__factory.connect(contracts.rewards, provider);
       const [code, maxPoints] = await Promise.all([provider.getCode(contracts.rewards), rewards.maxPointsPerSubmission()]).catch((cause: unknown) => {
@@ -150,10 +156,14 @@ export class OracleNode {
       if (code === "0x") throw new NodeStartError(`No contract at the Rewards address ${contracts.rewards}.`);
       const chainId = (await provider.getNetwork()).chainId;
       const metrics = createMetrics({ store, processMetrics: this.options.processMetrics ?? true });
+      const storage = new StorageHealth(metrics);
       const scorer = this.options.scorer ?? createConfiguredScorer(config, store);
       const wallet = this.options.operatorKey.connect(provider);
       const operator = getAddress(wallet.address);
       const logger = this.logger.child({ operator });
+      // Requests to peers carry this operator's signature: peers count them against its own budget.
+      const peerFetch = signedPeerFetch(this.options.operatorKey, this.options.fetch ?? fetch);
+      const operators = cachedOperatorCheck(rewards, OPERATOR_SET_TTL_MS);
 
       const evaluation = new EvaluationQueue({
         store,
@@ -167,7 +177,7 @@ export class OracleNode {
         metrics,
         logger,
         now: this.now,
-        fetch: this.options.fetch,
+        fetch: peerFetch,
         onEvaluated: () => this.running?.batchLoop.wake(),
         wake: () => this.running?.evaluationLoop.wake(),
         orderWaitMs: config.evaluationOrderWaitMs,
@@ -187,7 +197,7 @@ export class OracleNode {
         sleep: this.interruptibleSleep(),
       });
       const batchSigner = new BatchSigner(wallet);
-      const peerClient = new PeerClient({ timeoutMs: config.network.peerTimeoutMs, fetch: this.options.fetch });
+      const peerClient = new PeerClient({ timeoutMs: config.network.peerTimeoutMs, fetch: peerFetch });
       const roster = new OperatorRoster({ rewards, peers: config.peers, client: peerClient, now: this.now });
       const follower = new Follower({
         store,
@@ -208,6 +218,7 @@ export class OracleNode {
         metrics,
         logger,
       });
+      let landed: LandedBatchSync | undefined;
       const batcher = new Batcher({
         store,
         rewards,
@@ -228,7 +239,7 @@ export class OracleNode {
           roster,
           schedule: new LeaderSchedule(config.network.failoverTimeoutMs),
           collector: new SignatureCollector({ client: peerClient, store, metrics, logger, onPeerFailure: (url) => roster.markStale(url) }),
-          landed: new LandedBatchSync({
+          landed: (landed = new LandedBatchSync({
             store,
             rewards,
             provider,
@@ -238,7 +249,7 @@ export class OracleNode {
             client: peerClient,
             peers: () => config.peers,
             logger,
-          }),
+          })),
           maxDisputes: config.network.maxDisputes,
           disputeRetryMs: config.network.disputeRetryMs,
           verifier:
@@ -270,13 +281,18 @@ export class OracleNode {
         backoff: this.timing.backoff,
         logger,
         onStep: (step) => {
+          storage.succeeded();
           metrics.submissionsSeen.inc(step.added.length);
           if (step.removed.length > 0) evaluation.invalidateIndex();
           this.updateChainMetrics();
           this.running?.evaluationLoop.wake();
           this.running?.batchLoop.wake();
         },
-        onRetry: () => this.updateChainMetrics(),
+        onRetry: ({ error }) => {
+          storage.failed(error);
+          this.updateChainMetrics();
+        },
+        submissionCount: (blockNumber) => rewards.submissionCount({ blockTag: blockNumber }),
         onFatal: (error) => logger.fatal({ err: error }, "the watcher stopped; resync the node"),
       });
 
@@ -289,6 +305,10 @@ export class OracleNode {
         store,
         metrics,
         network: createNetworkApi({ store, follower, roster, operator }),
+        listener: this.options.listener,
+        peerVerifier: new PeerRequestVerifier({ isOperator: operators }),
+        storageHealth: storage,
+        healthIssues: () => nodeHealthIssues(watcher.status(), landed?.status(), Date.now(), confirmations),
       });
       this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator };
       watcher.start();
@@ -370,9 +390,70 @@ export class OracleNode {
   }
 }
 
+/** How long the operator set read for peer authentication is reused. */
+const OPERATOR_SET_TTL_MS = 15_000;
+
+/**
+ * Whether an address is a current operator, from `Rewards.operators()` read at most every `ttlMs` (one
+ * read at a time). While the chain does not answer, the last set read stands: peers keep talking to
+ * each other through an RPC outage (an operator removed meanwhile is refused once the chain answers).
+ */
+function cachedOperatorCheck(rewards: Rewards, ttlMs: number): (address: string) => Promise<boolean> {
+  let known: Set<string> | undefined;
+  let readAt = 0;
+  let reading: Promise<Set<string>> | undefined;
+  const refresh = (): Promise<Set<string>> =>
+    (reading ??= rewards
+      .operators()
+      .then((list) => {
+        known = new Set(list.map((a) => getAddress(a)));
+        readAt = Date.now();
+        return known;
+      })
+      .finally(() => (reading = undefined)));
+  return async (address) => {
+    const operator = getAddress(address);
+    if (known === undefined) return (await refresh()).has(operator);
+    if (Date.now() - readAt > ttlMs) refresh().catch(() => undefined);
+    return known.has(operator);
+  };
+}
+
+/** Reads a node is behind or missing, for `/v1/health` (degraded, with the reason). */
+export function nodeHealthIssues(
+  watcher: WatcherStatus,
+  landed: LandedSyncStatus | undefined,
+  now: number,
+  confirmations: number,
+): HealthIssue[] {
+  const issues: HealthIssue[] = [];
+  if (watcher.fatalError !== undefined) issues.push({ severity: "degraded", reason: `The watcher stopped: ${watcher.fatalError} Resync the node.` });
+  else if (watcher.consecutiveFailures >= WATCHER_FAILURES_DEGRADED) {
+    const error = (watcher.lastError ?? "").split("\n")[0];
+    issues.push({ severity: "degraded", reason: `The watcher's last ${watcher.consecutiveFailures} chain reads failed: ${error}` });
+  }
+  if (watcher.lagBlocks !== undefined && watcher.lagBlocks > confirmations + LAG_BLOCKS_DEGRADED) {
+    issues.push({ severity: "degraded", reason: `The watcher is ${watcher.lagBlocks} blocks behind the chain head.` });
+  }
+  if (landed !== undefined) {
+    if (landed.behindSince !== undefined && now - landed.behindSince >= LANDED_BEHIND_DEGRADED_MS) {
+      issues.push({ severity: "degraded", reason: `Landed batches recorded up to nonce ${landed.recordedNonce}; the chain is at ${landed.chainNonce}.` });
+    }
+    if (landed.missingRationales.length > 0) {
+      const nonces = landed.missingRationales.slice(0, 5).join(", ") + (landed.missingRationales.length > 5 ? ", …" : "");
+      issues.push({ severity: "degraded", reason: `${landed.missingRationales.length} landed batches lack their rationales here (nonces ${nonces}): no proofs for their items yet.` });
+    }
+  }
+  return issues;
+}
+
+const WATCHER_FAILURES_DEGRADED = 3;
+const LAG_BLOCKS_DEGRADED = 20;
+const LANDED_BEHIND_DEGRADED_MS = 30_000;
+
 /** A provider for `url`, checked to serve `expectedChainId` when the deployment names one. */
-async function connect(url: string, expectedChainId: number | undefined): Promise<JsonRpcProvider> {
-  const probe = createRpcProvider(url, expectedChainId ?? 1);
+async function connect(url: string, expectedChainId: number | undefined, timeoutMs: number): Promise<JsonRpcProvider> {
+  const probe = createRpcProvider(url, expectedChainId ?? 1, { timeoutMs });
   let chainId: bigint;
   try {
     chainId = BigInt((await probe.send("eth_chainId", [])) as string);
@@ -386,5 +467,5 @@ async function connect(url: string, expectedChainId: number | undefined): Promis
   }
   if (expectedChainId !== undefined) return probe;
   probe.destroy();
-  return createRpcProvider(url, chainId);
+  return createRpcProvider(url, chainId, { timeoutMs });
 }

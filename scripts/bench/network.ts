@@ -13,7 +13,7 @@ import { OracleNode } from "../../oracle/src/node";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import type { Rewards } from "../../typechain-types";
 import { deployCashKey } from "../deploy";
-import { freePort } from "../lib/freePort";
+import { HeldPort } from "../lib/heldPort";
 import { articleText, percentile } from "./evaluation";
 import { watchScored } from "./scoredWatch";
 
@@ -54,8 +54,8 @@ export async function benchmarkNetwork(dir: string, nodesUp: number): Promise<Ne
   });
   const order = (await rewards.operators()).map((a) => getAddress(a));
   keys.sort((a, b) => order.indexOf(a.address) - order.indexOf(b.address));
-  const ports: number[] = [];
-  for (const _ of keys) ports.push(await freePort());
+  const ports: HeldPort[] = [];
+  for (const _ of keys) ports.push(await HeldPort.bind());
   const nodes: OracleNode[] = [];
   const [, author] = await hre.ethers.getSigners();
   try {
@@ -67,8 +67,8 @@ export async function benchmarkNetwork(dir: string, nodesUp: number): Promise<Ne
           CASHKEY_ORACLE_REWARDS_ADDRESS: await rewards.getAddress(),
           CASHKEY_ORACLE_START_BLOCK: String(deployBlock),
           CASHKEY_ORACLE_DATA_DIR: path.join(dir, `network-${nodesUp}-${i}`),
-          CASHKEY_ORACLE_PORT: String(ports[i]),
-          CASHKEY_ORACLE_PEERS: ports.filter((_, j) => j !== i).map((p) => `http://127.0.0.1:${p}`).join(","),
+          CASHKEY_ORACLE_PORT: String(ports[i].port),
+          CASHKEY_ORACLE_PEERS: ports.filter((_, j) => j !== i).map((p) => p.url).join(","),
           CASHKEY_ORACLE_BATCH_MAX_AGE_MS: String(NETWORK_BENCH.batchWindowMs),
           CASHKEY_ORACLE_POLL_INTERVAL_MS: String(NETWORK_BENCH.pollMs),
           CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: String(NETWORK_BENCH.failoverTimeoutMs),
@@ -76,7 +76,7 @@ export async function benchmarkNetwork(dir: string, nodesUp: number): Promise<Ne
           CASHKEY_ORACLE_LOG_LEVEL: "silent",
         },
       });
-      const node = new OracleNode({ config, operatorKey: keys[i], processMetrics: false });
+      const node = new OracleNode({ config, operatorKey: keys[i], processMetrics: false, listener: ports[i].listener });
       await node.start();
       nodes.push(node);
     }
@@ -120,6 +120,7 @@ export async function benchmarkNetwork(dir: string, nodesUp: number): Promise<Ne
     };
   } finally {
     for (const node of nodes) await node.stop();
+    for (const port of ports) await port.close();
     await server.close();
   }
 }

@@ -13,6 +13,8 @@
  *    submissions scored per minute, with all nodes up and with one down (scripts/bench/network.ts).
  * 5. The LLM path's own cost at concurrency 32: the evaluator with the LLM scorer against the test suite's
  *    OpenAI-compatible server (in its own process, answering at once), so only the node's side is measured.
+ * 6. Faults (scripts/bench/faults.ts): recovery after each RPC fault, and a 300-submission burst from ten
+ *    wallets at default limits until every node serves a verifying proof for every item.
  *
  * Run with `npm run bench:oracle` (hardhat run: the chain is in-process); about two minutes.
  */
@@ -35,6 +37,7 @@ import { deployCashKey } from "../deploy";
 import { articleText, benchmarkLookups, benchmarkPipeline, percentile } from "./evaluation";
 import { watchScored } from "./scoredWatch";
 import { NETWORK_BENCH, benchmarkNetwork } from "./network";
+import { FAULT_BENCH, benchmarkFaults } from "./faults";
 
 const TARGETS = {
   evaluationsPerSecond: 1_000,
@@ -57,6 +60,11 @@ const LLM_EVALUATIONS = 3_000;
 const LLM_CONCURRENCY = 32;
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+const FAULT_DESCRIPTIONS: Record<string, string> = {
+  emptyLogs: "`eth_getLogs` answers `[]`",
+  hang: "requests accepted, never answered",
+  drop: "connections reset",
+};
 const offlineChain: ChainReader = { blockNumber: async () => 0, submission: async () => undefined, isScored: async () => false };
 
 async function benchmarkPutContent(dir: string) {
@@ -247,6 +255,7 @@ async function measure() {
     const endToEnd = await benchmarkEndToEnd(dir);
     const network = { allUp: await benchmarkNetwork(dir, 3), oneDown: await benchmarkNetwork(dir, 2) };
     const llm = await benchmarkLlmPath();
+    const faults = await benchmarkFaults(dir);
     return {
       benchmark: "oracle",
       machine: { cpu: os.cpus()[0]?.model.trim() ?? "unknown", cores: os.cpus().length, node: process.version },
@@ -256,6 +265,7 @@ async function measure() {
       endToEnd,
       network,
       llm,
+      faults,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -284,6 +294,11 @@ function markdown(r: Result): string {
       (n) =>
         `| network, 3 operators, threshold 2, ${n.nodesUp === 3 ? "all nodes up" : "one node down"}: submit → \`Scored\` median (p95) of ${NETWORK_BENCH.pacedSubmissions}; scored per minute, burst of ${NETWORK_BENCH.burstSubmissions} | ${(n.medianMs / 1000).toFixed(2)} s (${(n.p95Ms / 1000).toFixed(2)} s); ${n.scoredPerMinute.toLocaleString("en")}/min | — | ${n.batches} batches |`,
     ),
+    ...r.faults.faults.map(
+      (f) =>
+        `| network under an RPC fault (${FAULT_DESCRIPTIONS[f.fault] ?? f.fault}) held ${FAULT_BENCH.holdMs / 1000} s with ${FAULT_BENCH.submissionsPerFault} submissions made meanwhile: from its end until all are scored and proven on every node | ${(f.recoveryMs / 1000).toFixed(1)} s | — | — |`,
+    ),
+    `| burst of ${r.faults.burst.submissions} submissions from ${r.faults.burst.wallets} wallets, default limits: until all are scored on-chain; until every node serves a verifying proof for every item | ${(r.faults.burst.scoredMs / 1000).toFixed(1)} s; ${(r.faults.burst.provenMs / 1000).toFixed(1)} s | — | ${r.faults.burst.batches} batches, ${r.faults.burst.rateLimited} answers 429 |`,
     `| LLM path at concurrency ${r.llm.concurrency}, instant server: node-side CPU per evaluation | ${r.llm.cpuMsPerEvaluation} ms (${r.llm.evaluationsPerSecond.toLocaleString("en")} evaluations/s, p99 ${r.llm.latencyP99Ms} ms) | far above a GPU's rate | — |`,
     "",
     `- PUT runs, ${r.put.seconds} s each: ${(r.put.saturated.responses2xx + r.put.moderate.responses2xx).toLocaleString("en")} responses 2xx, ${r.put.saturated.non2xx + r.put.moderate.non2xx} other, ${r.put.saturated.errors + r.put.moderate.errors} errors; ${r.put.contentStored.toLocaleString("en")} distinct contents stored, each durable (synchronous=FULL) before its answer. Uploads arriving together share one commit (group commit). The load generator (autocannon) runs in its own process and takes one of the machine's two cores. With every connection keeping one request in flight, the mean latency is connections ÷ throughput (Little's law): at ${r.put.saturated.connections} connections a p99 of ${TARGETS.putP99Ms} ms would need several thousand requests per second, so the latency target is also measured at ${r.put.moderate.connections} connections.`,

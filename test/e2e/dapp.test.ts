@@ -76,13 +76,17 @@ describe("dApp end to end (headless Chromium)", function () {
   it("submits content: shows the shared content hash, uploads, submits and counts the quota down", async function () {
     await textOf(page.getByTestId("quota-left"), /5 submissions left this epoch \(of 5\)/);
     await page.getByLabel("Content").fill(USEFUL_TEXT);
-    await textOf(page.getByTestId("content-hash"), new RegExp(contentHash({ text: USEFUL_TEXT })));
+    const [account] = await hre.ethers.getSigners();
+    const salt = (await page.getByTestId("content-salt").textContent())!;
+    await textOf(page.getByTestId("content-hash"), new RegExp(contentHash({ text: USEFUL_TEXT, author: account.address, salt })));
     await page.getByRole("button", { name: "Upload and submit" }).click();
     await textOf(page.getByTestId("submitted"), /Submitted as #1\./);
     await textOf(page.getByTestId("quota-left"), /4 submissions left this epoch/);
     const [deployer] = await hre.ethers.getSigners();
     const record = await stack.deployment.rewards.submission(1n);
     expect(record.author).to.equal(deployer.address);
+    const [submitted] = await stack.deployment.rewards.queryFilter(stack.deployment.rewards.filters.Submitted(1n));
+    expect(submitted.args.contentHash).to.equal(contentHash({ text: USEFUL_TEXT, author: deployer.address, salt }));
     await screenshot(page, "submit");
   });
 

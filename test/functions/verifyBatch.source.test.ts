@@ -6,6 +6,8 @@ import { type Content, contentHash } from "../../oracle/src/protocol/contentHash
 import type { ProposalItem, ProposalJson } from "../../oracle/src/network/proposal";
 import { readResponse, readVerifyBatchSource } from "../../oracle/src/functions/source";
 import { type SimulationLimits, simulateSource } from "../../oracle/src/functions/toolkit";
+import { boundToAnotherAuthorEvaluation } from "../../oracle/src/pipeline/boundContent";
+import { HEURISTIC_EVALUATOR_HASH } from "../../oracle/src/protocol/evaluatorHash";
 import { ChainServer, ProposalServer, USEFUL_TEXTS, buildProposal, evaluateAll, submitContent } from "./harness";
 
 const SOURCE = readVerifyBatchSource();
@@ -139,6 +141,40 @@ describe("verify-batch.js under simulateScript", function () {
       const [copy] = await evaluateAll([d.copy], MAX_POINTS);
       expect(copy.points).to.be.above(0);
       await expectReason(d, [copy], d.served, "DUPLICATE");
+    });
+  });
+
+  describe("with content bound to its author, whose hash another sender submitted first", function () {
+    async function frontRun() {
+      const d = await loadFixture(fixture);
+      const bound: Content = { text: USEFUL_TEXTS[3], author: d.carol.address, salt: keccak256(toUtf8Bytes("carol's salt")) };
+      // Bob copies the hash from the mempool and gets in first; Carol's own submission comes after.
+      const stolen = await submitContent(d.rewards, d.bob, bound);
+      const own = await submitContent(d.rewards, d.carol, bound);
+      const thief: ProposalItem = {
+        submissionId: stolen.id,
+        score: 0,
+        points: 0,
+        contentHash: stolen.hash,
+        rationaleJson: boundToAnotherAuthorEvaluation({ submissionId: stolen.id, evaluatorHash: HEURISTIC_EVALUATOR_HASH }).rationaleJson,
+      };
+      const [author] = await evaluateAll([{ ...own, content: bound, author: d.carol.address }], MAX_POINTS);
+      return { d, bound, stolen, own, thief, author, served: { [stolen.hash]: bound } };
+    }
+
+    it("accepts the author's item as the first, paid, and the copied hash scored 0", async function () {
+      const { d, thief, author, served } = await frontRun();
+      expect(author.points).to.be.above(0);
+      const { proposal, digest } = await buildProposal(d.rewards, d.leader, [thief, author]);
+      const result = await verify(d, proposal, served);
+      expect(result.error, result.log).to.equal(undefined);
+      expect(result.outcome).to.deep.equal({ digest });
+    });
+
+    it("returns BOUND when the sender who copied the hash is paid", async function () {
+      const { d, stolen, bound, author, served } = await frontRun();
+      const [paid] = await evaluateAll([{ ...stolen, content: bound, author: d.bob.address }], MAX_POINTS);
+      await expectReason(d, [paid, author], served, "BOUND");
     });
   });
 

@@ -31,11 +31,12 @@ async function failure(response: Response, what: string): Promise<OracleError> {
   return new OracleError(`${what}: ${detail}`);
 }
 
-export async function uploadContent(oracleUrl: string, text: string): Promise<Hex> {
+/** Uploads content bound to `author` with `salt` (the content hash rule, docs/SCORING.md); returns its hash. */
+export async function uploadContent(oracleUrl: string, content: { text: string; author: string; salt: string }): Promise<Hex> {
   const response = await fetch(`${oracleUrl}/v1/content`, {
     method: "PUT",
-    headers: { "content-type": "text/plain; charset=utf-8" },
-    body: text,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(content),
   }).catch(() => {
     throw new OracleError("The oracle node did not answer: is it running?");
   });

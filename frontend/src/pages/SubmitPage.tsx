@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { parseEventLogs } from "viem";
+import { parseEventLogs, toHex } from "viem";
 import { contentHash } from "../../../oracle/src/protocol/contentHash";
 import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
@@ -38,24 +38,33 @@ function QuotaInfo() {
   );
 }
 
+/** 32 random bytes: the content hash cannot be guessed from the text. */
+function newSalt(): `0x${string}` {
+  return toHex(crypto.getRandomValues(new Uint8Array(32)));
+}
+
 export default function SubmitPage() {
   const runtime = useRuntimeConfig();
   const { rewards } = contractsOf(runtime);
+  const { address } = useAccountState();
+  const [salt, setSalt] = useState(newSalt);
   const [text, setText] = useState("");
   const [category, setCategory] = useState<number>(1);
   const [uploadError, setUploadError] = useState<string>();
   const [submittedId, setSubmittedId] = useState<bigint>();
   const tx = useTransaction();
-  const hash = useMemo(() => (text.trim() ? contentHash({ text }) : undefined), [text]);
+  // Bound to the connected account (docs/SCORING.md, "Who was first"): whoever copies the hash from
+  // the mempool and submits it first gets nothing for it.
+  const hash = useMemo(() => (text.trim() && address ? contentHash({ text, author: address, salt }) : undefined), [text, address, salt]);
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     setUploadError(undefined);
     setSubmittedId(undefined);
-    if (!hash) return;
+    if (!hash || !address) return;
     let uploaded: string;
     try {
-      uploaded = await uploadContent(runtime.oracleUrl, text);
+      uploaded = await uploadContent(runtime.oracleUrl, { text, author: address, salt });
     } catch (error) {
       setUploadError(error instanceof OracleError ? error.message : "The oracle node did not answer: is it running?");
       return;
@@ -68,6 +77,7 @@ export default function SubmitPage() {
     if (!receipt) return;
     const [submitted] = parseEventLogs({ abi: rewardsAbi, logs: receipt.logs, eventName: "Submitted" });
     setSubmittedId(submitted?.args.id);
+    setSalt(newSalt());
   }
 
   return (
@@ -88,6 +98,10 @@ export default function SubmitPage() {
           </select>
           <p className="hash">
             Content hash: <output className="mono" data-testid="content-hash">{hash ?? "—"}</output>
+          </p>
+          <p className="hash muted">
+            Bound to your address with the random salt <output className="mono" data-testid="content-salt">{salt}</output>: the
+            text stays private until your submission is on-chain, and no one else can claim its hash.
           </p>
           <button type="submit" disabled={!hash || tx.busy}>
             Upload and submit

@@ -15,13 +15,19 @@ import { metricsRouter } from "./routes/metrics";
 import { peerRouter } from "./routes/peer";
 import { submissionsRouter } from "./routes/submissions";
 import type { ApiDeps, AppEnv } from "./types";
+import { StorageHealth } from "../store/storageHealth";
 
 export const API_VERSION = "1.0.0";
 export const OPENAPI_PATH = "/v1/openapi.json";
 /** Paths the rate limit never applies to: monitoring must see a node under load. */
 export const RATE_LIMIT_EXEMPT = ["/v1/health", "/metrics"] as const;
 
-export function createApp(deps: ApiDeps) {
+/** Signed requests per rate-limit window each operator may make (its own budget). */
+export const DEFAULT_PEER_RATE_LIMIT_MAX = 60_000;
+
+export function createApp(inputDeps: ApiDeps) {
+  const deps: ApiDeps = { ...inputDeps, storageHealth: inputDeps.storageHealth ?? new StorageHealth(inputDeps.metrics) };
+  const storage = deps.storageHealth!;
   const { config, metrics, logger } = deps;
   const allowedOrigins = new Set(config.corsOrigins);
   const app = new OpenAPIHono<AppEnv>();
@@ -49,6 +55,7 @@ export function createApp(deps: ApiDeps) {
       now: deps.now ?? Date.now,
       exempt: RATE_LIMIT_EXEMPT,
       onLimited: () => metrics.rateLimited.inc(),
+      peers: deps.peerVerifier && { verifier: deps.peerVerifier, max: config.rateLimit.peerMax ?? DEFAULT_PEER_RATE_LIMIT_MAX },
     }),
   );
 
@@ -67,9 +74,18 @@ export function createApp(deps: ApiDeps) {
   });
 
   app.notFound((c) => renderError(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`), c, () => undefined));
-  app.onError((error, c) =>
-    renderError(error, c, (cause, id) => logger?.error({ err: cause, requestId: id, method: c.req.method, path: c.req.path }, "request failed")),
-  );
+  app.onError((error, c) => {
+    const code = storage.failed(error);
+    if (code !== undefined) {
+      logger?.warn({ err: error, method: c.req.method, path: c.req.path, code }, "the database cannot store");
+      const refusal = new ApiError(503, "storage_unavailable", "This node cannot store right now (its disk is full or read-only); try another node or later.", {
+        headers: { "Retry-After": "30" },
+        details: { code },
+      });
+      return renderError(refusal, c, () => undefined);
+    }
+    return renderError(error, c, (cause, id) => logger?.error({ err: cause, requestId: id, method: c.req.method, path: c.req.path }, "request failed"));
+  });
   return app;
 }
 

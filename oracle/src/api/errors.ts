@@ -21,6 +21,9 @@ export type ApiErrorCode =
   | "network_disabled"
   | "proposal_not_found"
   | `proposal_${string}`
+  | `peer_${string}`
+  | "storage_unavailable"
+  | "incomplete_body"
   | "internal_error";
 
 export interface ApiErrorBody {

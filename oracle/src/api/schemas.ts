@@ -36,7 +36,14 @@ export const SubmissionIdParamsSchema = z.object({
     .openapi({ param: { name: "id", in: "path" }, example: "42" }),
 });
 
-const nonBlank = (what: string) => z.string().refine((value) => value.trim() !== "", `${what} must not be empty`);
+/** Control characters other than tab, line feed and carriage return (each would be stored as a six-byte JSON escape). */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+/** What shows nothing: white space, format characters (zero-width spaces and joiners, bidi marks), and the rest. */
+const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}\u115f\u1160\u3164\uffa0\u2800]/gu;
+
+const withoutControls = (what: string) => z.string().refine((value) => !CONTROL.test(value), `${what} must not contain control characters`);
+const nonBlank = (what: string) =>
+  withoutControls(what).refine((value) => value.replace(INVISIBLE, "") !== "", `${what} must not be empty or invisible`);
 
 const httpUrl = z
   .string()
@@ -52,12 +59,23 @@ export const PlainTextContentSchema = nonBlank("text").openapi({
 export const ContentUploadSchema = z
   .object({
     text: nonBlank("text"),
-    title: z.string().optional(),
+    title: withoutControls("title").optional(),
     url: httpUrl.optional(),
+    author: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte 0x-hex address")
+      .optional()
+      .openapi({ description: "Binds the content to this address: only its submission may claim the hash (with salt)" }),
+    salt: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of 0x-hex")
+      .optional()
+      .openapi({ description: "32 random bytes, with author: the hash cannot be guessed from the text" }),
   })
   .strict()
+  .refine((content) => (content.author === undefined) === (content.salt === undefined), { message: "author and salt come together", path: ["salt"] })
   .openapi("ContentUpload", {
-    description: "Content as the content hash rule defines it (oracle/src/protocol/contentHash.ts).",
+    description: "Content as the content hash rule defines it (oracle/src/protocol/contentHash.ts; docs/SCORING.md).",
     example: { text: "The Rhine is 1,230 km long.", title: "Rhine", url: "https://en.wikipedia.org/wiki/Rhine" },
   });
 
@@ -71,7 +89,7 @@ export const ContentStoredSchema = z
 export const ContentSchema = z
   .object({
     hash: HashSchema,
-    content: z.object({ text: z.string(), title: z.string().optional(), url: z.string().optional() }),
+    content: z.object({ text: z.string(), title: z.string().optional(), url: z.string().optional(), author: z.string().optional(), salt: z.string().optional() }),
     size: z.number().int(),
     receivedAt: z.string().openapi({ format: "date-time" }),
   })
@@ -128,7 +146,10 @@ export const SubmissionSchema = z
 
 export const HealthSchema = z
   .object({
-    status: z.enum(["ok", "degraded", "down"]).openapi({ description: "down (503): the database fails; degraded: the chain does not answer" }),
+    status: z.enum(["ok", "degraded", "down"]).openapi({
+      description: "down (503): the database fails or cannot store; degraded: the chain does not answer, or the node is behind or missing items",
+    }),
+    reasons: z.array(z.string()).openapi({ description: "Why the status is not ok, one short sentence each" }),
     db: z.object({ ok: z.boolean(), schemaVersion: z.number().int().nullable() }),
     chain: z.object({
       ok: z.boolean(),

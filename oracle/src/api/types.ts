@@ -6,6 +6,8 @@ import type { Content } from "../protocol/contentHash";
 import type { Store } from "../store";
 import type { ChainReader } from "./chainReader";
 import type { NetworkApi } from "../network/api";
+import type { PeerRequestVerifier } from "../network/peerAuth";
+import type { StorageHealth } from "../store/storageHealth";
 
 /** Hono environment of the app: node-server bindings (absent under `app.request()`) and request variables. */
 export type AppEnv = {
@@ -13,6 +15,8 @@ export type AppEnv = {
   Variables: {
     /** The admitted request body, set by `admitBody` on routes that take one. */
     body: AdmittedBody;
+    /** Set for a request signed by a current operator (network/peerAuth.ts). */
+    peer: { operator: string; bodySha256: string } | undefined;
   };
 };
 
@@ -34,7 +38,9 @@ export interface StoredContentEvent {
 }
 
 /** The settings the API reads; a full OracleConfig fits. */
-export type ApiConfig = Pick<OracleConfig, "maxContentBytes" | "corsOrigins" | "rateLimit" | "trustProxy">;
+export type ApiConfig = Pick<OracleConfig, "maxContentBytes" | "corsOrigins" | "trustProxy"> & {
+  rateLimit: Pick<OracleConfig["rateLimit"], "windowMs" | "max"> & { peerMax?: number };
+};
 
 export interface ApiDeps {
   store: Store;
@@ -58,4 +64,18 @@ export interface ApiDeps {
   network?: NetworkApi;
   /** Largest proposal body, in bytes. Default 4 MiB. */
   maxProposalBytes?: number;
+  /** Whether the store takes writes; the API reports storage failures to it. Default: one of its own. */
+  storageHealth?: StorageHealth;
+  /** Checks operators' signed requests; absent, every request is public. */
+  peerVerifier?: PeerRequestVerifier;
+  /** What else makes the node unhealthy (its watcher, landed-batch sync, disk), for `/v1/health`. */
+  healthIssues?: () => readonly HealthIssue[];
+}
+
+/** One reason the node is not fully healthy. */
+export interface HealthIssue {
+  /** degraded: it serves but is behind or missing data; down: it cannot do its job (e.g. store anything). */
+  severity: "degraded" | "down";
+  /** A short sentence an operator acts on. */
+  reason: string;
 }

@@ -2,7 +2,7 @@
  * What the chain adapters share about talking to a JSON-RPC node: the provider they expect,
  * which failures are worth retrying, and a capped exponential backoff that a stop can interrupt.
  */
-import { JsonRpcProvider, Network, isError } from "ethers";
+import { FetchRequest, JsonRpcProvider, Network, isError } from "ethers";
 
 /** A value or a promise of it: store adapters may be synchronous (better-sqlite3) or not. */
 export type Awaitable<T> = T | Promise<T>;
@@ -25,15 +25,22 @@ export const silentLogger: ChainLogger = {
 /**
  * A provider fit for the watcher and the poster: the chain id is fixed (no network detection that
  * loops while the node is down), responses are never cached (the watcher compares a block's hash
- * before and after reading its logs, which a cache would defeat), one request per HTTP call.
+ * before and after reading its logs, which a cache would defeat), one request per HTTP call, and each
+ * request given up after `timeoutMs` (ethers' own default is 300 s: an endpoint that accepts
+ * connections and never answers would stall the node that long).
  */
-export function createRpcProvider(url: string, chainId: number | bigint): JsonRpcProvider {
-  return new JsonRpcProvider(url, Network.from(BigInt(chainId)), {
+export function createRpcProvider(url: string, chainId: number | bigint, options: { timeoutMs?: number } = {}): JsonRpcProvider {
+  const request = new FetchRequest(url);
+  request.timeout = options.timeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
+  return new JsonRpcProvider(request, Network.from(BigInt(chainId)), {
     staticNetwork: true,
     cacheTimeout: -1,
     batchMaxCount: 1,
   });
 }
+
+/** Each JSON-RPC request, unless configured (`rpcTimeoutMs`). */
+export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
 
 export interface BackoffOptions {
   /** First delay. Default 500 ms. */

@@ -10,7 +10,7 @@
  */
 import type { SubmissionEvent } from "../store/submissions";
 import type { Log, Provider } from "ethers";
-import { ZeroHash, getAddress } from "ethers";
+import { ZeroHash, getAddress, isError } from "ethers";
 import { Rewards__factory } from "../../../typechain-types";
 import { CashKeyError } from "../errors";
 import { type Awaitable, type BackoffOptions, type ChainLogger, type Sleep, backoffDelay, silentLogger, sleep as defaultSleep } from "./rpc";
@@ -77,6 +77,18 @@ export interface WatcherOptions {
   onFatal?: (error: unknown) => void;
   logger?: ChainLogger;
   sleep?: Sleep;
+  /**
+   * `Rewards.submissionCount()` as of a block. When given, every range's logs are checked against it:
+   * the ids must run on from the count before the range to the count at its end. An RPC that answers
+   * `eth_getLogs` with nothing (lagging, load-balanced) cannot make the watcher skip submissions: the
+   * range is read again, with backoff, until its logs are complete.
+   */
+  submissionCount?: (blockNumber: number) => Promise<bigint>;
+}
+
+/** The logs of a range lack submissions that the chain counts: the RPC answered incompletely. */
+export class IncompleteLogsError extends CashKeyError {
+  override name = "IncompleteLogsError";
 }
 
 /** Where the watcher stands, for `/v1/health` and metrics. */
@@ -273,6 +285,7 @@ export class SubmissionWatcher {
       if (log.blockNumber === to && log.blockHash !== last.hash) return undefined;
       added.push(this.decode(log));
     }
+    await this.checkComplete(added, from, to);
 
     const cursor = { blockNumber: to, blockHash: last.hash };
     const recent = [...current.recent, cursor].slice(-this.reorgWindow);
@@ -280,6 +293,24 @@ export class SubmissionWatcher {
     await this.commit({ removed: [], added, checkpoint });
     if (added.length > 0) this.logger.info({ from, to, count: added.length }, "submissions seen");
     return checkpoint;
+  }
+
+  /** Throws `IncompleteLogsError` unless `added` holds exactly the ids the chain counts in [from, to]. */
+  private async checkComplete(added: readonly WatchedSubmission[], from: number, to: number): Promise<void> {
+    const count = this.options.submissionCount;
+    if (count === undefined) return;
+    // Before the contract was deployed there is nothing to count (the call returns no data).
+    const before = from === 0 ? 0n : await count(from - 1).catch((error: unknown) => {
+      if (isError(error, "BAD_DATA")) return 0n;
+      throw error;
+    });
+    const after = await count(to);
+    const ids = added.map((s) => s.id);
+    const expected = Array.from({ length: Math.max(0, Number(after - before)) }, (_, i) => before + 1n + BigInt(i));
+    if (ids.length === expected.length && ids.every((id, i) => id === expected[i])) return;
+    throw new IncompleteLogsError(`The RPC's logs for blocks ${from}..${to} miss submissions the chain counts; reading the range again.`, {
+      details: `ids ${ids.join(",") || "none"}, expected ${before + 1n}..${after}`,
+    });
   }
 
   /** If the cursor's block was replaced, rolls back to the newest remembered block still canonical. */

@@ -33,7 +33,8 @@ import {
   ProposalError,
   type ProposalItem,
   type VoteJson,
-  decodeProposal,
+  checkRationaleRoot,
+  decodeSignedProposal,
 } from "./proposal";
 import type { ChainView } from "./roster";
 
@@ -80,8 +81,10 @@ export class Follower {
     const { chainId, rewardsAddress, store, signer, metrics, logger } = this.options;
     let proposal: Proposal;
     try {
-      proposal = decodeProposal(body, { chainId, rewards: rewardsAddress });
+      // Who signed it, and whether they may lead this nonce, before any rationale is hashed or item checked.
+      proposal = decodeSignedProposal(body, { chainId, rewards: rewardsAddress });
       await this.admit(proposal);
+      checkRationaleRoot(proposal);
     } catch (error) {
       if (error instanceof ProposalError) metrics.proposalsReceived.inc({ outcome: error.code });
       throw error;

@@ -158,10 +158,21 @@ export function encodeProposal(input: EncodeProposalInput): ProposalJson {
 
 /**
  * Validates the shape, then the consistency of a proposal: items strictly ascending by id, the
- * rationale root and the digest recomputed from the parts, and the leader's signature recovering to
- * the leader. `expected` pins the chain and contract the node serves.
+ * digest recomputed from the parts and the leader's signature recovering to the leader, then the
+ * rationale root recomputed from the rationales. `expected` pins the chain and contract the node serves.
  */
 export function decodeProposal(json: unknown, expected: { chainId: bigint; rewards: string }): Proposal {
+  const proposal = decodeSignedProposal(json, expected);
+  checkRationaleRoot(proposal);
+  return proposal;
+}
+
+/**
+ * The cheap part of `decodeProposal`: shape, chain, item order, digest and the leader's signature —
+ * no rationale is hashed. A node checks who signed (and that the signer leads this nonce) with it
+ * before it spends time on the rationales and the items; `checkRationaleRoot` completes the check.
+ */
+export function decodeSignedProposal(json: unknown, expected: { chainId: bigint; rewards: string }): Proposal {
   const parsed = ProposalSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -193,13 +204,6 @@ export function decodeProposal(json: unknown, expected: { chainId: bigint; rewar
     }
   }
 
-  const root = buildRationaleTree(items.map(({ submissionId, rationaleJson }) => ({ submissionId, rationaleJson }))).root;
-  if (root.toLowerCase() !== data.header.rationaleRoot.toLowerCase()) {
-    throw new ProposalError("rationale_root", "The rationale root is not the root of the proposed rationales.", {
-      details: `proposed ${data.header.rationaleRoot}, computed ${root}`,
-    });
-  }
-
   const header: BatchHeader = {
     nonce: BigInt(data.header.nonce),
     evaluator: data.header.evaluator.toLowerCase(),
@@ -224,6 +228,16 @@ export function decodeProposal(json: unknown, expected: { chainId: bigint; rewar
   }
 
   return { chainId, rewards: getAddress(data.rewards), leader, header, items, packedItems, domain, digest: digest.toLowerCase(), signature: data.signature };
+}
+
+/** Throws `rationale_root` unless the header's rationale root is the root of the proposal's rationales. */
+export function checkRationaleRoot(proposal: Proposal): void {
+  const root = buildRationaleTree(proposal.items.map(({ submissionId, rationaleJson }) => ({ submissionId, rationaleJson }))).root;
+  if (root.toLowerCase() !== proposal.header.rationaleRoot.toLowerCase()) {
+    throw new ProposalError("rationale_root", "The rationale root is not the root of the proposed rationales.", {
+      details: `proposed ${proposal.header.rationaleRoot}, computed ${root}`,
+    });
+  }
 }
 
 /**

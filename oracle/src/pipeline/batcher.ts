@@ -98,10 +98,11 @@ export class Batcher {
    */
   async pass(): Promise<number | void> {
     const { now, policy, network } = this.options;
-    if (this.failures > 0 && performance.now() < this.retryAt) return this.retryAt - performance.now();
     const view = await network.roster.chain();
     network.schedule.observe(view.nextNonce, now());
+    // Recording what landed (and backfilling rationales) does not wait out this node's own backoff.
     await network.landed.catchUp(view.nextNonce);
+    if (this.failures > 0 && performance.now() < this.retryAt) return this.retryAt - performance.now();
     if (view.nextNonce !== this.prunedAt) {
       // Proposals stay served for a while after their nonce is taken (peers and verifiers may ask).
       if (view.nextNonce > PROPOSALS_KEPT) this.options.store.network.pruneProposalsBelow(view.nextNonce - PROPOSALS_KEPT);

@@ -5,13 +5,14 @@
  * down or answers nonsense) is recorded and retried later with backoff — never replaced by a guess.
  *
  * The duplicate index and the author history live in memory; they are rebuilt from the store at
- * start and after a reorg, in the order the node first evaluated each submission.
+ * start and after a reorg, in submission id order.
  *
- * Evaluations start in ascending submission id, and a submission whose content is still missing
- * holds back the ones after it for up to `orderWaitMs`: the fraud checks compare each submission
- * with those evaluated before it, so every operator's node must see them in the same (on-chain)
- * order to raise the same duplicate and velocity flags — a follower signs only if they agree.
- * Content fetched from a peer is stored and evaluated by the next pass, in order.
+ * Duplicates are attributed in on-chain order (the first id wins), on every node alike, whatever
+ * order content arrives in: evaluations start in ascending submission id, and a submission whose
+ * content is still missing (also while a peer is being asked for it) holds back the ones after it
+ * for up to `orderWaitMs`. Content that comes later still is judged against the ids before it only,
+ * and the later submissions evaluated meanwhile that no batch holds yet are evaluated again after
+ * it. A follower signs only if its flags agree, so every node must judge in the same order.
  */
 import type { Logger } from "pino";
 import { CashKeyError } from "../errors";
@@ -28,6 +29,7 @@ import { Semaphore } from "../eval/semaphore";
 import { contentUnavailableEvaluation } from "../eval/unavailable";
 import type { OracleMetrics } from "../metrics";
 import type { Store, SubmissionRecord } from "../store";
+import { boundToAnotherAuthorEvaluation, mayClaim } from "./boundContent";
 import { fetchContentFromPeers } from "./peerContent";
 
 export interface EvaluationQueueOptions {
@@ -65,6 +67,8 @@ export class EvaluationQueue {
   private readonly retries = new Map<bigint, { failures: number; at: number }>();
   private readonly peerAskedAt = new Map<string, number>();
   private halted = false;
+  /** A submission judged out of order, against the ids before it only: nothing else starts meanwhile. */
+  private judging: bigint | undefined;
 
   constructor(private readonly options: EvaluationQueueOptions) {
     this.semaphore = new Semaphore(options.concurrency);
@@ -88,30 +92,39 @@ export class EvaluationQueue {
     const now = this.options.now();
     // Retries and peer requests run on real time; grace periods on the node's clock (as `seenAt`).
     const clock = performance.now();
+    // Its end wakes the loop.
+    if (this.judging !== undefined) return;
     let nextCheck = Infinity;
     let afterId = 0n;
     let blocked = false;
+    const orderWaitMs = this.options.orderWaitMs ?? 5000;
+    const highestEvaluated = this.options.store.submissions.highestEvaluatedId();
     for (;;) {
       const page = this.options.store.submissions.listByStatus("pending", { afterId, limit: PAGE });
       for (const submission of page) {
         afterId = submission.id;
+        const hasContent = this.options.store.content.has(submission.contentHash);
+        // Content still missing holds later submissions back, also while a peer is being asked for it.
+        if (!hasContent && now - submission.seenAt < orderWaitMs) {
+          blocked = true;
+          nextCheck = Math.min(nextCheck, orderWaitMs - (now - submission.seenAt));
+        }
         if (this.tasks.has(submission.id)) continue;
         const retry = this.retries.get(submission.id);
         if (retry !== undefined && retry.at > clock) {
           nextCheck = Math.min(nextCheck, retry.at - clock);
           continue;
         }
-        const hasContent = this.options.store.content.has(submission.contentHash);
         if (hasContent && blocked) {
           // An earlier submission still waits for its content: keep the on-chain order.
           continue;
         }
+        if (hasContent && highestEvaluated !== undefined && highestEvaluated > submission.id) {
+          this.judgeOutOfOrder(submission);
+          return;
+        }
         const waitMs = this.decide(submission, now, clock);
         if (waitMs !== undefined) nextCheck = Math.min(nextCheck, waitMs);
-        if (!hasContent && now - submission.seenAt < (this.options.orderWaitMs ?? 5000)) {
-          blocked = true;
-          nextCheck = Math.min(nextCheck, (this.options.orderWaitMs ?? 5000) - (now - submission.seenAt));
-        }
       }
       if (page.length < PAGE) break;
     }
@@ -169,36 +182,66 @@ export class EvaluationQueue {
     const askedAt = this.peerAskedAt.get(submission.contentHash);
     if (askedAt !== undefined && clock - askedAt < peerRetryMs) return Math.min(untilGrace, askedAt + peerRetryMs - clock);
     this.peerAskedAt.set(submission.contentHash, clock);
-    this.track(submission.id, this.fetchFromPeers(submission));
+    this.track(submission.id, this.fetchFromPeers(submission), (found) => {
+      // Only now that the fetch no longer counts as in flight: the next pass evaluates it, in order.
+      if (found === true) this.options.wake?.();
+    });
     return Math.min(untilGrace, peerRetryMs);
   }
 
-  private track(id: bigint, task: Promise<void>): void {
+  /** Runs `task` as the submission's work in flight; `settled` runs once it no longer is. */
+  private track(id: bigint, task: Promise<unknown>, settled?: (result: unknown) => void): void {
     const tracked = task
       .catch((error: unknown) => {
         if (!this.halted) this.options.logger.error({ err: error, submissionId: id.toString() }, "evaluation task failed");
       })
-      .finally(() => this.tasks.delete(id));
+      .then((result) => {
+        this.tasks.delete(id);
+        settled?.(result);
+      });
     this.tasks.set(id, tracked);
   }
 
-  private async fetchFromPeers(submission: SubmissionRecord, askPeers?: readonly string[]): Promise<void> {
+  /**
+   * A submission whose content came after later ones were evaluated (past the order wait): the later
+   * ones that no batch holds yet go back to the queue, and it is judged against the ids before it
+   * only, alone; then the duplicate index is rebuilt in id order and the queue goes on. A later one
+   * that a batch already holds keeps its score (it is on its way on-chain), and no longer counts as
+   * earlier than this one.
+   */
+  private judgeOutOfOrder(submission: SubmissionRecord): void {
+    const { store, logger } = this.options;
+    const requeued = store.submissions.rewindEvaluatedAfter(submission.id);
+    logger.info({ submissionId: submission.id.toString(), requeued: requeued.map(String) }, "content arrived after later submissions were evaluated; judging in id order");
+    this.judging = submission.id;
+    this.track(submission.id, this.evaluate(submission, this.buildEvaluator(submission.id)), () => {
+      this.judging = undefined;
+      this.invalidateIndex();
+      this.options.wake?.();
+    });
+  }
+
+  /** Stores the content if a peer has it; true when it did. It is evaluated by a later pass, in order. */
+  private async fetchFromPeers(submission: SubmissionRecord, askPeers?: readonly string[]): Promise<boolean> {
     const { store, metrics, logger } = this.options;
     const peers = askPeers ?? this.options.peers;
     const found = await fetchContentFromPeers(submission.contentHash, { peers, fetch: this.options.fetch, logger });
-    if (found === undefined || this.halted) return;
+    if (found === undefined || this.halted) return false;
     const { created } = store.content.putCanonical(found.bytes, "peer");
     if (created) metrics.contentStored.inc({ source: "peer" });
     logger.info({ submissionId: submission.id.toString(), hash: submission.contentHash, peer: found.peer }, "content fetched from a peer");
-    // Evaluated by the next pass, in order with the others.
-    this.options.wake?.();
+    return true;
   }
 
-  private async evaluate(submission: SubmissionRecord): Promise<void> {
+  private async evaluate(submission: SubmissionRecord, evaluator: Evaluator = this.current()): Promise<void> {
     const { store, metrics, logger, scorer } = this.options;
     const record = store.content.get(submission.contentHash);
     if (record === undefined) return;
-    const evaluator = this.current();
+    if (!mayClaim(record.content, submission.author)) {
+      const evaluation = boundToAnotherAuthorEvaluation({ submissionId: submission.id, evaluatorHash: evaluator.evaluatorHash });
+      if (this.record(submission, evaluation)) logger.warn({ submissionId: submission.id.toString(), hash: submission.contentHash }, "content bound to another author; scored 0");
+      return;
+    }
     // Timed from the start of the evaluation itself, not from the wait for a free slot.
     let started = performance.now();
     let evaluation: Evaluation;
@@ -280,23 +323,28 @@ export class EvaluationQueue {
 
   /** The evaluator, its duplicate index and author history rebuilt from the store when needed. */
   private current(): Evaluator {
-    if (this.evaluator !== undefined) return this.evaluator;
+    if (this.evaluator === undefined) this.evaluator = this.buildEvaluator();
+    return this.evaluator;
+  }
+
+  /** An evaluator whose duplicate index and author history hold the evaluated submissions (before `beforeId`), in id order. */
+  private buildEvaluator(beforeId?: bigint): Evaluator {
     const { store, scorer, maxPoints, logger } = this.options;
     const index = new DuplicateIndex();
     const history = new InMemoryAuthorHistory();
     let learned = 0;
     for (const { id, author, contentHash } of store.submissions.listEvaluatedInOrder()) {
+      if (beforeId !== undefined && id >= beforeId) break;
       const record = store.content.get(contentHash);
-      if (record === undefined) continue;
+      if (record === undefined || !mayClaim(record.content, author)) continue;
       const fp = fingerprint(preprocess(evaluationText(record.content)));
       if (isEmptySignature(fp.signature)) continue;
       index.register(id.toString(), fp);
       history.record(author, { id: id.toString(), signature: fp.signature });
       learned += 1;
     }
-    if (learned > 0) logger.info({ submissions: learned }, "duplicate index rebuilt from the store");
-    this.evaluator = createEvaluator({ scorer, index, history, config: { maxPoints } });
-    return this.evaluator;
+    if (learned > 0 && beforeId === undefined) logger.info({ submissions: learned }, "duplicate index rebuilt from the store");
+    return createEvaluator({ scorer, index, history, config: { maxPoints } });
   }
 }
 

@@ -9,7 +9,9 @@ import { canonicalContentBytes } from "../protocol/contentHash";
 import type { ChainLogger } from "../chain/rpc";
 
 const PeerContentSchema = z.object({
-  content: z.object({ text: z.string(), title: z.string().optional(), url: z.string().optional() }).strict(),
+  content: z
+    .object({ text: z.string(), title: z.string().optional(), url: z.string().optional(), author: z.string().optional(), salt: z.string().optional() })
+    .strict(),
 });
 
 export interface PeerContentOptions {
@@ -42,7 +44,13 @@ export async function fetchContentFromPeers(hash: string, options: PeerContentOp
         options.logger?.warn({ peer, hash }, "peer answered a content request with something else than content");
         continue;
       }
-      const bytes = canonicalContentBytes(parsed.data.content);
+      let bytes: Uint8Array;
+      try {
+        bytes = canonicalContentBytes(parsed.data.content);
+      } catch {
+        options.logger?.warn({ peer, hash }, "peer served content that is not canonical; ignored");
+        continue;
+      }
       if (keccak256(bytes) !== hash.toLowerCase()) {
         options.logger?.warn({ peer, hash }, "peer served content that does not match its hash; ignored");
         continue;

@@ -57,6 +57,11 @@ export interface Store {
   /** A cheap read that fails when the database is unusable (for health checks). */
   ping(): void;
   pragmas(): StorePragmas;
+  /**
+   * Caps the database file at about `maxBytes` (SQLite `max_page_count`, this connection only): writes
+   * past it fail with SQLITE_FULL, as on a full disk. Tests reproduce a full disk with it.
+   */
+  limitSize(maxBytes: number): void;
   close(): void;
 }
 
@@ -74,6 +79,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
   try {
     configure(db, inMemory, options.busyTimeoutMs ?? 5000);
     migrate(db, MIGRATIONS, now);
+    probeWritable(db, file);
   } catch (error) {
     db.close();
     throw error;
@@ -101,8 +107,25 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
       synchronous: num(db.pragma("synchronous", { simple: true }) as bigint),
       foreignKeys: num(db.pragma("foreign_keys", { simple: true }) as bigint) === 1,
     }),
+    limitSize: (maxBytes) => {
+      const pageSize = num(db.pragma("page_size", { simple: true }) as bigint);
+      db.pragma(`max_page_count = ${Math.max(1, Math.ceil(maxBytes / pageSize))}`);
+    },
     close: () => db.close(),
   };
+}
+
+/**
+ * A database the node can read but not write (a read-only file or file system) opens without error;
+ * the first write would fail much later. Write once now (the header's user_version, unused) so that
+ * the node refuses to start instead of starting and reporting itself healthy.
+ */
+function probeWritable(db: Database.Database, file: string): void {
+  try {
+    db.pragma(`user_version = ${Number(db.pragma("user_version", { simple: true }))}`);
+  } catch (error) {
+    throw new StoreError(`The database at ${file} cannot be written.`, { cause: error, details: (error as { code?: string }).code });
+  }
 }
 
 function configure(db: Database.Database, inMemory: boolean, busyTimeoutMs: number): void {

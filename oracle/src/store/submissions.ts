@@ -64,6 +64,10 @@ export class SubmissionRepository {
   private readonly hasOkEvaluation: Statement;
   private readonly inLiveBatch: Statement;
   private readonly dropEvaluations: Statement;
+  private readonly highestEvaluated: Statement;
+  private readonly withContent: Statement;
+  private readonly evaluatedAfter: Statement;
+  private readonly rewindTx: Transaction<(afterId: bigint) => bigint[]>;
   private readonly recordTx: Transaction<(event: SubmissionEvent) => { outcome: RecordOutcome; record: SubmissionRecord }>;
   private readonly removeTx: Transaction<(blockNumber: number) => bigint[]>;
 
@@ -87,8 +91,27 @@ export class SubmissionRepository {
          JOIN (SELECT submission_id, min(created_at) AS first FROM evaluations WHERE status = 'ok' GROUP BY submission_id) e
            ON e.submission_id = s.id
        WHERE s.status IN ('evaluated', 'batched', 'scored')
-       ORDER BY e.first, s.id`,
+       ORDER BY s.id`,
     );
+    this.withContent = db
+      .prepare("SELECT 1 FROM submissions WHERE content_hash = ? AND author = ? AND status <> 'removed' LIMIT 1")
+      .pluck();
+    this.highestEvaluated = db
+      .prepare("SELECT max(id) FROM submissions WHERE status IN ('evaluated', 'batched', 'scored')")
+      .pluck()
+      .safeIntegers(true);
+    this.evaluatedAfter = db.prepare(
+      `SELECT id FROM submissions WHERE status = 'evaluated' AND id > ?
+         AND NOT EXISTS (SELECT 1 FROM batch_items b WHERE b.submission_id = submissions.id AND b.live = 1) ORDER BY id`,
+    );
+    this.rewindTx = db.transaction((afterId: bigint) => {
+      const ids = (this.evaluatedAfter.all(afterId) as { id: bigint }[]).map((row) => big(row.id));
+      for (const id of ids) {
+        this.dropEvaluations.run(id);
+        this.updateStatus.run("pending", this.now(), id);
+      }
+      return ids;
+    });
     this.statusCounts = db.prepare("SELECT status, count(*) AS n FROM submissions GROUP BY status");
     this.removeFrom = db.prepare(
       `UPDATE submissions SET status = 'removed', updated_at = ? WHERE block_number >= ? AND status IN ('pending', 'evaluated', 'failed') RETURNING id`,
@@ -124,8 +147,8 @@ export class SubmissionRepository {
   }
 
   /**
-   * Submissions with an ok evaluation that still count (evaluated, batched or scored), in the order
-   * they were first evaluated: the order in which a node's duplicate index learned their content.
+   * Submissions with an ok evaluation that still count (evaluated, batched or scored), by ascending
+   * id: the on-chain order, in which a node's duplicate index learns their content.
    */
   listEvaluatedInOrder(): { id: bigint; author: string; contentHash: string }[] {
     return (this.evaluatedInOrder.all() as { id: bigint; author: string; content_hash: string }[]).map((row) => ({
@@ -146,6 +169,26 @@ export class SubmissionRepository {
    */
   markRemovedFrom(blockNumber: number): bigint[] {
     return this.removeTx.immediate(blockNumber);
+  }
+
+  /** Whether `author` has a submission of `contentHash` on-chain (seen by the watcher, not removed). */
+  existsWithContent(contentHash: string, author: string): boolean {
+    return this.withContent.get(hexValue("contentHash", contentHash, 32), hexValue("author", author, 20)) !== undefined;
+  }
+
+  /** The highest id evaluated so far (evaluated, batched or scored), if any. */
+  highestEvaluatedId(): bigint | undefined {
+    const id = this.highestEvaluated.get() as bigint | null;
+    return id === null ? undefined : id;
+  }
+
+  /**
+   * Returns evaluated submissions after `afterId` that no live batch holds to `pending`, their
+   * evaluations dropped, so they are evaluated again after it (content for an earlier id arrived
+   * late: duplicates are attributed in id order). Returns the ids returned to the queue.
+   */
+  rewindEvaluatedAfter(afterId: bigint): bigint[] {
+    return this.rewindTx.immediate(idValue("afterId", afterId));
   }
 
   countByStatus(): Record<SubmissionStatus, number> {

@@ -115,6 +115,11 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
         { name: "empty JSON text", body: () => '{"text":"  "}', headers: JSON_TYPE, status: 400, code: "invalid_body" },
         { name: "an empty text/plain body", body: () => "", headers: TEXT_TYPE, status: 400, code: "invalid_body" },
         { name: "whitespace only", body: () => " \n\t ", headers: TEXT_TYPE, status: 400, code: "invalid_body" },
+        { name: "zero-width spaces only", body: () => "\u200b\u200b\u200b", headers: TEXT_TYPE, status: 400, code: "invalid_body" },
+        { name: "invisible format characters only", body: () => JSON.stringify({ text: "\u200d\u2060\ufeff\u202e \u3164" }), headers: JSON_TYPE, status: 400, code: "invalid_body" },
+        // Each would be stored as a six-byte JSON escape: 16 KB of them would take 96 KB.
+        { name: "control characters", body: () => `fact\u0001${"\u0002".repeat(64)}`, headers: TEXT_TYPE, status: 400, code: "invalid_body" },
+        { name: "a control character in the title", body: () => JSON.stringify({ text: "x", title: "a\u001bb" }), headers: JSON_TYPE, status: 400, code: "invalid_body" },
         { name: "bytes that are not UTF-8", body: () => new Uint8Array([0x68, 0x69, 0xff, 0xfe]), headers: TEXT_TYPE, status: 400, code: "invalid_encoding" },
         { name: "text/html", body: () => "<p>hi</p>", headers: { "content-type": "text/html" }, status: 415, code: "unsupported_media_type" },
         { name: "form data", body: () => "text=hi", headers: { "content-type": "application/x-www-form-urlencoded" }, status: 415, code: "unsupported_media_type" },
@@ -278,6 +283,7 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
       expect(response.status).to.equal(200);
       expect(await response.json()).to.deep.equal({
         status: "ok",
+        reasons: [],
         db: { ok: true, schemaVersion: h.api.store.schemaVersion() },
         chain: { ok: true, headBlock: 100, lastProcessedBlock: 97, lagBlocks: 3 },
         operator: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC",
@@ -288,7 +294,7 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
       h.api.chain.failing = true;
       const response = await h.send("/v1/health");
       expect(response.status).to.equal(200);
-      expect(await response.json()).to.deep.include({ status: "degraded" });
+      expect(await response.json()).to.deep.include({ status: "degraded", reasons: ["The chain does not answer."] });
     });
   });
 
@@ -337,7 +343,7 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
         "/v1/network",
       ]);
       expect(Object.keys(doc.paths["/v1/content"].put.requestBody!.content)).to.have.members(["text/plain", "application/json"]);
-      expect(doc.components.schemas.ContentUpload.properties).to.have.keys(["text", "title", "url"]);
+      expect(doc.components.schemas.ContentUpload.properties).to.have.keys(["text", "title", "url", "author", "salt"]);
       expect(doc.components.schemas.ContentUpload.additionalProperties).to.equal(false);
       expect(doc.components.schemas.Submission.properties).to.include.keys(["rationaleJson", "batch", "subScores", "flags"]);
     });
@@ -354,6 +360,38 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
       const response = await h.send("/v1/content", { method: "DELETE" });
       expect(response.status).to.equal(404);
       expect((await errorOf(response)).code).to.equal("not_found");
+    });
+
+    it("answers a write the disk refuses with 503 storage_unavailable, reports health down, and recovers", async function () {
+      // The database may not grow: the free space in its pages runs out after a few uploads.
+      h.api.store.limitSize(0);
+      const fact = (i: number) => `Fact ${i} that does not fit on the disk. ${"Its details fill pages. ".repeat(Math.floor((MAX_CONTENT_BYTES - 64) / 24))}`;
+      let response: Response | undefined;
+      let stored = 0;
+      for (let i = 0; i < 64 && (response === undefined || response.status !== 503); i++) {
+        response = await put(fact(i), TEXT_TYPE);
+        if (response.status === 201) stored += 1;
+        else expect(response.status, `upload ${i}`).to.equal(503);
+      }
+      expect(response!.status).to.equal(503);
+      expect(response!.headers.get("retry-after")).to.equal("30");
+      const error = await errorOf(response!);
+      expect(error).to.deep.include({ code: "storage_unavailable", details: { code: "SQLITE_FULL" } });
+      expect(h.api.store.content.count()).to.equal(stored);
+      const health = await h.send("/v1/health");
+      expect(health.status).to.equal(503);
+      const body = (await health.json()) as { status: string; reasons: string[] };
+      expect(body.status).to.equal("down");
+      expect(body.reasons.join(" ")).to.contain("SQLITE_FULL");
+      const metrics = await (await h.send("/metrics")).text();
+      expect(metrics).to.match(/cashkey_oracle_storage_writable 0/);
+      expect(metrics).to.match(/cashkey_oracle_storage_write_failures_total\{code="SQLITE_FULL"\} 1/);
+      expect(metrics).to.not.match(/status="500"/);
+      expect(h.api.logs.some((line) => line.includes('"level":50'))).to.equal(false);
+
+      h.api.store.limitSize(1 << 30);
+      expect((await put(fact(64), TEXT_TYPE)).status).to.equal(201);
+      expect(((await (await h.send("/v1/health")).json()) as { status: string }).status).to.equal("ok");
     });
 
     it("answers a bug with a JSON 500 carrying the request id, and logs it", async function () {

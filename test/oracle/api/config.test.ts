@@ -52,6 +52,7 @@ describe("config", function () {
         port: 8701,
         rpcUrl: "http://127.0.0.1:8545",
         confirmations: 1,
+        rpcTimeoutMs: 10_000,
         scorer: "heuristic",
         corsOrigins: ["http://127.0.0.1:5173", "http://localhost:5173"],
         maxContentBytes: 16384,
@@ -60,7 +61,7 @@ describe("config", function () {
         logLevel: "info",
       });
       expect(config.batch).to.deep.equal({ maxItems: 64, maxAgeMs: 5000, deadlineSeconds: 600 });
-      expect(config.rateLimit).to.deep.equal({ windowMs: 60_000, max: 120 });
+      expect(config.rateLimit).to.deep.equal({ windowMs: 60_000, max: 120, peerMax: 60_000 });
       expect(config.deploymentFile).to.equal(path.join(dir, "deployments", "31337.json"));
       expect(config.dataDir).to.equal(path.join(dir, "data", "oracle-8701"));
       expect(config.dbPath).to.equal(path.join(dir, "data", "oracle-8701", "oracle.sqlite"));

@@ -26,8 +26,12 @@ export async function serveHardhat(): Promise<{ url: string; close(): Promise<vo
   return { url: `http://${address}:${port}`, close: () => server.close() };
 }
 
-/** "forward": pass through; "error": answer HTTP 503; "drop": reset the connection. */
-export type ProxyMode = "forward" | "error" | "drop";
+/**
+ * "forward": pass through; "error": answer HTTP 503; "drop": reset the connection; "hang": read the
+ * request and never answer; "emptyLogs": answer every `eth_getLogs` with `[]` (a lagging or
+ * load-balanced provider), forward the rest.
+ */
+export type ProxyMode = "forward" | "error" | "drop" | "hang" | "emptyLogs";
 
 export class FaultyRpcProxy {
   mode: ProxyMode = "forward";
@@ -41,10 +45,15 @@ export class FaultyRpcProxy {
   private readonly sockets = new Set<Socket>();
   private readonly server: http.Server;
   private port = 0;
+  private refusing = false;
 
   private constructor(private readonly target: string) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
     this.server.on("connection", (socket) => {
+      if (this.refusing) {
+        socket.resetAndDestroy();
+        return;
+      }
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
     });
@@ -52,7 +61,14 @@ export class FaultyRpcProxy {
 
   static async start(target: string): Promise<FaultyRpcProxy> {
     const proxy = new FaultyRpcProxy(target);
-    await proxy.accept();
+    await new Promise<void>((resolve, reject) => {
+      proxy.server.once("error", reject);
+      proxy.server.listen(0, "127.0.0.1", () => {
+        proxy.server.off("error", reject);
+        resolve();
+      });
+    });
+    proxy.port = (proxy.server.address() as AddressInfo).port;
     return proxy;
   }
 
@@ -60,27 +76,25 @@ export class FaultyRpcProxy {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Stops listening and cuts open connections: clients get ECONNREFUSED until `accept()`. */
+  /**
+   * Cuts open connections and resets new ones at once until `accept()`: the endpoint is down. The
+   * port stays bound (released, another process could take it before the proxy listens again).
+   */
   async refuse(): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.refusing = true;
     for (const socket of this.sockets) socket.destroy();
-    await closed;
   }
 
-  /** Listens (again, on the same port once it has one). */
+  /** Answers again (after `refuse()`). */
   async accept(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(this.port, "127.0.0.1", () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.refusing = false;
   }
 
   async close(): Promise<void> {
-    if (this.server.listening) await this.refuse();
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -91,6 +105,16 @@ export class FaultyRpcProxy {
     if (this.mode === "drop") {
       this.failures += 1;
       req.socket.destroy();
+      return;
+    }
+    if (this.mode === "hang") {
+      this.failures += 1;
+      return;
+    }
+    if (this.mode === "emptyLogs" && methodOf(chunks) === "eth_getLogs") {
+      this.failures += 1;
+      const { id } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: unknown };
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id, result: [] }));
       return;
     }
     if (this.mode === "error" || this.failNext > 0) {

@@ -2,7 +2,10 @@ import hre from "hardhat";
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { MemoryWatcherStore } from "../../../oracle/src/chain/memoryStores";
-import { ReorgTooDeepError, SubmissionWatcher, type WatcherOptions, type WatchedSubmission } from "../../../oracle/src/chain/watcher";
+import { isError } from "ethers";
+import { createRpcProvider, isTransientRpcError } from "../../../oracle/src/chain/rpc";
+import { IncompleteLogsError, ReorgTooDeepError, SubmissionWatcher, type WatcherOptions, type WatchedSubmission } from "../../../oracle/src/chain/watcher";
+import { Rewards__factory } from "../../../typechain-types";
 import { useProxiedChain, waitUntil } from "./rpcProxy";
 import { mineBlocks, oracleFixture, submit } from "./oracleFixture";
 
@@ -220,6 +223,68 @@ describe("SubmissionWatcher", function () {
         await watcher.stop();
       }
       expect(watcher.status().running).to.equal(false);
+    });
+
+    describe("when eth_getLogs answers with nothing", function () {
+      function counted(record: { rewards: string }): Partial<WatcherOptions> {
+        const rewards = Rewards__factory.connect(record.rewards, http.provider);
+        return { submissionCount: (blockNumber) => rewards.submissionCount({ blockTag: blockNumber }) };
+      }
+
+      it("refuses to move the cursor past submissions the chain counts, and reads them once the RPC answers", async function () {
+        const { record } = await loadFixture(oracleFixture);
+        const { rewards, alice, bob, store, watcher } = await setup(counted(record));
+        const first = await submit(rewards, alice, 2);
+        await watcher.sync();
+        const cursor = watcher.status().cursorBlock;
+
+        http.proxy.mode = "emptyLogs";
+        const later = [...(await submit(rewards, bob, 2)), ...(await submit(rewards, alice, 1))];
+        const failure = await watcher.sync().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(failure).to.be.instanceOf(IncompleteLogsError);
+        expect(watcher.status().cursorBlock).to.equal(cursor);
+
+        http.proxy.mode = "forward";
+        await watcher.sync();
+        expect(added(store).map((s) => s.id)).to.deep.equal([...first, ...later]);
+        expect(watcher.status().cursorBlock).to.equal(await blockNumber());
+      });
+
+      it("catches up by itself when polling", async function () {
+        const { record } = await loadFixture(oracleFixture);
+        const { rewards, alice, store, watcher } = await setup({ ...counted(record), pollIntervalMs: 20, backoff: { initialMs: 10, maxMs: 40 } });
+        http.proxy.mode = "emptyLogs";
+        const ids = await submit(rewards, alice, 3);
+        watcher.start();
+        try {
+          await waitUntil(() => watcher.status().consecutiveFailures >= 3, "failed polls while the logs are empty");
+          expect(store.submissions()).to.deep.equal([]);
+          expect(watcher.status().lastError).to.contain("miss submissions");
+          http.proxy.mode = "forward";
+          await waitUntil(() => store.submissions().length === 3, "the submissions");
+          expect(store.submissions().map((s) => s.id)).to.deep.equal(ids);
+        } finally {
+          await watcher.stop();
+        }
+      });
+    });
+
+    it("gives up a request to an RPC that never answers after the configured timeout", async function () {
+      const provider = createRpcProvider(http.proxy.url, (await hre.ethers.provider.getNetwork()).chainId, { timeoutMs: 300 });
+      http.proxy.mode = "hang";
+      try {
+        const error = await provider.getBlockNumber().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isError(error, "TIMEOUT"), String(error)).to.equal(true);
+        expect(isTransientRpcError(error)).to.equal(true);
+      } finally {
+        provider.destroy();
+      }
     });
   });
 });

@@ -117,6 +117,10 @@ describe("operator network: dishonest and hostile peers", function () {
       const forged = await proposalBy(randomWallet(), record.rewards, id, hash, nonce);
       let answer = await post(target.url, JSON.stringify(forged));
       expect([answer.status, answer.json.error?.code]).to.deep.equal([403, "proposal_not_operator"]);
+      // Who signed is checked before any rationale is hashed: a stranger's proposal whose rationales
+      // do not match its root is refused as the stranger's, not for its rationales.
+      answer = await post(target.url, JSON.stringify({ ...forged, items: [{ ...forged.items[0], rationale: "{}" }] }));
+      expect([answer.status, answer.json.error?.code]).to.deep.equal([403, "proposal_not_operator"]);
 
       // A real proposal for a nonce already used: replayed.
       const landed = (await landedBatches(rewards, record.deployBlock))[0];

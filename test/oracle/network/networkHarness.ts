@@ -2,7 +2,7 @@
  * A network of operator nodes for tests: the in-process Hardhat chain served on loopback, CashKey
  * deployed with N operators and a threshold, and one node per operator on its own loopback port,
  * each with the others as peers. Nodes can be started, stopped, killed and restarted on the same
- * port and database.
+ * port and database: each port is bound once and held by the network until its cleanup.
  */
 import path from "node:path";
 import hre from "hardhat";
@@ -14,7 +14,7 @@ import { recoverBatchSigner } from "../../../oracle/src/batch/signer";
 import { rewardsDomain } from "../../../oracle/src/protocol/eip712";
 import type { Rewards } from "../../../typechain-types";
 import { deployCashKey } from "../../../scripts/deploy";
-import { freePort } from "../../../scripts/lib/freePort";
+import { HeldPort } from "../../../scripts/lib/heldPort";
 import { deploymentRecordOf, randomWallet } from "../chain/oracleFixture";
 import { type TestChain, type TestNode, createTestNode, nodeConfig, startTestChain, testDir } from "../node/nodeHarness";
 
@@ -44,6 +44,7 @@ export class NetworkNode {
     readonly key: Wallet,
     readonly config: OracleConfig,
     private readonly options: Partial<OracleNodeOptions>,
+    private readonly port: HeldPort,
   ) {}
 
   get url(): string {
@@ -61,7 +62,7 @@ export class NetworkNode {
   /** Starts (again) on the same port and database. */
   async start(options: Partial<OracleNodeOptions> = {}): Promise<void> {
     if (this.test) throw new Error(`node ${this.index} is running`);
-    const test = createTestNode(this.config, this.key, { ...this.options, ...options });
+    const test = createTestNode(this.config, this.key, { ...this.options, ...options, listener: this.port.listener });
     await test.node.start();
     this.test = test;
   }
@@ -105,11 +106,11 @@ export async function createNetwork(
   env: Record<string, string> = {},
   options: Partial<OracleNodeOptions> = {},
 ): Promise<NetworkSetup> {
-  const ports: number[] = [];
-  for (let i = 0; i < keys.length; i++) ports.push(await freePort());
+  const ports: HeldPort[] = [];
+  for (let i = 0; i < keys.length; i++) ports.push(await HeldPort.bind());
   const dirs = keys.map(() => testDir());
   const nodes = keys.map((key, i) => {
-    const peers = ports.filter((_, j) => j !== i).map((p) => `http://127.0.0.1:${p}`);
+    const peers = ports.filter((_, j) => j !== i).map((p) => p.url);
     const config = nodeConfig(dirs[i].dir, record, rpcUrl, {
       CASHKEY_ORACLE_PEERS: peers.join(","),
       CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "1500",
@@ -119,12 +120,13 @@ export async function createNetwork(
       CASHKEY_ORACLE_LOG_LEVEL: "info",
       ...env,
     });
-    return new NetworkNode(i, key, { ...config, port: ports[i], dataDir: path.join(dirs[i].dir, "node") }, options);
+    return new NetworkNode(i, key, { ...config, port: ports[i].port, dataDir: path.join(dirs[i].dir, "node") }, options, ports[i]);
   });
   return {
     nodes,
     cleanup: async () => {
       for (const node of nodes) await node.stop();
+      for (const port of ports) await port.close();
       for (const dir of dirs) dir.cleanup();
     },
   };

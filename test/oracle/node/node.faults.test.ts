@@ -267,6 +267,41 @@ describe("oracle node under faults", function () {
     });
   });
 
+  describe("when the RPC answers eth_getLogs with nothing for a while", function () {
+    it("reports itself degraded with the reason, skips no submission and scores them all once the RPC answers", async function () {
+      const { rewards, alice, operator, config } = await setup();
+      const { node } = await startNode(config, operator);
+      const hashes = [await upload(node.url, USEFUL[0]), await upload(node.url, USEFUL[1]), await upload(node.url, USEFUL[2])];
+
+      chain.proxy.mode = "emptyLogs";
+      const ids: bigint[] = [];
+      for (const hash of hashes) ids.push(await submitHash(rewards, alice, hash));
+      await eventually(async () => {
+        const health = (await (await fetch(`${node.url}/v1/health`)).json()) as { status: string; reasons: string[] };
+        return health.status === "degraded" && health.reasons.some((r) => r.includes("miss submissions"));
+      }, "health degraded with the reason");
+      expect(node.store.submissions.countByStatus().pending + node.store.submissions.countByStatus().scored).to.equal(0);
+
+      chain.proxy.mode = "forward";
+      await eventually(() => allScored(rewards, ids), "scored once the RPC answers");
+      await eventually(() => node.store.submissions.countByStatus().scored === ids.length, "the node saw its batch land");
+      await eventually(async () => ((await (await fetch(`${node.url}/v1/health`)).json()) as { status: string }).status === "ok", "healthy again");
+    });
+  });
+
+  describe("when the RPC accepts connections and never answers", function () {
+    it("gives up each request after rpcTimeoutMs and recovers once the RPC answers", async function () {
+      const { rewards, alice, operator, config } = await setup({ CASHKEY_ORACLE_RPC_TIMEOUT_MS: "500" });
+      const { node, logs } = await startNode(config, operator);
+      const hash = await upload(node.url, USEFUL[3]);
+      chain.proxy.mode = "hang";
+      const id = await submitHash(rewards, alice, hash);
+      await eventually(() => logs.some((line) => line.includes("watcher poll failed") && line.includes("TIMEOUT")), "a request timed out");
+      chain.proxy.mode = "forward";
+      await eventually(() => rewards.isScored(id), "scored once the RPC answers");
+    });
+  });
+
   describe("when a reorg removes a submission event", function () {
     const BATCH_WINDOW_MS = 3_600_000;
 

@@ -24,6 +24,32 @@ describe("contentHash", function () {
     expect(contentHash({ text: "plain text" })).to.equal(keccak256(toUtf8Bytes('{"text":"plain text"}')));
   });
 
+  describe("bound content", function () {
+    const author = "0xAbCdEf0123456789aBcDeF0123456789AbCdEf01";
+    const salt = `0x${"Ab".repeat(32)}`;
+
+    it("commits to the author and the salt, in lowercase hex after text, title and url", function () {
+      const bytes = canonicalContentBytes({ salt, author, title: "T", text: "t" } as never);
+      expect(new TextDecoder().decode(bytes)).to.equal(`{"text":"t","title":"T","author":"${author.toLowerCase()}","salt":"${salt.toLowerCase()}"}`);
+      const hashes = new Set([
+        contentHash({ text: "t" }),
+        contentHash({ text: "t", author, salt }),
+        contentHash({ text: "t", author: `0x${"11".repeat(20)}`, salt }),
+        contentHash({ text: "t", author, salt: `0x${"cd".repeat(32)}` }),
+      ]);
+      expect(hashes.size).to.equal(4);
+      expect(contentHash({ text: "t", author: author.toLowerCase(), salt })).to.equal(contentHash({ text: "t", author, salt }));
+      expect(parseCanonicalContent(bytes)).to.deep.equal({ text: "t", title: "T", author: author.toLowerCase(), salt: salt.toLowerCase() });
+    });
+
+    it("needs both author and salt, well formed", function () {
+      expect(() => contentHash({ text: "t", author })).to.throw(/both author and salt/);
+      expect(() => contentHash({ text: "t", salt })).to.throw(/both author and salt/);
+      expect(() => contentHash({ text: "t", author: "0x1234", salt })).to.throw(/author/);
+      expect(() => contentHash({ text: "t", author, salt: "0x12" })).to.throw(/salt/);
+    });
+  });
+
   it("distinguishes content that differs in any field", function () {
     const hashes = new Set([contentHash({ text: "a" }), contentHash({ text: "a", title: "" }), contentHash({ text: "a", url: "" }), contentHash({ text: "b" })]);
     expect(hashes.size).to.equal(4);

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { sha256Hex } from "../../network/peerAuth";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
 
@@ -37,6 +38,10 @@ export function admitBody(options: { types: readonly string[]; maxBytes: number 
     const declared = Number(c.req.header("content-length"));
     if (Number.isFinite(declared) && declared > options.maxBytes) throw tooLarge(options.maxBytes);
     const bytes = await readAtMost(c.req.raw, options.maxBytes);
+    const peer = c.get("peer");
+    if (peer !== undefined && sha256Hex(bytes) !== peer.bodySha256) {
+      throw new ApiError(401, "peer_auth_body", "The body is not the one the peer signed.");
+    }
 
     let text: string;
     try {
@@ -67,7 +72,14 @@ async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Arra
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch (cause) {
+      // The client hung up (or the connection broke) mid-body: its failure, not the node's.
+      throw new ApiError(400, "incomplete_body", "The body ended before it was complete.", { details: cause instanceof Error ? cause.message : undefined });
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

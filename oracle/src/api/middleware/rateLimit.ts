@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
+import { PeerRequestVerifier } from "../../network/peerAuth";
 
 export interface RateLimitOptions {
   /** Requests per window a client may make in a burst, refilled evenly over the window. */
@@ -16,6 +17,12 @@ export interface RateLimitOptions {
   onLimited?: () => void;
   /** Buckets kept at most; full buckets are dropped first. Default 10,000. */
   maxClients?: number;
+  /**
+   * Operators' signed requests: checked by `verifier` and counted against the operator's own bucket
+   * of `max` per window, not the public one. A request whose peer headers do not check out counts
+   * against the public bucket of its client and is refused.
+   */
+  peers?: { verifier: PeerRequestVerifier; max: number };
 }
 
 interface Bucket {
@@ -66,18 +73,38 @@ export class TokenBuckets {
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const buckets = new TokenBuckets(options);
+  const peerBuckets = options.peers && new TokenBuckets({ ...options, max: options.peers.max });
   const exempt = new Set(options.exempt ?? []);
+  const limited = (waitMs: number): ApiError => {
+    options.onLimited?.();
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return new ApiError(429, "rate_limited", `Too many requests; retry in ${seconds} s.`, {
+      headers: { "Retry-After": String(seconds) },
+      details: { retryAfterSeconds: seconds },
+    });
+  };
   return async (c, next) => {
+    if (options.peers && peerBuckets && PeerRequestVerifier.claims((name) => c.req.header(name))) {
+      const url = new URL(c.req.url);
+      const result = await options.peers.verifier.verify({
+        method: c.req.method,
+        path: `${url.pathname}${url.search}`,
+        host: c.req.header("host"),
+        header: (name) => c.req.header(name),
+      });
+      if (!result.ok) {
+        const waitMs = buckets.take(clientKey(c, options.trustProxy));
+        if (waitMs > 0) throw limited(waitMs);
+        throw new ApiError(result.status, result.code, result.message);
+      }
+      const waitMs = peerBuckets.take(`peer:${result.operator}`);
+      if (waitMs > 0) throw limited(waitMs);
+      c.set("peer", { operator: result.operator, bodySha256: result.bodySha256 });
+      return next();
+    }
     if (exempt.has(c.req.path)) return next();
     const waitMs = buckets.take(clientKey(c, options.trustProxy));
-    if (waitMs > 0) {
-      options.onLimited?.();
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      throw new ApiError(429, "rate_limited", `Too many requests; retry in ${seconds} s.`, {
-        headers: { "Retry-After": String(seconds) },
-        details: { retryAfterSeconds: seconds },
-      });
-    }
+    if (waitMs > 0) throw limited(waitMs);
     return next();
   };
 }

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import type { Content } from "../../protocol/contentHash";
+import { type Content, boundAuthor } from "../../protocol/contentHash";
 import { ContentWriter } from "../../store/contentWriter";
 import { ApiError, validationError } from "../errors";
 import { APPLICATION_JSON, TEXT_PLAIN, admitBody } from "../middleware/body";
@@ -36,6 +36,7 @@ const putContent = createRoute({
       413: "Body larger than maxContentBytes",
       415: "Not text/plain or application/json in UTF-8",
       429: "Rate limited (see Retry-After)",
+      503: "storage_unavailable: the node's disk is full or read-only (see Retry-After)",
     }),
   },
 });
@@ -47,7 +48,7 @@ const getContent = createRoute({
   request: { params: HashParamsSchema },
   responses: {
     200: { description: "The content", content: { [APPLICATION_JSON]: { schema: ContentSchema } } },
-    ...errors({ 400: "Malformed hash", 404: "Unknown hash", 429: "Rate limited (see Retry-After)" }),
+    ...errors({ 400: "Malformed hash", 404: "Unknown hash, or bound content whose author's submission is not on-chain yet", 429: "Rate limited (see Retry-After)" }),
   },
 });
 
@@ -73,6 +74,7 @@ export function contentRouter(deps: ApiDeps) {
       const content: Content = typeof parsed.data === "string" ? { text: parsed.data } : parsed.data;
       // Concurrent uploads share one commit; each answer waits for its own to be durable.
       const { hash, size, created } = await writer.put(content, "upload");
+      deps.storageHealth?.succeeded();
       if (created) {
         metrics.contentStored.inc({ source: "upload" });
         notify(onContent, { hash, content, size, source: "upload" }, logger);
@@ -86,6 +88,13 @@ export function contentRouter(deps: ApiDeps) {
   router.openapi(getContent, (c) => {
     const record = store.content.get(c.req.valid("param").hash);
     if (record === undefined) throw new ApiError(404, "content_not_found", "No content with this hash on this node.");
+    // Bound content stays private until its author's submission is on-chain (seen here): a watcher of
+    // the mempool learns only the hash, too late to copy the text ahead of the author. Operators'
+    // nodes (signed requests) get it at once: they evaluate it.
+    const author = boundAuthor(record.content);
+    if (author !== undefined && c.get("peer") === undefined && !store.submissions.existsWithContent(record.hash, author)) {
+      throw new ApiError(404, "content_not_found", "No content with this hash on this node.");
+    }
     // Content never changes under its hash.
     c.header("Cache-Control", "public, max-age=31536000, immutable");
     return c.json(

@@ -1,6 +1,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import { getAddress } from "ethers";
 import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { FLAG_SEVERITY, type FlagCode } from "../../eval/fraud";
 import { type RationaleLeaf, buildRationaleTree, rationaleProof } from "../../protocol/rationaleTree";
 import type { BatchRecord, EvaluationRecord, SubmissionRecord } from "../../store";
 import { ApiError } from "../errors";
@@ -95,8 +96,12 @@ function view(
 ): SubmissionView {
   const item = batch?.items.find((i) => i.submissionId === record.id);
   const ok = evaluation?.status === "ok" ? evaluation : undefined;
-  // Once batched, what counts is what the batch committed (a follower stores the leader's rationale).
-  const rationaleJson = item?.rationaleJson ?? ok?.rationaleJson ?? null;
+  // Once batched, what counts is what the batch committed (a follower stores the leader's rationale):
+  // score, sub-scores and flags all come from it, never from this node's own evaluation, which may
+  // differ (it lost the vote, or judged with content that arrived late). Without the committed
+  // rationale (not fetched yet) only the batch's score and points are known.
+  const committed = item === undefined ? undefined : committedRationale(item.rationaleJson);
+  const rationaleJson = item === undefined ? (ok?.rationaleJson ?? null) : item.rationaleJson;
   return {
     id: record.id.toString(),
     status: record.status,
@@ -109,14 +114,32 @@ function view(
     evaluator: batch?.evaluator ?? evaluation?.evaluator ?? null,
     score: item?.score ?? ok?.score ?? null,
     points: item?.points ?? ok?.points ?? null,
-    subScores: ok ? { ...ok.subScores } : null,
-    flags: evaluation?.flags ?? [],
+    subScores: item === undefined ? (ok ? { ...ok.subScores } : null) : (committed?.subScores ?? null),
+    flags: item === undefined ? (evaluation?.flags ?? []) : (committed?.flags ?? []),
     rationale: rationaleJson === null ? null : asObject(JSON.parse(rationaleJson)),
     rationaleJson,
     batch:
       batch === null
         ? null
         : { nonce: batch.nonce.toString(), state: batch.state, rationaleRoot: batch.rationaleRoot, txHash: batch.txHash, proof },
+  };
+}
+
+/** The sub-scores and flags a batch's rationale commits to (severity by code, as the fraud checks set it). */
+function committedRationale(rationaleJson: string | null): { subScores: Record<string, number> | null; flags: SubmissionView["flags"] } | undefined {
+  if (rationaleJson === null) return undefined;
+  const rationale = asObject(JSON.parse(rationaleJson));
+  if (rationale === null) return undefined;
+  const subScores = asObject(rationale.subScores);
+  const numeric = subScores !== null && Object.values(subScores).every((v) => typeof v === "number");
+  const flags = Array.isArray(rationale.flags) ? rationale.flags.map(asObject) : [];
+  return {
+    subScores: numeric ? (subScores as Record<string, number>) : null,
+    flags: flags.flatMap((flag) =>
+      flag !== null && typeof flag.code === "string" && typeof flag.detail === "string"
+        ? [{ code: flag.code, severity: FLAG_SEVERITY[flag.code as FlagCode] ?? "unknown", detail: flag.detail }]
+        : [],
+    ),
   };
 }
 
