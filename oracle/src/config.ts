@@ -311,6 +311,8 @@ export interface ContractAddresses {
   chainId?: number;
   rewards: string;
   token?: string;
+  /** The ERC-2771 forwarder Rewards trusts (deployments from Rewards 1.2.0 on); the relayer needs it. */
+  forwarder?: string;
   /** The block the watcher starts from on a fresh database. */
   startBlock: number;
 }
@@ -321,6 +323,7 @@ const DeploymentSchema = z.object({
   rewards: address,
   governor: address,
   timelock: address,
+  forwarder: address.optional(),
   deployBlock: z.number().int().nonnegative(),
 });
 
@@ -350,6 +353,7 @@ export function resolveContracts(config: OracleConfig): ContractAddresses {
     chainId: deployment.chainId,
     rewards: deployment.rewards,
     token: deployment.token,
+    ...(deployment.forwarder === undefined ? {} : { forwarder: deployment.forwarder }),
     startBlock: config.startBlock ?? deployment.deployBlock,
   };
 }
