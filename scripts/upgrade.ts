@@ -232,8 +232,10 @@ export async function prepareUpgradeProposal(
     await upgrades.forceImport(proxy, currentFactory, { kind: "uups" });
   }
 
-  await upgrades.validateUpgrade(proxy, newFactory, { kind: "uups", constructorArgs });
-  const deployed = await upgrades.prepareUpgrade(proxy, newFactory, { kind: "uups", constructorArgs });
+  // validateUpgrade's declared options omit constructorArgs, yet it encodes the deploy data with them.
+  const options = { kind: "uups" as const, constructorArgs };
+  await upgrades.validateUpgrade(proxy, newFactory, options);
+  const deployed = await upgrades.prepareUpgrade(proxy, newFactory, options);
   if (typeof deployed !== "string") throw new Error("prepareUpgrade returned a transaction, not an address");
   const newImplementationAddress = getAddress(deployed);
 

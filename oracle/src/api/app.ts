@@ -13,6 +13,7 @@ import { contentRouter } from "./routes/content";
 import { healthRouter } from "./routes/health";
 import { metricsRouter } from "./routes/metrics";
 import { peerRouter } from "./routes/peer";
+import { relayRouter } from "./routes/relay";
 import { submissionsRouter } from "./routes/submissions";
 import type { ApiDeps, AppEnv } from "./types";
 
@@ -35,7 +36,7 @@ export function createApp(deps: ApiDeps) {
   app.use(
     cors({
       origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
-      allowMethods: ["GET", "PUT", "OPTIONS"],
+      allowMethods: ["GET", "PUT", "POST", "OPTIONS"],
       allowHeaders: ["Content-Type"],
       exposeHeaders: ["Location", "Retry-After", "X-Request-Id"],
       maxAge: 600,
@@ -57,6 +58,7 @@ export function createApp(deps: ApiDeps) {
   app.route("/v1/health", healthRouter(deps));
   app.route("/metrics", metricsRouter(deps));
   app.route("/v1", peerRouter(deps));
+  app.route("/v1/relay", relayRouter({ relayer: deps.relayer, config, now: deps.now, ...deps.relayClientLimit }));
   app.doc(OPENAPI_PATH, {
     openapi: "3.0.3",
     info: {

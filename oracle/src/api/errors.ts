@@ -21,6 +21,7 @@ export type ApiErrorCode =
   | "network_disabled"
   | "proposal_not_found"
   | `proposal_${string}`
+  | `relay_${string}`
   | "internal_error";
 
 export interface ApiErrorBody {

@@ -6,6 +6,7 @@ import type { Content } from "../protocol/contentHash";
 import type { Store } from "../store";
 import type { ChainReader } from "./chainReader";
 import type { NetworkApi } from "../network/api";
+import type { Relayer } from "../relay/relayer";
 
 /** Hono environment of the app: node-server bindings (absent under `app.request()`) and request variables. */
 export type AppEnv = {
@@ -58,4 +59,8 @@ export interface ApiDeps {
   network?: NetworkApi;
   /** Largest proposal body, in bytes. Default 4 MiB. */
   maxProposalBytes?: number;
+  /** The gasless relayer (`POST /v1/relay`); absent, it answers 503. */
+  relayer?: Relayer;
+  /** Relayed requests per client: burst and refill window. Default 20 per hour. */
+  relayClientLimit?: { clientBurst: number; clientWindowMs: number };
 }
