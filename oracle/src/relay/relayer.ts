@@ -200,6 +200,8 @@ export class Relayer {
 
     let estimate: bigint;
     try {
+      // Simulated as the relayer would send it; a revert anywhere (forwarder or Rewards) refuses it.
+      await this.forwarder.execute.staticCall(request, { from: this.address });
       estimate = await this.forwarder.execute.estimateGas(request, { from: this.address });
     } catch (error) {
       this.refused("would_revert");

@@ -4,6 +4,8 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, parseEther } from "ethers";
 import { contentHash } from "../../helpers/rewardsTesting";
 import { EPOCH_BUDGET, item, nextEpoch, postBatch } from "../../helpers/cashkey";
+import { signInitData } from "../../../oracle/src/telegram/initData";
+import { telegramIdentity } from "../../../oracle/src/telegram/identity";
 import { type RelayChain, forwardRequest, relayChainFixture, startRelayNode } from "./relayHarness";
 
 const { ethers } = hre;
@@ -223,5 +225,78 @@ describe("oracle relayer: POST /v1/relay", function () {
       expect((await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "1")) })).status).to.equal(200);
       expect(await node.metric("cashkey_oracle_relayer_balance_low")).to.match(/cashkey_oracle_relayer_balance_low 1$/m);
     });
+  });
+});
+
+describe("oracle relayer with Telegram identity", function () {
+  const BOT_TOKEN = "123456:TEST-bot-token-for-cashkey";
+  let node: Awaited<ReturnType<typeof startRelayNode>> | undefined;
+
+  afterEach(async function () {
+    await node?.stop();
+    node = undefined;
+  });
+
+  async function launchData(userId: number): Promise<string> {
+    return signInitData({ auth_date: String(await time.latest()), user: JSON.stringify({ id: userId, first_name: "U" }) }, BOT_TOKEN);
+  }
+
+  async function start(chain: RelayChain, required = true) {
+    return startRelayNode(chain, {
+      identity: (store) => telegramIdentity({ botToken: BOT_TOKEN, maxAgeSeconds: 3600, required, store, nowSeconds: () => nowSeconds }),
+    });
+  }
+
+  let nowSeconds = 0;
+
+  it("relays only with valid launch data when identity is required, and ties the account to the user", async function () {
+    const chain = await loadFixture(relayChainFixture);
+    nowSeconds = await time.latest();
+    node = await start(chain);
+    const without = await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "1")) });
+    expect([without.status, without.json.error.code]).to.deep.equal([401, "relay_identity_required"]);
+    const forged = (await launchData(7)).replace(/user=[^&]+/, `user=${encodeURIComponent(JSON.stringify({ id: 8 }))}`);
+    const tampered = await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "1")), telegramInitData: forged });
+    expect([tampered.status, tampered.json.error.code, tampered.json.error.details.reason]).to.deep.equal([401, "relay_identity_invalid", "bad_hash"]);
+
+    const ok = await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "1")), telegramInitData: await launchData(7) });
+    expect(ok.status, JSON.stringify(ok.json)).to.equal(200);
+    expect(node.store.telegramAccounts.userOf(chain.alice.address)).to.equal(7);
+  });
+
+  it("refuses a second account for the same Telegram user, and another user for a bound account (403 relay_identity_taken)", async function () {
+    const chain = await loadFixture(relayChainFixture);
+    nowSeconds = await time.latest();
+    node = await start(chain);
+    const seven = await launchData(7);
+    expect((await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "a")), telegramInitData: seven })).status).to.equal(200);
+    // The same launch data replayed for another account is the sybil the binding stops.
+    const sybil = await node.post({ request: await forwardRequest(chain, chain.bob, submitData(chain, "b")), telegramInitData: seven });
+    expect([sybil.status, sybil.json.error.code]).to.deep.equal([403, "relay_identity_taken"]);
+    const other = await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "c")), telegramInitData: await launchData(8) });
+    expect([other.status, other.json.error.code]).to.deep.equal([403, "relay_identity_taken"]);
+    expect(node.store.telegramAccounts.accountOf(8)).to.equal(undefined);
+    expect(await chain.rewards.submissionCount()).to.equal(1n);
+  });
+
+  it("refuses stale launch data, and binds nothing when the call would revert", async function () {
+    const chain = await loadFixture(relayChainFixture);
+    nowSeconds = (await time.latest()) + 3601;
+    node = await start(chain);
+    const stale = await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "s")), telegramInitData: await launchData(7) });
+    expect([stale.status, stale.json.error.details.reason]).to.deep.equal([401, "stale"]);
+    nowSeconds = await time.latest();
+    const dave = Wallet.createRandom();
+    const reverts = await node.post({ request: await forwardRequest(chain, dave, submitData(chain, "d")), telegramInitData: await launchData(9) });
+    expect(reverts.status).to.equal(422);
+    expect(node.store.telegramAccounts.accountOf(9)).to.equal(undefined);
+  });
+
+  it("relays without launch data when identity is optional", async function () {
+    const chain = await loadFixture(relayChainFixture);
+    nowSeconds = await time.latest();
+    node = await start(chain, false);
+    expect((await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "1")) })).status).to.equal(200);
+    expect(node.store.telegramAccounts.userOf(chain.alice.address)).to.equal(undefined);
   });
 });
