@@ -15,6 +15,7 @@ import path from "node:path";
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { CashKeyError } from "./errors";
+import { RELAY_ENV } from "./relay/env";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -291,7 +292,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OracleConfig {
 
 /** CASHKEY_ORACLE_* variables that set nothing (likely typos), for a warning at start. */
 export function unknownEnvSettings(env: Env = process.env): string[] {
-  const known = new Set([CONFIG_FILE_ENV, ...SETTINGS.map((s) => s.env)]);
+  const known = new Set([CONFIG_FILE_ENV, ...SETTINGS.map((s) => s.env), ...Object.values(RELAY_ENV)]);
   return Object.keys(env)
     .filter((name) => name.startsWith(ENV_PREFIX) && !known.has(name))
     .sort();

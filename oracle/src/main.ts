@@ -81,6 +81,9 @@ export interface ApiNodeOptions {
   metrics?: OracleMetrics;
   /** The operator network's endpoints. */
   network?: ApiDeps["network"];
+  /** The gasless relayer and its per-client limit. */
+  relayer?: ApiDeps["relayer"];
+  relayClientLimit?: ApiDeps["relayClientLimit"];
 }
 
 export interface ApiNode {
@@ -108,6 +111,8 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       operatorAddress: options.operatorAddress,
       network: options.network,
       maxProposalBytes: config.network.maxProposalBytes,
+      relayer: options.relayer,
+      relayClientLimit: options.relayClientLimit,
     });
     const server = await serveApp(app, { host: config.host, port: config.port });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");

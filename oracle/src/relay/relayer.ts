@@ -5,7 +5,7 @@
  * what would revert, rate-limits per signer (the route limits per client), and spends at most a gas
  * budget per signer and in total per Rewards epoch, recorded in the node's store.
  */
-import { type FunctionFragment, type Interface, type Provider, type Wallet, TypedDataEncoder, getAddress, recoverAddress } from "ethers";
+import { type BaseWallet, type FunctionFragment, type Interface, type Provider, TypedDataEncoder, getAddress, recoverAddress } from "ethers";
 import type { Logger } from "pino";
 import { CashKeyForwarder__factory, Rewards__factory } from "../../../typechain-types";
 import type { CashKeyForwarder, Rewards } from "../../../typechain-types";
@@ -53,7 +53,7 @@ export interface RelayIdentity {
 export interface RelayerDeps {
   provider: Provider;
   /** The relayer's own key, connected or not; never the operator key. */
-  relayerKey: Wallet;
+  relayerKey: BaseWallet;
   forwarder: string;
   rewards: string;
   store: Store;

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { Wallet, parseEther } from "ethers";
+import type { ForwardRequestData } from "../../../oracle/src/protocol/forwardRequest";
 import { contentHash } from "../../helpers/rewardsTesting";
 import { EPOCH_BUDGET, item, nextEpoch, postBatch } from "../../helpers/cashkey";
 import { signInitData } from "../../../oracle/src/telegram/initData";
@@ -64,7 +65,7 @@ describe("oracle relayer: POST /v1/relay", function () {
       const chain = await loadFixture(relayChainFixture);
       node = await startRelayNode(chain);
       const signers = [chain.alice, chain.bob, chain.carol];
-      const requests = [];
+      const requests: ForwardRequestData[] = [];
       for (const signer of signers) {
         for (let n = 0; n < 3; n++) {
           requests.push(await forwardRequest(chain, signer, submitData(chain, `${signer.address} ${n}`), { nonce: BigInt(n) }));
