@@ -1,0 +1,122 @@
+// WebCrypto (crypto.subtle) as in a browser's secure context: jsdom keeps Node 20's globalThis.crypto.
+import { describe, expect, it } from "vitest";
+import { type Hex, hashTypedData, recoverAddress, recoverTypedDataAddress } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { embeddedProvider } from "../src/wallet/connector";
+import { memoryVaultStore } from "../src/wallet/store";
+import { VaultError, confirmBackup, createVault, exportKey, importVault, requireBackup, unlockVault } from "../src/wallet/vault";
+
+// Fewer PBKDF2 rounds keep the suite quick; the default (600,000) is asserted separately.
+const FAST = { iterations: 1_000 };
+const PASS = "correct horse battery";
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return error instanceof VaultError ? error.code : `other: ${String(error)}`;
+  }
+  return "resolved";
+}
+
+describe("embedded wallet vault", () => {
+  it("creates a key with WebCrypto randomness, stores only ciphertext, and unlocks with the passphrase", async () => {
+    const record = await createVault(PASS, FAST);
+    const key = await unlockVault(record, PASS);
+    expect(privateKeyToAccount(key).address).toBe(record.address);
+    expect(JSON.stringify(record)).not.toContain(key.slice(2));
+    expect(record.backedUpAt).toBeNull();
+    const other = await createVault(PASS, FAST);
+    expect(other.address).not.toBe(record.address);
+    expect(other.kdf.salt).not.toBe(record.kdf.salt);
+  });
+
+  it("uses PBKDF2-SHA-256 with 600,000 iterations and AES-GCM by default", async () => {
+    const record = await createVault(PASS);
+    expect(record.kdf).toMatchObject({ name: "PBKDF2", hash: "SHA-256", iterations: 600_000 });
+    expect(record.cipher.name).toBe("AES-GCM");
+  });
+
+  it("refuses a wrong passphrase, a changed ciphertext, and a record moved to another address", async () => {
+    const record = await createVault(PASS, FAST);
+    expect(await codeOf(unlockVault(record, "wrong horse battery"))).toBe("wrong_passphrase");
+    const flipped = `${record.ciphertext.slice(0, -2)}${record.ciphertext.endsWith("00") ? "01" : "00"}` as Hex;
+    expect(await codeOf(unlockVault({ ...record, ciphertext: flipped }, PASS))).toBe("wrong_passphrase");
+    const other = await createVault(PASS, FAST);
+    expect(await codeOf(unlockVault({ ...record, address: other.address }, PASS))).toBe("wrong_passphrase");
+  });
+
+  it("refuses a short passphrase", async () => {
+    expect(await codeOf(createVault("short", FAST))).toBe("weak_passphrase");
+  });
+
+  it("cannot hold value before the backup is confirmed with the key's last 8 digits", async () => {
+    const record = await createVault(PASS, FAST);
+    expect(() => requireBackup(record)).toThrow(VaultError);
+    const key = await exportKey(record, PASS);
+    expect(await codeOf(confirmBackup(record, PASS, "00000000"))).toBe("backup_mismatch");
+    expect(await codeOf(confirmBackup(record, "wrong horse battery", key.slice(-8)))).toBe("wrong_passphrase");
+    const backedUp = await confirmBackup(record, PASS, key.slice(-8).toUpperCase(), 1234);
+    expect(backedUp.backedUpAt).toBe(1234);
+    expect(() => requireBackup(backedUp)).not.toThrow();
+  });
+
+  it("imports a key the user holds (counted as backed up) and refuses a non-key", async () => {
+    const key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+    const record = await importVault(key.slice(2), PASS, FAST);
+    expect(record.address).toBe(privateKeyToAccount(key).address);
+    expect(record.backedUpAt).not.toBeNull();
+    expect(await codeOf(importVault("0x1234", PASS, FAST))).toBe("invalid_key");
+    expect(await codeOf(importVault(`0x${"0".repeat(64)}`, PASS, FAST))).toBe("invalid_key");
+  });
+});
+
+describe("embedded wallet provider", () => {
+  const typed = {
+    domain: { name: "CashKey Forwarder", version: "1", chainId: 31337, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" },
+    types: { Ping: [{ name: "n", type: "uint256" }] },
+    primaryType: "Ping",
+    message: { n: "7" },
+  } as const;
+
+  async function setup(backedUp: boolean) {
+    const record = await createVault(PASS, FAST);
+    const key = await exportKey(record, PASS);
+    const store = memoryVaultStore(backedUp ? await confirmBackup(record, PASS, key.slice(-8)) : record);
+    const provider = embeddedProvider({ store, rpcUrl: "http://127.0.0.1:1", chainId: 31337, askPassphrase: async () => PASS });
+    return { record, store, provider };
+  }
+
+  it("shows no account until unlocked, and refuses a wrong passphrase", async () => {
+    const { provider, record } = await setup(true);
+    expect(await provider.request({ method: "eth_accounts" } as never)).toEqual([]);
+    expect(await codeOf(provider.unlock("wrong horse battery"))).toBe("wrong_passphrase");
+    expect(await provider.unlock(PASS)).toBe(record.address);
+    expect(await provider.request({ method: "eth_accounts" } as never)).toEqual([record.address]);
+    expect(await provider.request({ method: "eth_chainId" } as never)).toBe("0x7a69");
+  });
+
+  it("signs typed data (a relayed request) for its address once backed up", async () => {
+    const { provider, record } = await setup(true);
+    await provider.unlock(PASS);
+    const signature = (await provider.request({ method: "eth_signTypedData_v4", params: [record.address, JSON.stringify(typed)] } as never)) as Hex;
+    expect(await recoverTypedDataAddress({ ...typed, signature })).toBe(record.address);
+    expect(await recoverAddress({ hash: hashTypedData(typed), signature })).toBe(record.address);
+  });
+
+  it("refuses to sign or send before the backup, and after it is locked or deleted", async () => {
+    const { provider, record, store } = await setup(false);
+    await provider.unlock(PASS);
+    const sign = () => provider.request({ method: "eth_signTypedData_v4", params: [record.address, JSON.stringify(typed)] } as never);
+    expect(await codeOf(sign())).toBe("backup_required");
+    expect(await codeOf(provider.request({ method: "eth_sendTransaction", params: [{ to: record.address }] } as never))).toBe("backup_required");
+    const key = await exportKey(record, PASS);
+    await store.put(await confirmBackup(record, PASS, key.slice(-8)));
+    expect(await codeOf(sign())).toBe("resolved");
+    provider.lock();
+    expect(await codeOf(sign())).toMatch(/locked/);
+    await provider.unlock(PASS);
+    await store.delete();
+    expect(await codeOf(sign())).toMatch(/locked/);
+  });
+});
