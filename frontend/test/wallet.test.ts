@@ -78,6 +78,7 @@ describe("embedded wallet provider", () => {
     primaryType: "Ping",
     message: { n: "7" },
   } as const;
+  const typedForViem = { ...typed, message: { n: 7n } };
 
   async function setup(backedUp: boolean) {
     const record = await createVault(PASS, FAST);
@@ -100,8 +101,8 @@ describe("embedded wallet provider", () => {
     const { provider, record } = await setup(true);
     await provider.unlock(PASS);
     const signature = (await provider.request({ method: "eth_signTypedData_v4", params: [record.address, JSON.stringify(typed)] } as never)) as Hex;
-    expect(await recoverTypedDataAddress({ ...typed, signature })).toBe(record.address);
-    expect(await recoverAddress({ hash: hashTypedData(typed), signature })).toBe(record.address);
+    expect(await recoverTypedDataAddress({ ...typedForViem, signature })).toBe(record.address);
+    expect(await recoverAddress({ hash: hashTypedData(typedForViem), signature })).toBe(record.address);
   });
 
   it("refuses to sign or send before the backup, and after it is locked or deleted", async () => {

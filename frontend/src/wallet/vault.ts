@@ -48,7 +48,12 @@ function checkPassphrase(passphrase: string): void {
   }
 }
 
-async function aesKey(passphrase: string, salt: Uint8Array, iterations: number): Promise<CryptoKey> {
+/** Bytes WebCrypto accepts (a copy over a plain ArrayBuffer). */
+function bytes(hex: Hex): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(hexToBytes(hex));
+}
+
+async function aesKey(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
   const base = await subtle().importKey("raw", encoder.encode(passphrase), "PBKDF2", false, ["deriveKey"]);
   return subtle().deriveKey({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, base, { name: "AES-GCM", length: 256 }, false, [
     "encrypt",
@@ -88,7 +93,7 @@ export async function sealKey(
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
   const key = await aesKey(passphrase, salt, iterations);
   const ciphertext = new Uint8Array(
-    await subtle().encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(address) }, key, hexToBytes(privateKey)),
+    await subtle().encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(address) }, key, bytes(privateKey)),
   );
   const now = options.now ?? Date.now();
   return {
@@ -118,14 +123,14 @@ export async function unlockVault(record: VaultRecord, passphrase: string): Prom
   if (record.version !== VAULT_VERSION || record.kdf.name !== "PBKDF2" || record.cipher.name !== "AES-GCM") {
     throw new VaultError("corrupt", "Unknown wallet format.");
   }
-  const key = await aesKey(passphrase, hexToBytes(record.kdf.salt), record.kdf.iterations);
+  const key = await aesKey(passphrase, bytes(record.kdf.salt), record.kdf.iterations);
   let plain: Uint8Array;
   try {
     plain = new Uint8Array(
       await subtle().decrypt(
-        { name: "AES-GCM", iv: hexToBytes(record.cipher.iv), additionalData: encoder.encode(getAddress(record.address)) },
+        { name: "AES-GCM", iv: bytes(record.cipher.iv), additionalData: encoder.encode(getAddress(record.address)) },
         key,
-        hexToBytes(record.ciphertext),
+        bytes(record.ciphertext),
       ),
     );
   } catch {
