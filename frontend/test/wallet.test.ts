@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { type Hex, hashTypedData, recoverAddress, recoverTypedDataAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { FORWARD_REQUEST_TYPES } from "../../oracle/src/protocol/forwardRequest";
 import { embeddedProvider } from "../src/wallet/connector";
+import { RelayRefusedError, gasPayer, relayCall } from "../src/wallet/relay";
 import { memoryVaultStore } from "../src/wallet/store";
 import { VaultError, confirmBackup, createVault, exportKey, importVault, requireBackup, unlockVault } from "../src/wallet/vault";
 
@@ -119,5 +121,66 @@ describe("embedded wallet provider", () => {
     await provider.unlock(PASS);
     await store.delete();
     expect(await codeOf(sign())).toMatch(/locked/);
+  });
+});
+
+describe("relayed calls", () => {
+  const forwarder = "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const;
+  const rewards = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" as const;
+
+  it("signs a ForwardRequest the forwarder's domain recovers to the account, posts it, and returns who paid", async () => {
+    const account = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    const posted: { url: string; body: { request: Record<string, string>; telegramInitData?: string } }[] = [];
+    const fetchImpl = (async (url: string, init: RequestInit) => {
+      posted.push({ url, body: JSON.parse(String(init.body)) });
+      return new Response(JSON.stringify({ txHash: "0xabc", signer: account.address, relayer: "0x000000000000000000000000000000000000dEaD", function: "submit", gasUsed: "90625", blockNumber: 9 }));
+    }) as unknown as typeof fetch;
+    const receipt = await relayCall({
+      account: account.address,
+      chainId: 31337,
+      forwarder,
+      rewards,
+      data: "0x1234",
+      nonce: 3n,
+      nowSeconds: 1000n,
+      signTypedData: (typedData) => account.signTypedData(typedData),
+      oracleUrl: "http://oracle",
+      telegramInitData: "user=%7B%7D&hash=00",
+      fetchImpl,
+    });
+    expect(receipt.relayer).toBe("0x000000000000000000000000000000000000dEaD");
+    expect(posted[0].url).toBe("http://oracle/v1/relay");
+    const { request, telegramInitData } = posted[0].body;
+    expect(telegramInitData).toBe("user=%7B%7D&hash=00");
+    expect(request).toMatchObject({ from: account.address, to: rewards, value: "0", gas: "200000", deadline: "1600", data: "0x1234" });
+    const recovered = await recoverTypedDataAddress({
+      domain: { name: "CashKey Forwarder", version: "1", chainId: 31337, verifyingContract: forwarder },
+      types: FORWARD_REQUEST_TYPES,
+      primaryType: "ForwardRequest",
+      message: { from: account.address, to: rewards, value: 0n, gas: 200_000n, nonce: 3n, deadline: 1600n, data: "0x1234" },
+      signature: request.signature as Hex,
+    });
+    expect(recovered).toBe(account.address);
+  });
+
+  it("turns a refusal into RelayRefusedError with the node's code", async () => {
+    const fetchImpl = (async () =>
+      new Response(JSON.stringify({ error: { code: "relay_would_revert", message: "Refused", details: { error: "RewardsQuotaExceeded" } } }), { status: 422 })) as unknown as typeof fetch;
+    const account = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
+    const error = await relayCall({
+      account: account.address, chainId: 31337, forwarder, rewards, data: "0x", nonce: 0n, nowSeconds: 0n,
+      signTypedData: (t) => account.signTypedData(t), oracleUrl: "http://oracle", fetchImpl,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RelayRefusedError);
+    expect(error).toMatchObject({ status: 422, code: "relay_would_revert", details: { error: "RewardsQuotaExceeded" } });
+  });
+
+  it("lets the relayer pay when the account cannot (or prefers it), and the account otherwise", () => {
+    const base = { gasEstimate: 100_000n, maxFeePerGasWei: 10n, preferRelayer: false, relayerAvailable: true };
+    expect(gasPayer({ ...base, balanceWei: 0n })).toBe("relayer");
+    expect(gasPayer({ ...base, balanceWei: 999_999n })).toBe("relayer");
+    expect(gasPayer({ ...base, balanceWei: 1_000_000n })).toBe("account");
+    expect(gasPayer({ ...base, balanceWei: 1_000_000n, preferRelayer: true })).toBe("relayer");
+    expect(gasPayer({ ...base, balanceWei: 0n, relayerAvailable: false })).toBe("none");
   });
 });
