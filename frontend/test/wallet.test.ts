@@ -157,7 +157,7 @@ describe("relayed calls", () => {
       domain: { name: "CashKey Forwarder", version: "1", chainId: 31337, verifyingContract: forwarder },
       types: FORWARD_REQUEST_TYPES,
       primaryType: "ForwardRequest",
-      message: { from: account.address, to: rewards, value: 0n, gas: 200_000n, nonce: 3n, deadline: 1600n, data: "0x1234" },
+      message: { from: account.address, to: rewards, value: 0n, gas: 200_000n, nonce: 3n, deadline: 1600, data: "0x1234" },
       signature: request.signature as Hex,
     });
     expect(recovered).toBe(account.address);

@@ -44,7 +44,8 @@ export interface RelayCallParameters {
     domain: { name: string; version: string; chainId: number; verifyingContract: Address };
     types: typeof FORWARD_REQUEST_TYPES;
     primaryType: "ForwardRequest";
-    message: { from: Address; to: Address; value: bigint; gas: bigint; nonce: bigint; deadline: bigint; data: Hex };
+    /** `deadline` is a uint48, a number in viem's types. */
+    message: { from: Address; to: Address; value: bigint; gas: bigint; nonce: bigint; deadline: number; data: Hex };
   }) => Promise<Hex>;
   oracleUrl: string;
   /** Telegram Mini App launch data, when the node checks identity. */
@@ -62,7 +63,7 @@ export async function relayCall(p: RelayCallParameters): Promise<RelayReceipt> {
     value: 0n,
     gas: p.gas ?? 200_000n,
     nonce: p.nonce,
-    deadline: p.nowSeconds + (p.ttlSeconds ?? 600n),
+    deadline: Number(p.nowSeconds + (p.ttlSeconds ?? 600n)),
     data: p.data,
   };
   const signature = await p.signTypedData({
