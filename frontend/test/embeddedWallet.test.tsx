@@ -45,3 +45,17 @@ describe("TxStatus", () => {
     expect(screen.getByTestId("tx-paid-by").textContent).toMatch(/gas paid by the oracle's relayer/);
   });
 });
+
+describe("PreferRelayerToggle", () => {
+  it("is offered only when the deployment has a forwarder, and remembers the choice", async () => {
+    const { PreferRelayerToggle } = await import("../src/wallet/PreferRelayerToggle");
+    const without = renderWithProviders(<PreferRelayerToggle />, runtimeConfig());
+    expect(without.container.textContent).toBe("");
+    without.unmount();
+    const base = runtimeConfig();
+    const withForwarder = { ...base, contracts: { ...base.contracts, forwarder: "0x5FbDB2315678afecb367f032d93F642f64180aa3" as const } };
+    renderWithProviders(<PreferRelayerToggle />, withForwarder);
+    fireEvent.click(screen.getByLabelText(/Let the relayer pay gas/));
+    expect(localStorage.getItem("cashkey.preferRelayer")).toBe("1");
+  });
+});

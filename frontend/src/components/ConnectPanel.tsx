@@ -6,6 +6,7 @@ import { describeWalletErrorOrMessage } from "../lib/walletErrors";
 import { shortAddress } from "../lib/format";
 import { EMBEDDED_WALLET_ID } from "../wallet/connector";
 import { EmbeddedWalletPanel } from "../wallet/EmbeddedWalletPanel";
+import { PreferRelayerToggle } from "../wallet/PreferRelayerToggle";
 import { indexedDbVaultStore } from "../wallet/store";
 
 const vaultStore = indexedDbVaultStore();
@@ -28,6 +29,7 @@ export function ConnectPanel() {
         <button type="button" className="secondary" onClick={() => disconnect.mutate()}>
           Disconnect
         </button>
+        <PreferRelayerToggle />
         {account.wrongNetwork && (
           <p className="banner warn" role="alert">
             Wrong network: this deployment lives on chain {runtime.chainId}.{" "}
