@@ -101,19 +101,12 @@ export class Relayer {
   }
 
   /** Relays `request`; every refusal is an ApiError (4xx) and sends nothing. */
-  async relay(request: ForwardRequestData, identityProof?: string): Promise<RelayResult> {
+  async relay(received: ForwardRequestData, identityProof?: string): Promise<RelayResult> {
+    // Lowercased first: a mixed-case address with a bad checksum is still the same account.
+    const signer = getAddress(received.from.toLowerCase());
+    const request = { ...received, from: signer, to: getAddress(received.to.toLowerCase()) };
     const fn = this.checkShape(request);
-    const signer = getAddress(request.from);
     const userId = this.deps.identity?.check(signer, identityProof);
-    const waitMs = this.signerBuckets.take(signer.toLowerCase());
-    if (waitMs > 0) {
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-      this.refused("signer_rate_limited");
-      throw new ApiError(429, "relay_signer_rate_limited", `Too many relayed requests from ${signer}; retry in ${seconds} s.`, {
-        headers: { "Retry-After": String(seconds) },
-        details: { retryAfterSeconds: seconds },
-      });
-    }
     const run = this.queue.then(() => this.checkAndSend(request, signer, fn, userId));
     this.queue = run.catch(() => undefined);
     return run;
@@ -130,7 +123,7 @@ export class Relayer {
   }
 
   private checkShape(request: ForwardRequestData): (typeof RELAYABLE_FUNCTIONS)[number] {
-    if (getAddress(request.to) !== getAddress(this.deps.rewards)) {
+    if (request.to.toLowerCase() !== this.deps.rewards.toLowerCase()) {
       this.refused("target_not_allowed");
       throw new ApiError(403, "relay_target_not_allowed", "Only calls to the Rewards contract are relayed.", { details: { to: request.to } });
     }
@@ -195,6 +188,16 @@ export class Relayer {
       this.refused("invalid_signature");
       throw new ApiError(401, "relay_invalid_signature", "The signature does not match the signer at its current forwarder nonce.", {
         details: { nonce: nonce.toString() },
+      });
+    }
+    // Counted only for verified requests, so nobody can spend another signer's allowance with forgeries.
+    const waitMs = this.signerBuckets.take(signer.toLowerCase());
+    if (waitMs > 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      this.refused("signer_rate_limited");
+      throw new ApiError(429, "relay_signer_rate_limited", `Too many relayed requests from ${signer}; retry in ${seconds} s.`, {
+        headers: { "Retry-After": String(seconds) },
+        details: { retryAfterSeconds: seconds },
       });
     }
 

@@ -220,6 +220,21 @@ describe("oracle relayer: POST /v1/relay", function () {
       expect([client.status, client.json.error.code]).to.deep.equal([429, "relay_client_rate_limited"]);
     });
 
+    it("does not let forgeries in a victim's name spend the victim's allowance; accepts a badly checksummed address", async function () {
+      const chain = await loadFixture(relayChainFixture);
+      node = await startRelayNode(chain, { limits: { signerBurst: 1 } });
+      const forged = await forwardRequest(chain, chain.bob, submitData(chain, "forged"));
+      for (let n = 0; n < 3; n++) {
+        expect((await node.post({ request: { ...forged, from: chain.alice.address } })).json.error.code).to.equal("relay_invalid_signature");
+      }
+      const request = await forwardRequest(chain, chain.alice, submitData(chain, "mine"));
+      // Flip the case of the address's letters: a wrong checksum, the same account.
+      const flipped = `0x${request.from.slice(2).replace(/[a-fA-F]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()))}`;
+      const answer = await node.post({ request: { ...request, from: flipped } });
+      expect(answer.status, JSON.stringify(answer.json)).to.equal(200);
+      expect(answer.json.signer).to.equal(chain.alice.address);
+    });
+
     it("raises the low-balance alert when the relayer's balance falls under the threshold", async function () {
       const chain = await loadFixture(relayChainFixture);
       node = await startRelayNode(chain, { limits: { lowBalanceWei: parseEther("100") } });
