@@ -3,7 +3,8 @@ import { type CreateConnectorFn, createConfig, http, injected } from "wagmi";
 import type { RuntimeConfig } from "./config/runtimeConfig";
 import { DEV_CHAIN_ID, devConnector } from "./lib/devConnector";
 import { embeddedWallet } from "./wallet/connector";
-import { type VaultStore, indexedDbVaultStore } from "./wallet/store";
+import { appVaultStore } from "./wallet/appVaultStore";
+import type { VaultStore } from "./wallet/store";
 
 /** The one chain of the deployment, built from the runtime configuration. */
 export function deploymentChain(config: RuntimeConfig) {
@@ -17,7 +18,7 @@ export function deploymentChain(config: RuntimeConfig) {
   });
 }
 
-export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore = indexedDbVaultStore()) {
+export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore = appVaultStore()) {
   const chain = deploymentChain(config);
   const connectors: CreateConnectorFn[] = [
     injected({ shimDisconnect: true }),

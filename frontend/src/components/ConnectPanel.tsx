@@ -7,9 +7,7 @@ import { shortAddress } from "../lib/format";
 import { EMBEDDED_WALLET_ID } from "../wallet/connector";
 import { EmbeddedWalletPanel } from "../wallet/EmbeddedWalletPanel";
 import { PreferRelayerToggle } from "../wallet/PreferRelayerToggle";
-import { indexedDbVaultStore } from "../wallet/store";
-
-const vaultStore = indexedDbVaultStore();
+import { appVaultStore } from "../wallet/appVaultStore";
 
 export function ConnectPanel() {
   const runtime = useRuntimeConfig();
@@ -49,7 +47,7 @@ export function ConnectPanel() {
         .filter((c) => c.id !== DEV_CONNECTOR_ID || runtime.chainId === DEV_CHAIN_ID)
         .map((connector) => {
           if (connector.id === EMBEDDED_WALLET_ID) {
-            return <EmbeddedWalletPanel key={connector.uid} connector={connector} store={vaultStore} chainId={runtime.chainId} />;
+            return <EmbeddedWalletPanel key={connector.uid} connector={connector} store={appVaultStore()} chainId={runtime.chainId} />;
           }
           const dev = connector.id === DEV_CONNECTOR_ID;
           return (
