@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { type Signer, ZeroAddress, formatEther, getAddress, parseEther } from "ethers";
-import type { CashKeyGovernor, CashKeyTimelock, CashKeyToken, Rewards } from "../typechain-types";
+import type { CashKeyForwarder, CashKeyGovernor, CashKeyTimelock, CashKeyToken, Rewards } from "../typechain-types";
 import { HEURISTIC_EVALUATOR_HASH } from "../oracle/src/protocol/evaluatorHash";
 import { deployOptionsFromEnv } from "./lib/deployEnv";
 import type { DeploymentRecord } from "../oracle/src/protocol/deployment";
@@ -105,6 +105,8 @@ export interface CashKeyDeployment {
   rewards: Rewards;
   governor: CashKeyGovernor;
   timelock: CashKeyTimelock;
+  /** The ERC-2771 forwarder that `Rewards` trusts (relayed `submit` and `claim`). */
+  forwarder: CashKeyForwarder;
   /** The VestingWallets that hold part of the genesis supply (empty unless `lockGenesis`). */
   vestingWallets: string[];
 }
@@ -163,9 +165,9 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   }
   const startBlock = await ethers.provider.getBlockNumber();
 
-  const deployProxy = async (name: string, args: unknown[]) => {
+  const deployProxy = async (name: string, args: unknown[], constructorArgs: unknown[] = []) => {
     const factory = await ethers.getContractFactory(name, deployer);
-    const proxy = await upgrades.deployProxy(factory, args, { kind: "uups", initializer: "initialize" });
+    const proxy = await upgrades.deployProxy(factory, args, { kind: "uups", initializer: "initialize", constructorArgs });
     await proxy.waitForDeployment();
     say(`${name}: ${await proxy.getAddress()}`);
     return proxy;
@@ -204,6 +206,12 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   ])) as unknown as CashKeyGovernor;
   const governorAddress = await governor.getAddress();
 
+  // The ERC-2771 forwarder is immutable in the Rewards implementation: relayed requests act for their signer.
+  const forwarder = await (await ethers.getContractFactory("CashKeyForwarder", deployer)).deploy();
+  await forwarder.waitForDeployment();
+  const forwarderAddress = await forwarder.getAddress();
+  say(`CashKeyForwarder: ${forwarderAddress}`);
+
   const rewards = (await deployProxy("Rewards", [
     {
       token: tokenAddress,
@@ -226,7 +234,7 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
       governor: governorAddress,
       bondReleaseMargin,
     },
-  ])) as unknown as Rewards;
+  ], [forwarderAddress])) as unknown as Rewards;
   const rewardsAddress = await rewards.getAddress();
 
   await (await token.connect(deployer).grantRole(await token.MINTER_ROLE(), rewardsAddress)).wait();
@@ -254,13 +262,14 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
       rewards: rewardsAddress,
       governor: governorAddress,
       timelock: timelockAddress,
+      forwarder: forwarderAddress,
       deployBlock: startBlock + 1,
     };
     const file = writeDeploymentRecord(options.deploymentsDir ?? path.join(hre.config.paths.root, "deployments"), record);
     say(`deployment written to ${file}`);
   }
 
-  return { token, rewards, governor, timelock, vestingWallets };
+  return { token, rewards, governor, timelock, forwarder, vestingWallets };
 }
 
 /**

@@ -12,10 +12,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
+import { type Signer, Wallet, parseEther } from "ethers";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { loadConfig } from "../oracle/src/config";
 import { createKeystore, loadOperatorKey } from "../oracle/src/keys";
 import { OracleNode } from "../oracle/src/node";
+import { relaySettingsFromEnv } from "../oracle/src/relay/config";
 import { deployCashKey } from "./deploy";
 import { functionsRequested, startLocalFunctions } from "./lib/startFunctions";
 import { frontendOrigins, startFrontend } from "./lib/frontendServer";
@@ -49,6 +51,13 @@ async function localOperatorKey(dataDir: string, n: number) {
   const keystore = path.join(dataDir, n === 1 ? "operator-keystore.json" : `operator-${n}-keystore.json`);
   if (!fs.existsSync(keystore)) await createKeystore(keystore, LOCAL_DEV_KEYSTORE_PASSWORD, { scryptN: LOCAL_DEV_SCRYPT_N });
   return loadOperatorKey(keystore, LOCAL_DEV_KEYSTORE_PASSWORD);
+}
+
+/** Relaying for the local stack: a new relayer key funded with 100 ETH by the deployer (settings in docs/OPERATORS.md). */
+async function localRelaySettings(funder: Signer, operator: string) {
+  const relayerKey = Wallet.createRandom();
+  await (await funder.sendTransaction({ to: relayerKey.address, value: parseEther("100") })).wait();
+  return relaySettingsFromEnv({ ...process.env, CASHKEY_ORACLE_RELAYER_KEY: relayerKey.privateKey }, operator);
 }
 
 /** CASHKEY_ORACLE_PORTS (comma-separated), else CASHKEY_ORACLE_PORT and the next two, else 8701-8703. */
@@ -119,7 +128,9 @@ async function main(): Promise<void> {
     });
     // One process runs the chain, the servers and every node: its CPU, memory and event-loop figures
     // belong to none of them, so no node exports them (a node run alone, `npm run oracle`, does).
-    const oracle = new OracleNode({ config, operatorKey, processMetrics: false });
+    // The node the dApp talks to relays gasless submit and claim, paying from a fresh funded key of its own.
+    const relay = i === 0 ? await localRelaySettings(deployer, operatorKey.address) : undefined;
+    const oracle = new OracleNode({ config, operatorKey, processMetrics: false, ...(relay && { relay }) });
     await oracle.start();
     oracles.push(oracle);
   }

@@ -19,6 +19,10 @@
  *                    contract's own name). Used only to import the proxy into the OpenZeppelin
  *                    network manifest when that manifest does not know it (a fresh checkout).
  *   DEPLOYMENTS_DIR  Optional. Where `<chainId>.json` is read (default: <project>/deployments).
+ *   CONSTRUCTOR_ARGS Optional. The new implementation's constructor arguments as a JSON array. Default
+ *                    for an implementation whose constructor takes the ERC-2771 forwarder (Rewards
+ *                    1.2.0 on): the record's `forwarder`; when the record has none (deployed before
+ *                    1.2.0), a `CashKeyForwarder` is deployed and written into the record.
  *
  * Steps: read deployments/<chainId>.json; import the proxy into the plugin's manifest if missing;
  * validate the new implementation against the deployed one (upgrade safety and storage layout);
@@ -31,7 +35,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { Interface, getAddress, keccak256, toUtf8Bytes } from "ethers";
 import { Manifest } from "@openzeppelin/upgrades-core";
-import { type DeploymentRecord, readDeploymentRecord } from "./deploy";
+import { type DeploymentRecord, readDeploymentRecord, writeDeploymentRecord } from "./deploy";
 
 /** Bad input: the message is one line, fit to print as is. */
 export class UpgradeInputError extends Error {
@@ -75,6 +79,8 @@ export interface UpgradeRequest {
   currentImplementation?: string;
   /** Where `<chainId>.json` lives. Default: <project>/deployments. */
   deploymentsDir?: string;
+  /** Constructor arguments of the new implementation (immutables). Default: see CONSTRUCTOR_ARGS. */
+  constructorArgs?: unknown[];
 }
 
 export interface UpgradeProposal {
@@ -87,6 +93,10 @@ export interface UpgradeProposal {
   newImplementation: { name: string; address: string };
   /** Whether the proxy had to be imported into the plugin's network manifest first. */
   imported: boolean;
+  /** The constructor arguments the new implementation was deployed with. */
+  constructorArgs: unknown[];
+  /** The forwarder deployed (and recorded) for this upgrade, when the record had none. */
+  deployedForwarder?: string;
   proposal: {
     targets: string[];
     values: bigint[];
@@ -106,7 +116,7 @@ export function resolveContract(name: string): string {
   return canonical;
 }
 
-/** Reads the request from `CONTRACT`, `NEW_IMPL`, `CALL`, `ARGS`, `DESCRIPTION`, `CURRENT_IMPL`, `DEPLOYMENTS_DIR`. */
+/** Reads the request from `CONTRACT`, `NEW_IMPL`, `CALL`, `ARGS`, `DESCRIPTION`, `CURRENT_IMPL`, `DEPLOYMENTS_DIR`, `CONSTRUCTOR_ARGS`. */
 export function upgradeRequestFromEnv(env: Record<string, string | undefined>): UpgradeRequest {
   const contract = env.CONTRACT?.trim();
   const newImplementation = env.NEW_IMPL?.trim();
@@ -125,6 +135,19 @@ export function upgradeRequestFromEnv(env: Record<string, string | undefined>): 
     args = parsed;
   }
   if (args !== undefined && !env.CALL?.trim()) throw new UpgradeInputError("ARGS given without CALL");
+  let constructorArgs: unknown[] | undefined;
+  if (env.CONSTRUCTOR_ARGS !== undefined && env.CONSTRUCTOR_ARGS.trim() !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(env.CONSTRUCTOR_ARGS);
+    } catch {
+      throw new UpgradeInputError(`CONSTRUCTOR_ARGS: ${JSON.stringify(env.CONSTRUCTOR_ARGS)} is not JSON`);
+    }
+    if (!Array.isArray(parsed)) {
+      throw new UpgradeInputError(`CONSTRUCTOR_ARGS: ${JSON.stringify(env.CONSTRUCTOR_ARGS)} is not a JSON array`);
+    }
+    constructorArgs = parsed;
+  }
 
   const request: UpgradeRequest = {
     contract,
@@ -134,6 +157,7 @@ export function upgradeRequestFromEnv(env: Record<string, string | undefined>): 
     description: env.DESCRIPTION || undefined,
     currentImplementation: env.CURRENT_IMPL?.trim() || undefined,
     deploymentsDir: env.DEPLOYMENTS_DIR?.trim() || undefined,
+    constructorArgs,
   };
   return Object.fromEntries(Object.entries(request).filter(([, v]) => v !== undefined)) as unknown as UpgradeRequest;
 }
@@ -198,6 +222,8 @@ export async function prepareUpgradeProposal(
 
   const newFactory = await ethers.getContractFactory(request.newImplementation);
   const callData = encodeCall(newFactory.interface, request);
+  const deploymentsDir = request.deploymentsDir ?? path.join(hre.config.paths.root, "deployments");
+  const { constructorArgs, deployedForwarder } = await constructorArgsFor(hre, newFactory.interface, request, record, deploymentsDir);
 
   const currentImplementation = await upgrades.erc1967.getImplementationAddress(proxy);
   const imported = !(await isInManifest(hre, proxy, currentImplementation));
@@ -206,8 +232,10 @@ export async function prepareUpgradeProposal(
     await upgrades.forceImport(proxy, currentFactory, { kind: "uups" });
   }
 
-  await upgrades.validateUpgrade(proxy, newFactory, { kind: "uups" });
-  const deployed = await upgrades.prepareUpgrade(proxy, newFactory, { kind: "uups" });
+  // validateUpgrade's declared options omit constructorArgs, yet it encodes the deploy data with them.
+  const options = { kind: "uups" as const, constructorArgs };
+  await upgrades.validateUpgrade(proxy, newFactory, options);
+  const deployed = await upgrades.prepareUpgrade(proxy, newFactory, options);
   if (typeof deployed !== "string") throw new Error("prepareUpgrade returned a transaction, not an address");
   const newImplementationAddress = getAddress(deployed);
 
@@ -230,8 +258,42 @@ export async function prepareUpgradeProposal(
     currentImplementation,
     newImplementation: { name: request.newImplementation, address: newImplementationAddress },
     imported,
+    constructorArgs,
+    ...(deployedForwarder === undefined ? {} : { deployedForwarder }),
     proposal: { targets, values, calldatas, description, descriptionHash, proposalId },
   };
+}
+
+/**
+ * The new implementation's constructor arguments: the request's, else — for a constructor that takes
+ * only the ERC-2771 forwarder — the recorded forwarder, deploying and recording one when there is none.
+ */
+async function constructorArgsFor(
+  hre: HardhatRuntimeEnvironment,
+  factoryInterface: Interface,
+  request: UpgradeRequest,
+  record: DeploymentRecord,
+  deploymentsDir: string,
+): Promise<{ constructorArgs: unknown[]; deployedForwarder?: string }> {
+  const inputs = factoryInterface.deploy.inputs;
+  if (request.constructorArgs !== undefined) {
+    if (request.constructorArgs.length !== inputs.length) {
+      throw new UpgradeInputError(
+        `CONSTRUCTOR_ARGS: ${request.newImplementation} takes ${inputs.length} constructor argument(s), got ${request.constructorArgs.length}`,
+      );
+    }
+    return { constructorArgs: request.constructorArgs };
+  }
+  if (inputs.length === 0) return { constructorArgs: [] };
+  if (inputs.length !== 1 || inputs[0].name !== "trustedForwarder_") {
+    throw new UpgradeInputError(`CONSTRUCTOR_ARGS is required: ${request.newImplementation}'s constructor takes ${inputs.length} argument(s)`);
+  }
+  if (record.forwarder) return { constructorArgs: [getAddress(record.forwarder)] };
+  const forwarder = await (await hre.ethers.getContractFactory("CashKeyForwarder")).deploy();
+  await forwarder.waitForDeployment();
+  const deployedForwarder = await forwarder.getAddress();
+  writeDeploymentRecord(deploymentsDir, { ...record, forwarder: deployedForwarder });
+  return { constructorArgs: [deployedForwarder], deployedForwarder };
 }
 
 /** JSON with bigints as decimal strings. */

@@ -15,9 +15,7 @@ contract RewardsV2 is Rewards {
     bytes32 private constant _V2_STORAGE_LOCATION = 0x6bcffe4de967323df905af4bfd0bf2322c06c6e783ccc598880517334e17ec00;
 
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
-        _disableInitializers();
-    }
+    constructor() Rewards(address(0)) {}
 
     /// @notice Third-version initializer (Rewards 1.1.0 is version 2), run once by the upgrade.
     /// @dev The parents (EIP712 among them) were initialized by V1's `initialize` on this proxy; a

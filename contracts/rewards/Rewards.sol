@@ -5,6 +5,8 @@ import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/acce
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {UUPSUpgradeable} from "@openzeppelin/contracts-upgradeable/proxy/utils/UUPSUpgradeable.sol";
 import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/PausableUpgradeable.sol";
+import {ContextUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/ContextUpgradeable.sol";
+import {ERC2771ContextUpgradeable} from "@openzeppelin/contracts-upgradeable/metatx/ERC2771ContextUpgradeable.sol";
 import {EIP712Upgradeable} from "@openzeppelin/contracts-upgradeable/utils/cryptography/EIP712Upgradeable.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -28,13 +30,14 @@ contract Rewards is
     PausableUpgradeable,
     EIP712Upgradeable,
     UUPSUpgradeable,
+    ERC2771ContextUpgradeable,
     IRewards
 {
     using SafeCast for uint256;
 
     /// @notice Implementation version.
     // solhint-disable-next-line const-name-snakecase
-    string public constant version = "1.1.0";
+    string public constant version = "1.2.0";
 
     /// @notice Role allowed to pause (the guardian). Only the admin (Timelock) unpauses.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
@@ -132,8 +135,11 @@ contract Rewards is
         }
     }
 
+    /// @notice Binds the implementation to its ERC-2771 forwarder (an immutable, no storage: replacing
+    /// the forwarder is an upgrade, decided by governance like any other). `address(0)` turns relaying off.
+    /// @param trustedForwarder_ The `ERC2771Forwarder` whose verified requests act for their signer.
     /// @custom:oz-upgrades-unsafe-allow constructor
-    constructor() {
+    constructor(address trustedForwarder_) ERC2771ContextUpgradeable(trustedForwarder_) {
         _disableInitializers();
     }
 
@@ -655,8 +661,9 @@ contract Rewards is
 
     /// @inheritdoc IRewards
     function pause() external {
-        if (!hasRole(GUARDIAN_ROLE, msg.sender) && !hasRole(DEFAULT_ADMIN_ROLE, msg.sender)) {
-            revert RewardsUnauthorizedPauser(msg.sender);
+        address caller = _msgSender();
+        if (!hasRole(GUARDIAN_ROLE, caller) && !hasRole(DEFAULT_ADMIN_ROLE, caller)) {
+            revert RewardsUnauthorizedPauser(caller);
         }
         _pause();
     }
@@ -804,6 +811,24 @@ contract Rewards is
 
     /// @dev Upgrades are authorized only for the admin, the Timelock.
     function _authorizeUpgrade(address) internal override onlyRole(DEFAULT_ADMIN_ROLE) {}
+
+    /// @dev The signer of a request relayed by the trusted forwarder, else `msg.sender`.
+    function _msgSender() internal view override(ContextUpgradeable, ERC2771ContextUpgradeable) returns (address) {
+        return ERC2771ContextUpgradeable._msgSender();
+    }
+
+    function _msgData() internal view override(ContextUpgradeable, ERC2771ContextUpgradeable) returns (bytes calldata) {
+        return ERC2771ContextUpgradeable._msgData();
+    }
+
+    function _contextSuffixLength()
+        internal
+        view
+        override(ContextUpgradeable, ERC2771ContextUpgradeable)
+        returns (uint256)
+    {
+        return ERC2771ContextUpgradeable._contextSuffixLength();
+    }
 
     // ---------------------------------------------------------------------------------------------
     // Views

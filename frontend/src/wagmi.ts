@@ -2,6 +2,9 @@ import { defineChain } from "viem";
 import { type CreateConnectorFn, createConfig, http, injected } from "wagmi";
 import type { RuntimeConfig } from "./config/runtimeConfig";
 import { DEV_CHAIN_ID, devConnector } from "./lib/devConnector";
+import { embeddedWallet } from "./wallet/connector";
+import { appVaultStore } from "./wallet/appVaultStore";
+import type { VaultStore } from "./wallet/store";
 
 /** The one chain of the deployment, built from the runtime configuration. */
 export function deploymentChain(config: RuntimeConfig) {
@@ -15,9 +18,18 @@ export function deploymentChain(config: RuntimeConfig) {
   });
 }
 
-export function createWagmiConfig(config: RuntimeConfig) {
+export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore = appVaultStore()) {
   const chain = deploymentChain(config);
-  const connectors: CreateConnectorFn[] = [injected({ shimDisconnect: true })];
+  const connectors: CreateConnectorFn[] = [
+    injected({ shimDisconnect: true }),
+    // The embedded wallet is unlocked in its own panel (EmbeddedWalletPanel), never through a prompt.
+    embeddedWallet({
+      store: vaultStore,
+      rpcUrl: config.rpcUrl,
+      chainId: config.chainId,
+      askPassphrase: () => Promise.reject(new Error("Unlock the CashKey wallet with its passphrase first.")),
+    }),
+  ];
   // The development connector exists only on the local chain.
   if (config.chainId === DEV_CHAIN_ID) connectors.push(devConnector({ rpcUrl: config.rpcUrl, chainId: config.chainId }));
   return createConfig({

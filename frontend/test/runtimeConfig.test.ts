@@ -28,3 +28,15 @@ describe("runtime configuration", () => {
     await expect(loadRuntimeConfig(fetch404)).rejects.toThrow(/HTTP 404/);
   });
 });
+
+describe("runtime configuration: forwarder and WalletConnect", () => {
+  it("reads the forwarder and a WalletConnect project id, and offers no WalletConnect without one", () => {
+    const raw = { ...runtimeConfig(), deployBlock: 0, contracts: { ...runtimeConfig().contracts, forwarder: "0x5fbdb2315678afecb367f032d93f642f64180aa3" } };
+    const config = parseRuntimeConfig({ ...raw, walletConnectProjectId: "0123456789ABCDEF0123456789abcdef" });
+    expect(config.contracts.forwarder).toBe("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+    expect(config.walletConnectProjectId).toBe("0123456789abcdef0123456789abcdef");
+    expect(parseRuntimeConfig({ ...raw, walletConnectProjectId: "" }).walletConnectProjectId).toBeUndefined();
+    expect(() => parseRuntimeConfig({ ...raw, walletConnectProjectId: "not-an-id" })).toThrow(/walletConnectProjectId/);
+    expect(() => parseRuntimeConfig({ ...raw, contracts: { ...raw.contracts, forwarder: "0x12" } })).toThrow(/contracts\.forwarder/);
+  });
+});

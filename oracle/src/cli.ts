@@ -48,7 +48,9 @@ export function buildProgram(): Command {
       const operatorKey = await loadOperatorKey(settings.keystore.path, readKeystorePassword(settings.keystore));
       // Loaded here so that the other commands start fast.
       const { OracleNode } = await import("./node");
-      const node = new OracleNode({ config: settings, operatorKey });
+      const { relaySettingsFromEnv } = await import("./relay/config");
+      const relay = relaySettingsFromEnv(process.env, operatorKey.address);
+      const node = new OracleNode({ config: settings, operatorKey, ...(relay === undefined ? {} : { relay }) });
       await node.start();
       process.stderr.write(`CashKey oracle node listening on ${node.url} (operator ${node.operatorAddress}); logs are JSON lines on stdout\n`);
       await untilSignal();

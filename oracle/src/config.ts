@@ -15,6 +15,7 @@ import path from "node:path";
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { CashKeyError } from "./errors";
+import { RELAY_ENV } from "./relay/env";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -316,7 +317,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OracleConfig {
 
 /** CASHKEY_ORACLE_* variables that set nothing (likely typos), for a warning at start. */
 export function unknownEnvSettings(env: Env = process.env): string[] {
-  const known = new Set([CONFIG_FILE_ENV, ...SETTINGS.map((s) => s.env)]);
+  const known = new Set([CONFIG_FILE_ENV, ...SETTINGS.map((s) => s.env), ...Object.values(RELAY_ENV)]);
   return Object.keys(env)
     .filter((name) => name.startsWith(ENV_PREFIX) && !known.has(name))
     .sort();
@@ -336,6 +337,8 @@ export interface ContractAddresses {
   chainId?: number;
   rewards: string;
   token?: string;
+  /** The ERC-2771 forwarder Rewards trusts (deployments from Rewards 1.2.0 on); the relayer needs it. */
+  forwarder?: string;
   /** The block the watcher starts from on a fresh database. */
   startBlock: number;
 }
@@ -346,6 +349,7 @@ const DeploymentSchema = z.object({
   rewards: address,
   governor: address,
   timelock: address,
+  forwarder: address.optional(),
   deployBlock: z.number().int().nonnegative(),
 });
 
@@ -375,6 +379,7 @@ export function resolveContracts(config: OracleConfig): ContractAddresses {
     chainId: deployment.chainId,
     rewards: deployment.rewards,
     token: deployment.token,
+    ...(deployment.forwarder === undefined ? {} : { forwarder: deployment.forwarder }),
     startBlock: config.startBlock ?? deployment.deployBlock,
   };
 }

@@ -131,6 +131,9 @@ export interface ApiNodeOptions {
   healthIssues?: ApiDeps["healthIssues"];
   peerVerifier?: ApiDeps["peerVerifier"];
   storageHealth?: ApiDeps["storageHealth"];
+  /** The gasless relayer and its per-client limit. */
+  relayer?: ApiDeps["relayer"];
+  relayClientLimit?: ApiDeps["relayClientLimit"];
 }
 
 export interface ApiNode {
@@ -161,6 +164,8 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       healthIssues: options.healthIssues,
       peerVerifier: options.peerVerifier,
       storageHealth: options.storageHealth,
+      relayer: options.relayer,
+      relayClientLimit: options.relayClientLimit,
     });
     const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener, limits: { ...config.http, trustProxy: config.trustProxy } });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");

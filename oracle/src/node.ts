@@ -24,6 +24,10 @@ import { type BackoffOptions, createRpcProvider, sleep } from "./chain/rpc";
 import { SubmissionWatcher, type WatcherStatus } from "./chain/watcher";
 import type { HealthIssue } from "./api/types";
 import { ConfigError, type OracleConfig, resolveContracts } from "./config";
+import type { RelaySettings } from "./relay/config";
+import { createRelayMetrics } from "./relay/metrics";
+import { Relayer } from "./relay/relayer";
+import { telegramIdentity } from "./telegram/identity";
 import { CashKeyError } from "./errors";
 import type { Scorer } from "./eval/scorers/types";
 import { type OracleMetrics, createMetrics } from "./metrics";
@@ -87,6 +91,8 @@ export interface OracleNodeOptions {
   processMetrics?: boolean;
   /** Serve the API on this listening socket (kept open by its owner) instead of `config.host:config.port`. */
   listener?: NetServer;
+  /** The gasless relayer (`POST /v1/relay`) with its own key; absent, the node does not relay. */
+  relay?: RelaySettings;
 }
 
 export class NodeStartError extends CashKeyError {
@@ -121,6 +127,36 @@ export class OracleNode {
   /** The API's base URL, e.g. http://127.0.0.1:8701. */
   get url(): string {
     return this.state().api.server.url;
+  }
+
+  /** The relayer and its per-client limit, when relaying is configured. */
+  private createRelayer(
+    provider: JsonRpcProvider,
+    forwarder: string | undefined,
+    rewards: string,
+    store: Store,
+    metrics: OracleMetrics,
+    logger: Logger,
+  ): { relayer?: Relayer; relayClientLimit?: { clientBurst: number; clientWindowMs: number } } {
+    const settings = this.options.relay;
+    if (settings === undefined) return {};
+    if (forwarder === undefined) {
+      throw new NodeStartError("Relaying needs the ERC-2771 forwarder: the deployment record names none (Rewards before 1.2.0).");
+    }
+    const relayer = new Relayer({
+      provider,
+      relayerKey: settings.relayerKey,
+      forwarder,
+      rewards,
+      store,
+      metrics: createRelayMetrics(metrics.registry),
+      limits: settings.limits,
+      logger,
+      ...(settings.telegram === undefined ? {} : { identity: telegramIdentity({ ...settings.telegram, store }) }),
+    });
+    void relayer.refreshBalance().catch((error: unknown) => logger.warn({ err: error }, "cannot read the relayer balance"));
+    logger.info({ relayer: relayer.address, telegram: settings.telegram !== undefined }, "relaying enabled");
+    return { relayer, relayClientLimit: { clientBurst: settings.clientBurst, clientWindowMs: settings.clientWindowMs } };
   }
 
   get operatorAddress(): string {
@@ -296,8 +332,10 @@ export class OracleNode {
         onFatal: (error) => logger.fatal({ err: error }, "the watcher stopped; resync the node"),
       });
 
+      const relayer = this.createRelayer(provider, contracts.forwarder, contracts.rewards, store, metrics, logger);
       const api = await startApiNode({
         config,
+        ...relayer,
         chainReader: rewardsChainReader(rewards),
         onContent: () => this.running?.evaluationLoop.wake(),
         logger,

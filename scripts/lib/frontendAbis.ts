@@ -12,6 +12,7 @@ const CONTRACTS = {
   Rewards: "rewardsAbi",
   CashKeyGovernor: "governorAbi",
   CashKeyTimelock: "timelockAbi",
+  CashKeyForwarder: "forwarderAbi",
 } as const;
 
 export function abisFile(root: string): string {

@@ -18,17 +18,30 @@ export interface FrontendRuntimeConfig {
   chainId: number;
   rpcUrl: string;
   oracleUrl: string;
-  contracts: { token: string; rewards: string; governor: string; timelock: string };
+  contracts: { token: string; rewards: string; governor: string; timelock: string; forwarder?: string };
   deployBlock: number;
+  walletConnectProjectId?: string;
 }
 
-export function frontendRuntimeConfig(record: DeploymentRecord, rpcUrl: string, oracleUrl: string): FrontendRuntimeConfig {
+export function frontendRuntimeConfig(
+  record: DeploymentRecord,
+  rpcUrl: string,
+  oracleUrl: string,
+  walletConnectProjectId: string | undefined = process.env.CASHKEY_WALLETCONNECT_PROJECT_ID,
+): FrontendRuntimeConfig {
   return {
     chainId: record.chainId,
     rpcUrl,
     oracleUrl,
-    contracts: { token: record.token, rewards: record.rewards, governor: record.governor, timelock: record.timelock },
+    contracts: {
+      token: record.token,
+      rewards: record.rewards,
+      governor: record.governor,
+      timelock: record.timelock,
+      ...(record.forwarder === undefined ? {} : { forwarder: record.forwarder }),
+    },
     deployBlock: record.deployBlock,
+    ...(walletConnectProjectId ? { walletConnectProjectId } : {}),
   };
 }
 

@@ -57,12 +57,13 @@ async function fixture() {
   return { signers, defaults, custom, customOptions, customDeployer, customOperators };
 }
 
-async function addressesOf({ token, rewards, governor, timelock }: CashKeyDeployment) {
+async function addressesOf({ token, rewards, governor, timelock, forwarder }: CashKeyDeployment) {
   return {
     token: await token.getAddress(),
     rewards: await rewards.getAddress(),
     governor: await governor.getAddress(),
     timelock: await timelock.getAddress(),
+    forwarder: await forwarder.getAddress(),
   };
 }
 
@@ -72,13 +73,13 @@ describe("deployCashKey", function () {
   });
 
   describe("deployment record", function () {
-    it("writes <chainId>.json with exactly chainId, token, rewards, governor, timelock and deployBlock", async function () {
+    it("writes <chainId>.json with exactly chainId, token, rewards, governor, timelock, forwarder and deployBlock", async function () {
       const { defaults, custom } = await loadFixture(fixture);
       for (const deployment of [defaults, custom]) {
         const files = fs.readdirSync(deployment.deploymentsDir);
         expect(files).to.deep.equal(["31337.json"]);
         const record = JSON.parse(fs.readFileSync(path.join(deployment.deploymentsDir, "31337.json"), "utf8"));
-        expect(Object.keys(record).sort()).to.deep.equal(["chainId", "deployBlock", "governor", "rewards", "timelock", "token"]);
+        expect(Object.keys(record).sort()).to.deep.equal(["chainId", "deployBlock", "forwarder", "governor", "rewards", "timelock", "token"]);
         expect(record).to.deep.equal({
           chainId: 31337,
           ...(await addressesOf(deployment)),
@@ -109,10 +110,12 @@ describe("deployCashKey", function () {
       expect(fs.readdirSync(deploymentsDir)).to.deep.equal([]);
     });
 
-    it("returns the four proxies, each on its own implementation", async function () {
+    it("returns the four proxies, each on its own implementation, and the forwarder Rewards trusts", async function () {
       const { defaults } = await loadFixture(fixture);
-      const addresses = await addressesOf(defaults);
+      const { forwarder, ...addresses } = await addressesOf(defaults);
       expect(new Set(Object.values(addresses)).size).to.equal(4);
+      expect(await defaults.rewards.trustedForwarder()).to.equal(forwarder);
+      expect(await defaults.forwarder.eip712Domain()).to.deep.include.members(["CashKey Forwarder", "1"]);
       for (const address of Object.values(addresses)) {
         const implementation = await upgrades.erc1967.getImplementationAddress(address);
         expect(implementation).to.not.equal(address);

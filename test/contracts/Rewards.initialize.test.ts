@@ -40,8 +40,8 @@ async function validParams(d: Deployment): Promise<IRewards.InitParamsStruct> {
   };
 }
 
-function deployWith(d: Deployment, params: IRewards.InitParamsStruct) {
-  return upgrades.deployProxy(d.Rewards, [params], { kind: "uups" });
+async function deployWith(d: Deployment, params: IRewards.InitParamsStruct) {
+  return upgrades.deployProxy(d.Rewards, [params], { kind: "uups", constructorArgs: [await d.forwarder.getAddress()] });
 }
 
 describe("Rewards: initialize", function () {
@@ -140,9 +140,9 @@ describe("Rewards: initialize", function () {
       expect(await rewards.hasRole(guardianRole, deployer.address)).to.equal(false);
     });
 
-    it("reports implementation version 1.1.0", async function () {
+    it("reports implementation version 1.2.0", async function () {
       const { rewards } = await loadFixture(fixture);
-      expect(await rewards.version()).to.equal("1.1.0");
+      expect(await rewards.version()).to.equal("1.2.0");
     });
 
     it("reads the bond release delay from the Governor and the Timelock plus the margin", async function () {

@@ -8,6 +8,7 @@ import { getAddress } from "ethers";
 import proxyArtifact from "@openzeppelin/upgrades-core/artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json";
 import { readDeploymentRecord, writeDeploymentRecord } from "../../scripts/deploy";
 import { UpgradeInputError, prepareUpgradeProposal, resolveContract, upgradeRequestFromEnv } from "../../scripts/upgrade";
+import { forwarderDomain, signForwardRequest } from "../../oracle/src/protocol/forwardRequest";
 import { EVALUATOR, deployStandard, item, postBatch, submitMany } from "../helpers/cashkey";
 import { ProposalState, encodeCall, proposalOf, proposeVoteQueueExecute, selfDelegate } from "../helpers/governance";
 import type { CashKeyTokenV1, Rewards, RewardsV1 } from "../../typechain-types";
@@ -89,7 +90,8 @@ async function recordWithUnregisteredRewards({ token, timelock, signers, deploym
   // A signer no other test deploys from: the plugin's manifest for the in-process network outlives
   // loadFixture's snapshots, so an address another test registered (then reverted) must not recur.
   const deployer = signers[signers.length - 1];
-  const implementation = await (await ethers.getContractFactory("Rewards", deployer)).deploy();
+  // The released 1.1.0, as deployed before this checkout's 1.2.0.
+  const implementation = await (await ethers.getContractFactory("RewardsV1_1", deployer)).deploy();
   const initialize = implementation.interface.encodeFunctionData("initialize", [
     {
       token: await token.getAddress(),
@@ -252,11 +254,13 @@ describe("Upgrades", function () {
         ...readDeploymentRecord(standard.deploymentsDir, Number(chainId)),
         token: await tokenV1.getAddress(),
         rewards: await rewardsV1.getAddress(),
+        // A 1.0.0 record names no forwarder.
+        forwarder: undefined,
       });
       return { ...standard, admin, alice, operator, tokenV1, rewardsV1, deploymentsDir };
     }
 
-    it("accepts Rewards 1.1.0 over RewardsV1 (CURRENT_IMPL) and, executed, keeps every 1.0.0 record", async function () {
+    it("accepts Rewards (now 1.2.0) over RewardsV1 (CURRENT_IMPL) and, executed, keeps every 1.0.0 record", async function () {
       const d = await v1Fixture();
       const proxy = await d.rewardsV1.getAddress();
       const before = {
@@ -279,7 +283,11 @@ describe("Upgrades", function () {
       await (await d.admin.sendTransaction({ to: prepared.proposal.targets[0], data: prepared.proposal.calldatas[0] })).wait();
 
       const rewards = await ethers.getContractAt("Rewards", proxy);
-      expect(await rewards.version()).to.equal("1.1.0");
+      expect(await rewards.version()).to.equal("1.2.0");
+      // The record had no forwarder: the script deployed one, recorded it and built the implementation on it.
+      expect(prepared.deployedForwarder).to.be.a("string");
+      expect(readDeploymentRecord(d.deploymentsDir, 31337).forwarder).to.equal(prepared.deployedForwarder);
+      expect(await rewards.trustedForwarder()).to.equal(prepared.deployedForwarder);
       expect({
         count: await rewards.submissionCount(),
         nonce: await rewards.nextBatchNonce(),
@@ -298,7 +306,7 @@ describe("Upgrades", function () {
 
     it("lets only the admin run initializeV2 on an upgraded proxy (AccessControlUnauthorizedAccount)", async function () {
       const d = await v1Fixture();
-      const implementation = await (await ethers.getContractFactory("Rewards", d.admin)).deploy();
+      const implementation = await (await ethers.getContractFactory("Rewards", d.admin)).deploy(ethers.ZeroAddress);
       await d.rewardsV1.connect(d.admin).upgradeToAndCall(await implementation.getAddress(), "0x");
       const rewards = await ethers.getContractAt("Rewards", await d.rewardsV1.getAddress());
       const outsider = (await ethers.getSigners())[11];
@@ -440,6 +448,83 @@ describe("Upgrades", function () {
     });
   });
 
+  describe("from 1.1.0 to 1.2.0 (issue 16: ERC-2771 forwarder), through scripts/upgrade.ts", function () {
+    it("validates 1.2.0 against the released 1.1.0, deploys and records the forwarder, keeps state and relays for the signer", async function () {
+      const standard = await loadFixture(fixture);
+      const signers = await ethers.getSigners();
+      const admin = signers[signers.length - 3];
+      const alice = standard.alice;
+      const implementation = await (await ethers.getContractFactory("RewardsV1_1", admin)).deploy();
+      const initialize = implementation.interface.encodeFunctionData("initialize", [
+        {
+          token: await standard.token.getAddress(),
+          admin: admin.address,
+          guardian: ethers.ZeroAddress,
+          epochLength: 7 * 24 * 3600,
+          epochBudget: 1n,
+          operators: [admin.address],
+          threshold: 1,
+          minOperatorStake: 0,
+          evaluators: [EVALUATOR],
+          maxPointsPerSubmission: 10,
+          baseQuota: 3,
+          quotaTiers: [],
+          governor: ethers.ZeroAddress,
+          bondReleaseMargin: 24 * 60 * 60,
+        },
+      ]);
+      const proxy = await new ethers.ContractFactory(proxyArtifact.abi, proxyArtifact.bytecode, admin).deploy(
+        await implementation.getAddress(),
+        initialize,
+      );
+      const proxyAddress = await proxy.getAddress();
+      const v11 = await ethers.getContractAt("Rewards", proxyAddress);
+      await submitMany(v11, alice, 2);
+      const dir = fs.mkdtempSync(path.join(deploymentsRoot, "v11-"));
+      writeDeploymentRecord(dir, { ...readDeploymentRecord(standard.deploymentsDir, 31337), rewards: proxyAddress, forwarder: undefined });
+
+      const prepared = await prepareUpgradeProposal(hre, {
+        contract: "Rewards",
+        newImplementation: "Rewards",
+        currentImplementation: "RewardsV1_1",
+        deploymentsDir: dir,
+      });
+      expect(prepared.imported).to.equal(true);
+      expect(prepared.constructorArgs).to.deep.equal([prepared.deployedForwarder]);
+      expect(readDeploymentRecord(dir, 31337).forwarder).to.equal(prepared.deployedForwarder);
+      await (await admin.sendTransaction({ to: prepared.proposal.targets[0], data: prepared.proposal.calldatas[0] })).wait();
+
+      const rewards = await ethers.getContractAt("Rewards", proxyAddress);
+      expect(await rewards.version()).to.equal("1.2.0");
+      expect(await rewards.submissionCount()).to.equal(2n);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(1n);
+      const forwarder = await ethers.getContractAt("CashKeyForwarder", prepared.deployedForwarder!);
+      const req = await signForwardRequest(alice, forwarderDomain(31337, prepared.deployedForwarder!), {
+        from: alice.address,
+        to: proxyAddress,
+        value: 0n,
+        gas: 200_000n,
+        nonce: 0n,
+        deadline: BigInt(await time.latest()) + 600n,
+        data: rewards.interface.encodeFunctionData("submit", [ethers.ZeroHash, 1]),
+      });
+      await expect(forwarder.connect(standard.relayer).execute(req)).to.emit(rewards, "Submitted").withArgs(3n, alice.address, ethers.ZeroHash, 1);
+      expect(await rewards.submissionsLeft(alice.address)).to.equal(0n);
+    });
+
+    it("takes explicit constructor arguments (CONSTRUCTOR_ARGS), checked against the constructor", async function () {
+      const { deploymentsDir } = await loadFixture(fixture);
+      const error = await rejectionOf(
+        prepareUpgradeProposal(hre, { contract: "Rewards", newImplementation: "Rewards", constructorArgs: [], deploymentsDir }),
+      );
+      expect(error).to.be.instanceOf(UpgradeInputError);
+      expect(error!.message).to.equal("CONSTRUCTOR_ARGS: Rewards takes 1 constructor argument(s), got 0");
+      expect(upgradeRequestFromEnv({ CONTRACT: "Rewards", NEW_IMPL: "Rewards", CONSTRUCTOR_ARGS: '["0x0000000000000000000000000000000000000001"]' }))
+        .to.deep.equal({ contract: "Rewards", newImplementation: "Rewards", constructorArgs: ["0x0000000000000000000000000000000000000001"] });
+      expect(() => upgradeRequestFromEnv({ CONTRACT: "Rewards", NEW_IMPL: "Rewards", CONSTRUCTOR_ARGS: "{}" })).to.throw(UpgradeInputError, "is not a JSON array");
+    });
+  });
+
   describe("scripts/upgrade.ts prepareUpgradeProposal", function () {
     it("prepares a proposal that, proposed, voted, queued and executed, performs the upgrade", async function () {
       const deployment = await loadFixture(fixture);
@@ -492,7 +577,7 @@ describe("Upgrades", function () {
     it("imports a proxy that the plugin's manifest does not know, then validates against it", async function () {
       const deployment = await loadFixture(fixture);
       const elsewhere = await recordWithUnregisteredRewards(deployment);
-      const request = { contract: "Rewards", newImplementation: "RewardsV2", deploymentsDir: elsewhere };
+      const request = { contract: "Rewards", newImplementation: "RewardsV2", currentImplementation: "RewardsV1_1", deploymentsDir: elsewhere };
 
       const first = await prepareUpgradeProposal(hre, request);
       expect(first.imported).to.equal(true);
@@ -500,7 +585,7 @@ describe("Upgrades", function () {
 
       const refused = await rejectionOf(prepareUpgradeProposal(hre, { ...request, newImplementation: "RewardsV2Reordered" }));
       expect(refused, "the reordered layout was accepted").to.be.instanceOf(Error);
-      expect(refused!.message).to.match(/Rewards: Deleted `token`/);
+      expect(refused!.message).to.match(/RewardsV1_1: Deleted `token`/);
 
       const second = await prepareUpgradeProposal(hre, request);
       expect(second.imported).to.equal(false);

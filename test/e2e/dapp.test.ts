@@ -6,7 +6,7 @@
 import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
-import { formatEther, parseEther } from "ethers";
+import { Wallet, formatEther, parseEther } from "ethers";
 import type { Locator, Page } from "playwright-core";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import submissions from "../fixtures/submissions.json";
@@ -243,6 +243,43 @@ describe("dApp end to end (headless Chromium)", function () {
       await textOf(page.getByRole("navigation", { name: "Main" }), /Governance/);
     } finally {
       await page.context().setOffline(false);
+    }
+  });
+
+  it("onboards a user with no wallet extension and no ETH: embedded wallet, forced backup, gasless submit, who paid", async function () {
+    const passphrase = "correct horse battery";
+    const context = await stack.browser.newContext({ viewport: { width: 360, height: 800 } });
+    const fresh = await context.newPage();
+    fresh.on("pageerror", (error) => pageErrors.push(error.message));
+    try {
+      await fresh.goto(`${stack.appUrl}/#/submit`);
+      const panel = fresh.getByRole("region", { name: "CashKey wallet" });
+      await panel.getByLabel("Passphrase").fill(passphrase);
+      await panel.getByRole("button", { name: "Create wallet" }).click();
+      await textOf(panel.getByRole("alert"), /Back up your wallet before using it/);
+      expect(await panel.getByRole("button", { name: "Unlock CashKey wallet" }).count()).to.equal(0);
+      await panel.getByRole("button", { name: "Show my key" }).click();
+      const key = (await textOf(panel.getByTestId("backup-key"), /^0x[0-9a-f]{64}$/)).trim();
+      await screenshot(fresh, "wallet-backup");
+      await panel.getByLabel("Type the last 8 characters of the key").fill(key.slice(-8));
+      await panel.getByRole("button", { name: "I wrote it down" }).click();
+      await panel.getByLabel("Passphrase").fill(passphrase);
+      await panel.getByRole("button", { name: "Unlock CashKey wallet" }).click();
+      const address = new Wallet(key).address;
+      await textOf(fresh.getByTestId("account"), new RegExp(address.slice(0, 6)));
+      expect(await hre.ethers.provider.getBalance(address)).to.equal(0n);
+
+      const text = submissions.items.find((item) => item.label !== "useful")!.text;
+      await fresh.getByLabel("Content").fill(text);
+      await fresh.getByRole("button", { name: "Upload and submit" }).click();
+      await textOf(fresh.getByTestId("submitted"), /Submitted as #\d+\./);
+      await textOf(fresh.getByTestId("tx-paid-by"), /gas paid by the oracle's relayer/);
+      const id = await stack.deployment.rewards.submissionCount();
+      expect((await stack.deployment.rewards.submission(id)).author).to.equal(address);
+      expect(await hre.ethers.provider.getBalance(address)).to.equal(0n);
+      await screenshot(fresh, "relayed-submit");
+    } finally {
+      await context.close();
     }
   });
 

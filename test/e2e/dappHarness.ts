@@ -7,9 +7,10 @@ import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { Wallet } from "ethers";
+import { Wallet, parseEther } from "ethers";
 import { type Browser, chromium } from "playwright-core";
 import { deployCashKey } from "../../scripts/deploy";
+import { relaySettingsFromEnv } from "../../oracle/src/relay/config";
 import { type FrontendServer, buildFrontend, frontendRuntimeConfig, serveFrontend } from "../../scripts/lib/frontendServer";
 import type { DeploymentRecord } from "../../oracle/src/protocol/deployment";
 import { type TestNode, createTestNode, nodeConfig } from "../oracle/node/nodeHarness";
@@ -58,7 +59,12 @@ export async function startDappStack(): Promise<DappStack> {
     CASHKEY_ORACLE_CORS_ORIGINS: app.url,
     CASHKEY_ORACLE_LOG_LEVEL: "info",
   });
-  const oracle = createTestNode(config, operator);
+  // The node relays gasless submit and claim from a funded key of its own (issue 16).
+  const relayerKey = Wallet.createRandom();
+  const [funder] = await hre.ethers.getSigners();
+  await (await funder.sendTransaction({ to: relayerKey.address, value: parseEther("10") })).wait();
+  const relay = relaySettingsFromEnv({ CASHKEY_ORACLE_RELAYER_KEY: relayerKey.privateKey }, operator.address);
+  const oracle = createTestNode(config, operator, { relay });
   await oracle.node.start();
   oracleUrl = oracle.node.url;
 

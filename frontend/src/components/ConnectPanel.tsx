@@ -4,6 +4,10 @@ import { useAccountState } from "../hooks/useChain";
 import { DEV_CHAIN_ID, DEV_CONNECTOR_ID } from "../lib/devConnector";
 import { describeWalletErrorOrMessage } from "../lib/walletErrors";
 import { shortAddress } from "../lib/format";
+import { EMBEDDED_WALLET_ID } from "../wallet/connector";
+import { EmbeddedWalletPanel } from "../wallet/EmbeddedWalletPanel";
+import { PreferRelayerToggle } from "../wallet/PreferRelayerToggle";
+import { appVaultStore } from "../wallet/appVaultStore";
 
 export function ConnectPanel() {
   const runtime = useRuntimeConfig();
@@ -23,6 +27,7 @@ export function ConnectPanel() {
         <button type="button" className="secondary" onClick={() => disconnect.mutate()}>
           Disconnect
         </button>
+        <PreferRelayerToggle />
         {account.wrongNetwork && (
           <p className="banner warn" role="alert">
             Wrong network: this deployment lives on chain {runtime.chainId}.{" "}
@@ -41,6 +46,9 @@ export function ConnectPanel() {
       {connectors
         .filter((c) => c.id !== DEV_CONNECTOR_ID || runtime.chainId === DEV_CHAIN_ID)
         .map((connector) => {
+          if (connector.id === EMBEDDED_WALLET_ID) {
+            return <EmbeddedWalletPanel key={connector.uid} connector={connector} store={appVaultStore()} chainId={runtime.chainId} />;
+          }
           const dev = connector.id === DEV_CONNECTOR_ID;
           return (
             <button

@@ -18,6 +18,12 @@ export function TxStatus({ state }: { state: TransactionState }) {
         {state.label}: {TEXT[state.phase]}
       </strong>
       {state.hash && <span className="mono"> · tx {shortHash(state.hash)}</span>}
+      {state.paidBy && (
+        <span data-testid="tx-paid-by">
+          {" "}
+          · gas paid by the oracle's relayer <span className="mono">{shortHash(state.paidBy)}</span>
+        </span>
+      )}
       {state.message && <span> — {state.message}</span>}
     </p>
   );

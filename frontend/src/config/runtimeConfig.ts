@@ -5,8 +5,10 @@ export interface RuntimeConfig {
   chainId: number;
   rpcUrl: string;
   oracleUrl: string;
-  contracts: { token: Address; rewards: Address; governor: Address; timelock: Address };
+  contracts: { token: Address; rewards: Address; governor: Address; timelock: Address; forwarder?: Address };
   deployBlock: bigint;
+  /** WalletConnect Cloud project id (32 hex digits); absent, the app offers no WalletConnect. */
+  walletConnectProjectId?: string;
 }
 
 export class RuntimeConfigError extends Error {
@@ -27,6 +29,14 @@ function url(value: unknown, field: string): string {
   }
 }
 
+function walletConnect(value: unknown): { walletConnectProjectId?: string } {
+  if (value === undefined || value === null || value === "") return {};
+  if (typeof value !== "string" || !/^[0-9a-f]{32}$/i.test(value)) {
+    throw new RuntimeConfigError("config.json: walletConnectProjectId is not a WalletConnect project id (32 hex digits)");
+  }
+  return { walletConnectProjectId: value.toLowerCase() };
+}
+
 /** Validates the parsed `config.json`. */
 export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   if (typeof raw !== "object" || raw === null) throw new RuntimeConfigError("config.json: not an object");
@@ -44,8 +54,10 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
       rewards: address(contracts.rewards, "contracts.rewards"),
       governor: address(contracts.governor, "contracts.governor"),
       timelock: address(contracts.timelock, "contracts.timelock"),
+      ...(contracts.forwarder === undefined ? {} : { forwarder: address(contracts.forwarder, "contracts.forwarder") }),
     },
     deployBlock: BigInt(deployBlock as number),
+    ...walletConnect(value.walletConnectProjectId),
   };
 }
 

@@ -70,7 +70,7 @@ function setViewport(root: HTMLElement, height: unknown): void {
   if (typeof height === "number" && Number.isFinite(height) && height > 0) root.style.setProperty("--tg-viewport-height", `${Math.round(height)}px`);
 }
 
-type PostEvent = (eventType: string, eventData?: unknown) => void;
+export type PostEvent = (eventType: string, eventData?: unknown) => void;
 
 /** Telegram's bridge: a native proxy on mobile, postMessage to the parent frame on Telegram Web. */
 export function telegramBridge(win: Window): PostEvent {
@@ -116,8 +116,11 @@ export function startTelegram(win: Window, onBack: () => void, post: PostEvent =
   win.addEventListener("message", onMessage);
   // Native clients deliver events through window.Telegram.WebView.receiveEvent.
   const telegram = ((win as unknown as { Telegram?: Record<string, unknown> }).Telegram ??= {});
+  // Others may listen too (the wallet's CloudStorage calls): keep their receiver.
+  const previous = (telegram.WebView as { receiveEvent?: (type: string, data: unknown) => void } | undefined)?.receiveEvent;
   telegram.WebView = {
     receiveEvent(eventType: string, eventData: unknown) {
+      previous?.(eventType, eventData);
       onMessage(new MessageEvent("message", { data: JSON.stringify({ eventType, eventData }) }));
     },
   };

@@ -13,6 +13,7 @@ import { contentRouter } from "./routes/content";
 import { healthRouter } from "./routes/health";
 import { metricsRouter } from "./routes/metrics";
 import { peerRouter } from "./routes/peer";
+import { relayRouter } from "./routes/relay";
 import { submissionsRouter } from "./routes/submissions";
 import type { ApiDeps, AppEnv } from "./types";
 import { StorageHealth } from "../store/storageHealth";
@@ -41,7 +42,7 @@ export function createApp(inputDeps: ApiDeps) {
   app.use(
     cors({
       origin: (origin) => (allowedOrigins.has(origin) ? origin : null),
-      allowMethods: ["GET", "PUT", "OPTIONS"],
+      allowMethods: ["GET", "PUT", "POST", "OPTIONS"],
       allowHeaders: ["Content-Type"],
       exposeHeaders: ["Location", "Retry-After", "X-Request-Id"],
       maxAge: 600,
@@ -64,6 +65,7 @@ export function createApp(inputDeps: ApiDeps) {
   app.route("/v1/health", healthRouter(deps));
   app.route("/metrics", metricsRouter(deps));
   app.route("/v1", peerRouter(deps));
+  app.route("/v1/relay", relayRouter({ relayer: deps.relayer, config, now: deps.now, ...deps.relayClientLimit }));
   app.doc(OPENAPI_PATH, {
     openapi: "3.0.3",
     info: {

@@ -24,6 +24,7 @@ export type ApiErrorCode =
   | `peer_${string}`
   | "storage_unavailable"
   | "incomplete_body"
+  | `relay_${string}`
   | "internal_error";
 
 export interface ApiErrorBody {

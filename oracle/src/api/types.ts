@@ -8,6 +8,7 @@ import type { ChainReader } from "./chainReader";
 import type { NetworkApi } from "../network/api";
 import type { PeerRequestVerifier } from "../network/peerAuth";
 import type { StorageHealth } from "../store/storageHealth";
+import type { Relayer } from "../relay/relayer";
 
 /** Hono environment of the app: node-server bindings (absent under `app.request()`) and request variables. */
 export type AppEnv = {
@@ -70,6 +71,10 @@ export interface ApiDeps {
   peerVerifier?: PeerRequestVerifier;
   /** What else makes the node unhealthy (its watcher, landed-batch sync, disk), for `/v1/health`. */
   healthIssues?: () => readonly HealthIssue[];
+  /** The gasless relayer (`POST /v1/relay`); absent, it answers 503. */
+  relayer?: Relayer;
+  /** Relayed requests per client: burst and refill window. Default 20 per hour. */
+  relayClientLimit?: { clientBurst: number; clientWindowMs: number };
 }
 
 /** One reason the node is not fully healthy. */

@@ -45,6 +45,7 @@ export function parseDeploymentRecord(value: unknown, source = "deployment recor
     rewards: address("rewards"),
     governor: address("governor"),
     timelock: address("timelock"),
+    ...(record.forwarder === undefined ? {} : { forwarder: address("forwarder") }),
     deployBlock: integer("deployBlock"),
   };
 }

@@ -5,5 +5,7 @@ export interface DeploymentRecord {
   rewards: string;
   governor: string;
   timelock: string;
+  /** The ERC-2771 forwarder `Rewards` trusts. Absent in records written before Rewards 1.2.0. */
+  forwarder?: string;
   deployBlock: number;
 }

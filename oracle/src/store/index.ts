@@ -17,6 +17,7 @@ import { StoreError } from "./errors";
 import { EvaluationRepository } from "./evaluations";
 import { LlmCacheRepository } from "./llmCache";
 import { MIGRATIONS, migrate } from "./migrations";
+import { RelayGasRepository, TelegramAccountRepository } from "./relay";
 import { NetworkRepository } from "./network";
 import { SubmissionRepository } from "./submissions";
 import { WatcherBlockRepository } from "./watcherBlocks";
@@ -50,6 +51,10 @@ export interface Store {
   readonly batchPosts: BatchPostRepository;
   /** The operator network: proposals, disputes, per-peer agreement. */
   readonly network: NetworkRepository;
+  /** The relayer's gas ledger (per signer and epoch). */
+  readonly relayGas: RelayGasRepository;
+  /** Relayed accounts tied to Telegram users. */
+  readonly telegramAccounts: TelegramAccountRepository;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE); a throw rolls everything back. */
   transaction<T>(fn: () => T): T;
   /** The latest applied migration. */
@@ -99,6 +104,8 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     watcherBlocks: new WatcherBlockRepository(db),
     batchPosts: new BatchPostRepository(db, now),
     network: new NetworkRepository(db, now),
+    relayGas: new RelayGasRepository(db, now),
+    telegramAccounts: new TelegramAccountRepository(db, now),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     schemaVersion: () => num(version.get() as bigint),
     ping: () => void ping.get(),

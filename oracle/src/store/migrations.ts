@@ -208,6 +208,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: "relayer and telegram identity",
+    sql: `
+      -- Gas this node's relayer paid per signer and Rewards epoch (the per-signer and total budgets).
+      CREATE TABLE relay_gas (
+        epoch       INTEGER NOT NULL CHECK (epoch >= 0),
+        signer      TEXT    NOT NULL CHECK ${hex("signer", 20)},
+        gas         INTEGER NOT NULL CHECK (gas >= 0),
+        requests    INTEGER NOT NULL CHECK (requests >= 0),
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (epoch, signer)
+      ) STRICT;
+
+      -- One relayed account per Telegram user and one Telegram user per account, bound at the
+      -- first relayed request that carried valid launch data; never rebound.
+      CREATE TABLE telegram_accounts (
+        account     TEXT    PRIMARY KEY CHECK ${hex("account", 20)},
+        user_id     INTEGER NOT NULL UNIQUE CHECK (user_id > 0),
+        bound_at    INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export interface AppliedMigration {

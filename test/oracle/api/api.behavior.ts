@@ -341,9 +341,11 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
         "/v1/peer/proposals",
         "/v1/peer/proposals/{digest}",
         "/v1/network",
+        "/v1/relay",
       ]);
       expect(Object.keys(doc.paths["/v1/content"].put.requestBody!.content)).to.have.members(["text/plain", "application/json"]);
       expect(doc.components.schemas.ContentUpload.properties).to.have.keys(["text", "title", "url", "author", "salt"]);
+      expect(Object.keys(doc.paths["/v1/relay"].post.requestBody!.content)).to.have.members(["application/json"]);
       expect(doc.components.schemas.ContentUpload.additionalProperties).to.equal(false);
       expect(doc.components.schemas.Submission.properties).to.include.keys(["rationaleJson", "batch", "subScores", "flags"]);
     });

@@ -201,6 +201,15 @@ describe("config", function () {
       expect(resolveContracts(config)).to.deep.equal({ chainId: 31337, rewards: REWARDS, token: TOKEN, startBlock: 5 });
     });
 
+    it("reads the forwarder of a Rewards 1.2.0 deployment, and refuses one that is not an address", function () {
+      const file = writeJson("fwd.json", { chainId: 31337, token: TOKEN, rewards: REWARDS, governor: TOKEN, timelock: TOKEN, forwarder: TOKEN, deployBlock: 5 });
+      const config = loadConfig({ env: { CASHKEY_ORACLE_DEPLOYMENT_FILE: file }, cwd: dir });
+      expect(resolveContracts(config)).to.deep.equal({ chainId: 31337, rewards: REWARDS, token: TOKEN, forwarder: TOKEN, startBlock: 5 });
+      const bad = writeJson("badfwd.json", { chainId: 31337, token: TOKEN, rewards: REWARDS, governor: TOKEN, timelock: TOKEN, forwarder: "0x12", deployBlock: 5 });
+      const badConfig = loadConfig({ env: { CASHKEY_ORACLE_DEPLOYMENT_FILE: bad }, cwd: dir });
+      expect(issuesOf(() => resolveContracts(badConfig))).to.include(`CASHKEY_ORACLE_DEPLOYMENT_FILE: ${bad}: forwarder: expected a 0x-prefixed 20-byte address`);
+    });
+
     it("prefers explicit addresses and the configured start block", function () {
       const config = loadConfig({ env: { CASHKEY_ORACLE_REWARDS_ADDRESS: REWARDS, CASHKEY_ORACLE_START_BLOCK: "12" }, cwd: dir });
       expect(resolveContracts(config)).to.deep.equal({ rewards: REWARDS, token: undefined, startBlock: 12 });
