@@ -23,7 +23,7 @@ export function adversarialText(shape: AdversarialShape, bytes: number): string 
     case "digits_with_separators":
       return fill("1,234.5", bytes);
     case "repeated_separators":
-      return `word ${fill("-.,;:/ ", bytes - 10)} end`;
+      return `word ${fill("-.,;:/ ", bytes - 9)} end`;
     case "nested_brackets": {
       const half = Math.floor((bytes - 4) / 2);
       return `${"([{".repeat(Math.ceil(half / 3)).slice(0, half)}word${"}])".repeat(Math.ceil(half / 3)).slice(0, half)}`;
