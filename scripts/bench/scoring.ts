@@ -126,21 +126,26 @@ function share(items: readonly unknown[], predicate: (item: never) => boolean): 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-/** Whether a result has a flag whose evidence (or detail) names submission `id`. */
-function names(result: BatchResult, ids: readonly string[]): boolean {
-  return result.flags.some((flag) => {
-    const values = Object.values(flag.evidence ?? {}).flatMap((v) => String(v).split(/[\s,;]+/));
-    return ids.some((id) => values.includes(id) || new RegExp(`\\bsubmissions? ${id}\\b`).test(flag.detail));
-  });
+/**
+ * The submission ids a flag names: values of evidence keys that hold ids (`originalId`, `ids`,
+ * `earlierIds`, …; lists separated by commas or spaces) and "submission N" in its detail.
+ */
+export function namedIds(flag: BatchResult["flags"][number]): string[] {
+  const ids = Object.entries(flag.evidence ?? {})
+    .filter(([key]) => /^ids?$|Ids?$|^original|^earlier/.test(key))
+    .flatMap(([, value]) => String(value).split(/[\s,;]+/));
+  for (const match of flag.detail.matchAll(/\bsubmissions? ((?:\d+(?:, | and )?)+)/g)) ids.push(...match[1]!.split(/, | and /));
+  return ids.filter((id) => /^\d+$/.test(id));
 }
 
+/** Whether a result has a flag that names one of `ids`. */
+function names(result: BatchResult, ids: readonly string[]): boolean {
+  return result.flags.some((flag) => namedIds(flag).some((id) => ids.includes(id)));
+}
+
+/** Whether a result has a flag that names any earlier submission (a copy claim). */
 function namesAnyEarlier(result: BatchResult): boolean {
-  const earlier = Number(result.id);
-  return result.flags.some((flag) =>
-    Object.values(flag.evidence ?? {})
-      .flatMap((v) => String(v).split(/[\s,;]+/))
-      .some((v) => /^\d+$/.test(v) && Number(v) < earlier && /original|id/i.test(JSON.stringify(flag.evidence))),
-  );
+  return result.flags.some((flag) => namedIds(flag).some((id) => Number(id) < Number(result.id)));
 }
 
 const isInjection = (r: BatchResult) => r.flags.some((f) => f.code.includes("injection"));

@@ -4,7 +4,7 @@
  * tune and held-out splits do not overlap.
  */
 import { expect } from "chai";
-import { auc } from "../../../scripts/bench/scoring";
+import { auc, namedIds } from "../../../scripts/bench/scoring";
 import { ADVERSARIAL_SHAPES, adversarialText } from "../../../scripts/bench/scoring/adversarial";
 import { PERTURBATIONS, SYNONYMS, factualPair, perturb, type Perturbation } from "../../../scripts/bench/scoring/copies";
 import { DECORATIONS, decorate, decorateAll } from "../../../scripts/bench/scoring/decorations";
@@ -239,6 +239,16 @@ describe("scoring corpus (bench:scoring)", function () {
         expect(Buffer.byteLength(text), shape).to.be.within(16 * 1024, 2 * 16 * 1024);
       }
       expect(adversarialText("digit_run", 1024)).to.match(/^\d{1024}$/);
+    });
+
+    it("reads the submissions a flag names from its id evidence and its detail, not from other figures", function () {
+      const flag = (evidence: Record<string, string | number>, detail = "x") => ({ code: "c", severity: "major", detail, evidence });
+      expect(namedIds(flag({ originalId: "12", similarity: 0.9 }))).to.deep.equal(["12"]);
+      expect(namedIds(flag({ ids: "3,7, 9", count: 3 }))).to.deep.equal(["3", "7", "9"]);
+      expect(namedIds(flag({ earlierIds: "4 5" }))).to.deep.equal(["4", "5"]);
+      expect(namedIds(flag({ count: 2, lexicalDiversity: 0.4, hiddenChars: 3 }))).to.deep.equal([]);
+      expect(namedIds(flag({}, "Same text as submission 8 (after normalization)."))).to.deep.equal(["8"]);
+      expect(namedIds(flag({}, "Shares a template with submissions 2, 5 and 11."))).to.deep.equal(["2", "5", "11"]);
     });
 
     it("computes the AUC as the share of pairs ranked right, ties counting half", function () {
