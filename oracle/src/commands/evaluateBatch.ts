@@ -40,6 +40,8 @@ export interface BatchResult {
   readonly flags: readonly { code: string; severity: string; detail: string; evidence?: Readonly<Record<string, string | number>> }[];
   readonly subScores: Evaluation["subScores"];
   readonly rationale: string;
+  /** Only when the scorer holds the item for an operator's review (the LLM ensemble): the node would not post it. */
+  readonly review?: { readonly reason: string; readonly detail: string };
 }
 
 export interface BatchSummary {
@@ -136,6 +138,7 @@ export function batchResult(evaluation: Evaluation): BatchResult {
     ),
     subScores: evaluation.subScores,
     rationale: evaluation.rationale.summary,
+    ...(evaluation.review ? { review: evaluation.review } : {}),
   };
 }
 

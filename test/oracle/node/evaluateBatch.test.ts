@@ -4,6 +4,7 @@ import { Readable, Writable } from "node:stream";
 import { expect } from "chai";
 import { evaluateBatch } from "../../../oracle/src/commands/evaluateBatch";
 import { createHeuristicScorer } from "../../../oracle/src/eval/scorers/heuristic";
+import { createEnsembleScorer } from "../../../oracle/src/eval/scorers/ensemble";
 import { createLlmScorer } from "../../../oracle/src/eval/scorers/llm";
 import fixtures from "../../fixtures/submissions.json";
 import { FakeOpenAiServer, evaluationAnswer } from "../helpers/fakeOpenAiServer";
@@ -198,6 +199,32 @@ describe("oracle CLI: evaluate --batch", function () {
       const results = jsonLines(chunks.join(""));
       expect(results.map((r) => r.id ?? "error")).to.deep.equal(["1", "2", "error", "4", "5"]);
       expect(results[2]!.error).to.match(/^line 3: evaluation failed: /);
+    });
+
+    it("marks the lines the ensemble would hold for review, and only those", async function () {
+      // A naive judge: everything is excellent.
+      server.fallback = () => ({ kind: "answer", content: evaluationAnswer({ substance: 100, originality: 100, clarity: 100, evidence: 100, overall: 100 }) });
+      const model = createLlmScorer({ baseURL: server.baseURL, apiKey: "k", model: "m", quantization: "none", timeoutMs: 5_000 });
+      const chunks: string[] = [];
+      const out = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk.toString());
+          done();
+        },
+      });
+      const texts = ["Great post, thanks for sharing!", useful[0]!];
+
+      await evaluateBatch(Readable.from(texts.map((text) => JSON.stringify({ text }))), out, {
+        scorer: createEnsembleScorer(model, { margin: 10, tolerance: 30 }),
+        maxPoints: 1000,
+      });
+
+      const [weak] = jsonLines(chunks.join("")) as unknown as (Output & { review?: { reason: string; detail: string } })[];
+      expect(weak!.review).to.deep.include({ reason: "ensemble_disagreement" });
+      expect(weak!.score).to.be.lessThan(50);
+      // A line the ensemble posts carries no review key (the heuristic output format is unchanged).
+      const results = jsonLines(chunks.join("")) as unknown as Output[];
+      for (const result of results) expect("review" in result, result.rationale).to.equal(/held for review/.test(result.rationale));
     });
   });
 
