@@ -48,7 +48,7 @@ export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
   const length = Math.min(1, words / 120);
   const coherenceFactor = coherenceMeasured ? ramp(coherence.meanPmi, -4, 2) : 1;
   const structure = coherenceMeasured ? ramp(coherence.frequentShare, 10, 30) : 1;
-  const specificity = 1 - 0.85 * ramp(genericity.score, 30, 65);
+  const specificity = 1 - 0.9 * ramp(genericity.score, 20, 50);
   const informative = 1 - ramp(solicitation.score, 12, 40);
   const quality = coherenceFactor * structure * specificity * informative;
   return {
