@@ -48,7 +48,7 @@ export type InjectionEncoding = "base64" | "rot13" | "reversed" | "tag character
  * A pattern runs only when one of its needles is in the text (a substring test, remembered per
  * needle), which skips most patterns on ordinary text.
  */
-const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: RegExp }[] = [
+const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: RegExp; decodedRe?: RegExp }[] = [
   {
     kind: "instruction override",
     needles: ["ignor", "disregard", "forget", "override", "bypass"],
@@ -104,12 +104,12 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     // when the line speaks about scoring, rules or the model.
     kind: "chat role tag",
     needles: ["system", "assistant"],
-    re: /(?:^|\n)[^\S\n]*(?:#+[^\S\n]*)?(?:system[^\S\n]*(?:prompt|message|instructions?|override|note)?|assistant)[^\S\n]*:[\s\S]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic|approv|return|assign|award|directive|submission)/,
+    re: /(?:^|\n|[.!?;]\s)[^\S\n]*(?:#+[^\S\n]*)?(?:system[^\S\n]*(?:prompt|message|instructions?|override|note)?|assistant)[^\S\n]*:[\s\S]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic|approv|return|assign|award|directive|submission)/,
   },
   {
     kind: "chat role tag",
     needles: ["system prompt", "system message", "system override", "system instruction"],
-    re: /(?:^|\n)[^\S\n]*(?:#+[^\S\n]*)?system\s+(?:prompt|message|override|instructions?)[^\S\n]*(?::|\n)/,
+    re: /(?:^|\n|[.!?;]\s)[^\S\n]*(?:#+[^\S\n]*)?system\s+(?:prompt|message|override|instructions?)[^\S\n]*(?::|\n)/,
   },
   {
     kind: "score directive",
@@ -233,6 +233,8 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     // Imperative only (sentence start, after "please", a colon or a comma): "tries to override a
     // model's instructions" describes an attack rather than making one.
     re: /(?<=(?:^|[.!?:;\n(\[—–-]|please|kindly|now|just|and|then|,)\s{0,3})(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
+    // A decoded form is suspicious in itself; its sentences need not start where the text does.
+    decodedRe: /\b(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
   },
   {
     kind: "instruction override",
@@ -242,7 +244,7 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
   {
     kind: "role play",
     needles: ["pretend", "persona", "roleplay", "role-play", "role play", "act as", "you are now", "character"],
-    re: /\bpretend\s+(?:that\s+)?(?:you\s+are|you're)\b|\b(?:switch|change|new|adopt\s+(?:a|the))\s+persona\b|\bpersona\s*:|\brole-?\s?play\s*:|\bact\s+as\s+(?:if\s+you\s+were\s+)?(?:an?\s+|the\s+)?(?:dan\b|(?:ai\s+(?:grader|judge|evaluator|reviewer|scorer|model)|llm|language\s+model|model\s+reading\s+this|scoring\s+(?:system|engine|model|bot)|rating\s+(?:engine|system|bot)|grading\s+(?:bot|system|engine|model)|automated\s+(?:reviewer|grader|evaluator|scorer|judge)|evaluator|grader|scorer|assistant|reviewer|judge|chatgpt|gpt|claude|ai)\b|unrestricted|generous|lenient)|\byou\s+are\s+now\s+[a-z][\w-]*\s*,\s+(?:an?|the)\b|\byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:generous|lenient|kind|friendly|benevolent)\s+(?:(?:ai\s+(?:grader|judge|evaluator|reviewer|scorer|model)|llm|language\s+model|model\s+reading\s+this|scoring\s+(?:system|engine|model|bot)|rating\s+(?:engine|system|bot)|grading\s+(?:bot|system|engine|model)|automated\s+(?:reviewer|grader|evaluator|scorer|judge)|evaluator|grader|scorer|assistant|reviewer|judge|chatgpt|gpt|claude|ai)|teacher|examiner|critic)\b/,
+    re: /\bpretend\s+(?:that\s+)?(?:you\s+are|you're)\b|\b(?:switch|change|new|adopt\s+(?:a|the))\s+persona\b|\bpersona\s*:|\brole-?\s?play\s*:|\bact\s+as\s+(?:if\s+you\s+were\s+)?(?:an?\s+|the\s+)?(?:dan\b|(?:ai\s+(?:grader|judge|evaluator|reviewer|scorer|model)|llm|language\s+model|model\s+reading\s+this|scoring\s+(?:system|engine|model|bot)|rating\s+(?:engine|system|bot)|grading\s+(?:bot|system|engine|model)|automated\s+(?:reviewer|grader|evaluator|scorer|judge)|evaluator|grader|scorer|assistant|reviewer|judge|chatgpt|gpt|claude|ai)\b|unrestricted|generous|lenient)|\byou\s+are\s+now\s+[a-z][\w-]*\s*,\s+(?:an?|the)\b|\byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:grader|evaluator|scorer|judge|reviewer)\s+(?:who|that)\s+(?:always\s+|only\s+)?(?:gives?|awards?|assigns?|rates?|scores?)\b|\byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:generous|lenient|kind|friendly|benevolent)\s+(?:(?:ai\s+(?:grader|judge|evaluator|reviewer|scorer|model)|llm|language\s+model|model\s+reading\s+this|scoring\s+(?:system|engine|model|bot)|rating\s+(?:engine|system|bot)|grading\s+(?:bot|system|engine|model)|automated\s+(?:reviewer|grader|evaluator|scorer|judge)|evaluator|grader|scorer|assistant|reviewer|judge|chatgpt|gpt|claude|ai)|teacher|examiner|critic)\b/,
   },
   {
     kind: "fake configuration",
@@ -326,12 +328,21 @@ function hasFoldable(text: string): boolean {
   return false;
 }
 
-/** The language phrases, folded like the text they are matched against. */
-const FOLDED_LANGUAGE_PHRASES = Object.entries(LANGUAGE_PHRASES).map(([language, { override, score }]) => ({
-  language,
-  override: override.map((phrase) => ({ phrase, folded: injectionSkeleton(phrase) })),
-  score: score.map((phrase) => ({ phrase, folded: injectionSkeleton(phrase) })),
-}));
+/**
+ * The language phrases, folded like the text they are matched against. Phrases in other scripts
+ * than Latin are only looked for when the text has a character of such a script.
+ */
+const FOLDED_LANGUAGE_PHRASES = Object.entries(LANGUAGE_PHRASES).map(([language, { override, score }]) => {
+  const fold = (phrase: string) => ({ phrase, folded: injectionSkeleton(phrase) });
+  const folded = { override: override.map(fold), score: score.map(fold) };
+  const nonLatin = [...folded.override, ...folded.score].some(({ folded: f }) => /[\u0370-\uffff]/.test(f));
+  return { language, nonLatin, ...folded };
+});
+
+function hasNonLatin(skeleton: string): boolean {
+  for (let i = 0; i < skeleton.length; i++) if (skeleton.charCodeAt(i) >= 0x370) return true;
+  return false;
+}
 /** Tag characters carry hidden text from this many characters (emoji flag sequences are shorter). */
 const MIN_TAG_TEXT = 10;
 
@@ -346,7 +357,9 @@ export function detectPromptInjection(text: string): InjectionMatch[] {
   const matches = matchPatterns(skeleton);
   const hidden = hiddenAddressedText(skeleton);
   if (hidden !== undefined) matches.push({ kind: "hidden comment", excerpt: excerpt(hidden) });
-  for (const { language, override, score } of FOLDED_LANGUAGE_PHRASES) {
+  const otherScripts = hasNonLatin(skeleton);
+  for (const { language, nonLatin, override, score } of FOLDED_LANGUAGE_PHRASES) {
+    if (nonLatin && !otherScripts) continue;
     const ignore = override.find(({ folded }) => skeleton.includes(folded));
     if (ignore !== undefined) matches.push({ kind: "instruction override", excerpt: ignore.phrase, language });
     const ask = score.find(({ folded }) => skeleton.includes(folded));
@@ -356,7 +369,7 @@ export function detectPromptInjection(text: string): InjectionMatch[] {
     if (view.encoding === "tag characters" && view.text.length >= MIN_TAG_TEXT) {
       matches.push({ kind: "hidden text in tag characters", excerpt: excerpt(view.text), encoding: view.encoding });
     }
-    for (const match of matchPatterns(injectionSkeleton(view.text))) matches.push({ ...match, encoding: view.encoding });
+    for (const match of matchPatterns(injectionSkeleton(view.text), true)) matches.push({ ...match, encoding: view.encoding });
   }
   return matches;
 }
@@ -380,7 +393,7 @@ function isMention(skeleton: string, at: number): boolean {
   return MENTION_CUES.some((cue) => before.includes(cue));
 }
 
-function matchPatterns(skeleton: string): InjectionMatch[] {
+function matchPatterns(skeleton: string, decoded = false): InjectionMatch[] {
   const present = new Map<string, boolean>();
   const has = (needle: string): boolean => {
     let found = present.get(needle);
@@ -390,9 +403,9 @@ function matchPatterns(skeleton: string): InjectionMatch[] {
   const matches: InjectionMatch[] = [];
   const found = new Set<InjectionKind>();
   let mentioned = false;
-  for (const { kind, needles, re } of PATTERNS) {
+  for (const { kind, needles, re, decodedRe } of PATTERNS) {
     if (found.has(kind) || !needles.some(has)) continue;
-    const match = re.exec(skeleton);
+    const match = (decoded && decodedRe ? decodedRe : re).exec(skeleton);
     if (match === null) continue;
     if (MENTIONABLE.has(kind) && isMention(skeleton, match.index)) {
       mentioned = true;

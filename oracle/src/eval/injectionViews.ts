@@ -60,24 +60,29 @@ function base64Payloads(raw: string): string[] {
       i++;
       continue;
     }
-    let run = "";
     let upper = false;
     let lower = false;
+    let breaks = false;
     let j = i;
     for (; j < raw.length; j++) {
       const c = raw.charCodeAt(j);
       if (isBase64(c)) {
-        run += raw[j];
         if (c >= 0x41 && c <= 0x5a) upper = true;
         else if (c >= 0x61 && c <= 0x7a) lower = true;
-      } else if (!(c === 0x0a || c === 0x0d) || !isBase64(raw.charCodeAt(j + 1))) {
+      } else if ((c === 0x0a || c === 0x0d) && isBase64(raw.charCodeAt(j + 1))) {
+        breaks = true;
+      } else {
         break;
       }
     }
+    const start = i;
     i = j + 1;
     // Base64 of text mixes cases; words and numbers alone do not make a run this long.
-    if (run.length < MIN_BASE64_RUN || !upper || !lower) continue;
-    const decoded = Buffer.from(run.slice(0, MAX_DECODED_CHARS * 2), "base64").toString("latin1");
+    if (j - start < MIN_BASE64_RUN || !upper || !lower) continue;
+    const slice = raw.slice(start, Math.min(j, start + MAX_DECODED_CHARS * 2));
+    const run = breaks ? slice.replace(/[\r\n]/g, "") : slice;
+    if (run.length < MIN_BASE64_RUN) continue;
+    const decoded = Buffer.from(run, "base64").toString("latin1");
     if (isMostlyPrintable(decoded)) {
       out.push(decoded);
       decodedChars += decoded.length;
