@@ -12,17 +12,11 @@ export function FREQUENT_CLASS_OF(token: string): number {
 }
 
 const LY = SHAPE_CLASSES.indexOf("#ly");
-const ED = SHAPE_CLASSES.indexOf("#ed");
 const NOUN = SHAPE_CLASSES.indexOf("#noun");
 const ADJECTIVE = SHAPE_CLASSES.indexOf("#adj");
-const PAST_FREQUENT = new Set(["was", "were", "had", "did", "said", "been", "made", "came", "went", "took", "gave", "found", "told", "became"]);
 
 export function isAbstractClass(c: number): boolean {
   return c === NOUN || c === ADJECTIVE || c === LY;
-}
-
-export function isPastClass(c: number, token: string): boolean {
-  return c === ED || PAST_FREQUENT.has(token);
 }
 
 /** The word class of every token, classifying each distinct token once. */

@@ -64,7 +64,7 @@ interface Part {
  */
 function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: number): Part {
   const f = features.factors;
-  const length = Math.min(1, doc.length.words / 100);
+  const length = f.length;
   // Stock phrases are one more sign of filler; the structural measures do not depend on them.
   const stockPenalty = Math.min(60, doc.length.words === 0 ? 0 : ((stock * 100) / doc.length.words) * 15);
   const score = clamp(100 * length * f.quality - stockPenalty);
@@ -72,7 +72,7 @@ function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: numb
   return {
     score,
     why: [
-      `${count(doc.length.words, "word")} (length ${length.toFixed(2)})`,
+      `${count(features.coreWords, "core word")} of ${doc.length.words} (length ${length.toFixed(2)})`,
       features.coherenceMeasured ? `coherence ${f.coherence.toFixed(2)} (word-order PMI ${(c.meanPmi / 10).toFixed(1)} bits)` : "coherence not measured for this language",
       features.coherenceMeasured ? `structure ${f.structure.toFixed(2)} (${c.frequentShare}% function words)` : undefined,
       `specificity ${f.specificity.toFixed(2)} (genericity ${features.genericity.score})`,
@@ -90,18 +90,19 @@ function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: numb
  */
 function originalityOf(doc: Preprocessed, stock: number, maxSimilarity: number, features: SubstanceFeatures): Part {
   const words = doc.length.words;
+  const coreWords = features.coreWords;
   const similarityPenalty = maxSimilarity > SIMILARITY_FLOOR ? ((maxSimilarity - SIMILARITY_FLOOR) / (1 - SIMILARITY_FLOOR)) * 100 : 0;
   const stockPenalty = Math.min(60, words === 0 ? 0 : ((stock * 100) / words) * 15);
   const diversity = doc.style.lexicalDiversity;
   const diversityPenalty = diversity < 0.65 ? (0.65 - diversity) * 200 : 0;
   // A few words cannot show much originality whatever they say.
-  const shortness = 0.4 + 0.6 * Math.min(1, words / 60);
+  const shortness = 0.4 + 0.6 * Math.min(1, coreWords / 60);
   const specificity = features.factors.specificity;
   const score = clamp((100 - similarityPenalty - stockPenalty - diversityPenalty) * shortness * (0.4 + 0.6 * specificity));
   const similarity = maxSimilarity > SIMILARITY_FLOOR ? `${pct(maxSimilarity)} similar to earlier content` : "no similar earlier content";
   return {
     score,
-    why: `${similarity}, lexical diversity ${diversity.toFixed(2)}, specificity ${specificity.toFixed(2)}${words < 60 ? `, only ${count(words, "word")}` : ""}`,
+    why: `${similarity}, lexical diversity ${diversity.toFixed(2)}, specificity ${specificity.toFixed(2)}${coreWords < 60 ? `, only ${count(coreWords, "core word")}` : ""}`,
   };
 }
 
