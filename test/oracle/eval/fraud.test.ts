@@ -20,7 +20,7 @@ class World {
   submit(text: string, author = "0xA"): string {
     const id = String(this.nextId++);
     const fp = fingerprint(preprocess(text));
-    this.index.register(id, fp);
+    this.index.register(id, author, fp.sketch);
     this.history.record(author, { id, signature: fp.signature });
     return id;
   }
@@ -70,15 +70,15 @@ describe("fraud checks", function () {
   });
 
   describe("near_duplicate", function () {
-    it("names the original and the similarity for a lightly edited copy", function () {
+    it("names the original and the copy figures for a lightly edited copy", function () {
       const world = new World();
       const original = world.submit(USEFUL);
       const edited = USEFUL.replace("We replaced", "Last year we replaced").replace("mattered most", "helped most");
       const flag = world.check(edited).find((f) => f.code === "near_duplicate");
       expect(flag?.severity).to.equal("major");
       expect(flag?.evidence.originalId).to.equal(original);
-      expect(flag?.evidence.similarity).to.be.within(DEFAULT_FRAUD_CONFIG.nearDuplicateThreshold, 1);
-      expect(flag?.detail).to.match(new RegExp(`^\\d+% similar to submission ${original}`));
+      expect(flag?.evidence.orderedOld).to.be.within(0.8, 1);
+      expect(flag?.detail).to.match(new RegExp(`^A copy of submission ${original}: \\d+% of its words in the same order`));
     });
 
     it("does not flag a text on the same topic written independently", function () {
