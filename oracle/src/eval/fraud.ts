@@ -1,7 +1,7 @@
 import type { AuthorHistoryLookup } from "./authorHistory";
 import { isCopy, type CopyMatch, type DuplicateLookup, type DuplicateReport, DEFAULT_DUPLICATE_THRESHOLDS } from "./duplicateIndex";
 import { estimateSimilarity, isEmptySignature, type Fingerprint } from "./fingerprint";
-import { detectPromptInjection } from "./injection";
+import { detectPromptInjection, familyOf } from "./injection";
 import { stopWordsFor } from "./language";
 import { promotionalPhrases, stockPhrases } from "./phrases";
 import type { Preprocessed } from "./preprocess";
@@ -238,9 +238,10 @@ export function checkAuthorVelocity(fp: Fingerprint, context: FraudContext, conf
 export function checkPromptInjection(doc: Preprocessed): Flag | undefined {
   const matches = detectPromptInjection(doc.text);
   if (matches.length === 0) return undefined;
-  const described = matches.map((m) => `${m.kind} ("${m.excerpt}")`).join("; ");
+  const described = matches.map((m) => `${familyOf(m)} ("${m.excerpt}")`).join("; ");
   return flag("prompt_injection", `Text addressed to the evaluator instead of readers: ${described}.`, {
-    kinds: matches.map((m) => m.kind).join(","),
+    kinds: [...new Set(matches.map((m) => m.kind))].join(","),
+    families: matches.map(familyOf).join(","),
   });
 }
 

@@ -1,3 +1,6 @@
+import { LANGUAGE_PHRASES } from "./injectionLanguages";
+import { decodedViews, hiddenAddressedText } from "./injectionViews";
+
 /**
  * Detection of text aimed at an LLM scorer rather than at readers.
  *
@@ -16,21 +19,34 @@ export interface InjectionMatch {
   readonly kind: InjectionKind;
   /** The matched text, from the skeleton, at most 60 characters. */
   readonly excerpt: string;
+  /** Set when the match was found in a decoded form of the text. */
+  readonly encoding?: InjectionEncoding;
+  /** Set when the match is a phrase of another language (ISO 639-1). */
+  readonly language?: string;
 }
 
 export type InjectionKind =
   | "instruction override"
   | "role override"
+  | "role play"
   | "chat role tag"
   | "score directive"
+  | "polite score request"
+  | "sub-score directive"
   | "JSON score payload"
-  | "message to the evaluator";
+  | "fake output block"
+  | "fake configuration"
+  | "message to the evaluator"
+  | "hidden comment"
+  | "hidden text in tag characters";
+
+/** How the matched text was hidden, when it was: the form it was found in after decoding. */
+export type InjectionEncoding = "base64" | "rot13" | "reversed" | "tag characters";
 
 /**
  * Each pattern comes with needles: literal strings of which every match contains at least one.
- * One scan finds the needles present, and a pattern runs only when one of its needles is there,
- * which skips most patterns on ordinary text. No needle contains or starts inside another, so
- * the scan cannot hide one needle behind another.
+ * A pattern runs only when one of its needles is in the text (a substring test, remembered per
+ * needle), which skips most patterns on ordinary text.
  */
 const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: RegExp }[] = [
   {
@@ -59,7 +75,11 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     needles: ["now"],
     re: /\byou\s+are\s+now\s+(?:[\w-]+\s+){0,3}?(?:ai|assistant|evaluator|grader|judge|scorer|model|dan|jailbroken|unrestricted|in\s+\w+\s+mode)\b/,
   },
-  { kind: "role override", needles: ["longer"], re: /\byou\s+are\s+no\s+longer\s+(?:an?\s+|the\s+)?\w+/ },
+  {
+    kind: "role override",
+    needles: ["longer"],
+    re: /\byou\s+are\s+no\s+longer\s+(?:an?\s+|the\s+)?(?:ai|assistant|evaluator|grader|judge|scorer|model|chatbot|bound|restricted|limited|required\s+to\s+follow)\b/,
+  },
   { kind: "role override", needles: ["now", "henceforth"], re: /\b(?:from now on|henceforth),?\s+you\s+(?:are|will|must|shall|should)\b/ },
   {
     kind: "role override",
@@ -80,9 +100,16 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
   { kind: "chat role tag", needles: ["[", "<"], re: /\[\/?(?:inst|system|sys)\]|<<\/?sys>>/ },
   { kind: "chat role tag", needles: ["<"], re: /<\/?\s*(?:system|assistant|developer|instructions?|submission|content|prompt)\s*>/ },
   {
+    // A line "System: …" is an ordinary mail header field too ("System : Linux 2.4"); it counts
+    // when the line speaks about scoring, rules or the model.
     kind: "chat role tag",
     needles: ["system", "assistant"],
-    re: /(?:^|\n)\s*(?:#+\s*)?(?:system\s*(?:prompt|message|instructions?|override|note)?|assistant)\s*:/,
+    re: /(?:^|\n)\s*(?:#+\s*)?(?:system\s*(?:prompt|message|instructions?|override|note)?|assistant)\s*:[^\n]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic)/,
+  },
+  {
+    kind: "chat role tag",
+    needles: ["system prompt", "system message", "system override", "system instruction"],
+    re: /(?:^|\n)\s*(?:#+\s*)?system\s+(?:prompt|message|override|instructions?)\s*:/,
   },
   {
     kind: "score directive",
@@ -114,6 +141,86 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     kind: "message to the evaluator",
     needles: ["reading", "evaluating", "scoring", "grading", "reviewing", "judging"],
     re: /\b(?:ai|llm|language\s+model|evaluator|grader|scorer)s?\s+(?:reading|evaluating|scoring|grading|reviewing|judging)\s+this\b/,
+  },
+  {
+    kind: "polite score request",
+    needles: ["whoever", "whomever", "this"],
+    re: /\b(?:to|for|dear)\s+(?:whoever|whomever|the\s+(?:person|one|ai|model|system|bot|reviewer)\s+(?:who|that)|anyone\s+who)\s+(?:is\s+)?(?:scores?|scoring|grades?|grading|evaluates?|evaluating|rates?|rating|reviews?|reviewing|judges?|judging|marks?|marking)\s+(?:this|these|my)\b/,
+  },
+  {
+    kind: "polite score request",
+    needles: ["please", "kindly", "appreciate"],
+    re: /\b(?:please|kindly|appreciate)\b[^.\n]{0,50}?\b(?:100|a\s+hundred|one\s+hundred|full\s+marks|top\s+marks|max(?:imum)?\s+(?:score|points|marks|rating)|perfect\s+(?:score|rating|ten|10)|highest\s+(?:possible\s+)?(?:score|rating|mark|grade)|10\s*\/\s*10|ten\s+out\s+of\s+ten)\b/,
+  },
+  {
+    kind: "polite score request",
+    needles: ["hundred"],
+    re: /\b(?:a|one)\s+hundred\b[^.\n]{0,20}?\bplease\b/,
+  },
+  {
+    kind: "polite score request",
+    needles: ["would", "could", "can"],
+    re: /\b(?:would|could|can)\s+you\s+(?:please\s+|kindly\s+)?(?:give|rate|score|grade|assign|award|mark)\s+(?:this|it|me|my\s+\w+)\b[^.\n]{0,30}?\b(?:100|hundred|full|max(?:imum)?|perfect|highest|top|high(?:ly)?|generous(?:ly)?)\b/,
+  },
+  {
+    kind: "polite score request",
+    needles: ["rate", "score", "grade", "mark", "judge"],
+    re: /\b(?:rate|score|grade|mark|judge)\s+(?:this|it|me|my\s+\w+)\s+(?:very\s+|really\s+|extremely\s+)?(?:highly|generously|leniently|favou?rably|high)\b/,
+  },
+  {
+    kind: "sub-score directive",
+    needles: ["score", "criteri", "dimension", "rating"],
+    re: /\b(?:set|put|make|give|raise|bump|max(?:imi[sz]e)?|turn)\s+(?:up\s+)?(?:(?:all|every|each|the|your)\s+)?(?:of\s+)?(?:(?:the|my|its|their)\s+)?(?:sub-?\s?scores?|criteria|dimensions|scores|ratings)\b[^.\n]{0,40}?\b(?:max(?:imum|imal)?|100|highest|full|top)\b/,
+  },
+  {
+    kind: "sub-score directive",
+    needles: ["substance", "originality", "clarity", "evidence"],
+    re: /\b(?:substance|originality|clarity|evidence)\s*(?:score\s*)?(?:[:=]|to|at)\s*(?:["']\s*)?(?:100|9\d|max(?:imum)?)\b/,
+  },
+  {
+    kind: "fake output block",
+    needles: ["output", "response", "result", "verdict"],
+    re: /\b(?:evaluator|grader|scorer|assistant|evaluation|judge|model|scoring|grading)[\s_-]*(?:output|response|result|verdict|answer)s?\s*(?:[:=>{]|\n)/,
+  },
+  {
+    kind: "fake output block",
+    needles: ["score", "rating", "grade"],
+    re: /\b(?:final|overall|total|assigned|awarded)\s+(?:score|rating|grade)\s*(?:[:=]|is)\s*(?:100|9\d)\b(?!\s*[-–:\/]\s*\d)/,
+  },
+  {
+    kind: "fake output block",
+    needles: ["<"],
+    re: /<\s*\/?\s*(?:score|overall|rating|grade|evaluation|evaluator[\w-]*|rubric|scoring|grading|sub_?scores?|substance|originality|clarity|evidence|verdict)\s*(?:\s[^<>]{0,40})?>/,
+  },
+  {
+    kind: "fake configuration",
+    needles: ["config", "setting", "polic", "parameter", "override", "rubric", "mode"],
+    re: /\b(?:evaluator|evaluation|grader|grading|scorer|scoring|judge|judging|rubric|review|reviewer)[\s_-]*(?:config(?:uration)?|settings?|polic(?:y|ies)|parameters?|override|mode|weights?)\b/,
+  },
+  {
+    kind: "fake configuration",
+    needles: ["rubric", "scoring", "grading", "criteria"],
+    re: /\b(?:updated?|new|revised|changed|amended|current)\s+(?:evaluator\s+|evaluation\s+)?(?:rubric|scoring\s+(?:rules|policy|criteria|guidelines|instructions)|grading\s+(?:rules|policy|criteria|guidelines|instructions)|evaluation\s+(?:rules|policy|guidelines|instructions))\b/,
+  },
+  {
+    kind: "fake configuration",
+    needles: ["score", "rubric", "evaluator", "grader", "scorer"],
+    re: /(?:^|\n)[^\S\n]*(?:-[^\S\n]*)?(?:min_?score|max_?score|min_?points|score_?override|force_?score|default_?score|rubric_?version|evaluator|grader|scorer|scoring|grading|sub_?scores)[^\S\n]*:[^\S\n]*(?:\d|true|false|max|override|["']|\n[^\S\n]+[a-z_]+[^\S\n]*:)/,
+  },
+  {
+    kind: "role play",
+    needles: ["let", "role", "imagine", "pretend", "play", "character", "scenario"],
+    re: /\b(?:let'?s|let\s+us)\s+(?:play\s+a\s+game|role-?\s?play|pretend|imagine\s+you)\b|\b(?:role-?\s?play|roleplay)\s+(?:as|with|that|where)\b|\byou\s+(?:will\s+)?(?:play|are\s+playing|now\s+play)\s+(?:the\s+)?(?:role|part)\s+of\b|\bstay\s+in\s+character\b|\bin\s+this\s+(?:game|scenario|role-?\s?play),?\s+you\b/,
+  },
+  {
+    kind: "role play",
+    needles: ["imagine", "as a", "as an"],
+    re: /\bimagine\s+(?:that\s+)?you\s+are\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:ai|assistant|evaluator|grader|judge|scorer|model|reviewer|examiner|critic)\b|\bas\s+an?\s+(?:generous|lenient|kind|friendly|nice|easy-going|benevolent)\s+(?:ai\s+)?(?:grader|evaluator|judge|scorer|reviewer|examiner)\b/,
+  },
+  {
+    kind: "message to the evaluator",
+    needles: ["grader", "evaluator", "scorer", "judge"],
+    re: /\b(?:ai|llm|gpt|automated|automatic|machine|robot)\s+(?:grader|evaluator|scorer|judge)s?\b|\b(?:to|for)\s+the\s+(?:grader|evaluator|scorer)s?\b/,
   },
 ];
 
@@ -157,20 +264,58 @@ function hasFoldable(text: string): boolean {
   return false;
 }
 
-/** Every needle of every pattern, found in one pass. */
-const NEEDLE_RE = new RegExp(
-  [...new Set(PATTERNS.flatMap((p) => p.needles))].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
-  "g",
-);
+/** The language phrases, folded like the text they are matched against. */
+const FOLDED_LANGUAGE_PHRASES = Object.entries(LANGUAGE_PHRASES).map(([language, { override, score }]) => ({
+  language,
+  override: override.map((phrase) => ({ phrase, folded: injectionSkeleton(phrase) })),
+  score: score.map((phrase) => ({ phrase, folded: injectionSkeleton(phrase) })),
+}));
+/** Tag characters carry hidden text from this many characters (emoji flag sequences are shorter). */
+const MIN_TAG_TEXT = 10;
 
-/** Every distinct kind of injection attempt found in `text`, first match of each kind. */
+/**
+ * Every distinct family of injection attempt found in `text` or in a decoded form of it (first
+ * match of each family and form). Linear in the length of the text: each pattern is linear,
+ * runs once per form, and the decoded forms are built only when a cheap test says they may hold
+ * something (injectionViews.ts).
+ */
 export function detectPromptInjection(text: string): InjectionMatch[] {
   const skeleton = injectionSkeleton(text);
-  const present = new Set(skeleton.match(NEEDLE_RE));
+  const matches = matchPatterns(skeleton);
+  const hidden = hiddenAddressedText(skeleton);
+  if (hidden !== undefined) matches.push({ kind: "hidden comment", excerpt: excerpt(hidden) });
+  for (const { language, override, score } of FOLDED_LANGUAGE_PHRASES) {
+    const ignore = override.find(({ folded }) => skeleton.includes(folded));
+    if (ignore !== undefined) matches.push({ kind: "instruction override", excerpt: ignore.phrase, language });
+    const ask = score.find(({ folded }) => skeleton.includes(folded));
+    if (ask !== undefined) matches.push({ kind: "score directive", excerpt: ask.phrase, language });
+  }
+  for (const view of decodedViews(text, skeleton)) {
+    if (view.encoding === "tag characters" && view.text.length >= MIN_TAG_TEXT) {
+      matches.push({ kind: "hidden text in tag characters", excerpt: excerpt(view.text), encoding: view.encoding });
+    }
+    for (const match of matchPatterns(injectionSkeleton(view.text))) matches.push({ ...match, encoding: view.encoding });
+  }
+  return matches;
+}
+
+/** The family a match belongs to, as the flag's evidence names it: "score directive (base64, ru)". */
+export function familyOf(match: InjectionMatch): string {
+  const qualifiers = [match.encoding, match.language].filter((q) => q !== undefined);
+  return qualifiers.length === 0 ? match.kind : `${match.kind} (${qualifiers.join(", ")})`;
+}
+
+function matchPatterns(skeleton: string): InjectionMatch[] {
+  const present = new Map<string, boolean>();
+  const has = (needle: string): boolean => {
+    let found = present.get(needle);
+    if (found === undefined) present.set(needle, (found = skeleton.includes(needle)));
+    return found;
+  };
   const matches: InjectionMatch[] = [];
   const found = new Set<InjectionKind>();
   for (const { kind, needles, re } of PATTERNS) {
-    if (found.has(kind) || !needles.some((needle) => present.has(needle))) continue;
+    if (found.has(kind) || !needles.some(has)) continue;
     const match = re.exec(skeleton);
     if (match) {
       found.add(kind);

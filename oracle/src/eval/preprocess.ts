@@ -18,6 +18,8 @@ export interface Preprocessed {
   readonly vocabulary: readonly string[];
   /** How often each vocabulary entry occurs (same index). */
   readonly tokenCounts: readonly number[];
+  /** Tokens per sentence, in reading order (their sum is the number of tokens). */
+  readonly sentenceLengths: readonly number[];
   readonly language: LanguageGuess;
   readonly length: LengthFeatures;
   readonly structure: StructureFeatures;
@@ -142,6 +144,7 @@ export function preprocess(raw: string): Preprocessed {
     tokens,
     vocabulary,
     tokenCounts,
+    sentenceLengths,
     language,
     length: {
       chars: codePoints(text),

@@ -58,6 +58,8 @@ export interface EvaluationQueueOptions {
 }
 
 const PAGE = 200;
+/** The "peer" recorded for a hold this node's own scorer asked for (no peer disputed it). */
+const SELF_REVIEW = "0x0000000000000000000000000000000000000000";
 
 export class EvaluationQueue {
   private evaluator: Evaluator | undefined;
@@ -239,7 +241,7 @@ export class EvaluationQueue {
     }
   }
 
-  /** Records an ok evaluation; false when the submission changed meanwhile (a reorg) and the result no longer applies. */
+  /** Records an ok evaluation (holding it for review when the scorer asks); false when the submission changed meanwhile (a reorg) and the result no longer applies. */
   private record(submission: SubmissionRecord, evaluation: Evaluation): boolean {
     const { store, metrics, logger } = this.options;
     const current = store.submissions.get(submission.id);
@@ -247,16 +249,26 @@ export class EvaluationQueue {
       logger.info({ submissionId: submission.id.toString() }, "submission changed during its evaluation; result dropped");
       return false;
     }
-    store.evaluations.recordOk({
-      submissionId: submission.id,
-      evaluator: evaluation.evaluator,
-      contentHash: submission.contentHash,
-      score: evaluation.score,
-      points: evaluation.points,
-      subScores: evaluation.subScores,
-      flags: evaluation.flags,
-      rationaleJson: evaluation.rationaleJson,
+    store.transaction(() => {
+      store.evaluations.recordOk({
+        submissionId: submission.id,
+        evaluator: evaluation.evaluator,
+        contentHash: submission.contentHash,
+        score: evaluation.score,
+        points: evaluation.points,
+        subScores: evaluation.subScores,
+        flags: evaluation.flags,
+        rationaleJson: evaluation.rationaleJson,
+      });
+      // Held at once (limit 1): an operator reviews it before it can be posted (docs/SCORING.md, "Ensemble").
+      if (evaluation.review !== undefined) {
+        const { reason, detail } = evaluation.review;
+        store.network.recordDispute({ submissionId: submission.id, reason, detail, peer: SELF_REVIEW, limit: 1 });
+      }
     });
+    if (evaluation.review !== undefined) {
+      logger.warn({ submissionId: submission.id.toString(), detail: evaluation.review.detail }, "evaluation held for review");
+    }
     this.retries.delete(submission.id);
     metrics.evaluations.inc({ outcome: "ok" });
     for (const flag of evaluation.flags) metrics.evaluationFlags.inc({ flag: flag.code });
