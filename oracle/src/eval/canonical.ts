@@ -1,4 +1,5 @@
 import { CONFUSABLE_TO_LATIN } from "./confusables";
+import { addScanOperations } from "./scan";
 
 /**
  * Canonical text: the one form of a submission that duplicate keys, features and the LLM prompt
@@ -109,8 +110,10 @@ function stripInvisible(text: string, examples: string[]): { text: string; invis
   let invisibleInWords = 0;
   let tagCharacters = 0;
   let previous = -1;
+  let steps = 0;
   let i = 0;
   while (i < text.length) {
+    steps++;
     const cp = text.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     if (classOf(cp) !== REMOVED) {
@@ -124,6 +127,7 @@ function stripInvisible(text: string, examples: string[]): { text: string; invis
     let softHyphenOnly = true;
     let inFlag = previous === 0x1f3f4;
     while (i < text.length) {
+      steps++;
       const c = text.codePointAt(i)!;
       if (classOf(c) !== REMOVED) break;
       if (c !== 0x200c && c !== 0x200d) joinersOnly = false;
@@ -151,6 +155,7 @@ function stripInvisible(text: string, examples: string[]): { text: string; invis
       examples.push(`${String.fromCodePoint(previous)}[${hidden}]${String.fromCodePoint(next)}`);
     }
   }
+  addScanOperations(steps);
   return { text: kept === 0 ? text : out + text.slice(kept), invisibleInWords, tagCharacters };
 }
 
@@ -159,6 +164,7 @@ function foldMixedScript(text: string, examples: string[]): { text: string; mixe
   let latinLetters = 0;
   let cyrillicGreek = 0;
   let suspicious = false;
+  addScanOperations(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80) {
@@ -173,6 +179,7 @@ function foldMixedScript(text: string, examples: string[]): { text: string; mixe
     }
   }
   if (!suspicious) return { text, mixedScriptWords: 0 };
+  addScanOperations(text.length);
   const latinText = latinLetters >= LATIN_DOMINANT * (latinLetters + cyrillicGreek);
 
   let out = "";

@@ -141,7 +141,7 @@ export function runFraudChecks(
     checkPromptInjection(doc),
     exact ? undefined : checkNearDuplicate(report.copy),
     exact ? undefined : checkTemplateFarm(report),
-    exact || report.copy ? undefined : checkSameFacts(report),
+    exact || report.copy?.id === report.facts?.id ? undefined : checkSameFacts(report),
     checkObfuscation(doc),
     checkAuthorVelocity(fp, context, config),
     checkLinkDensity(doc, config),

@@ -15,6 +15,11 @@ export function resetScanOperations(): void {
   operations = 0;
 }
 
+/** Adds the steps a scanner elsewhere in eval/ counted locally (canonical.ts). */
+export function addScanOperations(steps: number): void {
+  operations += steps;
+}
+
 /** Unit words a number may carry (matched whole, case-insensitively, as an ASCII word). */
 const UNIT_WORDS: ReadonlySet<string> = new Set(
   (
