@@ -100,7 +100,7 @@ export function createEvaluator(options: CreateEvaluatorOptions): Evaluator {
     const fraud = runFraudChecks(doc, fp, { submissionId, author: input.author, duplicates: index, history }, config.fraud);
 
     if (!isEmptySignature(fp.signature)) {
-      index.register(submissionId, fp);
+      index.register(submissionId, input.author, fp.sketch, input.contentHash);
       history.record(input.author, { id: submissionId, signature: fp.signature });
     }
 

@@ -4,8 +4,9 @@
  * `content_unavailable`, so one missing upload never holds the queue. A scorer failure (an LLM that is
  * down or answers nonsense) is recorded and retried later with backoff — never replaced by a guess.
  *
- * The duplicate index and the author history live in memory; they are rebuilt from the store at
- * start and after a reorg, in the order the node first evaluated each submission.
+ * The duplicate index lives in the store (migration 4) and is never rebuilt: after a reorg the rows
+ * of removed or changed submissions are pruned. The author history lives in memory and is rebuilt
+ * from the store at start and after a reorg, in the order the node first evaluated each submission.
  *
  * Evaluations start in ascending submission id, and a submission whose content is still missing
  * holds back the ones after it for up to `orderWaitMs`: the fraud checks compare each submission
@@ -67,6 +68,7 @@ export class EvaluationQueue {
   private readonly retries = new Map<bigint, { failures: number; at: number }>();
   private readonly peerAskedAt = new Map<string, number>();
   private halted = false;
+  private pruneIndex = false;
 
   constructor(private readonly options: EvaluationQueueOptions) {
     this.semaphore = new Semaphore(options.concurrency);
@@ -77,9 +79,10 @@ export class EvaluationQueue {
     return this.current().evaluatorHash;
   }
 
-  /** The duplicate index is rebuilt from the store before the next evaluation (after a reorg). */
+  /** The duplicate index is pruned and the author history rebuilt before the next evaluation (after a reorg). */
   invalidateIndex(): void {
     this.evaluator = undefined;
+    this.pruneIndex = true;
   }
 
   /**
@@ -294,7 +297,12 @@ export class EvaluationQueue {
   private current(): Evaluator {
     if (this.evaluator !== undefined) return this.evaluator;
     const { store, scorer, maxPoints, logger } = this.options;
-    const index = new DuplicateIndex();
+    if (this.pruneIndex) {
+      const pruned = store.copies.prune();
+      if (pruned > 0) logger.info({ pruned }, "duplicate index rows of reorged submissions dropped");
+      this.pruneIndex = false;
+    }
+    const index = new DuplicateIndex(store.copies);
     const history = new InMemoryAuthorHistory();
     let learned = 0;
     for (const { id, author, contentHash } of store.submissions.listEvaluatedInOrder()) {
@@ -302,11 +310,12 @@ export class EvaluationQueue {
       if (record === undefined) continue;
       const fp = fingerprint(preprocess(evaluationText(record.content)));
       if (isEmptySignature(fp.signature)) continue;
-      index.register(id.toString(), fp);
+      // Already there unless the database predates the persisted index (migration 4): then it fills it.
+      index.register(id.toString(), author, fp.sketch, contentHash);
       history.record(author, { id: id.toString(), signature: fp.signature });
       learned += 1;
     }
-    if (learned > 0) logger.info({ submissions: learned }, "duplicate index rebuilt from the store");
+    if (learned > 0) logger.info({ submissions: learned }, "author history rebuilt from the store");
     this.evaluator = createEvaluator({ scorer, index, history, config: { maxPoints } });
     return this.evaluator;
   }
