@@ -4,7 +4,8 @@ import { SHAPE_CLASSES } from "./wordClass";
  * Grounding: support that is earned in context, each kind saturating so that repeating a trick
  * adds nothing.
  * - Quantified claims: a number next to a content word ("41 ships", "rose 3 percent"), counted
- *   once per sentence; three sentences saturate.
+ *   once per sentence, outside brackets, parentheses and decorated side clauses (core.ts); three
+ *   sentences saturate.
  * - Dates: two saturate.
  * - Citations: a marker "[n]" counts only when a reference line "[n] …" exists; DOIs and arXiv
  *   identifiers count as references themselves. Two saturate.

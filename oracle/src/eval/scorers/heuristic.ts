@@ -6,6 +6,9 @@ import { OVERALL_WEIGHTS, SUB_SCORE_KEYS, type Scorer, type ScorerInput, type Sc
 /** The heuristic scorer's descriptor and hash, defined with the protocol (deployments approve it). */
 export { HEURISTIC_EVALUATOR, HEURISTIC_EVALUATOR_HASH };
 
+/** The highest evidence sub-score: grounding 100 at quality 1. */
+const EVIDENCE_CEILING = 50;
+
 /** Similarities below this do not lower originality (shared phrases between unrelated texts). */
 const SIMILARITY_FLOOR = 0.3;
 
@@ -133,14 +136,15 @@ function clarityOf(doc: Preprocessed, features: SubstanceFeatures): Part {
 
 /**
  * Grounding (quantified claims, dates, resolved citations, one supporting link; each saturating)
- * times the quality gate: support attached to filler, salad or a sales pitch counts for little.
+ * times the quality gate, at most 50: support attached to filler, salad or a sales pitch counts
+ * for little, and support alone never carries a text (every figure can be invented).
  */
 function evidenceOf(features: SubstanceFeatures): Part {
   const g = features.grounding;
-  const score = clamp(g.score * features.factors.quality);
+  const score = clamp(EVIDENCE_CEILING * g.score * features.factors.quality / 100);
   return {
     score,
-    why: `grounding ${g.score} × quality ${features.factors.quality.toFixed(2)}: ${count(g.quantifiedSentences, "sentence")} with a quantified claim, ${count(g.dates, "date")}, ${count(g.resolvedCitations, "resolved citation")}, ${g.supportingLink ? "a link supporting a statement" : "no supporting link"}`,
+    why: `${EVIDENCE_CEILING}% of grounding ${g.score} × quality ${features.factors.quality.toFixed(2)}: ${count(g.quantifiedSentences, "sentence")} with a quantified claim, ${count(g.dates, "date")}, ${count(g.resolvedCitations, "resolved citation")}, ${g.supportingLink ? "a link supporting a statement" : "no supporting link"}`,
   };
 }
 
