@@ -25,10 +25,12 @@ export interface Core {
 const NUMBER = SHAPE_CLASSES.indexOf("#num");
 const INTRODUCERS = new Set(["as", "and", "by", "of", "the", "at", "from", "to", "with", "like", "per", "says", "say", "said"]);
 
-export function coreOf(doc: Preprocessed): Core {
+export function coreOf(doc: Preprocessed, docClasses: Uint16Array): Core {
   const text = withoutAsides(doc.text);
-  const { tokens, sentenceLengths } = tokenize(text);
-  const classes = classesOf(tokens);
+  // Most texts have nothing to remove (and then their tokens need no second pass).
+  const unchanged = text === doc.text;
+  const { tokens, sentenceLengths } = unchanged ? doc : tokenize(text);
+  const classes = unchanged ? docClasses : classesOf(tokens);
   return { ...coreTokens({ text, tokens, sentenceLengths }, classes), plain: { tokens, classes, sentenceLengths } };
 }
 
@@ -105,35 +107,53 @@ const MAX_SIDE_CLAUSE_WORDS = 10;
 
 /** The text without links, bracketed or parenthesized asides and decorated side clauses (above). */
 export function withoutAsides(text: string): string {
-  let out = "";
-  let sentence = "";
-  let i = 0;
-  while (i < text.length) {
+  const parts: string[] = [];
+  let kept = 0;
+  let removed = false;
+  for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
+    let skipTo = -1;
     if ((c === 0x68 || c === 0x77) && (i === 0 || text.charCodeAt(i - 1) <= 0x20) && (text.startsWith("http", i) || text.startsWith("www.", i))) {
       // A link is a source, not words of the text.
-      while (i < text.length && text.charCodeAt(i) > 0x20) i++;
+      skipTo = i;
+      while (skipTo < text.length && text.charCodeAt(skipTo) > 0x20) skipTo++;
+    } else if (c === 0x28 || c === 0x5b) {
+      const close = text.indexOf(c === 0x28 ? ")" : "]", i + 1);
+      if (close > i && close - i <= MAX_ASIDE && text.lastIndexOf("\n", close) < i) skipTo = close + 1;
+    }
+    if (skipTo < 0) {
+      i++;
       continue;
     }
-    if (c === 0x28 || c === 0x5b) {
-      const close = text.indexOf(c === 0x28 ? ")" : "]", i + 1);
-      if (close > i && close - i <= MAX_ASIDE && text.lastIndexOf("\n", close) < i) {
-        i = close + 1;
-        continue;
-      }
-    }
-    sentence += text[i];
-    i++;
-    const ends = c === 0x0a || ((c === 0x2e || c === 0x21 || c === 0x3f) && (i >= text.length || text.charCodeAt(i) <= 0x20));
-    if (ends) {
-      out += withoutDecoratedClauses(sentence);
-      sentence = "";
-    }
+    parts.push(text.slice(kept, i));
+    kept = i = skipTo;
+    removed = true;
   }
-  return out + withoutDecoratedClauses(sentence);
+  const plain = removed ? parts.join("") + text.slice(kept) : text;
+  let out = "";
+  let from = 0;
+  let changed = removed;
+  for (let i = 0; i < plain.length; i++) {
+    const c = plain.charCodeAt(i);
+    const ends = c === 0x0a || ((c === 0x2e || c === 0x21 || c === 0x3f) && (i + 1 >= plain.length || plain.charCodeAt(i + 1) <= 0x20));
+    if (!ends) continue;
+    const sentence = plain.slice(from, i + 1);
+    const cleaned = withoutDecoratedClauses(sentence);
+    if (cleaned !== sentence) changed = true;
+    out += cleaned;
+    from = i + 1;
+  }
+  if (from < plain.length) {
+    const sentence = plain.slice(from);
+    const cleaned = withoutDecoratedClauses(sentence);
+    if (cleaned !== sentence) changed = true;
+    out += cleaned;
+  }
+  return changed ? out : text;
 }
 
 function withoutDecoratedClauses(sentence: string): string {
+  if (!hasClauseBreak(sentence)) return sentence;
   const clauses = sentence.split(/[,;]|\s[—–-]\s/);
   if (clauses.length < 2) return sentence;
   const kept = clauses.filter((clause, index) => !(isDecorated(clause, index === 0) && wordCount(clause) <= MAX_SIDE_CLAUSE_WORDS));
@@ -165,4 +185,12 @@ function wordCount(text: string): number {
     inWord = word;
   }
   return n;
+}
+
+function hasClauseBreak(sentence: string): boolean {
+  for (let i = 0; i < sentence.length; i++) {
+    const c = sentence.charCodeAt(i);
+    if (c === 0x2c || c === 0x3b || c === 0x2014 || c === 0x2013 || (c === 0x2d && sentence.charCodeAt(i - 1) === 0x20)) return true;
+  }
+  return false;
 }

@@ -41,7 +41,7 @@ export interface SubstanceFactors {
 export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
   const classes = classesOf(doc.tokens);
   const coherence = measureCoherence(classes, doc.sentenceLengths);
-  const core = coreOf(doc);
+  const core = coreOf(doc, classes);
   const genericity = measureGenericity(core.tokens, core.classes, core.sentenceLengths);
   const solicitation = measureSolicitation(doc.text, doc.tokens, doc.structure.links.length, doc.style.upperCaseRatio);
   const grounding = measureGrounding(doc.text, core.plain.classes, core.plain.sentenceLengths, doc.structure.dates, doc.structure.links);
