@@ -61,9 +61,12 @@ describe("heuristic scorer", function () {
     expect(specific.score).to.be.greaterThan(vague.score + 20);
   });
 
-  it("adds evidence for sources and citations", function () {
-    const withSources = score(`${SPECIFIC}\n\nSources: https://re.jrc.ec.europa.eu/pvg_tools/en/ and https://www.fronius.com/en [1].`);
-    expect(withSources.subScores.evidence).to.be.greaterThan(score(SPECIFIC).subScores.evidence);
+  it("adds evidence for a citation whose reference exists, not for a list of links or a bare marker", function () {
+    const base = score(SPECIFIC).subScores.evidence;
+    const listed = score(`${SPECIFIC}\n\nSources: https://re.jrc.ec.europa.eu/pvg_tools/en/ and https://www.fronius.com/en [1].`);
+    expect(listed.subScores.evidence).to.equal(base);
+    const cited = score(`${SPECIFIC.replace("PVGIS estimate", "PVGIS estimate [1]")}\n\n[1] European Commission JRC, PVGIS photovoltaic estimates for Leipzig, 2023.`);
+    expect(cited.subScores.evidence).to.be.greaterThan(base);
   });
 
   it("lowers originality with similarity to earlier content", function () {
