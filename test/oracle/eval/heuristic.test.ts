@@ -24,8 +24,8 @@ The kit (a 25 m main line, 60 drippers at 2 L/h and a timer) cost €140 and too
 describe("heuristic scorer", function () {
   it("matches the worked example of docs/SCORING.md", function () {
     const result = score(WORKED_EXAMPLE);
-    expect(result.subScores).to.deep.equal({ substance: 80, originality: 96, clarity: 100, evidence: 26 });
-    expect(result.score).to.equal(70);
+    expect(result.subScores).to.deep.equal({ substance: 100, originality: 96, clarity: 100, evidence: 26 });
+    expect(result.score).to.equal(77);
   });
 
   it("is deterministic across instances", async function () {
@@ -85,8 +85,10 @@ describe("heuristic scorer", function () {
   });
 
   it("lowers substance and originality for stock phrases", function () {
-    const filler = `${VAGUE} In today's fast-paced world, it is important to note that solar plays a crucial role. At the end of the day, it is a game-changer.`;
-    expect(score(filler).subScores.originality).to.be.lessThan(score(VAGUE).subScores.originality);
-    expect(score(filler).subScores.substance).to.be.at.most(score(VAGUE).subScores.substance);
+    // The same text lengthened by as many words, with and without stock phrases.
+    const filler = `${SPECIFIC} In today's fast-paced world, it is important to note that solar plays a crucial role. At the end of the day, it is a game-changer.`;
+    const plain = `${SPECIFIC} On a clear day in June the north rows gave their peak output at noon. The inverter log shows it for every hour of the year.`;
+    expect(score(filler).subScores.originality).to.be.lessThan(score(plain).subScores.originality);
+    expect(score(filler).subScores.substance).to.be.lessThan(score(plain).subScores.substance);
   });
 });

@@ -24,7 +24,7 @@ export interface SubstanceFeatures {
 }
 
 export interface SubstanceFactors {
-  /** Length of the core, saturating at 70 words. */
+  /** Length of the core, saturating at 50 words. */
   readonly length: number;
   /** Word order like ordinary English (word salad, keyword lists → 0). */
   readonly coherence: number;
@@ -48,11 +48,11 @@ export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
   // Other languages detected from their own stop words or script are not judged by an English
   // model; a guess from letter statistics alone (tinyld, or none) is not enough to skip it.
   const coherenceMeasured = doc.language.code === "en" || (doc.language.method !== "stopwords" && doc.language.method !== "script" && isMostlyAscii(doc.text));
-  const length = Math.min(1, core.tokens.length / 70);
+  const length = Math.min(1, core.tokens.length / 50);
   const coherenceFactor = coherenceMeasured ? ramp(coherence.meanPmi, -4, 2) : 1;
   const structure = coherenceMeasured ? ramp(coherence.frequentShare, 10, 30) : 1;
   const specificity = 1 - 0.9 * ramp(genericity.score, 20, 50);
-  const informative = 1 - ramp(solicitation.score, 12, 40);
+  const informative = 1 - ramp(solicitation.score, 10, 35);
   const quality = coherenceFactor * structure * specificity * informative;
   return {
     coherence,
