@@ -110,6 +110,9 @@ export function withoutAsides(text: string): string {
   const parts: string[] = [];
   let kept = 0;
   let removed = false;
+  let nextParen = -1;
+  let nextBracket = -1;
+  let nextLine = -1;
   for (let i = 0; i < text.length; ) {
     const c = text.charCodeAt(i);
     let skipTo = -1;
@@ -118,8 +121,12 @@ export function withoutAsides(text: string): string {
       skipTo = i;
       while (skipTo < text.length && text.charCodeAt(skipTo) > 0x20) skipTo++;
     } else if (c === 0x28 || c === 0x5b) {
-      const close = text.indexOf(c === 0x28 ? ")" : "]", i + 1);
-      if (close > i && close - i <= MAX_ASIDE && text.lastIndexOf("\n", close) < i) skipTo = close + 1;
+      // Forward-only cursors to the next ")", "]" and line break keep this linear.
+      nextParen = nextAt(text, 0x29, i, nextParen);
+      nextBracket = nextAt(text, 0x5d, i, nextBracket);
+      nextLine = nextAt(text, 0x0a, i, nextLine);
+      const close = c === 0x28 ? nextParen : nextBracket;
+      if (close < text.length && close - i <= MAX_ASIDE && nextLine > close) skipTo = close + 1;
     }
     if (skipTo < 0) {
       i++;
@@ -193,4 +200,12 @@ function hasClauseBreak(sentence: string): boolean {
     if (c === 0x2c || c === 0x3b || c === 0x2014 || c === 0x2013 || (c === 0x2d && sentence.charCodeAt(i - 1) === 0x20)) return true;
   }
   return false;
+}
+
+/** The first position ≥ `from` holding `code` (or the text's length), moving on from `cursor`. */
+function nextAt(text: string, code: number, from: number, cursor: number): number {
+  if (cursor >= from) return cursor;
+  let i = from;
+  while (i < text.length && text.charCodeAt(i) !== code) i++;
+  return i;
 }
