@@ -170,10 +170,11 @@ function markdownComment(skeleton: string): string | undefined {
     if (open < 0) return undefined;
     from = open + 1;
     if (open > 0 && skeleton.charCodeAt(open - 1) !== 0x0a) continue;
-    const close = skeleton.indexOf("]:", open);
-    if (close < 0) return undefined;
-    if (close - open > 40 || skeleton.lastIndexOf("\n", close) > open) continue;
-    let i = close + 2;
+    // Bounded look-ahead, so that many lines starting with "[" stay linear.
+    const window = skeleton.slice(open, open + 42);
+    const close = window.indexOf("]:");
+    if (close < 0 || window.lastIndexOf("\n", close) > 0) continue;
+    let i = open + close + 2;
     while (skeleton.charCodeAt(i) === 0x20) i++;
     if (!(skeleton.startsWith("#", i) || skeleton.startsWith("<>", i))) continue;
     const end = skeleton.indexOf("\n", i);

@@ -24,7 +24,7 @@ export interface SubstanceFeatures {
 }
 
 export interface SubstanceFactors {
-  /** Length of the core, saturating at 100 words. */
+  /** Length of the core, saturating at 50 words. */
   readonly length: number;
   /** Word order like ordinary English (word salad, keyword lists → 0). */
   readonly coherence: number;
@@ -44,15 +44,15 @@ export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
   const core = coreOf(doc, classes);
   const genericity = measureGenericity(core.tokens, core.classes, core.sentenceLengths);
   const solicitation = measureSolicitation(doc.text, doc.tokens, doc.structure.links.length, doc.style.upperCaseRatio);
-  const grounding = measureGrounding(doc.text, classes, doc.sentenceLengths, doc.structure.dates, doc.structure.links);
+  const grounding = measureGrounding(doc.text, core.plain.classes, core.plain.sentenceLengths, doc.structure.dates, doc.structure.links);
   // Other languages detected from their own stop words or script are not judged by an English
   // model; a guess from letter statistics alone (tinyld, or none) is not enough to skip it.
   const coherenceMeasured = doc.language.code === "en" || (doc.language.method !== "stopwords" && doc.language.method !== "script" && isMostlyAscii(doc.text));
-  const length = Math.min(1, core.tokens.length / 100);
+  const length = Math.min(1, core.tokens.length / 50);
   const coherenceFactor = coherenceMeasured ? ramp(coherence.meanPmi, -4, 2) : 1;
   const structure = coherenceMeasured ? ramp(coherence.frequentShare, 10, 30) : 1;
   const specificity = 1 - 0.9 * ramp(genericity.score, 20, 50);
-  const informative = 1 - ramp(solicitation.score, 12, 40);
+  const informative = 1 - ramp(solicitation.score, 10, 35);
   const quality = coherenceFactor * structure * specificity * informative;
   return {
     coherence,
