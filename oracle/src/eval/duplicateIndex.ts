@@ -163,20 +163,24 @@ export class DuplicateIndex implements DuplicateRegistry {
         weights.set(id, (weights.get(id) ?? 0) + w);
       }
     }
-    const candidates = topCandidates(counts);
+    const candidates = topCandidates(counts, Math.max(2, this.thresholds.minShared));
     let copy: CopyMatch | undefined;
     let nearest: CopyMatch | undefined;
     for (const [id, shared] of candidates) {
       const item = this.store.item(id);
       const size = item?.shingles ?? 0;
+      const containsOld = totalWeight === 0 ? 0 : round4(weights.get(id)! / totalWeight);
+      const containsNew = size === 0 ? 0 : round4(Math.min(1, weights.get(id)! / size));
+      // The in-order comparison only matters with enough weighted pairs (isCopy); skip it otherwise.
+      const compare = item !== undefined && Math.max(containsOld, containsNew) >= this.thresholds.orderedMinPairs;
       const mine = sketch.words.subarray(0, MAX_SEQUENCE);
-      const theirs = item === undefined ? undefined : item.words.subarray(0, MAX_SEQUENCE);
+      const theirs = compare ? item.words.subarray(0, MAX_SEQUENCE) : undefined;
       const common = theirs === undefined ? 0 : lcsLength(mine, theirs);
       const match: CopyMatch = {
         id: id.toString(),
         shared,
-        containsOld: totalWeight === 0 ? 0 : round4(weights.get(id)! / totalWeight),
-        containsNew: size === 0 ? 0 : round4(Math.min(1, weights.get(id)! / size)),
+        containsOld,
+        containsNew,
         orderedOld: mine.length === 0 ? 0 : round4(common / mine.length),
         orderedNew: theirs === undefined || theirs.length === 0 ? 0 : round4(common / theirs.length),
       };
@@ -277,8 +281,8 @@ function countPostings(store: CopyStore, list: "shingle" | "fact", hashes: Uint3
 }
 
 /** The candidates sharing the most shingles, ties by smaller id: deterministic. */
-function topCandidates(counts: Map<bigint, number>): [bigint, number][] {
-  const all = [...counts].filter(([, n]) => n >= 2);
+function topCandidates(counts: Map<bigint, number>, minShared: number): [bigint, number][] {
+  const all = [...counts].filter(([, n]) => n >= minShared);
   all.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return all.slice(0, MAX_CANDIDATES);
 }
