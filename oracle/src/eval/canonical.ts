@@ -81,6 +81,10 @@ export function classOf(cp: number): number {
   return classify(cp);
 }
 
+function isControl(cp: number): boolean {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
 function isLetterClass(k: number): boolean {
   return k === LATIN || k === CYRILLIC_GREEK || k === OTHER_LETTER || k === MARK;
 }
@@ -124,6 +128,8 @@ function stripInvisible(text: string, examples: string[]): { text: string; invis
     // A run of removed characters [start, i).
     const start = i;
     let joinersOnly = true;
+    // Soft hyphens (web text carries them honestly) and control characters (mis-decoded
+    // apostrophes such as U+0092 in old mail) are removed but not counted as tricks.
     let softHyphenOnly = true;
     let inFlag = previous === 0x1f3f4;
     while (i < text.length) {
@@ -131,7 +137,7 @@ function stripInvisible(text: string, examples: string[]): { text: string; invis
       const c = text.codePointAt(i)!;
       if (classOf(c) !== REMOVED) break;
       if (c !== 0x200c && c !== 0x200d) joinersOnly = false;
-      if (c !== 0x00ad) softHyphenOnly = false;
+      if (c !== 0x00ad && !isControl(c)) softHyphenOnly = false;
       if (c >= 0xe0000 && c <= 0xe007f) {
         if (!inFlag) tagCharacters++;
         if (c === 0xe007f) inFlag = false;

@@ -77,6 +77,8 @@ export interface DuplicateThresholds {
   readonly ordered: number;
   /** In-order share of content words, either way, from which a text is a copy: an embedded or partial copy. */
   readonly orderedEither: number;
+  /** Weighted pair containment the in-order rules need besides. */
+  readonly orderedMinPairs: number;
   /** Sampled shingles a copy must share at least. */
   readonly minShared: number;
   /** Same facts: shared facts at least, of them numbers at least, and share of this text's facts. */
@@ -91,6 +93,7 @@ export const DEFAULT_DUPLICATE_THRESHOLDS: DuplicateThresholds = {
   containment: 0.5,
   ordered: 0.4,
   orderedEither: 0.6,
+  orderedMinPairs: 0.2,
   minShared: 4,
   minSharedFacts: 3,
   minSharedNumbers: 2,
@@ -103,6 +106,8 @@ export const POSTINGS_PER_HASH = 64;
 /** Candidates verified per lookup, by most shared shingles. */
 const MAX_CANDIDATES = 12;
 const TEMPLATE_SCAN = 64;
+/** Earlier items stating a fact from which it is common rather than specific. */
+const FACT_COMMON = 8;
 
 /** What fraud checks read about earlier submissions' content. */
 export interface DuplicateLookup {
@@ -158,20 +163,24 @@ export class DuplicateIndex implements DuplicateRegistry {
         weights.set(id, (weights.get(id) ?? 0) + w);
       }
     }
-    const candidates = topCandidates(counts);
+    const candidates = topCandidates(counts, Math.max(2, this.thresholds.minShared));
     let copy: CopyMatch | undefined;
     let nearest: CopyMatch | undefined;
     for (const [id, shared] of candidates) {
       const item = this.store.item(id);
       const size = item?.shingles ?? 0;
+      const containsOld = totalWeight === 0 ? 0 : round4(weights.get(id)! / totalWeight);
+      const containsNew = size === 0 ? 0 : round4(Math.min(1, weights.get(id)! / size));
+      // The in-order comparison only matters with enough weighted pairs (isCopy); skip it otherwise.
+      const compare = item !== undefined && Math.max(containsOld, containsNew) >= this.thresholds.orderedMinPairs;
       const mine = sketch.words.subarray(0, MAX_SEQUENCE);
-      const theirs = item === undefined ? undefined : item.words.subarray(0, MAX_SEQUENCE);
+      const theirs = compare ? item.words.subarray(0, MAX_SEQUENCE) : undefined;
       const common = theirs === undefined ? 0 : lcsLength(mine, theirs);
       const match: CopyMatch = {
         id: id.toString(),
         shared,
-        containsOld: totalWeight === 0 ? 0 : round4(weights.get(id)! / totalWeight),
-        containsNew: size === 0 ? 0 : round4(shared / size),
+        containsOld,
+        containsNew,
         orderedOld: mine.length === 0 ? 0 : round4(common / mine.length),
         orderedNew: theirs === undefined || theirs.length === 0 ? 0 : round4(common / theirs.length),
       };
@@ -187,13 +196,25 @@ export class DuplicateIndex implements DuplicateRegistry {
     const numeric = new Set<number>();
     for (const f of sketch.facts) if ((f & 1) === 1) numeric.add(f);
     if (numeric.size < t.minSharedNumbers) return undefined;
-    const total = countPostings(this.store, "fact", sketch.facts, before);
-    const numbers = countPostings(this.store, "fact", Uint32Array.from(numeric), before);
+    // A fact many earlier texts state (a year, a product, a mailing list's name) is not specific:
+    // it neither matches nor counts.
+    const total = new Map<bigint, number>();
+    const numbers = new Map<bigint, number>();
+    let specific = 0;
+    for (const f of sketch.facts) {
+      const ids = this.store.postings("fact", f, before, FACT_COMMON);
+      if (ids.length >= FACT_COMMON) continue;
+      specific++;
+      for (const id of ids) {
+        total.set(id, (total.get(id) ?? 0) + 1);
+        if ((f & 1) === 1) numbers.set(id, (numbers.get(id) ?? 0) + 1);
+      }
+    }
     let best: FactsMatch | undefined;
     for (const [id, shared] of total) {
       const sharedNumbers = numbers.get(id) ?? 0;
-      if (shared < t.minSharedFacts || sharedNumbers < t.minSharedNumbers || shared / sketch.facts.length < t.minFactShare) continue;
-      if (best === undefined || id < BigInt(best.id)) best = { id: id.toString(), sharedFacts: shared, sharedNumbers, facts: sketch.facts.length };
+      if (shared < t.minSharedFacts || sharedNumbers < t.minSharedNumbers || shared / specific < t.minFactShare) continue;
+      if (best === undefined || id < BigInt(best.id)) best = { id: id.toString(), sharedFacts: shared, sharedNumbers, facts: specific };
     }
     return best;
   }
@@ -208,10 +229,10 @@ export class DuplicateIndex implements DuplicateRegistry {
 
 /**
  * Weight of a shingle held by `n` earlier items (counted up to POSTINGS_PER_HASH): 1 for a pair
- * seen at most twice, falling to 1/4 for one seen 64 times.
+ * seen at most twice, then 2/n (1/32 for one seen 64 times).
  */
 function shingleWeight(n: number): number {
-  return n <= 2 ? 1 : 2 / (1 + Math.log2(n));
+  return n <= 2 ? 1 : 2 / n;
 }
 
 /** Rounded so that figures in flags and comparisons are stable across platforms' last bits. */
@@ -238,11 +259,12 @@ export function lcsLength(a: Uint32Array, b: Uint32Array): number {
 /** The copy rule (docs/SCORING.md). */
 export function isCopy(match: CopyMatch, t: DuplicateThresholds): boolean {
   if (match.shared < t.minShared) return false;
-  return (
-    Math.max(match.containsOld, match.containsNew) >= t.containment ||
-    Math.min(match.orderedOld, match.orderedNew) >= t.ordered ||
-    Math.max(match.orderedOld, match.orderedNew) >= t.orderedEither
-  );
+  const pairs = Math.max(match.containsOld, match.containsNew);
+  if (pairs >= t.containment) return true;
+  // Words in the same order count only with enough rare pairs behind them: boilerplate many texts
+  // share (mailing-list footers, newsletter mastheads) is common, so its pairs weigh little.
+  if (pairs < t.orderedMinPairs) return false;
+  return Math.min(match.orderedOld, match.orderedNew) >= t.ordered || Math.max(match.orderedOld, match.orderedNew) >= t.orderedEither;
 }
 
 /** How strongly a match looks like a copy: the larger containment. */
@@ -259,8 +281,8 @@ function countPostings(store: CopyStore, list: "shingle" | "fact", hashes: Uint3
 }
 
 /** The candidates sharing the most shingles, ties by smaller id: deterministic. */
-function topCandidates(counts: Map<bigint, number>): [bigint, number][] {
-  const all = [...counts].filter(([, n]) => n >= 2);
+function topCandidates(counts: Map<bigint, number>, minShared: number): [bigint, number][] {
+  const all = [...counts].filter(([, n]) => n >= minShared);
   all.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return all.slice(0, MAX_CANDIDATES);
 }
