@@ -104,7 +104,7 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     // when the line speaks about scoring, rules or the model.
     kind: "chat role tag",
     needles: ["system", "assistant"],
-    re: /(?:^|\n|[.!?;]\s)[^\S\n]*(?:#+[^\S\n]*)?(?:system[^\S\n]*(?:prompt|message|instructions?|override|note)?|assistant)[^\S\n]*:[\s\S]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic|approv|return|assign|award|directive|submission)/,
+    re: /(?:^|\n|[.!?;]\s)[^\S\n]*(?:#+[^\S\n]*)?(?:system[^\S\n]*(?:prompt|message|instructions?|override|note)?|assistant)[^\S\n]*:[^\S\n]*(?:\n[^\S\n]*)?[^\n]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic|approv|return|assign|award|directive|submission)/,
   },
   {
     kind: "chat role tag",
@@ -205,7 +205,7 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
   {
     kind: "fake configuration",
     needles: ["score", "rubric", "evaluator", "grader", "scorer", "scoring", "grading"],
-    re: /(?:^|\n)[^\S\n]*(?:-[^\S\n]*)?(?:min_?score|max_?score|min_?points|score_?override|force_?score|default_?score|rubric_?version|evaluator|grader|scorer|scoring|grading|sub_?scores)[^\S\n]*:[^\S\n]*(?:\d|true|false|max|override|["']|\n[^\S\n]+[a-z_]+[^\S\n]*:)/,
+    re: /(?:^|\n)[^\S\n]*(?:-[^\S\n]*)?(?:min_?score|max_?score|min_?points|score_?override|force_?score|default_?score|rubric_?version|evaluator|grader|scorer|scoring|grading|sub_?scores)[^\S\n]*:[^\S\n]*(?:\d|true|false|max|override|["']|\n[^\S\n]*-?[^\S\n]*[a-z_]+[^\S\n]*:)/,
   },
   {
     kind: "role play",
