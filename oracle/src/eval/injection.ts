@@ -45,8 +45,8 @@ export type InjectionEncoding = "base64" | "rot13" | "reversed" | "tag character
 
 /**
  * Each pattern comes with needles: literal strings of which every match contains at least one.
- * A pattern runs only when one of its needles is in the text (a substring test, remembered per
- * needle), which skips most patterns on ordinary text.
+ * A pattern runs only when one of its needles is in the text (all needles are found in one pass),
+ * which skips most patterns on ordinary text.
  */
 const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: RegExp; decodedRe?: RegExp }[] = [
   {
@@ -104,7 +104,7 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     // when the line speaks about scoring, rules or the model.
     kind: "chat role tag",
     needles: ["system", "assistant"],
-    re: /(?:^|\n|[.!?;]\s)[^\S\n]*(?:#+[^\S\n]*)?(?:system[^\S\n]*(?:prompt|message|instructions?|override|note)?|assistant)[^\S\n]*:[\s\S]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic|approv|return|assign|award|directive|submission)/,
+    re: /(?:^|\n|[.!?;]\s)[^\S\n]*(?:#+[^\S\n]*)?(?:system[^\S\n]*(?:prompt|message|instructions?|override|note)?|assistant)[^\S\n]*:[^\S\n]*(?:\n[^\S\n]*)?[^\n]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic|approv|return|assign|award|directive|submission)/,
   },
   {
     kind: "chat role tag",
@@ -205,7 +205,7 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
   {
     kind: "fake configuration",
     needles: ["score", "rubric", "evaluator", "grader", "scorer", "scoring", "grading"],
-    re: /(?:^|\n)[^\S\n]*(?:-[^\S\n]*)?(?:min_?score|max_?score|min_?points|score_?override|force_?score|default_?score|rubric_?version|evaluator|grader|scorer|scoring|grading|sub_?scores)[^\S\n]*:[^\S\n]*(?:\d|true|false|max|override|["']|\n[^\S\n]+[a-z_]+[^\S\n]*:)/,
+    re: /(?:^|\n)[^\S\n]*(?:-[^\S\n]*)?(?:min_?score|max_?score|min_?points|score_?override|force_?score|default_?score|rubric_?version|evaluator|grader|scorer|scoring|grading|sub_?scores)[^\S\n]*:[^\S\n]*(?:\d|true|false|max|override|["']|\n[^\S\n]*-?[^\S\n]*[a-z_]+[^\S\n]*:)/,
   },
   {
     kind: "role play",
@@ -328,21 +328,15 @@ function hasFoldable(text: string): boolean {
   return false;
 }
 
-/**
- * The language phrases, folded like the text they are matched against. Phrases in other scripts
- * than Latin are only looked for when the text has a character of such a script.
- */
+/** The language phrases, folded like the text they are matched against (all found in one pass). */
 const FOLDED_LANGUAGE_PHRASES = Object.entries(LANGUAGE_PHRASES).map(([language, { override, score }]) => {
   const fold = (phrase: string) => ({ phrase, folded: injectionSkeleton(phrase) });
   const folded = { override: override.map(fold), score: score.map(fold) };
-  const nonLatin = [...folded.override, ...folded.score].some(({ folded: f }) => /[\u0370-\uffff]/.test(f));
-  return { language, nonLatin, ...folded };
+  return { language, ...folded };
 });
 
-function hasNonLatin(skeleton: string): boolean {
-  for (let i = 0; i < skeleton.length; i++) if (skeleton.charCodeAt(i) >= 0x370) return true;
-  return false;
-}
+const PHRASE_BUCKETS = bucketsOf(FOLDED_LANGUAGE_PHRASES.flatMap(({ override, score }) => [...override, ...score].map((p) => p.folded)));
+
 /** Tag characters carry hidden text from this many characters (emoji flag sequences are shorter). */
 const MIN_TAG_TEXT = 10;
 
@@ -357,12 +351,11 @@ export function detectPromptInjection(text: string): InjectionMatch[] {
   const matches = matchPatterns(skeleton);
   const hidden = hiddenAddressedText(skeleton);
   if (hidden !== undefined) matches.push({ kind: "hidden comment", excerpt: excerpt(hidden) });
-  const otherScripts = hasNonLatin(skeleton);
-  for (const { language, nonLatin, override, score } of FOLDED_LANGUAGE_PHRASES) {
-    if (nonLatin && !otherScripts) continue;
-    const ignore = override.find(({ folded }) => skeleton.includes(folded));
+  const phrases = presentIn(skeleton, PHRASE_BUCKETS);
+  for (const { language, override, score } of phrases.size === 0 ? [] : FOLDED_LANGUAGE_PHRASES) {
+    const ignore = override.find(({ folded }) => phrases.has(folded));
     if (ignore !== undefined) matches.push({ kind: "instruction override", excerpt: ignore.phrase, language });
-    const ask = score.find(({ folded }) => skeleton.includes(folded));
+    const ask = score.find(({ folded }) => phrases.has(folded));
     if (ask !== undefined) matches.push({ kind: "score directive", excerpt: ask.phrase, language });
   }
   for (const view of decodedViews(text, skeleton)) {
@@ -380,6 +373,36 @@ export function familyOf(match: InjectionMatch): string {
   return qualifiers.length === 0 ? match.kind : `${match.kind} (${qualifiers.join(", ")})`;
 }
 
+/** Literal strings bucketed by their first two characters (as one number), for `presentIn`. */
+type Buckets = Map<number, string[]>;
+
+function bucketsOf(strings: Iterable<string>): Buckets {
+  const buckets: Buckets = new Map();
+  for (const value of new Set(strings)) {
+    const key = value.length === 1 ? -value.charCodeAt(0) - 1 : value.charCodeAt(0) * 0x10000 + value.charCodeAt(1);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(value);
+    else buckets.set(key, [value]);
+  }
+  return buckets;
+}
+
+/** Which of the bucketed strings occur in `text`, found in one pass. */
+function presentIn(text: string, buckets: Buckets): Set<string> {
+  const found = new Set<string>();
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const single = buckets.get(-c - 1);
+    if (single) found.add(single[0]!);
+    const bucket = buckets.get(c * 0x10000 + text.charCodeAt(i + 1));
+    if (bucket === undefined) continue;
+    for (const value of bucket) if (!found.has(value) && text.startsWith(value, i)) found.add(value);
+  }
+  return found;
+}
+
+const NEEDLE_BUCKETS = bucketsOf(PATTERNS.flatMap((p) => p.needles));
+
 /**
  * Kinds that an article about prompt injection quotes ("…by telling it to ignore previous
  * instructions"). Such a mention is not flagged: it carries no score request, and in the LLM
@@ -394,12 +417,8 @@ function isMention(skeleton: string, at: number): boolean {
 }
 
 function matchPatterns(skeleton: string, decoded = false): InjectionMatch[] {
-  const present = new Map<string, boolean>();
-  const has = (needle: string): boolean => {
-    let found = present.get(needle);
-    if (found === undefined) present.set(needle, (found = skeleton.includes(needle)));
-    return found;
-  };
+  const present = presentIn(skeleton, NEEDLE_BUCKETS);
+  const has = (needle: string): boolean => present.has(needle);
   const matches: InjectionMatch[] = [];
   const found = new Set<InjectionKind>();
   let mentioned = false;

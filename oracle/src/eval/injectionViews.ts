@@ -160,8 +160,9 @@ export function hiddenAddressedText(skeleton: string): string | undefined {
 
 /**
  * Markdown comments: link reference definitions that point nowhere ("[//]: # (…)",
- * "[comment]: <> (…)", "[note]: # \"…\""), which render as nothing; the first whose text speaks
- * to the grader. Ordinary reference definitions point to a URL and are left alone.
+ * "[comment]: <> (…)", "[note]: # \"…\""), which render as nothing (and are looked for anywhere
+ * on a line, since a model reads them all the same); the first whose text speaks to the grader.
+ * Ordinary reference definitions point to a URL and are left alone.
  */
 function markdownComment(skeleton: string): string | undefined {
   let from = 0;
@@ -169,7 +170,6 @@ function markdownComment(skeleton: string): string | undefined {
     const open = skeleton.indexOf("[", from);
     if (open < 0) return undefined;
     from = open + 1;
-    if (open > 0 && skeleton.charCodeAt(open - 1) !== 0x0a) continue;
     // Bounded look-ahead, so that many lines starting with "[" stay linear.
     const window = skeleton.slice(open, open + 42);
     const close = window.indexOf("]:");

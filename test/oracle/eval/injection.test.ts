@@ -14,6 +14,8 @@ describe("prompt injection by family", function () {
         it(`flags wording ${i + 1}, alone and inside ordinary text`, function () {
           expect(detectPromptInjection(payload), payload).to.not.deep.equal([]);
           expect(detectPromptInjection(`${CARRIER}\n\n${payload}\n\nThanks for reading.`), payload).to.not.deep.equal([]);
+          // As the pipeline sees it: normalized (indentation and spaces around line breaks dropped).
+          expect(checkPromptInjection(preprocess(`${CARRIER} ${payload}`)), payload).to.not.equal(undefined);
         });
       });
     });

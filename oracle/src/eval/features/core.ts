@@ -137,6 +137,7 @@ export function withoutAsides(text: string): string {
     removed = true;
   }
   const plain = removed ? parts.join("") + text.slice(kept) : text;
+  if (!hasClauseBreak(plain)) return plain;
   let out = "";
   let from = 0;
   let changed = removed;
@@ -169,18 +170,35 @@ function withoutDecoratedClauses(sentence: string): string {
   return /[.!?\n]\s*$/.test(joined) || !/[.!?\n]\s*$/.test(sentence) ? joined : `${joined}${sentence.slice(-1)}`;
 }
 
-/** A figure, a capitalized word after the clause's first word, or "according to". */
+/** Words that may open a side clause with a capital without naming anyone. */
+const CLAUSE_OPENERS = new Set(["As", "But", "And", "The", "In", "For", "See", "More", "Echoing", "Based"]);
+
+/** A figure, a capitalized word after the clause's first word, or "according to" (one scan). */
 function isDecorated(clause: string, first: boolean): boolean {
-  const trimmed = clause.trim();
-  if (/\d/.test(trimmed) || /\baccording to\b/i.test(trimmed)) return true;
-  const words = trimmed.split(/\s+/);
-  for (let w = first ? 1 : 0; w < words.length; w++) {
-    const word = words[w]!;
-    if (w === 0 && first) continue;
-    const code = word.charCodeAt(0);
-    if (code >= 0x41 && code <= 0x5a && !(w === 0 && /^(?:As|But|And|The|In|For|See|More|Echoing|Based)$/.test(word))) return true;
+  if (clause.includes("ccording to")) return true;
+  let word = -1;
+  let inWord = false;
+  for (let i = 0; i < clause.length; i++) {
+    const c = clause.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) return true;
+    if (c <= 0x20) {
+      inWord = false;
+      continue;
+    }
+    if (inWord) continue;
+    inWord = true;
+    word++;
+    if (c < 0x41 || c > 0x5a) continue;
+    if (word > 0) return true;
+    if (!first && !CLAUSE_OPENERS.has(firstWord(clause, i))) return true;
   }
   return false;
+}
+
+function firstWord(text: string, from: number): string {
+  let end = from;
+  while (end < text.length && text.charCodeAt(end) > 0x20) end++;
+  return text.slice(from, end);
 }
 
 function wordCount(text: string): number {

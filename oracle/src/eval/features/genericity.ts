@@ -3,8 +3,8 @@ import { isAbstractClass } from "./classes";
 /**
  * Genericity: claims that could be made about anything. Measured from the make-up of the text,
  * not from a list of stock phrases a farmer can avoid; each part is a density that saturates:
- * - evaluative and sweeping words ("important", "great", "effective", "many", "always", "truly")
- *   per token: praise and generalization in place of facts;
+ * - evaluative, sweeping and vague words ("important", "great", "many", "always", "truly",
+ *   "things", "some aspects") per token: praise and generalization in place of facts;
  * - generic subjects and the reader addressed ("you", "people", "everyone", "businesses",
  *   "teams"): claims about everybody, hence about nobody in particular;
  * - hedges and benefit verbs ("can", "may", "often", "helps", "ensure", "boost"): timeless,
@@ -41,6 +41,9 @@ const EVALUATIVE = new Set([
   "countless", "every", "all", "always", "never", "often", "sometimes", "usually", "generally", "truly", "really", "very",
   "highly", "extremely", "incredibly", "increasingly", "more", "most", "less", "smart", "robust", "dynamic", "exciting",
   "remarkable", "impactful", "seamless", "vibrant", "wonderful", "fantastic", "outstanding", "compelling",
+  // Vague nouns and quantifiers: claims about "things" and "some aspects" name nothing.
+  "some", "things", "aspects", "ways", "parts", "areas", "factors", "situation", "situations", "advantages",
+  "disadvantages", "benefits", "difference", "lot", "stuff", "everything", "something", "anything",
 ]);
 const GENERIC_SUBJECTS = new Set([
   "you", "your", "yours", "yourself", "people", "person", "anyone", "everyone", "someone", "somebody", "everybody",

@@ -52,7 +52,7 @@ export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
   const coherenceFactor = coherenceMeasured ? ramp(coherence.meanPmi, -4, 2) : 1;
   const structure = coherenceMeasured ? ramp(coherence.frequentShare, 10, 30) : 1;
   const specificity = 1 - 0.9 * ramp(genericity.score, 20, 50);
-  const informative = 1 - ramp(solicitation.score, 10, 35);
+  const informative = 1 - ramp(solicitation.score, 12, 38);
   const quality = coherenceFactor * structure * specificity * informative;
   return {
     coherence,
