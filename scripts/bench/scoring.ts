@@ -262,11 +262,14 @@ async function main(): Promise<void> {
     copies[kind] = { caught: r3(share(copyResults.map((r, i) => names(r, expected[i]!)), (x: boolean) => x)), target: COPY_TARGETS[kind as Perturbation], n: copyResults.length };
   }
 
-  // 5. Distinct texts: nothing may be named as an earlier copy.
+  // 5. Distinct texts: nothing may be named as an earlier copy. SOTU paragraphs are distinct by
+  // construction; mailing-list mail is reported apart, because replies quote earlier messages and
+  // share list footers (some of it is copied text).
   log("distinct pairs…");
-  const distinctTexts = [...takeParagraphs(sizes.distinct).map((p) => p.text), ...hamCarriers.slice(sizes.copies, sizes.copies + sizes.distinct / 2)];
-  const distinctResults = await runBatch(random.fork("distinct").shuffle(distinctTexts).map((text) => ({ text })));
+  const distinctResults = await runBatch(takeParagraphs(sizes.distinct).map((p) => ({ text: p.text })));
   const distinctFp = share(distinctResults, (r: BatchResult) => namesAnyEarlier(r));
+  const hamDistinct = await runBatch(hamCarriers.slice(sizes.copies, sizes.copies + sizes.distinct / 2).map((text) => ({ text })));
+  const hamNamed = share(hamDistinct, (r: BatchResult) => namesAnyEarlier(r));
   const factualRandom = random.fork("factual-distinct");
   const factualDistinct = await runBatch(Array.from({ length: sizes.distinct / 4 }, () => ({ text: factualPair(factualRandom, split).original })));
   const factualFp = share(factualDistinct, (r: BatchResult) => namesAnyEarlier(r));
@@ -367,7 +370,7 @@ async function main(): Promise<void> {
     combinedFillerMedianPoints,
     farm,
     copies,
-    distinct: { n: distinctResults.length, falsePositive: r3(distinctFp), factualSameTellingN: factualDistinct.length, factualSameTellingNamed: r3(factualFp) },
+    distinct: { n: distinctResults.length, falsePositive: r3(distinctFp), hamN: hamDistinct.length, hamNamed: r3(hamNamed), factualSameTellingN: factualDistinct.length, factualSameTellingNamed: r3(factualFp) },
     mail: mailFigures,
     injection,
     lookAlikes,
@@ -398,7 +401,7 @@ type Result = {
   combinedFillerMedianPoints: number;
   farm: { n: number; flaggedOrZero: number; majorOrZero: number; medianPoints: number; totalPoints: number };
   copies: Record<string, { caught: number; target: number; n: number }>;
-  distinct: { n: number; falsePositive: number; factualSameTellingN: number; factualSameTellingNamed: number };
+  distinct: { n: number; falsePositive: number; hamN: number; hamNamed: number; factualSameTellingN: number; factualSameTellingNamed: number };
   mail: { n: number; spam: number; legit: number; auc: number; spamEarning: number; legitEarning: number; legitInjectionFp: number };
   injection: Record<string, { caught: number; n: number }>;
   lookAlikes: Record<string, { flagged: number; n: number }>;
@@ -427,7 +430,8 @@ function markdown(r: Result): string {
   for (const [kind, v] of Object.entries(r.copies)) {
     lines.push(`| copies caught naming the original: ${kind.replace(/_/g, " ")} (${v.n}) | ${pct(v.caught)} | ${v.target > 0 ? `≥ ${v.target * 100} %` : "—"} | ${v.target > 0 ? verdict(v.caught >= v.target) : ""} |`);
   }
-  lines.push(`| distinct texts named as copies of an earlier one (${r.distinct.n} SOTU paragraphs and ham mails) | ${pct(r.distinct.falsePositive)} | ≤ 0.5 % | ${verdict(r.distinct.falsePositive <= 0.005)} |`);
+  lines.push(`| distinct texts named as copies of an earlier one (${r.distinct.n} SOTU paragraphs of different speeches and years) | ${pct(r.distinct.falsePositive)} | ≤ 0.5 % | ${verdict(r.distinct.falsePositive <= 0.005)} |`);
+  lines.push(`| legitimate mailing-list mail named as a copy of an earlier mail (${r.distinct.hamN}; replies quote, lists share footers) | ${pct(r.distinct.hamNamed)} | — | |`);
   lines.push(`| distinct factual posts sharing a telling, named as copies (${r.distinct.factualSameTellingN}) | ${pct(r.distinct.factualSameTellingNamed)} | — | |`);
   lines.push(`| mail, AUC legit above spam (${r.mail.legit} legit, ${r.mail.spam} spam, one stream) | ${r.mail.auc.toFixed(3)} | ≥ 0.85 | ${verdict(r.mail.auc >= 0.85)} |`);
   lines.push(`| spam earning points | ${pct(r.mail.spamEarning)} | ≤ 20 % | ${verdict(r.mail.spamEarning <= 0.2)} |`);

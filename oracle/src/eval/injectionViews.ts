@@ -60,24 +60,29 @@ function base64Payloads(raw: string): string[] {
       i++;
       continue;
     }
-    let run = "";
     let upper = false;
     let lower = false;
+    let breaks = false;
     let j = i;
     for (; j < raw.length; j++) {
       const c = raw.charCodeAt(j);
       if (isBase64(c)) {
-        run += raw[j];
         if (c >= 0x41 && c <= 0x5a) upper = true;
         else if (c >= 0x61 && c <= 0x7a) lower = true;
-      } else if (!(c === 0x0a || c === 0x0d) || !isBase64(raw.charCodeAt(j + 1))) {
+      } else if ((c === 0x0a || c === 0x0d) && isBase64(raw.charCodeAt(j + 1))) {
+        breaks = true;
+      } else {
         break;
       }
     }
+    const start = i;
     i = j + 1;
     // Base64 of text mixes cases; words and numbers alone do not make a run this long.
-    if (run.length < MIN_BASE64_RUN || !upper || !lower) continue;
-    const decoded = Buffer.from(run.slice(0, MAX_DECODED_CHARS * 2), "base64").toString("latin1");
+    if (j - start < MIN_BASE64_RUN || !upper || !lower) continue;
+    const slice = raw.slice(start, Math.min(j, start + MAX_DECODED_CHARS * 2));
+    const run = breaks ? slice.replace(/[\r\n]/g, "") : slice;
+    if (run.length < MIN_BASE64_RUN) continue;
+    const decoded = Buffer.from(run, "base64").toString("latin1");
     if (isMostlyPrintable(decoded)) {
       out.push(decoded);
       decodedChars += decoded.length;
@@ -113,8 +118,16 @@ function reverse(text: string): string {
   return out;
 }
 
-const ADDRESSED_RE =
-  /\b(?:ai|llm|gpt|chatgpt|claude|gemini|language model|graders?|evaluators?|scorers?|judges?|assistant)\b/;
+/** Hidden text counts when it names the grader and asks about scores or instructions. */
+const AGENT_RE =
+  /\b(?:ai|llm|gpt|chatgpt|claude|gemini|language model|models?|graders?|evaluators?|scorers?|judges?|assistant|reviewers?|bots?|engine|scoring system)\b/;
+const ASK_RE =
+  /\b(?:scor(?:e|es|ing)|rat(?:e|ed|ing)|grad(?:e|es|ing)|marks|points|rubric|instructions?|ignore|100|perfect|maximum|highest|deserves?|award|assign|output)\b/;
+
+function isAddressed(body: string): boolean {
+  return AGENT_RE.test(body) && ASK_RE.test(body);
+}
+
 const MAX_HIDDEN_SCAN = 4096;
 
 /**
@@ -122,27 +135,50 @@ const MAX_HIDDEN_SCAN = 4096;
  * or a template marker does not). Each returns the hidden text found.
  */
 export function hiddenAddressedText(skeleton: string): string | undefined {
-  for (const [open, close] of [
-    ["<!--", "-->"],
-    ["[//]: #", "\n"],
-    ["[comment]: <>", "\n"],
-  ] as const) {
+  for (const [open, close] of [["<!--", "-->"]] as const) {
     let from = 0;
     for (;;) {
       const start = skeleton.indexOf(open, from);
       if (start < 0) break;
       const end = skeleton.indexOf(close, start + open.length);
       const body = skeleton.slice(start + open.length, end < 0 ? Math.min(skeleton.length, start + MAX_HIDDEN_SCAN) : end);
-      if (ADDRESSED_RE.test(body)) return body;
+      if (isAddressed(body)) return body;
       if (end < 0) break;
       from = end + close.length;
     }
   }
-  for (const marker of ["display:none", "display: none", "visibility:hidden", "visibility: hidden", "font-size:0", "font-size: 0"]) {
+  const reference = markdownComment(skeleton);
+  if (reference !== undefined) return reference;
+  for (const marker of ["display:none", "display: none", "visibility:hidden", "visibility: hidden", "font-size:0", "font-size: 0", "<div hidden", "<span hidden", "<p hidden", "opacity:0", "opacity: 0"]) {
     const at = skeleton.indexOf(marker);
     if (at < 0) continue;
     const body = skeleton.slice(at, at + 300);
-    if (ADDRESSED_RE.test(body.slice(marker.length))) return body;
+    if (isAddressed(body.slice(marker.length))) return body;
   }
   return undefined;
+}
+
+/**
+ * Markdown comments: link reference definitions that point nowhere ("[//]: # (…)",
+ * "[comment]: <> (…)", "[note]: # \"…\""), which render as nothing; the first whose text speaks
+ * to the grader. Ordinary reference definitions point to a URL and are left alone.
+ */
+function markdownComment(skeleton: string): string | undefined {
+  let from = 0;
+  for (;;) {
+    const open = skeleton.indexOf("[", from);
+    if (open < 0) return undefined;
+    from = open + 1;
+    if (open > 0 && skeleton.charCodeAt(open - 1) !== 0x0a) continue;
+    // Bounded look-ahead, so that many lines starting with "[" stay linear.
+    const window = skeleton.slice(open, open + 42);
+    const close = window.indexOf("]:");
+    if (close < 0 || window.lastIndexOf("\n", close) > 0) continue;
+    let i = open + close + 2;
+    while (skeleton.charCodeAt(i) === 0x20) i++;
+    if (!(skeleton.startsWith("#", i) || skeleton.startsWith("<>", i))) continue;
+    const end = skeleton.indexOf("\n", i);
+    const body = skeleton.slice(i, end < 0 ? skeleton.length : end);
+    if (isAddressed(body)) return body;
+  }
 }

@@ -45,7 +45,9 @@ describe("operator network: three honest nodes, threshold 2", function () {
 
   it(`scores ${SUBMISSIONS} submissions on-chain, each batch signed by at least two operators`, async function () {
     const { rewards, record, keys, alice, bob, carol } = await loadFixture(threeOperatorsThresholdTwo);
-    const network = context.track(await createNetwork(keys, record, context.chain().proxy.url));
+    // Each node waits for late content rather than evaluate out of on-chain order (the default 5 s
+    // bound trades that for liveness; on a loaded test machine it would make earlier content differ).
+    const network = context.track(await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_EVALUATION_ORDER_WAIT_MS: "60000" }));
     for (const node of network.nodes) await node.start();
     const nodes = network.nodes;
     const authors = [alice, bob, carol];

@@ -12,27 +12,30 @@ export function FREQUENT_CLASS_OF(token: string): number {
 }
 
 const LY = SHAPE_CLASSES.indexOf("#ly");
-const ED = SHAPE_CLASSES.indexOf("#ed");
 const NOUN = SHAPE_CLASSES.indexOf("#noun");
 const ADJECTIVE = SHAPE_CLASSES.indexOf("#adj");
-const PAST_FREQUENT = new Set(["was", "were", "had", "did", "said", "been", "made", "came", "went", "took", "gave", "found", "told", "became"]);
 
 export function isAbstractClass(c: number): boolean {
   return c === NOUN || c === ADJECTIVE || c === LY;
 }
 
-export function isPastClass(c: number, token: string): boolean {
-  return c === ED || PAST_FREQUENT.has(token);
-}
+/**
+ * Classes of tokens seen before, shared across submissions: a word's class never changes, so the
+ * memo only saves time; it is emptied when full, which keeps its memory bounded.
+ */
+const MEMO = new Map<string, number>();
+const MEMO_LIMIT = 100_000;
 
-/** The word class of every token, classifying each distinct token once. */
+/** The word class of every token. */
 export function classesOf(tokens: readonly string[]): Uint16Array {
   const classes = new Uint16Array(tokens.length);
-  const seen = new Map<string, number>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    let c = seen.get(token);
-    if (c === undefined) seen.set(token, (c = FREQUENT_CLASS_OF(token)));
+    let c = MEMO.get(token);
+    if (c === undefined) {
+      if (MEMO.size >= MEMO_LIMIT) MEMO.clear();
+      MEMO.set(token, (c = FREQUENT_CLASS_OF(token)));
+    }
     classes[i] = c;
   }
   return classes;

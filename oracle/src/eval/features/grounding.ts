@@ -4,7 +4,8 @@ import { SHAPE_CLASSES } from "./wordClass";
  * Grounding: support that is earned in context, each kind saturating so that repeating a trick
  * adds nothing.
  * - Quantified claims: a number next to a content word ("41 ships", "rose 3 percent"), counted
- *   once per sentence; three sentences saturate.
+ *   once per sentence, outside brackets, parentheses and decorated side clauses (core.ts); three
+ *   sentences saturate.
  * - Dates: two saturate.
  * - Citations: a marker "[n]" counts only when a reference line "[n] …" exists; DOIs and arXiv
  *   identifiers count as references themselves. Two saturate.
@@ -105,15 +106,15 @@ function wordsAfter(text: string, from: number): number {
 
 /** Whether some link sits in a sentence that has at least eight words besides links. */
 function hasSupportingLink(text: string, links: readonly string[]): boolean {
+  const checked = links.slice(0, 20);
   let from = 0;
-  for (const link of links.slice(0, 20)) {
+  for (const link of checked) {
     const at = text.indexOf(link, from);
     if (at < 0) continue;
     from = at + link.length;
-    const start = sentenceBoundary(text, at, -1);
-    const end = sentenceBoundary(text, from, 1);
-    const words = countWords(text.slice(start, at)) + countWords(text.slice(from, end));
-    if (words >= 8) return true;
+    let sentence = text.slice(sentenceBoundary(text, at, -1), sentenceBoundary(text, from, 1));
+    for (const other of checked) sentence = sentence.split(other).join(" ");
+    if (countWords(sentence) >= 8) return true;
   }
   return false;
 }

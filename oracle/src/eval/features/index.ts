@@ -1,5 +1,6 @@
 import type { Preprocessed } from "../preprocess";
 import { classesOf } from "./classes";
+import { coreOf } from "./core";
 import { measureCoherence, type Coherence } from "./coherence";
 import { measureGenericity, ramp, type Genericity } from "./genericity";
 import { measureGrounding, type Grounding } from "./grounding";
@@ -17,11 +18,13 @@ export interface SubstanceFeatures {
   readonly grounding: Grounding;
   /** Whether the coherence model applies (English text); other languages get factor 1. */
   readonly coherenceMeasured: boolean;
+  /** Words of the core (core.ts): the text without numbers, units, names and "according to". */
+  readonly coreWords: number;
   readonly factors: SubstanceFactors;
 }
 
 export interface SubstanceFactors {
-  /** Length, saturating at 120 words. */
+  /** Length of the core, saturating at 50 words. */
   readonly length: number;
   /** Word order like ordinary English (word salad, keyword lists → 0). */
   readonly coherence: number;
@@ -38,18 +41,18 @@ export interface SubstanceFactors {
 export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
   const classes = classesOf(doc.tokens);
   const coherence = measureCoherence(classes, doc.sentenceLengths);
-  const genericity = measureGenericity(doc.tokens, classes, doc.sentenceLengths);
+  const core = coreOf(doc, classes);
+  const genericity = measureGenericity(core.tokens, core.classes, core.sentenceLengths);
   const solicitation = measureSolicitation(doc.text, doc.tokens, doc.structure.links.length, doc.style.upperCaseRatio);
-  const grounding = measureGrounding(doc.text, classes, doc.sentenceLengths, doc.structure.dates, doc.structure.links);
+  const grounding = measureGrounding(doc.text, core.plain.classes, core.plain.sentenceLengths, doc.structure.dates, doc.structure.links);
   // Other languages detected from their own stop words or script are not judged by an English
   // model; a guess from letter statistics alone (tinyld, or none) is not enough to skip it.
   const coherenceMeasured = doc.language.code === "en" || (doc.language.method !== "stopwords" && doc.language.method !== "script" && isMostlyAscii(doc.text));
-  const words = doc.length.words;
-  const length = Math.min(1, words / 120);
+  const length = Math.min(1, core.tokens.length / 50);
   const coherenceFactor = coherenceMeasured ? ramp(coherence.meanPmi, -4, 2) : 1;
   const structure = coherenceMeasured ? ramp(coherence.frequentShare, 10, 30) : 1;
-  const specificity = 1 - 0.85 * ramp(genericity.score, 30, 65);
-  const informative = 1 - ramp(solicitation.score, 12, 40);
+  const specificity = 1 - 0.9 * ramp(genericity.score, 20, 50);
+  const informative = 1 - ramp(solicitation.score, 10, 35);
   const quality = coherenceFactor * structure * specificity * informative;
   return {
     coherence,
@@ -57,6 +60,7 @@ export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
     solicitation,
     grounding,
     coherenceMeasured,
+    coreWords: core.tokens.length,
     factors: { length, coherence: coherenceFactor, structure, specificity, informative, quality },
   };
 }

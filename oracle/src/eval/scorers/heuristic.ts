@@ -6,6 +6,9 @@ import { OVERALL_WEIGHTS, SUB_SCORE_KEYS, type Scorer, type ScorerInput, type Sc
 /** The heuristic scorer's descriptor and hash, defined with the protocol (deployments approve it). */
 export { HEURISTIC_EVALUATOR, HEURISTIC_EVALUATOR_HASH };
 
+/** The highest evidence sub-score: grounding 100 at quality 1. */
+const EVIDENCE_CEILING = 50;
+
 /** Similarities below this do not lower originality (shared phrases between unrelated texts). */
 const SIMILARITY_FLOOR = 0.3;
 
@@ -64,7 +67,7 @@ interface Part {
  */
 function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: number): Part {
   const f = features.factors;
-  const length = Math.min(1, doc.length.words / 100);
+  const length = f.length;
   // Stock phrases are one more sign of filler; the structural measures do not depend on them.
   const stockPenalty = Math.min(60, doc.length.words === 0 ? 0 : ((stock * 100) / doc.length.words) * 15);
   const score = clamp(100 * length * f.quality - stockPenalty);
@@ -72,7 +75,7 @@ function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: numb
   return {
     score,
     why: [
-      `${count(doc.length.words, "word")} (length ${length.toFixed(2)})`,
+      `${count(features.coreWords, "core word")} of ${doc.length.words} (length ${length.toFixed(2)})`,
       features.coherenceMeasured ? `coherence ${f.coherence.toFixed(2)} (word-order PMI ${(c.meanPmi / 10).toFixed(1)} bits)` : "coherence not measured for this language",
       features.coherenceMeasured ? `structure ${f.structure.toFixed(2)} (${c.frequentShare}% function words)` : undefined,
       `specificity ${f.specificity.toFixed(2)} (genericity ${features.genericity.score})`,
@@ -86,28 +89,30 @@ function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: numb
 
 /**
  * Starts at 100; similarity to earlier content, stock phrases and low lexical diversity subtract;
- * generic text keeps at most 40 % of the rest.
+ * generic text keeps at most 40 % of the rest, and so does a sales pitch.
  */
 function originalityOf(doc: Preprocessed, stock: number, maxSimilarity: number, features: SubstanceFeatures): Part {
   const words = doc.length.words;
+  const coreWords = features.coreWords;
   const similarityPenalty = maxSimilarity > SIMILARITY_FLOOR ? ((maxSimilarity - SIMILARITY_FLOOR) / (1 - SIMILARITY_FLOOR)) * 100 : 0;
   const stockPenalty = Math.min(60, words === 0 ? 0 : ((stock * 100) / words) * 15);
   const diversity = doc.style.lexicalDiversity;
   const diversityPenalty = diversity < 0.65 ? (0.65 - diversity) * 200 : 0;
   // A few words cannot show much originality whatever they say.
-  const shortness = 0.4 + 0.6 * Math.min(1, words / 60);
-  const specificity = features.factors.specificity;
-  const score = clamp((100 - similarityPenalty - stockPenalty - diversityPenalty) * shortness * (0.4 + 0.6 * specificity));
+  const shortness = 0.4 + 0.6 * Math.min(1, coreWords / 60);
+  const { specificity, informative } = features.factors;
+  const score = clamp((100 - similarityPenalty - stockPenalty - diversityPenalty) * shortness * (0.4 + 0.6 * specificity) * (0.4 + 0.6 * informative));
   const similarity = maxSimilarity > SIMILARITY_FLOOR ? `${pct(maxSimilarity)} similar to earlier content` : "no similar earlier content";
   return {
     score,
-    why: `${similarity}, lexical diversity ${diversity.toFixed(2)}, specificity ${specificity.toFixed(2)}${words < 60 ? `, only ${count(words, "word")}` : ""}`,
+    why: `${similarity}, lexical diversity ${diversity.toFixed(2)}, specificity ${specificity.toFixed(2)}, informative ${informative.toFixed(2)}${coreWords < 60 ? `, only ${count(coreWords, "core word")}` : ""}`,
   };
 }
 
 /**
  * Sentences of 10–25 words read best; paragraphs help long texts; shouting hurts; text whose
- * word order is not English-like (word salad, keyword lists) keeps at most half.
+ * word order is not English-like (word salad, keyword lists) keeps at most half, a sales pitch
+ * at most 60 %.
  */
 function clarityOf(doc: Preprocessed, features: SubstanceFeatures): Part {
   const { words, avgSentenceWords: avg, maxSentenceWords, sentences } = doc.length;
@@ -123,7 +128,7 @@ function clarityOf(doc: Preprocessed, features: SubstanceFeatures): Part {
   // A handful of words says little about how clearly someone writes.
   score *= 0.3 + 0.7 * Math.min(1, words / 40);
   const readable = features.factors.coherence * features.factors.structure;
-  score *= 0.5 + 0.5 * readable;
+  score *= (0.5 + 0.5 * readable) * (0.6 + 0.4 * features.factors.informative);
   return {
     score: clamp(score),
     why: `${count(sentences, "sentence")} of ${avg.toFixed(1)} words on average, ${count(doc.structure.paragraphs, "paragraph")}, readable ${readable.toFixed(2)}`,
@@ -132,14 +137,15 @@ function clarityOf(doc: Preprocessed, features: SubstanceFeatures): Part {
 
 /**
  * Grounding (quantified claims, dates, resolved citations, one supporting link; each saturating)
- * times the quality gate: support attached to filler, salad or a sales pitch counts for little.
+ * times the quality gate, at most 50: support attached to filler, salad or a sales pitch counts
+ * for little, and support alone never carries a text (every figure can be invented).
  */
 function evidenceOf(features: SubstanceFeatures): Part {
   const g = features.grounding;
-  const score = clamp(g.score * features.factors.quality);
+  const score = clamp(EVIDENCE_CEILING * g.score * features.factors.quality / 100);
   return {
     score,
-    why: `grounding ${g.score} × quality ${features.factors.quality.toFixed(2)}: ${count(g.quantifiedSentences, "sentence")} with a quantified claim, ${count(g.dates, "date")}, ${count(g.resolvedCitations, "resolved citation")}, ${g.supportingLink ? "a link supporting a statement" : "no supporting link"}`,
+    why: `${EVIDENCE_CEILING}% of grounding ${g.score} × quality ${features.factors.quality.toFixed(2)}: ${count(g.quantifiedSentences, "sentence")} with a quantified claim, ${count(g.dates, "date")}, ${count(g.resolvedCitations, "resolved citation")}, ${g.supportingLink ? "a link supporting a statement" : "no supporting link"}`,
   };
 }
 
