@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { skeletonOf } from "./canonical";
 import { stopWordsFor } from "./language";
 import { URL_RE } from "./preprocess";
+import { tokenize } from "./tokenize";
 
 /**
  * What the duplicate index keeps of a text (docs/SCORING.md, "Copies"):
@@ -192,18 +193,51 @@ export function contentWord(skeleton: string): string | undefined {
   return SYNONYMS.get(stemmed) ?? stemmed;
 }
 
-/** The sketch of a preprocessed text (its canonical text and its word tokens). */
+/** Content words the author's own part must keep for quotations and footers to be left out. */
+const MIN_OWN_WORDS = 20;
+/** A signature or mailing-list footer starts at "-- " or at a rule of 10+ "_", "-" or "=". */
+const FOOTER_RE = /^(?:-- ?|[_=-]{10,})$/;
+
+/**
+ * The sketch of a preprocessed text (its canonical text and its word tokens).
+ *
+ * Mail quotes what it answers (lines starting with ">") and ends in signatures and list footers
+ * that many messages share: those parts are left out of the shingles, words, template and facts
+ * (not out of the exact key) when the rest keeps MIN_OWN_WORDS content words of its own. A text
+ * that is mostly quotation or footer is judged whole, so quoting a copy does not hide it.
+ */
 export function copySketch(doc: { readonly text: string; readonly tokens: readonly string[] }): CopySketch {
   const skeletons = doc.tokens.map(skeletonOf);
   const contentKey = createHash("sha256").update(skeletons.join(" "), "utf8").digest("hex");
-  const { template, facts } = templateAndFacts(doc.text);
+  const own = ownPart(doc.text);
+  const { template, facts } = templateAndFacts(own ?? doc.text);
   const words: number[] = [];
-  for (const s of skeletons) {
+  for (const s of own === undefined ? skeletons : tokenize(withoutUrls(own)).tokens.map(skeletonOf)) {
     const w = contentWord(s);
     if (w !== undefined) words.push(fnv1a(w));
   }
   const sequence = Uint32Array.from(words);
   return { contentKey, shingles: shingleSample(sequence), words: sequence, template, facts };
+}
+
+function withoutUrls(text: string): string {
+  return text.includes("http") || text.includes("www.") ? text.replace(URL_RE, " ") : text;
+}
+
+/** The text without quoted lines and footers, or undefined when there are none or too little is left. */
+function ownPart(text: string): string | undefined {
+  const quoted = text.startsWith(">") || text.includes("\n>");
+  if (!quoted && !text.includes("\n--") && !text.includes("\n__") && !text.includes("\n==")) return undefined;
+  const kept: string[] = [];
+  for (const line of text.split("\n")) {
+    if (FOOTER_RE.test(line)) break;
+    if (!line.startsWith(">")) kept.push(line);
+  }
+  const own = kept.join("\n");
+  if (own.length === text.length) return undefined;
+  let content = 0;
+  for (const t of tokenize(withoutUrls(own)).tokens) if (contentWord(skeletonOf(t)) !== undefined) content++;
+  return content >= MIN_OWN_WORDS ? own : undefined;
 }
 
 /** The sampled shingles of a content-word sequence (sorted, distinct). */

@@ -95,8 +95,8 @@ export const DEFAULT_DUPLICATE_THRESHOLDS: DuplicateThresholds = {
   orderedEither: 0.6,
   orderedMinPairs: 0.2,
   minShared: 4,
-  minSharedFacts: 3,
-  minSharedNumbers: 2,
+  minSharedFacts: 4,
+  minSharedNumbers: 3,
   minFactShare: 0.6,
   templateCount: 2,
 };

@@ -217,6 +217,14 @@ for (const kind of STORES) {
       }
     });
 
+    it("leaves quoted lines and footers out of a reply with enough words of its own, but not out of a bare quoted copy", function () {
+      const [original, reply] = passages(1962, 2) as [string, string];
+      index.register("1", "0xA", sk(original));
+      const quoted = original.split(/(?<=[.!?])\s+/).map((line) => `> ${line}`).join("\n");
+      expect(index.lookup(sk(`${quoted}\n\n${reply}\n-- \n${original}`), "2").copy).to.equal(undefined);
+      expect(index.lookup(sk(`${quoted}\n\nAgreed.`), "2").copy?.id).to.equal("1");
+    });
+
     it("does not call distinct passages on the same topic copies", function () {
       const registered = passages(1962, 12);
       registered.forEach((text, i) => index.register(String(i + 1), "0xA", sk(text)));
