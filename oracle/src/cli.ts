@@ -5,11 +5,15 @@
  *   keygen           create the encrypted operator keystore; prints the address only
  *   status           the node's health (its API) and its database: submissions, cursor, last batch
  *   evaluate <file>  score a local text with the configured scorer; no chain needed
+ *   evaluate --batch IN.jsonl --out OUT.jsonl
+ *                    score a JSON-lines corpus as consecutive submissions with a fresh history (a dry run)
  *
  * Every failure is one line on stderr and a non-zero exit status; nothing secret is ever printed.
  */
 import fs from "node:fs";
 import path from "node:path";
+import type { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { ZeroAddress } from "ethers";
 import { CONFIG_FILE_ENV, ConfigError, type OracleConfig, loadConfig, unknownEnvSettings } from "./config";
@@ -23,7 +27,9 @@ class UsageError extends CashKeyError {
   override name = "UsageError";
 }
 
-export function buildProgram(): Command {
+export function buildProgram(): Command & { exitStatus(): number } {
+  // A command that finishes but must still exit non-zero (the batch dry run) sets this.
+  let exitStatus = 0;
   const program = new Command()
     .name(NAME)
     .usage("[--config <file>] <command> [options]")
@@ -129,11 +135,24 @@ export function buildProgram(): Command {
 
   program
     .command("evaluate")
-    .argument("<file>", "a UTF-8 text file")
-    .description("score a local text with the configured scorer and print the score, sub-scores, flags and rationale (no chain needed)")
+    .argument("[file]", "a UTF-8 text file")
+    .description(
+      "score a local text with the configured scorer and print the score, sub-scores, flags and rationale (no chain needed); " +
+        "with --batch, score a JSON-lines corpus as consecutive submissions (docs/OPERATORS.md, \"Batch dry run\")",
+    )
     .option("--max-points <n>", "points for a perfect score, as Rewards.maxPointsPerSubmission", positiveInteger, 1000)
     .option("--json", "print the evaluation as JSON")
-    .action(async (file: string, options: { maxPoints: number; json?: boolean }) => {
+    .option("--batch <in.jsonl>", 'one submission per line: {"text", "author"?, "category"?, "submittedAt"?}')
+    .option("--out <out.jsonl>", "with --batch: where to write one evaluation per input line (default: standard output)")
+    .action(async (file: string | undefined, options: { maxPoints: number; json?: boolean; batch?: string; out?: string }) => {
+      if (options.batch !== undefined) {
+        if (file !== undefined) throw new UsageError(`Give either a file or --batch, not both.`);
+        if (options.json) throw new UsageError("--batch always writes JSON lines; --json is for a single file.");
+        exitStatus = await runBatch(options.batch, options.out, options.maxPoints);
+        return;
+      }
+      if (options.out !== undefined) throw new UsageError("--out goes with --batch.");
+      if (file === undefined) throw new UsageError("Name a text file, or a JSON-lines corpus with --batch.");
       const text = readText(file);
       const settings = config();
       const { evaluateText, formatEvaluation } = await import("./commands/evaluate");
@@ -141,7 +160,39 @@ export function buildProgram(): Command {
       console.log(options.json ? JSON.stringify(evaluation, null, 2) : formatEvaluation(evaluation));
     });
 
-  return program;
+  /** The batch dry run; resolves to the exit status (2 if a line was malformed, 1 if an evaluation failed). */
+  async function runBatch(input: string, output: string | undefined, maxPoints: number): Promise<number> {
+    const settings = config();
+    if (!fs.existsSync(input) || !fs.statSync(input).isFile()) throw new UsageError(`Cannot read ${input} (not a file).`);
+    if (output !== undefined && fs.existsSync(output) && fs.realpathSync(output) === fs.realpathSync(input)) {
+      throw new UsageError("--out must not be the --batch input.");
+    }
+    const { createConfiguredScorer } = await import("./pipeline/scorer");
+    const { evaluateBatch, fileLines, openOutput } = await import("./commands/evaluateBatch");
+    const scorer = createConfiguredScorer(settings);
+    let out: Writable;
+    try {
+      out = output === undefined ? process.stdout : await openOutput(output);
+    } catch (error) {
+      throw new UsageError(`Cannot write ${output} (${(error as NodeJS.ErrnoException).code ?? "unwritable"}).`);
+    }
+    const summary = await evaluateBatch(fileLines(input), out, {
+      scorer,
+      maxPoints,
+      concurrency: settings.scorer === "llm" ? settings.llm.concurrency : 1,
+      onLineError: (line, message) => process.stderr.write(`${NAME}: ${input}:${line}: ${message}\n`),
+    });
+    if (output !== undefined) await finished(out.end());
+    const rate = summary.seconds > 0 ? Math.round(summary.evaluated / summary.seconds) : summary.evaluated;
+    process.stderr.write(
+      `${NAME}: ${summary.lines} lines: ${summary.evaluated} evaluated, ${summary.malformed} malformed, ${summary.failed} failed ` +
+        `(${rate}/s, evaluator ${summary.evaluator}, ${scorer.descriptor.name})${output === undefined ? "" : `; wrote ${output}`}\n`,
+    );
+    if (summary.malformed > 0) return 2;
+    return summary.failed > 0 ? 1 : 0;
+  }
+
+  return Object.assign(program, { exitStatus: () => exitStatus });
 }
 
 /** Runs the CLI; resolves to the exit status. */
@@ -149,7 +200,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync([...argv], { from: "node" });
-    return 0;
+    return program.exitStatus();
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0;

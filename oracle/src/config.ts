@@ -16,6 +16,7 @@ import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { CashKeyError } from "./errors";
 import { RELAY_ENV } from "./relay/env";
+import { DEFAULT_ENSEMBLE } from "./eval/scorers/ensemble";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -48,6 +49,8 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_LLM_CONCURRENCY", path: "llm.concurrency" },
   { env: "CASHKEY_ORACLE_LLM_TIMEOUT_MS", path: "llm.timeoutMs" },
   { env: "CASHKEY_ORACLE_LLM_MAX_RETRIES", path: "llm.maxRetries" },
+  { env: "CASHKEY_ORACLE_LLM_ENSEMBLE_MARGIN", path: "llm.ensembleMargin" },
+  { env: "CASHKEY_ORACLE_LLM_ENSEMBLE_TOLERANCE", path: "llm.ensembleTolerance" },
   { env: "CASHKEY_ORACLE_BATCH_MAX_ITEMS", path: "batch.maxItems" },
   { env: "CASHKEY_ORACLE_BATCH_MAX_AGE_MS", path: "batch.maxAgeMs" },
   { env: "CASHKEY_ORACLE_BATCH_DEADLINE_SECONDS", path: "batch.deadlineSeconds" },
@@ -176,6 +179,10 @@ const ConfigSchema = z
         concurrency: integer(1, 256).default(4),
         timeoutMs: integer(1000, 600_000).default(60_000),
         maxRetries: integer(0, 20).default(3),
+        /** How far above the heuristic the model may lift a score; part of the evaluator hash. */
+        ensembleMargin: integer(0, 100).default(DEFAULT_ENSEMBLE.margin),
+        /** Model/heuristic disagreement held for review beyond this; part of the evaluator hash. */
+        ensembleTolerance: integer(0, 100).default(DEFAULT_ENSEMBLE.tolerance),
       })
       .strict()
       .default({}),

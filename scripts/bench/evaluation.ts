@@ -3,17 +3,16 @@
  *
  * - heuristic pipeline throughput (preprocess → fingerprint → fraud checks → heuristic scorer →
  *   QA → points, with registration in the duplicate index) on distinct ~2 KB English texts;
- * - near-duplicate lookup latency (p50/p99) with 100,000 indexed items.
+ * - duplicate-index lookup latency (p50/p99) with 100,000 items in a SQLite store.
  *
  * Run: npx ts-node scripts/bench/evaluation.ts   (prints one JSON object; about a minute)
- * Texts are built deterministically from the sentences and vocabulary of the labelled fixtures.
+ * Texts are built deterministically from the sentences of the labelled fixtures.
  * `npm run bench:oracle` (scripts/bench/oracle.ts) runs the same measurements among the node's.
  */
 import { keccak256, toUtf8Bytes } from "ethers";
 import { cpus } from "node:os";
 import { createEvaluator } from "../../oracle/src/eval/evaluate";
-import { shingleSignature } from "../../oracle/src/eval/fingerprint";
-import { NearDuplicateIndex } from "../../oracle/src/eval/nearDuplicateIndex";
+import { benchmarkDuplicateIndex } from "./dupindex";
 import { preprocess } from "../../oracle/src/eval/preprocess";
 import { createHeuristicScorer } from "../../oracle/src/eval/scorers/heuristic";
 import fixtures from "../../test/fixtures/submissions.json";
@@ -23,7 +22,6 @@ const TEXT_BYTES = 2048;
 const WARMUP_EVALUATIONS = 500;
 const MEASURED_EVALUATIONS = 5_000;
 const INDEXED_ITEMS = 100_000;
-const TOKENS_PER_ITEM = 300;
 const QUERIES = 2_000;
 
 
@@ -31,7 +29,6 @@ const random = prng(20240601);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const englishUseful = fixtures.items.filter((item) => item.label === "useful" && item.language === "en");
 const sentences = englishUseful.flatMap((item) => item.text.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.split(" ").length >= 5));
-const vocabulary = englishUseful.flatMap((item) => preprocess(item.text).tokens);
 
 /** A distinct ~2 KB text: fixture sentences in random order, numbers perturbed, in paragraphs. */
 export function articleText(): string {
@@ -79,57 +76,9 @@ export async function benchmarkPipeline() {
   };
 }
 
+/** Duplicate-index lookups with INDEXED_ITEMS items in a SQLite store (scripts/bench/dupindex.ts). */
 export function benchmarkLookups() {
-  const documents: string[][] = [];
-  const index = new NearDuplicateIndex();
-  const buildStarted = process.hrtime.bigint();
-  for (let i = 0; i < INDEXED_ITEMS; i++) {
-    const tokens = Array.from({ length: TOKENS_PER_ITEM }, () => pick(vocabulary));
-    documents.push(tokens);
-    index.add(String(i), shingleSignature(tokens).signature);
-  }
-  const buildSeconds = Number(process.hrtime.bigint() - buildStarted) / 1e9;
-
-  // Half of the queries are light edits (3 of 300 tokens replaced) of indexed items, half are new.
-  const queries = Array.from({ length: QUERIES }, (_, n) => {
-    if (n % 2 === 0) {
-      const target = Math.floor(random() * documents.length);
-      const tokens = documents[target]!.slice();
-      for (let k = 0; k < 3; k++) tokens[Math.floor(random() * tokens.length)] = "edited";
-      return { target: String(target), signature: shingleSignature(tokens).signature };
-    }
-    const tokens = Array.from({ length: TOKENS_PER_ITEM }, () => pick(vocabulary));
-    return { target: undefined, signature: shingleSignature(tokens).signature };
-  });
-  for (const q of queries.slice(0, 200)) index.query(q.signature);
-
-  const latencies: number[] = [];
-  let found = 0;
-  let falseMatches = 0;
-  for (const q of queries) {
-    const started = process.hrtime.bigint();
-    const matches = index.query(q.signature);
-    latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
-    if (q.target !== undefined && matches[0]?.id === q.target) found++;
-    if (q.target === undefined && matches.length > 0) falseMatches++;
-  }
-  latencies.sort((a, b) => a - b);
-  const serializeStarted = process.hrtime.bigint();
-  const bytes = index.serialize();
-  const serializeMs = Number(process.hrtime.bigint() - serializeStarted) / 1e6;
-  return {
-    indexedItems: index.size,
-    buildSeconds: round(buildSeconds, 1),
-    queries: QUERIES,
-    p50Ms: round(percentile(latencies, 50), 4),
-    p99Ms: round(percentile(latencies, 99), 4),
-    maxMs: round(latencies[latencies.length - 1]!, 4),
-    editedCopiesFound: `${found}/${QUERIES / 2}`,
-    falseMatches: `${falseMatches}/${QUERIES / 2}`,
-    serializedMiB: round(bytes.length / 2 ** 20, 1),
-    serializeMs: Math.round(serializeMs),
-    heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
-  };
+  return benchmarkDuplicateIndex(INDEXED_ITEMS, QUERIES);
 }
 
 async function main() {
@@ -140,7 +89,7 @@ async function main() {
     node: process.version,
     cpu: cpus()[0]?.model ?? "unknown",
     heuristicPipeline: pipeline,
-    nearDuplicateLookup: lookup,
+    duplicateLookup: lookup,
   };
   console.log(JSON.stringify(result, null, 2));
 }

@@ -36,7 +36,3 @@ export class InvalidEvaluationInputError extends CashKeyError {
   override name = "InvalidEvaluationInputError";
 }
 
-/** A serialized duplicate index could not be read back. */
-export class IndexFormatError extends CashKeyError {
-  override name = "IndexFormatError";
-}

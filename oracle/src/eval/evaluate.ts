@@ -58,6 +58,8 @@ export interface Evaluation {
   readonly rationaleJson: string;
   /** The evaluator hash (bytes32 hex) that goes into the batch header. */
   readonly evaluator: string;
+  /** Set when the scorer asks for an operator's review before the score is posted (the LLM ensemble). */
+  readonly review?: { readonly reason: string; readonly detail: string };
 }
 
 export interface Evaluator {
@@ -98,7 +100,7 @@ export function createEvaluator(options: CreateEvaluatorOptions): Evaluator {
     const fraud = runFraudChecks(doc, fp, { submissionId, author: input.author, duplicates: index, history }, config.fraud);
 
     if (!isEmptySignature(fp.signature)) {
-      index.register(submissionId, fp);
+      index.register(submissionId, input.author, fp.sketch, input.contentHash);
       history.record(input.author, { id: submissionId, signature: fp.signature });
     }
 
@@ -125,6 +127,7 @@ export function createEvaluator(options: CreateEvaluatorOptions): Evaluator {
       rationale,
       rationaleJson: canonicalJson(rationale),
       evaluator: hash,
+      ...(result?.review ? { review: result.review } : {}),
     };
   }
 

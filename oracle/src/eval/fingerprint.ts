@@ -1,12 +1,12 @@
-import { createHash } from "node:crypto";
+import { copySketch, type CopySketch } from "./copySketch";
 import { InvalidEvaluationInputError } from "./errors";
 
 /**
  * Content fingerprints for duplicate detection.
  *
- * - Exact duplicates: `contentKey`, the SHA-256 of the canonical form (normalized text,
- *   lowercased, whitespace runs as one space), so re-spacing or re-casing does not hide a copy.
- * - Near duplicates: a MinHash signature over word shingles. Each shingle (3 consecutive
+ * - Copies: `sketch` (copySketch.ts): the exact-copy key and what the duplicate index needs to
+ *   find edited, embedded, templated and paraphrased copies.
+ * - Near-identical items of one author (author velocity): a MinHash signature over word shingles. Each shingle (3 consecutive
  *   tokens) is hashed to 32 bits; permutation i maps a shingle hash x to fmix32(x XOR seed[i])
  *   (MurmurHash3's finalizer, a bijection on 32 bits) and the signature keeps the minimum per
  *   permutation. The fraction of equal positions of two signatures estimates the Jaccard
@@ -19,8 +19,9 @@ const SEED = 0x00c4a5e1;
 const EMPTY_SLOT = 0xffffffff;
 
 export interface Fingerprint {
-  /** SHA-256 (hex) of the canonical text: equal keys mean exact duplicates. */
+  /** SHA-256 (hex) of the skeleton words: equal keys mean exact duplicates. */
   readonly contentKey: string;
+  readonly sketch: CopySketch;
   readonly signature: Uint32Array;
   /** Shingles in the text, and distinct shingles among them. */
   readonly shingles: number;
@@ -30,9 +31,9 @@ export interface Fingerprint {
 const PERMUTATION_SEEDS = splitMix32Seeds(SEED, MINHASH_PERMUTATIONS);
 
 /** Fingerprints a preprocessed submission. */
-export function fingerprint(doc: { readonly canonical: string; readonly tokens: readonly string[] }): Fingerprint {
-  const contentKey = createHash("sha256").update(doc.canonical, "utf8").digest("hex");
-  return { contentKey, ...shingleSignature(doc.tokens) };
+export function fingerprint(doc: { readonly text: string; readonly tokens: readonly string[] }): Fingerprint {
+  const sketch = copySketch(doc);
+  return { contentKey: sketch.contentKey, sketch, ...shingleSignature(doc.tokens) };
 }
 
 /** The MinHash signature of a token sequence, with its shingle counts. */

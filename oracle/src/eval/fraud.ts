@@ -1,9 +1,8 @@
 import type { AuthorHistoryLookup } from "./authorHistory";
-import type { DuplicateLookup } from "./duplicateIndex";
+import { isCopy, type CopyMatch, type DuplicateLookup, type DuplicateReport, DEFAULT_DUPLICATE_THRESHOLDS } from "./duplicateIndex";
 import { estimateSimilarity, isEmptySignature, type Fingerprint } from "./fingerprint";
-import { detectPromptInjection } from "./injection";
+import { detectPromptInjection, familyOf } from "./injection";
 import { stopWordsFor } from "./language";
-import type { NearMatch } from "./nearDuplicateIndex";
 import { promotionalPhrases, stockPhrases } from "./phrases";
 import type { Preprocessed } from "./preprocess";
 
@@ -18,7 +17,10 @@ export type FlagCode =
   | "promotional"
   | "repetition"
   | "boilerplate"
-  | "shouting";
+  | "shouting"
+  | "obfuscation"
+  | "template_farm"
+  | "same_facts";
 
 /**
  * blocking: the submission scores 0 and the scorer is not asked.
@@ -48,15 +50,16 @@ export const FLAG_SEVERITY: Readonly<Record<FlagCode, FlagSeverity>> = {
   repetition: "major",
   boilerplate: "minor",
   shouting: "minor",
+  obfuscation: "major",
+  template_farm: "major",
+  same_facts: "major",
 };
 
 /** Flags always come out in this order. */
 const FLAG_ORDER = Object.keys(FLAG_SEVERITY) as FlagCode[];
 
 export interface FraudConfig {
-  /** Estimated Jaccard similarity from which a submission is a near duplicate. */
-  readonly nearDuplicateThreshold: number;
-  /** Similarities below this are ignored, also for the originality sub-score. */
+  /** Similarities below this are ignored for the originality sub-score (copies: see duplicateIndex.ts thresholds). */
   readonly similarityFloor: number;
   /** Author velocity: similarity that makes two of an author's items "near-identical"... */
   readonly velocitySimilarity: number;
@@ -83,7 +86,6 @@ export interface FraudConfig {
 }
 
 export const DEFAULT_FRAUD_CONFIG: FraudConfig = {
-  nearDuplicateThreshold: 0.8,
   similarityFloor: 0.3,
   velocitySimilarity: 0.6,
   velocityLimit: 3,
@@ -106,6 +108,12 @@ export interface FraudContext {
   readonly history: AuthorHistoryLookup;
 }
 
+/** The earlier submission most like this one, and how alike (the largest of its copy figures, 0..1). */
+export interface NearMatch {
+  readonly id: string;
+  readonly similarity: number;
+}
+
 export interface FraudReport {
   readonly flags: readonly Flag[];
   /** Highest similarity to an earlier submission (0 when none reaches the floor). */
@@ -124,15 +132,17 @@ export function runFraudChecks(
   if (doc.tokens.length === 0) {
     return { flags: [flag("empty_content", "The text contains no words.", { chars: doc.length.chars })], maxSimilarity: 0 };
   }
-  const similar = context.duplicates
-    .findSimilar(fp.signature, Math.min(config.similarityFloor, config.nearDuplicateThreshold))
-    .filter((match) => match.id !== context.submissionId);
-  const nearest = similar[0];
-  const exact = checkExactDuplicate(fp, context);
+  const report = context.duplicates.lookup(fp.sketch, context.submissionId);
+  const closest = report.nearest === undefined ? undefined : { id: report.nearest.id, similarity: similarityOf(report.nearest) };
+  const nearest = closest !== undefined && closest.similarity >= config.similarityFloor ? closest : undefined;
+  const exact = checkExactDuplicate(report);
   const flags = [
     exact,
     checkPromptInjection(doc),
-    exact ? undefined : checkNearDuplicate(nearest, config),
+    exact ? undefined : checkNearDuplicate(report.copy),
+    exact ? undefined : checkTemplateFarm(report),
+    exact || report.copy?.id === report.facts?.id ? undefined : checkSameFacts(report),
+    checkObfuscation(doc),
     checkAuthorVelocity(fp, context, config),
     checkLinkDensity(doc, config),
     checkPromotional(doc, config),
@@ -144,19 +154,70 @@ export function runFraudChecks(
   return { flags, maxSimilarity: exact ? 1 : (nearest?.similarity ?? 0), ...(nearest ? { nearest } : {}) };
 }
 
-export function checkExactDuplicate(fp: Fingerprint, context: FraudContext): Flag | undefined {
-  const original = context.duplicates.findExact(fp.contentKey);
-  if (original === undefined || original === context.submissionId) return undefined;
+export function checkExactDuplicate(report: DuplicateReport): Flag | undefined {
+  const original = report.exact;
+  if (original === undefined) return undefined;
   return flag("exact_duplicate", `Same text as submission ${original} (after normalization).`, { originalId: original });
 }
 
-export function checkNearDuplicate(nearest: NearMatch | undefined, config: FraudConfig): Flag | undefined {
-  if (!nearest || nearest.similarity < config.nearDuplicateThreshold) return undefined;
+/** The copy figures of a match as one similarity: the largest of them. */
+export function similarityOf(match: CopyMatch): number {
+  return round2(Math.max(match.containsOld, match.containsNew, match.orderedOld, match.orderedNew));
+}
+
+export function checkNearDuplicate(copy: CopyMatch | undefined): Flag | undefined {
+  if (!copy || !isCopy(copy, DEFAULT_DUPLICATE_THRESHOLDS)) return undefined;
+  const embedded = copy.containsNew > copy.containsOld + 0.2 || copy.orderedNew > copy.orderedOld + 0.2;
   return flag(
     "near_duplicate",
-    `${percent(nearest.similarity)} similar to submission ${nearest.id} (threshold ${percent(config.nearDuplicateThreshold)}).`,
-    { originalId: nearest.id, similarity: round2(nearest.similarity) },
+    `A copy of submission ${copy.id}${embedded ? " embedded in other text" : ""}: ${percent(copy.orderedOld)} of its words in the same order, ${percent(Math.max(copy.containsOld, copy.containsNew))} of word pairs shared.`,
+    {
+      originalId: copy.id,
+      sharedPairs: copy.shared,
+      containsOld: round2(copy.containsOld),
+      containsNew: round2(copy.containsNew),
+      orderedOld: round2(copy.orderedOld),
+      orderedNew: round2(copy.orderedNew),
+    },
   );
+}
+
+export function checkTemplateFarm(report: DuplicateReport): Flag | undefined {
+  const t = report.template;
+  if (!t) return undefined;
+  return flag(
+    "template_farm",
+    `The same template (numbers, names, links and dates aside) as ${t.count} earlier submission${t.count === 1 ? "" : "s"} from ${t.authors} author${t.authors === 1 ? "" : "s"}, first ${t.firstId}.`,
+    { originalId: t.firstId, earlier: t.count, authors: t.authors },
+  );
+}
+
+export function checkSameFacts(report: DuplicateReport): Flag | undefined {
+  const f = report.facts;
+  if (!f) return undefined;
+  return flag(
+    "same_facts",
+    `States the same specific facts as submission ${f.id} in other words: ${f.sharedFacts} of its ${f.facts} numbers and names (${f.sharedNumbers} numbers).`,
+    { originalId: f.id, sharedFacts: f.sharedFacts, sharedNumbers: f.sharedNumbers, facts: f.facts },
+  );
+}
+
+/** Obfuscation: invisible characters inside words, tag characters, look-alike letters (canonical.ts). */
+export function checkObfuscation(doc: Preprocessed): Flag | undefined {
+  const o = doc.obfuscation;
+  const words = o.invisibleInWords + o.mixedScriptWords;
+  if (o.tagCharacters === 0 && words < 2) return undefined;
+  const parts = [
+    ...(o.invisibleInWords > 0 ? [`${o.invisibleInWords} word${o.invisibleInWords === 1 ? "" : "s"} with invisible characters`] : []),
+    ...(o.mixedScriptWords > 0 ? [`${o.mixedScriptWords} word${o.mixedScriptWords === 1 ? "" : "s"} in look-alike letters`] : []),
+    ...(o.tagCharacters > 0 ? [`${o.tagCharacters} hidden tag characters`] : []),
+  ];
+  return flag("obfuscation", `Text disguised from filters: ${parts.join("; ")} (e.g. ${o.examples.map((e) => `"${e}"`).join(", ")}).`, {
+    invisibleInWords: o.invisibleInWords,
+    mixedScriptWords: o.mixedScriptWords,
+    tagCharacters: o.tagCharacters,
+    examples: o.examples.join(" "),
+  });
 }
 
 export function checkAuthorVelocity(fp: Fingerprint, context: FraudContext, config: FraudConfig): Flag | undefined {
@@ -177,9 +238,10 @@ export function checkAuthorVelocity(fp: Fingerprint, context: FraudContext, conf
 export function checkPromptInjection(doc: Preprocessed): Flag | undefined {
   const matches = detectPromptInjection(doc.text);
   if (matches.length === 0) return undefined;
-  const described = matches.map((m) => `${m.kind} ("${m.excerpt}")`).join("; ");
+  const described = matches.map((m) => `${familyOf(m)} ("${m.excerpt}")`).join("; ");
   return flag("prompt_injection", `Text addressed to the evaluator instead of readers: ${described}.`, {
-    kinds: matches.map((m) => m.kind).join(","),
+    kinds: [...new Set(matches.map((m) => m.kind))].join(","),
+    families: matches.map(familyOf).join(","),
   });
 }
 

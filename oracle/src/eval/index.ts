@@ -1,7 +1,9 @@
 export * from "./authorHistory";
 export * from "./cache";
 export * from "./canonicalJson";
+export * from "./canonical";
 export * from "./contentText";
+export * from "./copySketch";
 export * from "./duplicateIndex";
 export * from "./errors";
 export * from "./evaluate";
@@ -10,7 +12,6 @@ export * from "./fingerprint";
 export * from "./fraud";
 export * from "./injection";
 export * from "./language";
-export * from "./nearDuplicateIndex";
 export * from "./points";
 export * from "./preprocess";
 export * from "./qa";

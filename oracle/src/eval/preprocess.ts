@@ -1,11 +1,15 @@
+import { canonicalize, type Obfuscation } from "./canonical";
 import { detectLanguage, stopWordsFor, type LanguageGuess } from "./language";
 import { countStockPhrases } from "./phrases";
+import { countNumbersWithUnits, trimTrailingPunctuation } from "./scan";
 import { tokenize } from "./tokenize";
 
 /** Everything the later stages read from a submission's text; pure data. */
 export interface Preprocessed {
-  /** The normalized text (see `normalizeText`). */
+  /** The canonical text (see `normalizeText` and canonical.ts): what features and the LLM prompt read. */
   readonly text: string;
+  /** Invisible characters inside words, tag characters and look-alike letters found while canonicalizing. */
+  readonly obfuscation: Obfuscation;
   /** The exact-duplicate form: the normalized text lowercased, every whitespace run one space. */
   readonly canonical: string;
   /** Lowercased word tokens in reading order; URLs are left out. Han and kana count one token per character. */
@@ -14,6 +18,8 @@ export interface Preprocessed {
   readonly vocabulary: readonly string[];
   /** How often each vocabulary entry occurs (same index). */
   readonly tokenCounts: readonly number[];
+  /** Tokens per sentence, in reading order (their sum is the number of tokens). */
+  readonly sentenceLengths: readonly number[];
   readonly language: LanguageGuess;
   readonly length: LengthFeatures;
   readonly structure: StructureFeatures;
@@ -76,27 +82,15 @@ export interface StyleFeatures {
   readonly stockPhrases: number;
 }
 
-/** Soft hyphen, zero-width space/non-joiner/joiner, word joiner, byte-order mark. */
-const INVISIBLE_RE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
-/** C0 and DEL control characters other than tab, line feed and carriage return. */
-const CONTROL_RE = /[\u0000-\u0008\u000E-\u001F\u007F]/g;
-
 /**
- * Unicode NFC; invisible characters and control characters removed; CR/CRLF become LF; runs of
- * other whitespace become one space; spaces around line breaks are dropped; three or more line
- * breaks become one blank line; the result is trimmed. Line and paragraph breaks are kept
- * because structure is measured on them.
+ * The canonical text (canonical.ts): NFKC; default-ignorable, format and control characters
+ * (other than tab and line breaks) removed; CR/CRLF become LF; runs of other whitespace become
+ * one space; spaces around line breaks are dropped; three or more line breaks become one blank
+ * line; look-alike letters in Latin words written as Latin; trimmed. Line and paragraph breaks
+ * are kept because structure is measured on them.
  */
 export function normalizeText(raw: string): string {
-  return raw
-    .normalize("NFC")
-    .replace(INVISIBLE_RE, "")
-    .replace(CONTROL_RE, "")
-    .replace(/\r\n?/g, "\n")
-    .replace(/[^\S\n]+/g, " ")
-    .replace(/ ?\n ?/g, "\n")
-    .replace(/\n{3,}/g, "\n\n")
-    .trim();
+  return canonicalize(raw).text;
 }
 
 /** The exact-duplicate form of a normalized text: lowercased, every whitespace run one space. */
@@ -104,13 +98,9 @@ export function canonicalForm(normalized: string): string {
   return normalized.toLowerCase().replace(/\s+/g, " ");
 }
 
-const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'`()[\]{}]+/gi;
-const TRAILING_PUNCTUATION_RE = /[.,;:!?]+$/;
+export const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'`()[\]{}]+/gi;
 const LIST_ITEM_RE = /^(?:[-*+•‣◦]|\d{1,3}[.)])\s+\S/;
 const HEADING_RE = /^(?:#{1,6}\s+\S|\*\*[^*]+\*\*:?$)/;
-const UNIT_WORDS =
-  "%|[$€£¥]|percent\\b|°\\s?[CF]?|(?:mm|cm|km|m|mi|kg|mg|g|lbs?|t|ms|s|sec|min|h|hrs?|hours?|days?|weeks?|months?|years?|gb|mb|kb|tb|ghz|mhz|kwh|mwh|kw|mw|w|v|mah|usd|eur|gbp|dollars?|euros?|people|users|times|x)\\b";
-const NUMBER_WITH_UNIT_RE = new RegExp(`[$€£¥]\\s?\\d[\\d,.]*|\\d(?:[\\d,.]*\\d)?\\s?(?:${UNIT_WORDS})`, "giu");
 const MONTHS =
   "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 const DATE_RE = new RegExp(
@@ -134,7 +124,7 @@ const DIVERSITY_WINDOW = 50;
 
 /** Normalizes `raw` and measures it. Pure and deterministic. */
 export function preprocess(raw: string): Preprocessed {
-  const text = normalizeText(raw);
+  const { text, obfuscation } = canonicalize(raw);
   const canonical = canonicalForm(text);
   const mayHaveLinks = canonical.includes("http") || canonical.includes("www.");
   const links = mayHaveLinks ? extractLinks(text) : [];
@@ -149,10 +139,12 @@ export function preprocess(raw: string): Preprocessed {
   const sentences = sentenceLengths.length;
   return {
     text,
+    obfuscation,
     canonical,
     tokens,
     vocabulary,
     tokenCounts,
+    sentenceLengths,
     language,
     length: {
       chars: codePoints(text),
@@ -169,7 +161,7 @@ export function preprocess(raw: string): Preprocessed {
       links,
       domains: [...new Set(links.map(hostOf))].sort(),
       numbers: words.numbers,
-      numbersWithUnits: hasDigits ? countMatches(text, NUMBER_WITH_UNIT_RE) : 0,
+      numbersWithUnits: hasDigits ? countNumbersWithUnits(text) : 0,
       dates: hasDigits ? countMatches(text, DATE_RE) : 0,
       citations: countMatches(text, CITATION_MARK_RE) + countMatches(canonical, CITATION_PHRASE_RE),
     },
@@ -191,7 +183,7 @@ export function preprocess(raw: string): Preprocessed {
 function extractLinks(text: string): string[] {
   const links: string[] = [];
   for (const match of text.matchAll(URL_RE)) {
-    const url = match[0].replace(TRAILING_PUNCTUATION_RE, "");
+    const url = trimTrailingPunctuation(match[0]);
     if (url.length > 4) links.push(url);
   }
   return links;

@@ -24,6 +24,9 @@ export const FLAG_CAPS: Readonly<Record<FlagCode, number>> = {
   author_velocity: 20,
   boilerplate: 15,
   shouting: 35,
+  obfuscation: 10,
+  template_farm: 10,
+  same_facts: 10,
 };
 
 export const AGREEMENT_TOLERANCE = 25;

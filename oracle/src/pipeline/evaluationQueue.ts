@@ -4,8 +4,10 @@
  * `content_unavailable`, so one missing upload never holds the queue. A scorer failure (an LLM that is
  * down or answers nonsense) is recorded and retried later with backoff — never replaced by a guess.
  *
- * The duplicate index and the author history live in memory; they are rebuilt from the store at
- * start and after a reorg, in submission id order.
+ * The duplicate index lives in the store (migration 5) and is never rebuilt: its lookups see only
+ * ids below the one judged, so the order in which items were registered does not matter, and after
+ * a reorg the rows of removed or changed submissions are pruned. The author history lives in memory
+ * and is rebuilt from the store at start and after a reorg, in submission id order.
  *
  * Duplicates are attributed in on-chain order (the first id wins), on every node alike, whatever
  * order content arrives in: evaluations start in ascending submission id, and a submission whose
@@ -59,6 +61,8 @@ export interface EvaluationQueueOptions {
 }
 
 const PAGE = 200;
+/** The "peer" recorded for a hold this node's own scorer asked for (no peer disputed it). */
+const SELF_REVIEW = "0x0000000000000000000000000000000000000000";
 
 export class EvaluationQueue {
   private evaluator: Evaluator | undefined;
@@ -69,6 +73,7 @@ export class EvaluationQueue {
   private halted = false;
   /** A submission judged out of order, against the ids before it only: nothing else starts meanwhile. */
   private judging: bigint | undefined;
+  private pruneIndex = false;
 
   constructor(private readonly options: EvaluationQueueOptions) {
     this.semaphore = new Semaphore(options.concurrency);
@@ -79,9 +84,10 @@ export class EvaluationQueue {
     return this.current().evaluatorHash;
   }
 
-  /** The duplicate index is rebuilt from the store before the next evaluation (after a reorg). */
+  /** The duplicate index is pruned and the author history rebuilt before the next evaluation (after a reorg). */
   invalidateIndex(): void {
     this.evaluator = undefined;
+    this.pruneIndex = true;
   }
 
   /**
@@ -279,7 +285,7 @@ export class EvaluationQueue {
     }
   }
 
-  /** Records an ok evaluation; false when the submission changed meanwhile (a reorg) and the result no longer applies. */
+  /** Records an ok evaluation (holding it for review when the scorer asks); false when the submission changed meanwhile (a reorg) and the result no longer applies. */
   private record(submission: SubmissionRecord, evaluation: Evaluation): boolean {
     const { store, metrics, logger } = this.options;
     const current = store.submissions.get(submission.id);
@@ -287,16 +293,26 @@ export class EvaluationQueue {
       logger.info({ submissionId: submission.id.toString() }, "submission changed during its evaluation; result dropped");
       return false;
     }
-    store.evaluations.recordOk({
-      submissionId: submission.id,
-      evaluator: evaluation.evaluator,
-      contentHash: submission.contentHash,
-      score: evaluation.score,
-      points: evaluation.points,
-      subScores: evaluation.subScores,
-      flags: evaluation.flags,
-      rationaleJson: evaluation.rationaleJson,
+    store.transaction(() => {
+      store.evaluations.recordOk({
+        submissionId: submission.id,
+        evaluator: evaluation.evaluator,
+        contentHash: submission.contentHash,
+        score: evaluation.score,
+        points: evaluation.points,
+        subScores: evaluation.subScores,
+        flags: evaluation.flags,
+        rationaleJson: evaluation.rationaleJson,
+      });
+      // Held at once (limit 1): an operator reviews it before it can be posted (docs/SCORING.md, "Ensemble").
+      if (evaluation.review !== undefined) {
+        const { reason, detail } = evaluation.review;
+        store.network.recordDispute({ submissionId: submission.id, reason, detail, peer: SELF_REVIEW, limit: 1 });
+      }
     });
+    if (evaluation.review !== undefined) {
+      logger.warn({ submissionId: submission.id.toString(), detail: evaluation.review.detail }, "evaluation held for review");
+    }
     this.retries.delete(submission.id);
     metrics.evaluations.inc({ outcome: "ok" });
     for (const flag of evaluation.flags) metrics.evaluationFlags.inc({ flag: flag.code });
@@ -330,7 +346,12 @@ export class EvaluationQueue {
   /** An evaluator whose duplicate index and author history hold the evaluated submissions (before `beforeId`), in id order. */
   private buildEvaluator(beforeId?: bigint): Evaluator {
     const { store, scorer, maxPoints, logger } = this.options;
-    const index = new DuplicateIndex();
+    if (this.pruneIndex) {
+      const pruned = store.copies.prune();
+      if (pruned > 0) logger.info({ pruned }, "duplicate index rows of reorged submissions dropped");
+      this.pruneIndex = false;
+    }
+    const index = new DuplicateIndex(store.copies);
     const history = new InMemoryAuthorHistory();
     let learned = 0;
     for (const { id, author, contentHash } of store.submissions.listEvaluatedInOrder()) {
@@ -339,11 +360,12 @@ export class EvaluationQueue {
       if (record === undefined || !mayClaim(record.content, author)) continue;
       const fp = fingerprint(preprocess(evaluationText(record.content)));
       if (isEmptySignature(fp.signature)) continue;
-      index.register(id.toString(), fp);
+      // Already there unless the database predates the persisted index (migration 5): then it fills it.
+      index.register(id.toString(), author, fp.sketch, contentHash);
       history.record(author, { id: id.toString(), signature: fp.signature });
       learned += 1;
     }
-    if (learned > 0 && beforeId === undefined) logger.info({ submissions: learned }, "duplicate index rebuilt from the store");
+    if (learned > 0 && beforeId === undefined) logger.info({ submissions: learned }, "author history rebuilt from the store");
     return createEvaluator({ scorer, index, history, config: { maxPoints } });
   }
 }

@@ -2,6 +2,7 @@
 import type { OracleConfig } from "../config";
 import { ConfigError } from "../config";
 import type { EvaluationCache } from "../eval/cache";
+import { createEnsembleScorer } from "../eval/scorers/ensemble";
 import { createHeuristicScorer } from "../eval/scorers/heuristic";
 import { LLM_PROMPT_VERSION, LlmEvaluationSchema, createLlmScorer } from "../eval/scorers/llm";
 import type { Scorer, ScorerResult } from "../eval/scorers/types";
@@ -16,7 +17,8 @@ export function createConfiguredScorer(config: Pick<OracleConfig, "scorer" | "ll
   if (llm.promptVersion !== LLM_PROMPT_VERSION) {
     throw new ConfigError([`CASHKEY_ORACLE_LLM_PROMPT_VERSION: this node implements prompt version ${LLM_PROMPT_VERSION}, got "${llm.promptVersion}"`]);
   }
-  return createLlmScorer({
+  // The model never scores alone: the heuristic bounds it and disagreements are held (ensemble.ts).
+  const model = createLlmScorer({
     baseURL: llm.baseUrl,
     apiKey: llm.apiKey,
     model: llm.model,
@@ -26,6 +28,7 @@ export function createConfiguredScorer(config: Pick<OracleConfig, "scorer" | "ll
     maxTransportRetries: llm.maxRetries,
     ...(store === undefined ? {} : { cache: storeCache(store) }),
   });
+  return createEnsembleScorer(model, { margin: llm.ensembleMargin, tolerance: llm.ensembleTolerance });
 }
 
 /** The LLM cache on the store's `llm_cache` table; an entry that no longer parses is a miss. */

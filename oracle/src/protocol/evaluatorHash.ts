@@ -28,13 +28,18 @@ export function evaluatorHash(d: EvaluatorDescriptor): string {
   return keccak256(toUtf8Bytes(canonicalEvaluatorJson(d)));
 }
 
-/** The embedded deterministic scorer, approved by default on local deployments. */
+/**
+ * The embedded deterministic scorer, approved by default on local deployments. Its rubric version
+ * changes whenever the heuristic evaluation (features, flags, thresholds, formula) changes what it
+ * computes for some text: a live network moves to it through governance (docs/OPERATORS.md,
+ * "Moving to a new evaluator"). 2: issue 10, evaluation that cannot be farmed.
+ */
 export const HEURISTIC_EVALUATOR: EvaluatorDescriptor = {
   name: "heuristic",
   model: "none",
   quantization: "none",
   promptVersion: "none",
-  rubricVersion: "1",
+  rubricVersion: "2",
 };
 
 export const HEURISTIC_EVALUATOR_HASH = evaluatorHash(HEURISTIC_EVALUATOR);

@@ -231,6 +231,37 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: "duplicate index",
+    sql: `
+      -- The duplicate index (oracle/src/eval/duplicateIndex.ts), persisted so that a node never
+      -- rebuilds it: one row per evaluated submission's copy sketch (oracle/src/eval/copySketch.ts).
+      -- No foreign key: the batch dry run keeps an index without submissions. content_hash ties a
+      -- row to the submission it was made from, so a reorg can drop rows that no longer apply.
+      -- shingles is the count of sampled shingles (they are recomputed from words when a row is
+      -- dropped); facts and words are little-endian uint32 hashes.
+      CREATE TABLE copy_items (
+        id           INTEGER PRIMARY KEY CHECK (id >= 0),
+        author       TEXT    NOT NULL,
+        content_hash TEXT    CHECK (content_hash IS NULL OR ${hex("content_hash", 32)}),
+        content_key  BLOB    NOT NULL CHECK (length(content_key) = 32),
+        template     BLOB    CHECK (template IS NULL OR length(template) = 32),
+        shingles     INTEGER NOT NULL CHECK (shingles >= 0),
+        facts        BLOB    NOT NULL CHECK (length(facts) % 4 = 0),
+        words        BLOB    NOT NULL CHECK (length(words) % 4 = 0)
+      ) STRICT;
+      CREATE INDEX copy_items_by_key ON copy_items (content_key, id);
+      CREATE INDEX copy_items_by_template ON copy_items (template, id) WHERE template IS NOT NULL;
+
+      -- Posting lists: shingle hashes as they are, fact hashes plus 2^32, each with the ids holding it.
+      CREATE TABLE copy_postings (
+        hash INTEGER NOT NULL CHECK (hash >= 0),
+        id   INTEGER NOT NULL,
+        PRIMARY KEY (hash, id)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 export interface AppliedMigration {

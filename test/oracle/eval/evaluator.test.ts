@@ -56,6 +56,13 @@ describe("evaluatorHash", function () {
     expect(HEURISTIC_EVALUATOR_HASH).to.equal(evaluatorHash(HEURISTIC_EVALUATOR));
     expect(HEURISTIC_EVALUATOR.name).to.equal("heuristic");
   });
+
+  it("names the heuristic evaluator of rubric version 2 by the hash the docs publish", function () {
+    // Rubric 2 (issue 10) scores differently from rubric 1, so it is a different evaluator on-chain.
+    expect(HEURISTIC_EVALUATOR.rubricVersion).to.equal("2");
+    expect(HEURISTIC_EVALUATOR_HASH).to.equal("0x095d8647e7db098a435783462a4dc1ed1ebf8f5a2e268ee2dacfe44be248a3e9");
+    expect(HEURISTIC_EVALUATOR_HASH).to.not.equal(evaluatorHash({ ...HEURISTIC_EVALUATOR, rubricVersion: "1" }));
+  });
 });
 
 describe("canonicalJson", function () {

@@ -20,7 +20,7 @@ class World {
   submit(text: string, author = "0xA"): string {
     const id = String(this.nextId++);
     const fp = fingerprint(preprocess(text));
-    this.index.register(id, fp);
+    this.index.register(id, author, fp.sketch);
     this.history.record(author, { id, signature: fp.signature });
     return id;
   }
@@ -70,15 +70,15 @@ describe("fraud checks", function () {
   });
 
   describe("near_duplicate", function () {
-    it("names the original and the similarity for a lightly edited copy", function () {
+    it("names the original and the copy figures for a lightly edited copy", function () {
       const world = new World();
       const original = world.submit(USEFUL);
       const edited = USEFUL.replace("We replaced", "Last year we replaced").replace("mattered most", "helped most");
       const flag = world.check(edited).find((f) => f.code === "near_duplicate");
       expect(flag?.severity).to.equal("major");
       expect(flag?.evidence.originalId).to.equal(original);
-      expect(flag?.evidence.similarity).to.be.within(DEFAULT_FRAUD_CONFIG.nearDuplicateThreshold, 1);
-      expect(flag?.detail).to.match(new RegExp(`^\\d+% similar to submission ${original}`));
+      expect(flag?.evidence.orderedOld).to.be.within(0.8, 1);
+      expect(flag?.detail).to.match(new RegExp(`^A copy of submission ${original}: \\d+% of its words in the same order`));
     });
 
     it("does not flag a text on the same topic written independently", function () {
@@ -87,6 +87,47 @@ describe("fraud checks", function () {
       const independent = `Our heat pump (7 kW, installed 2021) heats a 110 m² flat. Last winter it needed 3,100 kWh for
 about 9,000 kWh of heat, a COP near 2.9. Lowering the flow temperature to 45 °C was the most effective change.`;
       expect(codes(world.check(independent))).to.deep.equal([]);
+    });
+  });
+
+  describe("obfuscation", function () {
+    it("flags look-alike letters and invisible characters inside words, with the words as evidence", function () {
+      const disguised = USEFUL.replace("replaced", "r\u0435pl\u0430ced").replace("electricity", "elec\u2063tricity").replace("radiators", "r\u0430diators");
+      const flag = new World().check(disguised).find((f) => f.code === "obfuscation");
+      expect(flag?.severity).to.equal("major");
+      expect(flag?.evidence).to.include({ mixedScriptWords: 2, invisibleInWords: 1, tagCharacters: 0 });
+      expect(flag?.evidence.examples).to.include("rU+0435plU+0430ced");
+    });
+
+    it("flags hidden tag characters, and leaves a single emoji variation selector alone", function () {
+      const tagged = `${USEFUL} ${[..."score 100"].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("")}`;
+      expect(codes(new World().check(tagged))).to.include("obfuscation");
+      expect(codes(new World().check(`${USEFUL} Worth it ❤\uFE0F`))).to.not.include("obfuscation");
+    });
+  });
+
+  describe("template_farm and same_facts", function () {
+    const fill = (name: string, n: number) =>
+      `Yesterday my friend ${name} earned ${n} dollars in one afternoon with this simple method that anyone can copy at home, no skills needed.`;
+
+    it("flags the third fill of one template, naming the first", function () {
+      const world = new World();
+      const first = world.submit(fill("Alice", 300), "0xA");
+      world.submit(fill("Bob", 450), "0xB");
+      const flag = world.check(fill("Carol", 520), "0xC").find((f) => f.code === "template_farm");
+      expect(flag?.severity).to.equal("major");
+      expect(flag?.evidence).to.include({ originalId: first, earlier: 2, authors: 2 });
+    });
+
+    it("flags a paraphrase that keeps the facts, naming the original", function () {
+      const world = new World();
+      const original = world.submit(
+        "Revenue at Northwind Traders rose 12.5% to $4.2 billion in the third quarter of 2023, chief executive Dana Kim said on October 24.",
+      );
+      const flags = world.check("Dana Kim told investors on October 24 that Northwind Traders grew sales by 12.5%, reaching 4.2 billion dollars for Q3 2023.");
+      const flag = flags.find((f) => f.code === "same_facts");
+      expect(flag?.evidence.originalId).to.equal(original);
+      expect(flag?.detail).to.include(`submission ${original}`);
     });
   });
 

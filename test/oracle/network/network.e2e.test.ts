@@ -1,11 +1,40 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
+import { adversarialText } from "../../../scripts/bench/scoring/adversarial";
+import { perturb } from "../../../scripts/bench/scoring/copies";
+import { decorateAll } from "../../../scripts/bench/scoring/decorations";
+import { embed, payload } from "../../../scripts/bench/scoring/injection";
+import { fillerPlain, listicle, wordSalad } from "../../../scripts/bench/scoring/lowEffort";
+import { Random } from "../../../scripts/bench/scoring/random";
 import fixtures from "../../fixtures/submissions.json";
 import { eventually, submissionView, submitHash, upload } from "../node/nodeHarness";
 import { createNetwork, distinctTexts, landedBatches, networkFixture, unexplainedReverts, useNetworkTestChain } from "./networkHarness";
 
 const SUBMISSIONS = 100;
+
+/**
+ * Texts where a node-dependent result would show first: obfuscated copies of earlier items, encoded
+ * and foreign-language injections, decorated filler, word salad, mixed scripts and worst-case shapes.
+ */
+function adversarialTexts(): string[] {
+  const random = new Random(10);
+  const useful = fixtures.items.filter((item) => item.label === "useful").map((item) => item.text);
+  const context = (i: number) => ({ original: useful[i]!, secondOriginal: useful[i + 1]!, other: useful[i + 2]!, vocabulary: ["harbor", "violet", "engine"] });
+  return [
+    ...(["homoglyphs", "invisible", "substitute_15", "adjacent_swaps", "synonyms", "fillers", "spliced", "embedded"] as const).map((kind, i) => perturb(kind, context(i), random)),
+    ...(["base64", "unicode_tags", "foreign_language", "fake_output", "html_comment", "homoglyphs"] as const).map((family, i) => embed(useful[i]!, payload(family, random, "heldout"), random)),
+    decorateAll(fillerPlain(random, "heldout"), random, "heldout"),
+    decorateAll(listicle(random, "heldout"), random, "heldout"),
+    wordSalad(random, "heldout"),
+    "Le canal du Midi relie Toulouse à la Méditerranée sur 240 km ; 長江は中国で最も長い川です。 Ünïcödé ǅ ﬁ ﬀ Ⅻ ⑫ ½ — NFKC matters.",
+    adversarialText("digit_run", 12 * 1024),
+    adversarialText("nested_brackets", 8 * 1024),
+    adversarialText("mixed_script", 4 * 1024),
+    adversarialText("number_unit_chain", 8 * 1024),
+  ];
+}
 
 async function threeOperatorsThresholdTwo() {
   return networkFixture(3, 2);
@@ -21,7 +50,7 @@ describe("operator network: three honest nodes, threshold 2", function () {
     const nodes = network.nodes;
     const authors = [alice, bob, carol];
 
-    const texts = [...fixtures.items.map((item) => item.text), ...distinctTexts(SUBMISSIONS)].slice(0, SUBMISSIONS);
+    const texts = [...fixtures.items.map((item) => item.text), ...adversarialTexts(), ...distinctTexts(SUBMISSIONS)].slice(0, SUBMISSIONS);
     const ids: bigint[] = [];
     for (const [i, text] of texts.entries()) {
       // Each upload reaches one node only; the others fetch the content from their peers.
@@ -64,6 +93,14 @@ describe("operator network: three honest nodes, threshold 2", function () {
         expect(view.batch!.rationaleRoot).to.equal(root);
         expect(verifyRationale(root, { submissionId: event.args.id, rationaleJson: view.rationaleJson! }, view.batch!.proof!)).to.equal(true);
       }
+    }
+    // Determinism: every node computed the same evaluation of every submission on its own —
+    // score, points, sub-scores, flags with their evidence, and the rationale byte for byte.
+    for (const id of ids) {
+      const [first, ...others] = nodes.map((node) => node.test!.node.store.evaluations.get(id, HEURISTIC_EVALUATOR_HASH));
+      expect(first?.status, `submission ${id} evaluated by node 0`).to.equal("ok");
+      const view = ({ score, points, subScores, flags, rationaleJson }: NonNullable<typeof first>) => ({ score, points, subScores, flags, rationaleJson });
+      for (const [i, other] of others.entries()) expect(other && view(other), `submission ${id}, node ${i + 1} vs node 0`).to.deep.equal(view(first!));
     }
     const leaders = new Set(nodes.flatMap((node) => (node.test!.node.store.network.agreements().some((a) => a.role === "leader") ? [node.index] : [])));
     expect(leaders.size, "operators that led a batch").to.be.at.least(2);

@@ -17,6 +17,8 @@ import { deployCashKey } from "../../../scripts/deploy";
 import { HeldPort } from "../../../scripts/lib/heldPort";
 import { deploymentRecordOf, randomWallet } from "../chain/oracleFixture";
 import { type TestChain, type TestNode, createTestNode, nodeConfig, startTestChain, testDir } from "../node/nodeHarness";
+import { sotuParagraphs } from "../../../scripts/bench/scoring/prose";
+import { Random } from "../../../scripts/bench/scoring/random";
 
 export async function networkFixture(operatorCount: number, threshold: number) {
   const [deployer, alice, bob, carol] = await hre.ethers.getSigners();
@@ -187,20 +189,19 @@ export async function unexplainedReverts(rewards: Rewards, fromBlock: number): P
   return unexplained;
 }
 
-/** Distinct texts that no fraud check flags as duplicates of each other. */
+let paragraphPool: string[] | undefined;
+
+/**
+ * Distinct texts that no fraud check flags as duplicates of each other: State of the Union
+ * paragraphs (public domain) in a fixed shuffled order, 200 per seed, so the texts of different
+ * seeds never overlap either. (Texts filled into one template would be a template farm.)
+ */
 export function distinctTexts(count: number, seed = 0): string[] {
-  const topics = ["river", "bridge", "glacier", "harbor", "forest", "canal", "volcano", "desert", "island", "valley", "railway", "lighthouse"];
-  const facts = ["was measured in", "reopened after repairs in", "was first surveyed in", "lost a third of its area by", "doubled its traffic by", "was mapped by satellite in"];
-  const places = ["Norway", "Chile", "Kenya", "Japan", "Peru", "Canada", "Italy", "Nepal", "Ghana", "Iceland", "Vietnam", "Morocco"];
-  return Array.from({ length: count }, (_, i) => {
-    const n = i + seed * 1000;
-    const topic = topics[n % topics.length];
-    const place = places[Math.floor(n / topics.length) % places.length];
-    const fact = facts[(n * 7) % facts.length];
-    const year = 1900 + ((n * 37) % 120);
-    return `Field note ${n}: the ${topic} near ${place} ${fact} ${year}, according to the ${place} survey office (report ${1000 + n * 13}). ` +
-      `Local records list ${10 + ((n * 11) % 90)} observations of the ${topic}; the latest one, from ${year + 3}, notes ${n % 2 === 0 ? "a rise" : "a fall"} of ${2 + (n % 9)} percent.`;
-  });
+  if (count > 200) throw new Error("distinctTexts: at most 200 texts per seed");
+  paragraphPool ??= new Random(20261202).shuffle(sotuParagraphs("heldout").map((p) => p.text));
+  const texts = paragraphPool.slice(seed * 200, seed * 200 + count);
+  if (texts.length < count) throw new Error(`distinctTexts: no texts left for seed ${seed}`);
+  return texts;
 }
 
 /**

@@ -11,6 +11,9 @@ import type { DeploymentRecord } from "../../../oracle/src/chain/contracts";
 import type { BatchLedger, BatchLedgerEntry, PostOutcome, SentTransaction } from "../../../oracle/src/chain/poster";
 import { startApiNode } from "../../../oracle/src/main";
 import { LLM_PROMPT_VERSION, LLM_RUBRIC_VERSION } from "../../../oracle/src/eval/scorers/llm";
+import { DEFAULT_ENSEMBLE, ensembleRubricVersion } from "../../../oracle/src/eval/scorers/ensemble";
+import { scoreHeuristically } from "../../../oracle/src/eval/scorers/heuristic";
+import { preprocess } from "../../../oracle/src/eval/preprocess";
 import { contentHash } from "../../../oracle/src/protocol/contentHash";
 import { evaluatorHash } from "../../../oracle/src/protocol/evaluatorHash";
 import { orderSignatures } from "../../../oracle/src/protocol/eip712";
@@ -379,7 +382,7 @@ describe("oracle node under faults", function () {
         CASHKEY_ORACLE_LLM_MAX_RETRIES: "0",
         CASHKEY_ORACLE_LLM_TIMEOUT_MS: "5000",
       });
-      const evaluator = evaluatorHash({ name: "llm", model, quantization: "none", promptVersion: LLM_PROMPT_VERSION, rubricVersion: LLM_RUBRIC_VERSION });
+      const evaluator = evaluatorHash({ name: "llm", model, quantization: "none", promptVersion: LLM_PROMPT_VERSION, rubricVersion: ensembleRubricVersion(LLM_RUBRIC_VERSION) });
       await rewards.connect(await impersonate(await timelock.getAddress())).setEvaluator(evaluator, true);
       let healthy = false;
       fake.enqueue(...Array.from({ length: 3 }, () => ({ kind: "answer" as const, content: "I would rate this 90/100." })));
@@ -398,7 +401,39 @@ describe("oracle node under faults", function () {
       await eventually(() => rewards.isScored(id), "scored once the server recovered");
       const view = await submissionView(node.url, id);
       expect(view.evaluator).to.equal(evaluator);
-      expect(view.score).to.equal(JSON.parse(evaluationAnswer()).overall);
+      // The model's answer, bounded by the heuristic (the ensemble, docs/SCORING.md).
+      const heuristic = scoreHeuristically({ doc: preprocess(USEFUL[0]), maxSimilarity: 0 });
+      expect(view.score).to.equal(Math.min(JSON.parse(evaluationAnswer()).overall, heuristic.score + DEFAULT_ENSEMBLE.margin));
+    });
+  });
+
+  describe("when the model and the heuristic disagree beyond the ensemble tolerance", function () {
+    it("holds the submission for review instead of posting it, and posts the others", async function () {
+      const fake = await FakeOpenAiServer.start();
+      cleanups.push(() => fake.close());
+      const model = "test/naive-judge";
+      const { rewards, alice, timelock, operator, config } = await setup({
+        CASHKEY_ORACLE_SCORER: "llm",
+        CASHKEY_ORACLE_LLM_BASE_URL: fake.baseURL,
+        CASHKEY_ORACLE_LLM_MODEL: model,
+      });
+      const evaluator = evaluatorHash({ name: "llm", model, quantization: "none", promptVersion: LLM_PROMPT_VERSION, rubricVersion: ensembleRubricVersion(LLM_RUBRIC_VERSION) });
+      await rewards.connect(await impersonate(await timelock.getAddress())).setEvaluator(evaluator, true);
+      // A naive judge: full marks for anything with a heading, a fair score otherwise.
+      const perfect = { substance: 100, originality: 100, clarity: 100, evidence: 100, overall: 100 };
+      fake.fallback = (request) => ({
+        kind: "answer",
+        content: request.body.messages.some((m) => m.content.includes("# 5 Ways")) ? evaluationAnswer(perfect) : evaluationAnswer(),
+      });
+      const { node } = await startNode(config, operator);
+
+      const listicle = "# 5 Ways Remote Work Can Boost Your Growth\n\n1. **Boost Engagement**: Remote work can boost engagement for teams who want to improve outcomes.\n2. **Drive Growth**: By focusing on remote work, organizations can drive growth and maximize results.";
+      const held = await submitHash(rewards, alice, await upload(node.url, listicle));
+      const posted = await submitHash(rewards, alice, await upload(node.url, USEFUL[0]));
+      await eventually(() => rewards.isScored(posted), "the agreeing submission scored");
+      expect(node.store.network.isHeld(held)).to.equal(true);
+      expect(node.store.network.dispute(held)?.lastReason).to.equal("ensemble_disagreement");
+      expect(await rewards.isScored(held)).to.equal(false);
     });
   });
 

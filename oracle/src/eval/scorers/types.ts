@@ -31,6 +31,8 @@ export interface ScorerResult {
   readonly score: number;
   /** Why, in a few sentences. */
   readonly rationale: string;
+  /** Set when the result must be reviewed by an operator before it is posted (ensemble.ts). */
+  readonly review?: { readonly reason: string; readonly detail: string };
 }
 
 /** A way of scoring content; its descriptor names it for the chain (see evaluator.ts). */
