@@ -236,7 +236,7 @@ export function checkAuthorVelocity(fp: Fingerprint, context: FraudContext, conf
 }
 
 export function checkPromptInjection(doc: Preprocessed): Flag | undefined {
-  const matches = detectPromptInjection(doc.text);
+  const matches = detectPromptInjection(doc.text, doc.hiddenTagText);
   if (matches.length === 0) return undefined;
   const described = matches.map((m) => `${familyOf(m)} ("${m.excerpt}")`).join("; ");
   return flag("prompt_injection", `Text addressed to the evaluator instead of readers: ${described}.`, {

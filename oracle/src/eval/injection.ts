@@ -344,9 +344,10 @@ const MIN_TAG_TEXT = 10;
  * Every distinct family of injection attempt found in `text` or in a decoded form of it (first
  * match of each family and form). Linear in the length of the text: each pattern is linear,
  * runs once per form, and the decoded forms are built only when a cheap test says they may hold
- * something (injectionViews.ts).
+ * something (injectionViews.ts). `hiddenTagText` is the text carried by tag characters of the raw
+ * submission, which canonicalizing removes (preprocess.ts keeps it for this check).
  */
-export function detectPromptInjection(text: string): InjectionMatch[] {
+export function detectPromptInjection(text: string, hiddenTagText?: string): InjectionMatch[] {
   const skeleton = injectionSkeleton(text);
   const matches = matchPatterns(skeleton);
   const hidden = hiddenAddressedText(skeleton);
@@ -358,7 +359,7 @@ export function detectPromptInjection(text: string): InjectionMatch[] {
     const ask = score.find(({ folded }) => phrases.has(folded));
     if (ask !== undefined) matches.push({ kind: "score directive", excerpt: ask.phrase, language });
   }
-  for (const view of decodedViews(text, skeleton)) {
+  for (const view of decodedViews(text, skeleton, hiddenTagText)) {
     if (view.encoding === "tag characters" && view.text.length >= MIN_TAG_TEXT) {
       matches.push({ kind: "hidden text in tag characters", excerpt: excerpt(view.text), encoding: view.encoding });
     }

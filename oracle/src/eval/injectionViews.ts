@@ -22,10 +22,13 @@ const CLUE_WORDS = ["ignore", "instruction", "score", "evaluator", "grader", "ru
 const ROT13_CLUES = CLUE_WORDS.map(rot13);
 const REVERSED_CLUES = CLUE_WORDS.map((w) => [...w].reverse().join(""));
 
-/** Views of `skeleton` (lowercase) and `raw` (the original text) that decoding reveals. */
-export function decodedViews(raw: string, skeleton: string): DecodedView[] {
+/**
+ * Views of `skeleton` (lowercase) and `raw` (the original text) that decoding reveals. `tagText` is
+ * the text of the tag characters when the caller has it (the canonical text no longer holds them).
+ */
+export function decodedViews(raw: string, skeleton: string, tagText?: string): DecodedView[] {
   const views: DecodedView[] = [];
-  const tags = tagCharacters(raw);
+  const tags = tagText === undefined || tagText === "" ? tagCharacters(raw) : tagText;
   if (tags.length > 0) views.push({ encoding: "tag characters", text: tags.toLowerCase() });
   for (const decoded of base64Payloads(raw)) views.push({ encoding: "base64", text: decoded.toLowerCase() });
   if (ROT13_CLUES.some((clue) => skeleton.includes(clue))) views.push({ encoding: "rot13", text: rot13(skeleton) });

@@ -1,4 +1,5 @@
 import { canonicalize, type Obfuscation } from "./canonical";
+import { tagCharacters } from "./injectionViews";
 import { detectLanguage, stopWordsFor, type LanguageGuess } from "./language";
 import { countStockPhrases } from "./phrases";
 import { countNumbersWithUnits, trimTrailingPunctuation } from "./scan";
@@ -10,6 +11,8 @@ export interface Preprocessed {
   readonly text: string;
   /** Invisible characters inside words, tag characters and look-alike letters found while canonicalizing. */
   readonly obfuscation: Obfuscation;
+  /** The ASCII text hidden in Unicode tag characters of the raw text (canonicalizing drops them); empty when none. */
+  readonly hiddenTagText: string;
   /** The exact-duplicate form: the normalized text lowercased, every whitespace run one space. */
   readonly canonical: string;
   /** Lowercased word tokens in reading order; URLs are left out. Han and kana count one token per character. */
@@ -140,6 +143,7 @@ export function preprocess(raw: string): Preprocessed {
   return {
     text,
     obfuscation,
+    hiddenTagText: obfuscation.tagCharacters > 0 ? tagCharacters(raw) : "",
     canonical,
     tokens,
     vocabulary,
