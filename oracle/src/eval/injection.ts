@@ -1,3 +1,4 @@
+import { languageCueMatches } from "./injectionCues";
 import { LANGUAGE_PHRASES } from "./injectionLanguages";
 import { decodedViews, hiddenAddressedText } from "./injectionViews";
 
@@ -359,6 +360,9 @@ export function detectPromptInjection(text: string, hiddenTagText?: string): Inj
     const ask = score.find(({ folded }) => phrases.has(folded));
     if (ask !== undefined) matches.push({ kind: "score directive", excerpt: ask.phrase, language });
   }
+  for (const match of languageCueMatches(skeleton, injectionSkeleton)) {
+    if (!matches.some((m) => m.kind === match.kind && m.language === match.language)) matches.push(match);
+  }
   for (const view of decodedViews(text, skeleton, hiddenTagText)) {
     if (view.encoding === "tag characters" && view.text.length >= MIN_TAG_TEXT) {
       matches.push({ kind: "hidden text in tag characters", excerpt: excerpt(view.text), encoding: view.encoding });
@@ -458,3 +462,4 @@ function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length <= MAX_EXCERPT ? flat : `${flat.slice(0, MAX_EXCERPT - 1)}…`;
 }
+

@@ -183,14 +183,25 @@ export class LandedBatchSync {
       return "no_rationales";
     }
     let abandoned = 0;
+    let lostOwn = false;
     try {
-      store.transaction(() => {
-        if (own !== undefined) store.batches.transition(own.id, "abandoned");
+      const done = store.transaction(() => {
+        // Read again: while the rationales were fetched, this node's poster may have settled its batch.
+        const mine = store.batches.liveForNonce(nonce);
+        if (mine?.digest === digest) return true;
+        if (mine?.state === "landed") {
+          logger.error({ batchNonce: nonce.toString(), digest, own: mine.digest }, "this node recorded its own batch as landed at a nonce another batch took");
+          return true;
+        }
+        if (mine !== undefined) {
+          store.batches.transition(mine.id, "abandoned");
+          lostOwn = true;
+        }
         // This node's batches for later nonces that hold a landed item can never land: they would
         // keep the landed batch from being recorded (a submission is in one live batch at most).
         for (const item of items) {
           const other = store.batches.liveBatchOf(unpackScoreItem(item).submissionId);
-          if (other !== undefined && other.id !== own?.id && other.state !== "landed") {
+          if (other !== undefined && other.id !== mine?.id && other.state !== "landed") {
             store.batches.transition(other.id, "abandoned");
             abandoned += 1;
           }
@@ -205,12 +216,14 @@ export class LandedBatchSync {
           signatures: [],
           txHash: log.transactionHash,
         });
+        return false;
       });
+      if (done) return "recorded";
     } catch (error) {
       if (error instanceof StoreNotFoundError) return "retry"; // a submission this node has not seen yet
       throw error;
     }
-    logger.info({ batchNonce: nonce.toString(), items: items.length, txHash: log.transactionHash, lostOwn: own !== undefined, abandoned }, "landed batch recorded");
+    logger.info({ batchNonce: nonce.toString(), items: items.length, txHash: log.transactionHash, lostOwn, abandoned }, "landed batch recorded");
     return "recorded";
   }
 
