@@ -190,16 +190,17 @@ export async function unexplainedReverts(rewards: Rewards, fromBlock: number): P
 }
 
 let paragraphPool: string[] | undefined;
+const TEXTS_PER_SEED = 100;
 
 /**
  * Distinct texts that no fraud check flags as duplicates of each other: State of the Union
- * paragraphs (public domain) in a fixed shuffled order, 200 per seed, so the texts of different
+ * paragraphs (public domain) in a fixed shuffled order, 100 per seed (about 50 seeds), so the texts of different
  * seeds never overlap either. (Texts filled into one template would be a template farm.)
  */
 export function distinctTexts(count: number, seed = 0): string[] {
-  if (count > 200) throw new Error("distinctTexts: at most 200 texts per seed");
+  if (count > TEXTS_PER_SEED) throw new Error(`distinctTexts: at most ${TEXTS_PER_SEED} texts per seed`);
   paragraphPool ??= new Random(20261202).shuffle(sotuParagraphs("heldout").map((p) => p.text));
-  const texts = paragraphPool.slice(seed * 200, seed * 200 + count);
+  const texts = paragraphPool.slice(seed * TEXTS_PER_SEED, seed * TEXTS_PER_SEED + count);
   if (texts.length < count) throw new Error(`distinctTexts: no texts left for seed ${seed}`);
   return texts;
 }
