@@ -291,8 +291,8 @@ that innovation can unlock the potential of every business. At the end of the da
 
   it("returns flags in a fixed order with their severities", function () {
     const world = new World();
-    world.submit("CLICK HERE!!! BUY NOW!!! BEST PRICE GUARANTEED!!! https://shop.example.com https://shop.example.com/x");
-    const flags = world.check("CLICK HERE!!! BUY NOW!!! BEST PRICE GUARANTEED!!! https://shop.example.com https://shop.example.com/x");
+    world.submit("CLICK HERE!!! BUY NOW!!! BEST PRICE GUARANTEED!!! https://shop.example.com https://shop.example.com/x https://shop.example.com/y");
+    const flags = world.check("CLICK HERE!!! BUY NOW!!! BEST PRICE GUARANTEED!!! https://shop.example.com https://shop.example.com/x https://shop.example.com/y");
     expect(codes(flags)).to.deep.equal(["exact_duplicate", "link_density", "promotional", "shouting"]);
     expect(flags.map((f) => f.severity)).to.deep.equal(["blocking", "major", "major", "minor"]);
   });
