@@ -268,13 +268,16 @@ interface Cue {
 
 const SPACED_LETTER_RE = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}]/u;
 const LETTER_RE = /[\p{L}\p{M}\p{N}]/u;
-const SENTENCE_END = new Set([".", "!", "?", "\n", "。", "！", "？", ";", "؟", "।"]);
+/** . ! ? newline ; and the full stops and question marks of other scripts. */
+const SENTENCE_END = new Set([0x2e, 0x21, 0x3f, 0x0a, 0x3b, 0x3002, 0xff01, 0xff1f, 0x061f, 0x0964]);
 
 /**
  * Cues by the code of their first character (the text is scanned once, position by position):
  * those that must start a word, looked up at word starts only, and the others, everywhere.
  */
 interface CueTable {
+  /** By first character code below 0x80 (the common case), then by any code. */
+  readonly asciiAtWordStart: (Cue[] | undefined)[];
   readonly atWordStart: Map<number, Cue[]>;
   readonly anywhere: Map<number, Cue[]>;
 }
@@ -282,7 +285,7 @@ let cueTableCache: CueTable | undefined;
 
 function cueTable(fold: (text: string) => string): CueTable {
   if (cueTableCache !== undefined) return cueTableCache;
-  const tables: CueTable = { atWordStart: new Map(), anywhere: new Map() };
+  const tables: CueTable = { asciiAtWordStart: new Array<Cue[] | undefined>(0x80).fill(undefined), atWordStart: new Map(), anywhere: new Map() };
   for (const [language, roles] of Object.entries(CUES)) {
     for (const [role, stems] of Object.entries(roles) as [Role, readonly string[]][]) {
       for (const stem of stems) {
@@ -294,6 +297,7 @@ function cueTable(fold: (text: string) => string): CueTable {
         const list = table.get(key) ?? [];
         list.push(cue);
         table.set(key, list);
+        if (cue.bounded && key < 0x80) tables.asciiAtWordStart[key] = list;
       }
     }
   }
@@ -303,10 +307,7 @@ function cueTable(fold: (text: string) => string): CueTable {
 
 function isLetterAt(text: string, i: number): boolean {
   if (i < 0 || i >= text.length) return false;
-  return isLetterCode(text, i, text.charCodeAt(i));
-}
-
-function isLetterCode(text: string, i: number, c: number): boolean {
+  const c = text.charCodeAt(i);
   if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39);
   return LETTER_RE.test(text[i]!);
 }
@@ -339,14 +340,18 @@ export function languageCueMatches(skeleton: string, fold: (text: string) => str
   for (let i = 0; i < skeleton.length; i++) {
     const code = skeleton.charCodeAt(i);
     const wordStart = !previousIsLetter;
-    previousIsLetter = isLetterCode(skeleton, i, code);
-    if (!previousIsLetter && SENTENCE_END.has(skeleton[i]!)) {
+    if (code < 0x80) {
+      previousIsLetter = (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39);
+      // Inside a word, only cues in scripts without spaces can start (none begins with an ASCII letter).
+      if (!wordStart && previousIsLetter && code > 0x39) continue;
+    } else {
+      previousIsLetter = LETTER_RE.test(skeleton[i]!);
+    }
+    if (!previousIsLetter && SENTENCE_END.has(code)) {
       if (seen.size > 0) close();
       continue;
     }
-    // Inside a word, only cues in scripts without spaces can start (none begins with an ASCII letter).
-    if (!wordStart && code < 0x80 && previousIsLetter && (code > 0x39 || code < 0x30)) continue;
-    const candidates = (wordStart ? table.atWordStart.get(code) : undefined) ?? table.anywhere.get(code);
+    const candidates = wordStart ? (code < 0x80 ? table.asciiAtWordStart[code] : table.atWordStart.get(code)) ?? table.anywhere.get(code) : table.anywhere.get(code);
     if (candidates === undefined) continue;
     for (const cue of candidates) {
       if (!skeleton.startsWith(cue.folded, i)) continue;
