@@ -379,27 +379,42 @@ export function familyOf(match: InjectionMatch): string {
 }
 
 /** Literal strings bucketed by their first two characters (as one number), for `presentIn`. */
-type Buckets = Map<number, string[]>;
+/** Strings by their first two characters (one-character strings apart), with a quick filter for ASCII pairs. */
+interface Buckets {
+  readonly map: Map<number, string[]>;
+  /** 1 where some string starts with this ASCII character (alone) or this pair of ASCII characters. */
+  readonly asciiStarts: Uint8Array;
+}
 
 function bucketsOf(strings: Iterable<string>): Buckets {
-  const buckets: Buckets = new Map();
+  const map = new Map<number, string[]>();
+  const asciiStarts = new Uint8Array(0x80 * 0x81);
   for (const value of new Set(strings)) {
-    const key = value.length === 1 ? -value.charCodeAt(0) - 1 : value.charCodeAt(0) * 0x10000 + value.charCodeAt(1);
-    const bucket = buckets.get(key);
+    const first = value.charCodeAt(0);
+    const second = value.length === 1 ? 0x80 : value.charCodeAt(1);
+    const key = value.length === 1 ? -first - 1 : first * 0x10000 + second;
+    const bucket = map.get(key);
     if (bucket) bucket.push(value);
-    else buckets.set(key, [value]);
+    else map.set(key, [value]);
+    if (first < 0x80 && second <= 0x80) asciiStarts[first * 0x81 + second] = 1;
   }
-  return buckets;
+  return { map, asciiStarts };
 }
 
 /** Which of the bucketed strings occur in `text`, found in one pass. */
 function presentIn(text: string, buckets: Buckets): Set<string> {
   const found = new Set<string>();
+  const { map, asciiStarts } = buckets;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const single = buckets.get(-c - 1);
+    if (c < 0x80) {
+      const next = text.charCodeAt(i + 1);
+      // Most positions of ordinary text start no string: two array reads instead of two map lookups.
+      if (next < 0x80 && asciiStarts[c * 0x81 + 0x80] === 0 && asciiStarts[c * 0x81 + next] === 0) continue;
+    }
+    const single = map.get(-c - 1);
     if (single) found.add(single[0]!);
-    const bucket = buckets.get(c * 0x10000 + text.charCodeAt(i + 1));
+    const bucket = map.get(c * 0x10000 + text.charCodeAt(i + 1));
     if (bucket === undefined) continue;
     for (const value of bucket) if (!found.has(value) && text.startsWith(value, i)) found.add(value);
   }
