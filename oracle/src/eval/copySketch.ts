@@ -3,6 +3,7 @@ import { skeletonOf } from "./canonical";
 import { stopWordsFor } from "./language";
 import { URL_RE } from "./preprocess";
 import { tokenize } from "./tokenize";
+import { fmix32, fnv1a, uniqueSorted } from "./hash32";
 
 /**
  * What the duplicate index keeps of a text (docs/SCORING.md, "Copies"):
@@ -315,27 +316,5 @@ function templateAndFacts(text: string): { template: string; facts: Uint32Array 
   return { template, facts: uniqueSorted(Uint32Array.from(facts)) };
 }
 
-function uniqueSorted(values: Uint32Array): Uint32Array {
-  if (values.length === 0) return values;
-  const sorted = values.slice().sort();
-  let n = 1;
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
-  return sorted.subarray(0, n).slice();
-}
 
-/** FNV-1a over UTF-16 code units. */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
-/** MurmurHash3's 32-bit finalizer; returns an unsigned value. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}

@@ -1,5 +1,6 @@
 import { copySketch, type CopySketch } from "./copySketch";
 import { InvalidEvaluationInputError } from "./errors";
+import { fmix32, fnv1a, uniqueSorted } from "./hash32";
 
 /**
  * Content fingerprints for duplicate detection.
@@ -127,20 +128,7 @@ function minhash(shingles: Uint32Array): Uint32Array {
   return signature;
 }
 
-function uniqueSorted(values: Uint32Array): Uint32Array {
-  if (values.length === 0) return values;
-  const sorted = values.slice().sort();
-  let n = 1;
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
-  return sorted.subarray(0, n);
-}
 
-/** FNV-1a over UTF-16 code units. */
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
 
 /** One MurmurHash3 block step: order-sensitive combination of a running hash with a value. */
 function mixIn(h: number, value: number): number {
@@ -151,15 +139,6 @@ function mixIn(h: number, value: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** MurmurHash3's 32-bit finalizer; returns an unsigned value. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 function splitMix32Seeds(seed: number, count: number): Uint32Array {
   const seeds = new Uint32Array(count);
