@@ -18,10 +18,21 @@ export function deploymentChain(config: RuntimeConfig) {
   });
 }
 
-export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore = appVaultStore()) {
+/**
+ * The connectors that exist only with some configuration, loaded on demand: WalletConnect's code is
+ * fetched only when `/config.json` names a project id (docs/DAPP.md "WalletConnect").
+ */
+export async function optionalConnectors(config: RuntimeConfig, appUrl: string = globalThis.location?.href ?? "http://localhost/"): Promise<CreateConnectorFn[]> {
+  if (!config.walletConnectProjectId) return [];
+  const { lazyWalletConnect } = await import("./wallet/walletConnect");
+  return [lazyWalletConnect({ projectId: config.walletConnectProjectId, appUrl })];
+}
+
+export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore = appVaultStore(), extraConnectors: CreateConnectorFn[] = []) {
   const chain = deploymentChain(config);
   const connectors: CreateConnectorFn[] = [
     injected({ shimDisconnect: true }),
+    ...extraConnectors,
     // The embedded wallet is unlocked in its own panel (EmbeddedWalletPanel), never through a prompt.
     embeddedWallet({
       store: vaultStore,

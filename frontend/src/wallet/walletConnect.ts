@@ -1,0 +1,114 @@
+/**
+ * WalletConnect, for a phone's wallet app (inside Telegram there is no browser wallet): wagmi's
+ * `walletConnect` connector, configured by `walletConnectProjectId` in `/config.json`. This module is
+ * loaded only when a project id is configured (`walletConnectConnectors` in `wagmi.ts` imports it on
+ * demand), and the WalletConnect provider itself (the large part, with its relay client) only when the
+ * user asks to connect, or when the last session was a WalletConnect one and wagmi reconnects.
+ *
+ * No QR modal: the pairing link (`wc:...`) is shown by the app (`WalletConnectButton`), which is what a
+ * phone needs (the link opens the wallet app); the link is also copyable for a wallet on another device.
+ */
+import { type CreateConnectorFn, createConnector } from "wagmi";
+// The subpath, not the `wagmi/connectors` barrel: the barrel drags other connectors' code (Tempo) into the build.
+import { walletConnect } from "wagmi/connectors/walletConnect";
+
+export const WALLETCONNECT_ID = "walletConnect";
+
+export interface WalletConnectSettings {
+  projectId: string;
+  /** Where the app is served (its origin and path), for the metadata wallets show. */
+  appUrl: string;
+  /** How long connecting may take before the pairing link appears (the relay answering), in ms. */
+  relayTimeoutMs?: number;
+}
+
+export const DEFAULT_RELAY_TIMEOUT_MS = 15_000;
+
+/** WalletConnect's relay did not answer: no pairing link, nothing connected. */
+export class WalletConnectUnreachableError extends Error {
+  override name = "WalletConnectUnreachableError";
+  constructor(cause?: unknown) {
+    super("WalletConnect's relay cannot be reached, so no phone wallet can be paired now. Check the connection, or use the CashKey wallet.", { cause });
+  }
+}
+
+/** A failure of the relay connection (as WalletConnect's client words it), not of the user or the wallet. */
+function isRelayFailure(error: unknown): boolean {
+  const message = String((error as Error | undefined)?.message ?? error);
+  return /websocket|relay|socket|failed to fetch|network|unauthorized|project id|stalled|timed? ?out/i.test(message);
+}
+
+/** What a wallet shows about the app when it asks to connect. */
+export function walletConnectMetadata(appUrl: string) {
+  const base = new URL(appUrl);
+  base.hash = "";
+  base.search = "";
+  const url = base.toString().replace(/\/$/, "");
+  return {
+    name: "CashKey",
+    description: "Information for rewards: submit what you know, get scored by the oracle network, earn CKEY.",
+    url,
+    icons: [new URL("icon-192.png", url.endsWith("/") ? url : `${url}/`).toString()],
+  };
+}
+
+/** wagmi's connector's options as the app uses them. */
+export function walletConnectParameters(settings: WalletConnectSettings) {
+  return {
+    projectId: settings.projectId,
+    showQrModal: false,
+    metadata: walletConnectMetadata(settings.appUrl),
+  } as const;
+}
+
+/**
+ * wagmi's WalletConnect connector, started lazily: wagmi sets every connector up at start and asks each
+ * whether it is authorized, and WalletConnect answers both by loading its provider and opening its
+ * relay. Here both wait until the user connects, or until a WalletConnect session was the last one.
+ */
+export function lazyWalletConnect(settings: WalletConnectSettings): CreateConnectorFn {
+  const inner = walletConnect(walletConnectParameters(settings));
+  return createConnector((config) => {
+    const connector = inner(config);
+    const lastUsed = async () => (await config.storage?.getItem("recentConnectorId")) === WALLETCONNECT_ID;
+    return {
+      ...connector,
+      async setup() {
+        if (await lastUsed()) await connector.setup?.call(this);
+      },
+      async isAuthorized() {
+        if (!(await lastUsed())) return false;
+        return connector.isAuthorized.call(this);
+      },
+      /**
+       * Connects; fails with WalletConnectUnreachableError when the relay does not answer: before the
+       * pairing link appears, within `relayTimeoutMs`. After it appears, the user takes their time.
+       */
+      async connect(parameters) {
+        let paired = false;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const onMessage = (message: { type: string }) => {
+          if (message.type === "display_uri") {
+            paired = true;
+            clearTimeout(timer);
+          }
+        };
+        config.emitter.on("message", onMessage);
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            if (!paired) reject(new WalletConnectUnreachableError());
+          }, settings.relayTimeoutMs ?? DEFAULT_RELAY_TIMEOUT_MS);
+        });
+        try {
+          return await Promise.race([connector.connect.call(this, parameters), deadline]);
+        } catch (error) {
+          if (error instanceof WalletConnectUnreachableError || !isRelayFailure(error)) throw error;
+          throw new WalletConnectUnreachableError(error);
+        } finally {
+          clearTimeout(timer);
+          config.emitter.off("message", onMessage);
+        }
+      },
+    } as ReturnType<typeof inner>;
+  });
+}
