@@ -62,22 +62,31 @@ export function walletConnectParameters(settings: WalletConnectSettings) {
 }
 
 /**
- * wagmi's WalletConnect connector, started lazily: wagmi sets every connector up at start and asks each
- * whether it is authorized, and WalletConnect answers both by loading its provider and opening its
- * relay. Here both wait until the user connects, or until a WalletConnect session was the last one.
+ * wagmi's WalletConnect connector, started lazily: at start wagmi sets every connector up and asks
+ * each for its provider (to reconnect), and WalletConnect answers by loading its provider and opening
+ * its relay. Here nothing is loaded until the user connects, or when a WalletConnect session was the
+ * last one used (wagmi's `recentConnectorId`).
  */
 export function lazyWalletConnect(settings: WalletConnectSettings): CreateConnectorFn {
   const inner = walletConnect(walletConnectParameters(settings));
   return createConnector((config) => {
     const connector = inner(config);
-    const lastUsed = async () => (await config.storage?.getItem("recentConnectorId")) === WALLETCONNECT_ID;
+    let started = false;
+    const wanted = async () => {
+      if (!started) started = (await config.storage?.getItem("recentConnectorId")) === WALLETCONNECT_ID;
+      return started;
+    };
     return {
       ...connector,
       async setup() {
-        if (await lastUsed()) await connector.setup?.call(this);
+        if (await wanted()) await connector.setup?.call(this);
+      },
+      async getProvider(parameters) {
+        if (!(await wanted())) return undefined as never;
+        return connector.getProvider.call(this, parameters);
       },
       async isAuthorized() {
-        if (!(await lastUsed())) return false;
+        if (!(await wanted())) return false;
         return connector.isAuthorized.call(this);
       },
       /**
@@ -85,6 +94,7 @@ export function lazyWalletConnect(settings: WalletConnectSettings): CreateConnec
        * pairing link appears, within `relayTimeoutMs`. After it appears, the user takes their time.
        */
       async connect(parameters) {
+        started = true;
         let paired = false;
         let timer: ReturnType<typeof setTimeout> | undefined;
         const onMessage = (message: { type: string }) => {
@@ -102,8 +112,8 @@ export function lazyWalletConnect(settings: WalletConnectSettings): CreateConnec
         try {
           return await Promise.race([connector.connect.call(this, parameters), deadline]);
         } catch (error) {
-          if (error instanceof WalletConnectUnreachableError || !isRelayFailure(error)) throw error;
-          throw new WalletConnectUnreachableError(error);
+          if (!(error instanceof WalletConnectUnreachableError) && !isRelayFailure(error)) throw error;
+          throw error instanceof WalletConnectUnreachableError ? error : new WalletConnectUnreachableError(error);
         } finally {
           clearTimeout(timer);
           config.emitter.off("message", onMessage);
