@@ -67,8 +67,11 @@ export function walletConnectParameters(settings: WalletConnectSettings) {
  * its relay. Here nothing is loaded until the user connects, or when a WalletConnect session was the
  * last one used (wagmi's `recentConnectorId`).
  */
-export function lazyWalletConnect(settings: WalletConnectSettings): CreateConnectorFn {
-  const inner = walletConnect(walletConnectParameters(settings));
+export function lazyWalletConnect(
+  settings: WalletConnectSettings,
+  /** wagmi's connector; the tests pass one that behaves like a relay that answers, or not. */
+  inner: CreateConnectorFn = walletConnect(walletConnectParameters(settings)),
+): CreateConnectorFn {
   return createConnector((config) => {
     const connector = inner(config);
     let started = false;
