@@ -20,7 +20,7 @@ export function deploymentChain(config: RuntimeConfig) {
 
 /**
  * The connectors that exist only with some configuration, loaded on demand: WalletConnect's code is
- * fetched only when `/config.json` names a project id (docs/DAPP.md "WalletConnect").
+ * fetched only when `/config.json` names a project id (docs/USERS.md "Connect").
  */
 export async function optionalConnectors(config: RuntimeConfig, appUrl: string = globalThis.location?.href ?? "http://localhost/"): Promise<CreateConnectorFn[]> {
   if (!config.walletConnectProjectId) return [];
