@@ -16,7 +16,7 @@ import { ACCOUNT, renderWithProviders, runtimeConfig } from "./render";
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
 const PAIRING_URI = "wc:7f6e504bfad60b485450578e05678ed3e8e8c4751d3c6160be17160d63ec90f9@2?relay-protocol=irn&symKey=587d5484ce2a2a6ee3ba1962fdd7e8588e06200c46823bd18fbd67def96ad303";
 
-type Relay = "silent" | "failing" | "answering";
+type Relay = "silent" | "failing" | "refusing" | "answering";
 
 /** Stands in for wagmi's WalletConnect connector: its relay is silent, fails, or answers with a pairing link. */
 function fakeWalletConnect(relay: Relay, calls: string[]): CreateConnectorFn {
@@ -29,7 +29,8 @@ function fakeWalletConnect(relay: Relay, calls: string[]): CreateConnectorFn {
     },
     async connect() {
       calls.push("connect");
-      if (relay === "failing") throw new Error("WebSocket connection closed abnormally with code: 3000");
+      if (relay === "failing") throw new Error("WebSocket connection failed for host: wss://relay.walletconnect.org");
+      if (relay === "refusing") throw new Error("WebSocket connection closed abnormally with code: 3000 (Unauthorized: invalid key)");
       if (relay === "answering") {
         config.emitter.emit("message", { type: "display_uri", data: PAIRING_URI });
         return new Promise(() => undefined); // waits for the phone
@@ -120,6 +121,12 @@ describe("WalletConnectButton", () => {
     expect((await screen.findByTestId("walletconnect-error")).textContent).toMatch(/WalletConnect's relay cannot be reached/);
   });
 
+  it("says when the relay refuses the project id, so the operator can fix config.json", async () => {
+    renderPanel("refusing", [], 60_000);
+    fireEvent.click(screen.getByRole("button", { name: "Connect a phone wallet (WalletConnect)" }));
+    expect((await screen.findByTestId("walletconnect-error")).textContent).toMatch(/refused this deployment's project id \(walletConnectProjectId in config.json\)/);
+  });
+
   it("shows the pairing link once the relay answers, and no error however long the phone takes", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     try {
@@ -130,6 +137,10 @@ describe("WalletConnectButton", () => {
       await vi.advanceTimersByTimeAsync(60_000);
       expect(screen.queryByTestId("walletconnect-error")).toBeNull();
       expect(screen.getByRole("button", { name: "Copy the pairing link" })).toBeTruthy();
+      // Changing one's mind gives the button back.
+      fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+      await waitFor(() => expect((screen.getByRole("button", { name: /WalletConnect/ }) as HTMLButtonElement).disabled).toBe(false));
+      expect(screen.queryByRole("link", { name: "Open in your wallet app" })).toBeNull();
     } finally {
       vi.useRealTimers();
     }

@@ -11,6 +11,7 @@
  *   (time advanced on the chain) a gasless claim to another address, each showing who paid.
  * - A second wallet from the same Telegram user is refused in words, and nothing is sent.
  */
+import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 import { Wallet } from "ethers";
@@ -18,7 +19,7 @@ import type { BrowserContext, Locator, Page } from "playwright-core";
 import { signInitData } from "../../oracle/src/telegram/initData";
 import submissions from "../fixtures/submissions.json";
 import { printLogsOnFailure } from "../oracle/node/nodeHarness";
-import { type DappStack, E2E_TIMING, advanceChainTime, startDappStack } from "./dappHarness";
+import { type DappStack, E2E_TIMING, SCREENSHOTS, advanceChainTime, startDappStack } from "./dappHarness";
 
 const STEP_TIMEOUT_MS = 60_000;
 /** A test bot token (never a real bot's). */
@@ -47,13 +48,19 @@ function launchData(userId: number): string {
   );
 }
 
+/** Telegram's light and dark themes, as its clients pass them. */
+const THEMES = {
+  light: { bg_color: "#ffffff", text_color: "#000000", hint_color: "#999999", link_color: "#2481cc", button_color: "#2481cc", button_text_color: "#ffffff", secondary_bg_color: "#efeff3" },
+  dark: { bg_color: "#212121", text_color: "#ffffff", hint_color: "#aaaaaa", link_color: "#8774e1", button_color: "#8774e1", button_text_color: "#ffffff", secondary_bg_color: "#181818" },
+};
+
 /** The URL Telegram opens a Mini App at: the launch parameters in the hash. */
-function miniAppUrl(appUrl: string, initData: string): string {
+function miniAppUrl(appUrl: string, initData: string, theme: keyof typeof THEMES = "light"): string {
   const params = new URLSearchParams({
     tgWebAppData: initData,
     tgWebAppVersion: "7.10",
     tgWebAppPlatform: "android",
-    tgWebAppThemeParams: JSON.stringify({ bg_color: "#ffffff", text_color: "#000000", button_color: "#2481cc", button_text_color: "#ffffff" }),
+    tgWebAppThemeParams: JSON.stringify(THEMES[theme]),
   });
   return `${appUrl}/#${params.toString()}`;
 }
@@ -170,6 +177,7 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
       await button.click();
       // The relay cannot be reached (no name resolves but loopback): the app says so within its deadline.
       await textOf(wc.getByTestId("walletconnect-error"), /WalletConnect's relay cannot be reached.*use the CashKey wallet/);
+      await wc.screenshot({ path: path.join(SCREENSHOTS, "walletconnect-unreachable.png") });
       expect(outside.length).to.be.greaterThan(0);
       expect(outside.every((url) => /^(wss|https):\/\/[a-z.]*walletconnect\.(org|com)\//.test(url))).to.equal(true, outside.join("\n"));
       // The rest of the app works on: the embedded wallet and WalletConnect again.
@@ -221,12 +229,13 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
     await textOf(tg.getByTestId("tx-paid-by"), /gas paid by the oracle's relayer/);
     expect(await stack.deployment.token.balanceOf(friend)).to.equal(claimable);
     expect(await hre.ethers.provider.getBalance(address)).to.equal(0n);
+    await tg.screenshot({ path: path.join(SCREENSHOTS, "telegram-claim-light.png"), fullPage: true });
   });
 
   it("refuses a second wallet from the same Telegram user, in words, and sends nothing", async function () {
     const initData = launchData(TELEGRAM_USER);
     const second = await newPage({ width: 360, height: 800 }, fakeTelegramClient(initData));
-    await second.goto(miniAppUrl(stack.appUrl, initData));
+    await second.goto(miniAppUrl(stack.appUrl, initData, "dark"));
     const address = await createEmbeddedWallet(second);
     const before = await stack.deployment.rewards.submissionCount();
     await second.getByLabel("Content").fill(submissions.items.filter((item) => item.label === "useful")[2].text);
@@ -234,6 +243,7 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
     await textOf(second.getByRole("alert"), /already has its gas paid for another CashKey wallet.*one wallet per Telegram user/);
     expect(await stack.deployment.rewards.submissionCount()).to.equal(before);
     expect(stack.oracle.node.store.telegramAccounts.userOf(address)).to.equal(undefined);
+    await second.screenshot({ path: path.join(SCREENSHOTS, "telegram-second-wallet-dark.png"), fullPage: true });
   });
 
   it("raised no uncaught error in the pages", function () {

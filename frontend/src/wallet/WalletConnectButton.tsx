@@ -41,6 +41,16 @@ export function WalletConnectButton({ connector, chainId }: { connector: Connect
             onClick={() => navigator.clipboard?.writeText(uri).then(() => setCopied(true), () => setCopied(false))}
           >
             {copied ? "Link copied" : "Copy the pairing link"}
+          </button>{" "}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setUri(undefined);
+              connect.reset();
+            }}
+          >
+            Cancel
           </button>
         </p>
       )}

@@ -24,18 +24,29 @@ export interface WalletConnectSettings {
 
 export const DEFAULT_RELAY_TIMEOUT_MS = 15_000;
 
-/** WalletConnect's relay did not answer: no pairing link, nothing connected. */
+/** WalletConnect's relay did not answer, or refused the project id: no pairing link, nothing connected. */
 export class WalletConnectUnreachableError extends Error {
   override name = "WalletConnectUnreachableError";
   constructor(cause?: unknown) {
-    super("WalletConnect's relay cannot be reached, so no phone wallet can be paired now. Check the connection, or use the CashKey wallet.", { cause });
+    super(
+      refusedProjectId(cause)
+        ? "WalletConnect's relay refused this deployment's project id (walletConnectProjectId in config.json): use the CashKey wallet, and tell the site's operator."
+        : "WalletConnect's relay cannot be reached, so no phone wallet can be paired now. Check the connection, or use the CashKey wallet.",
+      { cause },
+    );
   }
+}
+
+const messageOf = (error: unknown) => String((error as Error | undefined)?.message ?? error);
+
+/** The relay's answer to an unknown or disallowed project id (WebSocket close code 3000, "Unauthorized"). */
+function refusedProjectId(error: unknown): boolean {
+  return error !== undefined && /unauthorized|invalid key|project ?id/i.test(messageOf(error));
 }
 
 /** A failure of the relay connection (as WalletConnect's client words it), not of the user or the wallet. */
 function isRelayFailure(error: unknown): boolean {
-  const message = String((error as Error | undefined)?.message ?? error);
-  return /websocket|relay|socket|failed to fetch|network|unauthorized|project id|stalled|timed? ?out/i.test(message);
+  return refusedProjectId(error) || /websocket|relay|socket|failed to fetch|network|stalled|timed? ?out/i.test(messageOf(error));
 }
 
 /** What a wallet shows about the app when it asks to connect. */
