@@ -20,12 +20,21 @@ export function deploymentChain(config: RuntimeConfig) {
 
 /**
  * The connectors that exist only with some configuration, loaded on demand: WalletConnect's code is
- * fetched only when `/config.json` names a project id (docs/USERS.md "Connect").
+ * fetched only when `/config.json` names a project id (docs/USERS.md "Connect"). When it cannot be
+ * fetched (offline start of the installed app) the app starts without it.
  */
-export async function optionalConnectors(config: RuntimeConfig, appUrl: string = globalThis.location?.href ?? "http://localhost/"): Promise<CreateConnectorFn[]> {
+export async function optionalConnectors(
+  config: RuntimeConfig,
+  appUrl: string = globalThis.location?.href ?? "http://localhost/",
+  load: () => Promise<typeof import("./wallet/walletConnect")> = () => import("./wallet/walletConnect"),
+): Promise<CreateConnectorFn[]> {
   if (!config.walletConnectProjectId) return [];
-  const { lazyWalletConnect } = await import("./wallet/walletConnect");
-  return [lazyWalletConnect({ projectId: config.walletConnectProjectId, appUrl })];
+  try {
+    const { lazyWalletConnect } = await load();
+    return [lazyWalletConnect({ projectId: config.walletConnectProjectId, appUrl })];
+  } catch {
+    return [];
+  }
 }
 
 export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore = appVaultStore(), extraConnectors: CreateConnectorFn[] = []) {

@@ -76,6 +76,11 @@ describe("WalletConnect configuration", () => {
     expect(createWagmiConfig(runtimeConfig(), memoryVaultStore()).connectors.map((c) => c.id)).not.toContain(WALLETCONNECT_ID);
   });
 
+  it("starts without WalletConnect when its code cannot be fetched (offline start)", async () => {
+    const offline = () => Promise.reject(new TypeError("Failed to fetch dynamically imported module"));
+    expect(await optionalConnectors({ ...runtimeConfig(), walletConnectProjectId: PROJECT_ID }, "http://127.0.0.1:5173/", offline)).toEqual([]);
+  });
+
   it("describes the app to wallets and shows its own pairing link (no QR modal)", () => {
     const parameters = walletConnectParameters({ projectId: PROJECT_ID, appUrl: "https://cashkey.example/app/?x=1#/rewards" });
     expect(parameters.projectId).toBe(PROJECT_ID);
