@@ -18,11 +18,14 @@ const preactCompat = {
   "react/jsx-dev-runtime": "preact/jsx-dev-runtime",
 };
 
+/** WalletConnect's QR modal, never loaded (the app shows the pairing link: src/wallet/noQrModal.ts). */
+const noQrModal = { "@reown/appkit/core": path.join(frontend, "src", "wallet", "noQrModal.ts") };
+
 export default defineConfig(({ command }) => ({
   root: frontend,
   base: "./",
   plugins: [react()],
-  resolve: { alias: command === "build" ? preactCompat : {} },
+  resolve: { alias: command === "build" ? { ...preactCompat, ...noQrModal } : noQrModal },
   build: {
     outDir: path.join(frontend, "dist"),
     emptyOutDir: true,

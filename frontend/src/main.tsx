@@ -6,14 +6,14 @@ import { App, preloadPage } from "./App";
 import { RuntimeConfigContext } from "./config/context";
 import { loadRuntimeConfig } from "./config/runtimeConfig";
 import "./styles.css";
-import { createWagmiConfig } from "./wagmi";
+import { createWagmiConfig, optionalConnectors } from "./wagmi";
 
 const container = document.getElementById("root")!;
 
 async function boot() {
   preloadPage(window.location.hash);
   const runtime = await loadRuntimeConfig();
-  const wagmiConfig = createWagmiConfig(runtime);
+  const wagmiConfig = createWagmiConfig(runtime, undefined, await optionalConnectors(runtime));
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
   createRoot(container).render(
     <StrictMode>

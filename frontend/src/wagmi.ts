@@ -18,10 +18,30 @@ export function deploymentChain(config: RuntimeConfig) {
   });
 }
 
-export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore = appVaultStore()) {
+/**
+ * The connectors that exist only with some configuration, loaded on demand: WalletConnect's code is
+ * fetched only when `/config.json` names a project id (docs/USERS.md "Connect"). When it cannot be
+ * fetched (offline start of the installed app) the app starts without it.
+ */
+export async function optionalConnectors(
+  config: RuntimeConfig,
+  appUrl: string = globalThis.location?.href ?? "http://localhost/",
+  load: () => Promise<typeof import("./wallet/walletConnect")> = () => import("./wallet/walletConnect"),
+): Promise<CreateConnectorFn[]> {
+  if (!config.walletConnectProjectId) return [];
+  try {
+    const { lazyWalletConnect } = await load();
+    return [lazyWalletConnect({ projectId: config.walletConnectProjectId, appUrl })];
+  } catch {
+    return [];
+  }
+}
+
+export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore = appVaultStore(), extraConnectors: CreateConnectorFn[] = []) {
   const chain = deploymentChain(config);
   const connectors: CreateConnectorFn[] = [
     injected({ shimDisconnect: true }),
+    ...extraConnectors,
     // The embedded wallet is unlocked in its own panel (EmbeddedWalletPanel), never through a prompt.
     embeddedWallet({
       store: vaultStore,

@@ -24,6 +24,11 @@ export const E2E_TIMING = { votingDelay: 1, votingPeriod: 600, voteExtension: 60
 /** A fixed operator key so screenshots show the same operator on every run (test-only, never funded elsewhere). */
 const OPERATOR_KEY = "0x" + "e2".repeat(32);
 
+export interface DappStackOptions {
+  /** The node checks Mini App launch data against this bot token, and relays only with it. */
+  telegramBotToken?: string;
+}
+
 export interface DappStack {
   rpcUrl: string;
   appUrl: string;
@@ -31,15 +36,23 @@ export interface DappStack {
   record: DeploymentRecord;
   deployment: Awaited<ReturnType<typeof deployCashKey>>;
   browser: Browser;
+  /** What `/config.json` says from the next request on (WalletConnect appears only with a project id). */
+  setWalletConnectProjectId(projectId: string | undefined): void;
   close(): Promise<void>;
 }
+
+/**
+ * Chromium resolves no name but loopback: whatever the app (or a library in it, such as WalletConnect's
+ * relay client) tries to reach outside this machine fails at once, in every test.
+ */
+export const OFFLINE_BROWSER_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"];
 
 interface JsonRpcServerLike {
   listen(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
 }
 
-export async function startDappStack(): Promise<DappStack> {
+export async function startDappStack(options: DappStackOptions = {}): Promise<DappStack> {
   const dist = await buildFrontend(hre);
   const { dir, cleanup } = tempDir("cashkey-e2e-");
   const chain = (await hre.run(TASK_NODE_CREATE_SERVER, { hostname: "127.0.0.1", port: 0, provider: hre.network.provider })) as JsonRpcServerLike;
@@ -52,7 +65,8 @@ export async function startDappStack(): Promise<DappStack> {
   const record = JSON.parse(fs.readFileSync(path.join(dir, `${chainId}.json`), "utf8")) as DeploymentRecord;
 
   let oracleUrl = "";
-  const app: FrontendServer = await serveFrontend({ dist, config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl) });
+  let walletConnectProjectId: string | undefined;
+  const app: FrontendServer = await serveFrontend({ dist, config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl, walletConnectProjectId) });
   const config = nodeConfig(dir, record, rpcUrl, {
     CASHKEY_ORACLE_CONFIRMATIONS: "0",
     CASHKEY_ORACLE_SCORER: "heuristic",
@@ -63,14 +77,17 @@ export async function startDappStack(): Promise<DappStack> {
   const relayerKey = Wallet.createRandom();
   const [funder] = await hre.ethers.getSigners();
   await (await funder.sendTransaction({ to: relayerKey.address, value: parseEther("10") })).wait();
-  const relay = relaySettingsFromEnv({ CASHKEY_ORACLE_RELAYER_KEY: relayerKey.privateKey }, operator.address);
+  const relay = relaySettingsFromEnv(
+    { CASHKEY_ORACLE_RELAYER_KEY: relayerKey.privateKey, ...(options.telegramBotToken ? { CASHKEY_ORACLE_TELEGRAM_BOT_TOKEN: options.telegramBotToken } : {}) },
+    operator.address,
+  );
   const oracle = createTestNode(config, operator, { relay });
   await oracle.node.start();
   oracleUrl = oracle.node.url;
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", ...OFFLINE_BROWSER_ARGS],
   });
   return {
     rpcUrl,
@@ -79,6 +96,9 @@ export async function startDappStack(): Promise<DappStack> {
     record,
     deployment,
     browser,
+    setWalletConnectProjectId: (projectId) => {
+      walletConnectProjectId = projectId;
+    },
     close: async () => {
       await browser.close();
       await oracle.node.stop();

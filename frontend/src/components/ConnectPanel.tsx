@@ -8,6 +8,7 @@ import { EMBEDDED_WALLET_ID } from "../wallet/connector";
 import { EmbeddedWalletPanel } from "../wallet/EmbeddedWalletPanel";
 import { PreferRelayerToggle } from "../wallet/PreferRelayerToggle";
 import { appVaultStore } from "../wallet/appVaultStore";
+import { WalletConnectButton } from "../wallet/WalletConnectButton";
 
 export function ConnectPanel() {
   const runtime = useRuntimeConfig();
@@ -49,6 +50,8 @@ export function ConnectPanel() {
           if (connector.id === EMBEDDED_WALLET_ID) {
             return <EmbeddedWalletPanel key={connector.uid} connector={connector} store={appVaultStore()} chainId={runtime.chainId} />;
           }
+          // Present only when config.json names a WalletConnect project id (wagmi.ts).
+          if (connector.id === "walletConnect") return <WalletConnectButton key={connector.uid} connector={connector} chainId={runtime.chainId} />;
           const dev = connector.id === DEV_CONNECTOR_ID;
           return (
             <button

@@ -11,6 +11,7 @@ import { forwarderAbi } from "../generated/abis";
 import { gasPayer, relayCall } from "../wallet/relay";
 import { useRuntimeConfig } from "../config/context";
 import { describeError } from "../lib/errors";
+import { telegramInitData } from "../lib/telegramInitData";
 import { CHAIN_QUERY, useAccountState } from "./useChain";
 
 export type TransactionPhase = "idle" | "signing" | "pending" | "confirmed" | "failed";
@@ -107,7 +108,7 @@ export function useTransaction() {
       nowSeconds: block.timestamp,
       signTypedData: (typedData) => signTypedData(wagmiConfig, { account: from, ...typedData }),
       oracleUrl: runtime.oracleUrl,
-      telegramInitData: new URLSearchParams(globalThis.location?.hash.replace(/^#/, "") ?? "").get("tgWebAppData") ?? undefined,
+      telegramInitData: telegramInitData(),
     });
     setState({ phase: "pending", label, hash: relayed.txHash, paidBy: relayed.relayer });
     const receipt = await waitForTransactionReceipt(wagmiConfig, { hash: relayed.txHash, chainId: runtime.chainId });

@@ -4,6 +4,7 @@
  * launch parameters (`tgWebAppData` / `tgWebAppPlatform` in the URL hash, as Telegram opens Mini Apps)
  * and talk to the client through its documented `postEvent` bridge. Outside Telegram nothing changes.
  */
+import { telegramInitData } from "./telegramInitData";
 
 export interface TelegramThemeParams {
   bg_color?: string;
@@ -96,6 +97,8 @@ export interface TelegramSession {
 export function startTelegram(win: Window, onBack: () => void, post: PostEvent = telegramBridge(win)): TelegramSession | null {
   const launch = detectTelegram(win.location.hash);
   if (!launch) return null;
+  // Kept for the relayer before the first navigation replaces the launch hash.
+  telegramInitData(win);
   const root = win.document.documentElement;
   applyTelegramTheme(root, launch.theme);
   root.classList.add("telegram");

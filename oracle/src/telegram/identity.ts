@@ -44,8 +44,15 @@ export function telegramIdentity(options: TelegramIdentityOptions): RelayIdentit
       }
       const boundUser = store.telegramAccounts.userOf(signer);
       const boundAccount = store.telegramAccounts.accountOf(userId);
-      if ((boundUser !== undefined && boundUser !== userId) || (boundAccount !== undefined && boundAccount !== signer.toLowerCase())) {
-        throw new ApiError(403, "relay_identity_taken", "This Telegram user relays for another account (or this account for another user).");
+      if (boundAccount !== undefined && boundAccount !== signer.toLowerCase()) {
+        throw new ApiError(
+          403,
+          "relay_identity_taken",
+          "This Telegram account already has its gas paid for another CashKey wallet: the relayer pays for one wallet per Telegram user, so use that wallet.",
+        );
+      }
+      if (boundUser !== undefined && boundUser !== userId) {
+        throw new ApiError(403, "relay_identity_taken", "This wallet's gas is paid for another Telegram user: open the app from that Telegram account.");
       }
       return userId;
     },

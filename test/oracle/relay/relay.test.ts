@@ -289,8 +289,10 @@ describe("oracle relayer with Telegram identity", function () {
     // The same launch data replayed for another account is the sybil the binding stops.
     const sybil = await node.post({ request: await forwardRequest(chain, chain.bob, submitData(chain, "b")), telegramInitData: seven });
     expect([sybil.status, sybil.json.error.code]).to.deep.equal([403, "relay_identity_taken"]);
+    expect(sybil.json.error.message).to.match(/another CashKey wallet: the relayer pays for one wallet per Telegram user/);
     const other = await node.post({ request: await forwardRequest(chain, chain.alice, submitData(chain, "c")), telegramInitData: await launchData(8) });
     expect([other.status, other.json.error.code]).to.deep.equal([403, "relay_identity_taken"]);
+    expect(other.json.error.message).to.match(/paid for another Telegram user/);
     expect(node.store.telegramAccounts.accountOf(8)).to.equal(undefined);
     expect(await chain.rewards.submissionCount()).to.equal(1n);
   });
