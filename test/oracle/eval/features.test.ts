@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { measureSubstance } from "../../../oracle/src/eval/features";
+import { garbledPercent, measureSubstance } from "../../../oracle/src/eval/features";
 import { withoutAsides } from "../../../oracle/src/eval/features/core";
 import { preprocess } from "../../../oracle/src/eval/preprocess";
 import { scoreHeuristically } from "../../../oracle/src/eval/scorers/heuristic";
@@ -93,6 +93,21 @@ describe("substance features", function () {
       expect(pitch.solicitation.score).to.be.at.least(60);
       expect(pitch.factors.informative).to.equal(0);
       expect(account.solicitation.score).to.be.at.most(15);
+    });
+  });
+
+  describe("legibility", function () {
+    it("takes substance from mis-decoded text and junk, and leaves every real script alone", function () {
+      // Mail decoded with the wrong charset: private-use code points and replacement characters.
+      const mojibake = `Flash ${"\ue466\ue425\ufffd \ue466\ue424 \u9f9f\ue466 ".repeat(40)}Flash offer today`;
+      expect(garbledPercent(mojibake)).to.be.at.least(50);
+      expect(features(mojibake).factors.legible).to.equal(0);
+      expect(scoreHeuristically({ doc: preprocess(mojibake), maxSimilarity: 0 }).subScores.substance).to.equal(0);
+      for (const text of [PROSE, "长江是中国最长的河流，全长约六千三百公里，流经多个省份。", "Москва является крупнейшим городом России; в ней проживает более двенадцати миллионов человек.", "We watched the match 🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F} on Sunday."]) {
+        expect(features(text).factors.legible, text).to.equal(1);
+      }
+      // A trace (one stray character in a long text) costs nothing.
+      expect(features(`${PROSE} \ufffd`).factors.legible).to.equal(1);
     });
   });
 

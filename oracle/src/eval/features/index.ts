@@ -34,7 +34,9 @@ export interface SubstanceFactors {
   readonly specificity: number;
   /** 1 − solicitation beyond the ordinary. */
   readonly informative: number;
-  /** The product of the four content factors (not length): the quality gate. */
+  /** 1 − garbled characters beyond a trace (private-use code points, U+FFFD: mojibake, binary junk). */
+  readonly legible: number;
+  /** The product of the five content factors (not length): the quality gate. */
   readonly quality: number;
 }
 
@@ -53,7 +55,8 @@ export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
   const structure = coherenceMeasured ? ramp(coherence.frequentShare, 10, 30) : 1;
   const specificity = 1 - 0.9 * ramp(genericity.score, 20, 50);
   const informative = 1 - ramp(solicitation.score, 12, 38);
-  const quality = coherenceFactor * structure * specificity * informative;
+  const legible = 1 - ramp(garbledPercent(doc.text), 2, 10);
+  const quality = coherenceFactor * structure * specificity * informative * legible;
   return {
     coherence,
     genericity,
@@ -61,8 +64,27 @@ export function measureSubstance(doc: Preprocessed): SubstanceFeatures {
     grounding,
     coherenceMeasured,
     coreWords: core.tokens.length,
-    factors: { length, coherence: coherenceFactor, structure, specificity, informative, quality },
+    factors: { length, coherence: coherenceFactor, structure, specificity, informative, legible, quality },
   };
+}
+
+/**
+ * Percent of the non-space characters that no reader can read: private-use code points (U+E000–
+ * U+F8FF and the supplementary private-use planes) and U+FFFD, the mark of a failed decoding. Text
+ * in any real script has none; mis-decoded mail and binary junk are full of them, and without this
+ * they would pass as a language the coherence model does not judge.
+ */
+export function garbledPercent(text: string): number {
+  let garbled = 0;
+  let visible = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x20) continue;
+    visible++;
+    if ((c >= 0xe000 && c <= 0xf8ff) || c === 0xfffd || (c >= 0xdb80 && c <= 0xdbff)) garbled++;
+    if (c >= 0xd800 && c <= 0xdbff) i++;
+  }
+  return visible === 0 ? 0 : Math.round((garbled * 100) / visible);
 }
 
 function isMostlyAscii(text: string): boolean {

@@ -62,7 +62,8 @@ interface Part {
 
 /**
  * 100 × length × quality: length saturates at 100 words; quality is the product of coherence,
- * function-word structure, specificity (1 − genericity) and informativeness (1 − solicitation),
+ * function-word structure, specificity (1 − genericity), informativeness (1 − solicitation) and
+ * legibility (1 − garbled characters),
  * so a text must be all of these to earn substance, and nothing repeated raises any of them.
  */
 function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: number): Part {
@@ -80,6 +81,7 @@ function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: numb
       features.coherenceMeasured ? `structure ${f.structure.toFixed(2)} (${c.frequentShare}% function words)` : undefined,
       `specificity ${f.specificity.toFixed(2)} (genericity ${features.genericity.score})`,
       `informative ${f.informative.toFixed(2)} (solicitation ${features.solicitation.score})`,
+      f.legible < 1 ? `legible ${f.legible.toFixed(2)} (garbled characters)` : undefined,
       stock > 0 ? `− ${count(stock, "stock phrase")}` : undefined,
     ]
       .filter((part) => part !== undefined)
