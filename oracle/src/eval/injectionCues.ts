@@ -276,8 +276,8 @@ const SENTENCE_END = new Set([0x2e, 0x21, 0x3f, 0x0a, 0x3b, 0x3002, 0xff01, 0xff
  * those that must start a word, looked up at word starts only, and the others, everywhere.
  */
 interface CueTable {
-  /** By first character code below 0x80 (the common case), then by any code. */
-  readonly asciiAtWordStart: (Cue[] | undefined)[];
+  /** Cues that start with two ASCII characters, by those two (the common case). */
+  readonly asciiPairAtWordStart: (Cue[] | undefined)[];
   readonly atWordStart: Map<number, Cue[]>;
   readonly anywhere: Map<number, Cue[]>;
 }
@@ -285,19 +285,24 @@ let cueTableCache: CueTable | undefined;
 
 function cueTable(fold: (text: string) => string): CueTable {
   if (cueTableCache !== undefined) return cueTableCache;
-  const tables: CueTable = { asciiAtWordStart: new Array<Cue[] | undefined>(0x80).fill(undefined), atWordStart: new Map(), anywhere: new Map() };
+  const tables: CueTable = { asciiPairAtWordStart: new Array<Cue[] | undefined>(0x80 * 0x80).fill(undefined), atWordStart: new Map(), anywhere: new Map() };
   for (const [language, roles] of Object.entries(CUES)) {
     for (const [role, stems] of Object.entries(roles) as [Role, readonly string[]][]) {
       for (const stem of stems) {
         const prefix = stem.endsWith("*");
         const folded = fold(prefix ? stem.slice(0, -1) : stem);
         const cue: Cue = { folded, stem, language, role, prefix, bounded: SPACED_LETTER_RE.test(folded[0]!) };
-        const table = cue.bounded ? tables.atWordStart : tables.anywhere;
         const key = folded.charCodeAt(0);
+        const second = folded.length > 1 ? folded.charCodeAt(1) : 0x80;
+        if (cue.bounded && key < 0x80 && second < 0x80) {
+          const list = (tables.asciiPairAtWordStart[key * 0x80 + second] ??= []);
+          list.push(cue);
+          continue;
+        }
+        const table = cue.bounded ? tables.atWordStart : tables.anywhere;
         const list = table.get(key) ?? [];
         list.push(cue);
         table.set(key, list);
-        if (cue.bounded && key < 0x80) tables.asciiAtWordStart[key] = list;
       }
     }
   }
@@ -351,8 +356,18 @@ export function languageCueMatches(skeleton: string, fold: (text: string) => str
       if (seen.size > 0) close();
       continue;
     }
-    const candidates = wordStart ? (code < 0x80 ? table.asciiAtWordStart[code] : table.atWordStart.get(code)) ?? table.anywhere.get(code) : table.anywhere.get(code);
-    if (candidates === undefined) continue;
+    if (wordStart && code < 0x80) {
+      const next = skeleton.charCodeAt(i + 1);
+      const pair = next < 0x80 ? table.asciiPairAtWordStart[code * 0x80 + next] : undefined;
+      if (pair !== undefined) match(pair, i);
+    }
+    const candidates = wordStart ? (table.atWordStart.get(code) ?? table.anywhere.get(code)) : table.anywhere.get(code);
+    if (candidates !== undefined) match(candidates, i);
+  }
+  if (seen.size > 0) close();
+  return matches;
+
+  function match(candidates: readonly Cue[], i: number): void {
     for (const cue of candidates) {
       if (!skeleton.startsWith(cue.folded, i)) continue;
       if (cue.bounded && !cue.prefix && isLetterAt(skeleton, i + cue.folded.length)) continue;
@@ -361,6 +376,4 @@ export function languageCueMatches(skeleton: string, fold: (text: string) => str
       if (!roles.has(cue.role)) roles.set(cue.role, cue.folded);
     }
   }
-  if (seen.size > 0) close();
-  return matches;
 }
