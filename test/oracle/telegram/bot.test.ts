@@ -203,6 +203,39 @@ describe("Telegram bot", function () {
       }
     });
 
+    it("tells a batch recorded late, below a batch already told (landed-batch sync), and each once", async function () {
+      const f = await loadFixture(oracleFixture);
+      store.telegramAccounts.bind(f.alice.address, ALICE_USER);
+      const telegram = bot();
+      await telegram.notifier.pass();
+      const first = await submitAndRecord(f.rewards, f.alice, store);
+      const second = await submitAndRecord(f.rewards, f.alice, store);
+      // Both land on-chain in nonce order; this node records the second one first.
+      const early = await signedBatchOf(f.rewards, f.operator, [first]);
+      const poster = await fundedWallet(f.rewards.runner!.provider!);
+      await (await f.rewards.connect(poster).postScores(early.batch.header, [...early.batch.items], [...early.batch.signatures])).wait();
+      const recordFirst = () =>
+        store.batches.importLanded({
+          ...early.built.header,
+          items: early.built.entries.map((entry, i) => ({ item: early.built.items[i], rationaleJson: entry.rationaleJson })),
+          digest: early.built.digest,
+          signatures: [],
+          txHash: keccak256(toUtf8Bytes("first batch")),
+        });
+      await scoreAndRecord(f, store, [second]);
+      await telegram.notifier.pass();
+      expect(botApi.sent(ALICE_USER).map((r) => r.body.text as string)).to.have.length(1);
+      expect(botApi.sent(ALICE_USER)[0].body.text).to.match(new RegExp(`^Your submission #${second} `));
+
+      recordFirst();
+      await telegram.notifier.pass();
+      await telegram.notifier.pass();
+      const texts = botApi.sent(ALICE_USER).map((r) => r.body.text as string);
+      expect(texts).to.have.length(2);
+      expect(texts[1]).to.match(new RegExp(`^Your submission #${first} `));
+      expect(store.telegramNotices.progress("scored_nonce")).to.equal(early.built.header.nonce + 1n);
+    });
+
     it("does not tell what landed before notifications were turned on", async function () {
       const f = await loadFixture(oracleFixture);
       store.telegramAccounts.bind(f.alice.address, ALICE_USER);
