@@ -34,6 +34,9 @@ export interface NoticeSource {
 export function scoredSource(store: Store, miniAppUrl: string, options: { batchesPerPass?: number } = {}): NoticeSource {
   const notices = store.telegramNotices;
   const limit = options.batchesPerPass ?? 100;
+  // Batches above a gap in the landed nonces, already queued by this process (the mark cannot pass
+  // the gap): skipped, so that batches further up are reached however long the gap stays.
+  const queuedAboveMark = new Set<bigint>();
   return {
     name: "scored",
     queue() {
@@ -43,7 +46,9 @@ export function scoredSource(store: Store, miniAppUrl: string, options: { batche
         through = notices.highestLandedNonce() ?? -1n;
         notices.setProgress(SCORED_PROGRESS, through);
       }
-      for (const nonce of notices.landedNoncesAfter(through, limit)) {
+      for (const nonce of queuedAboveMark) if (nonce <= through) queuedAboveMark.delete(nonce);
+      const due = notices.landedNoncesAfter(through, MAX_NONCES_SCANNED).filter((nonce) => !queuedAboveMark.has(nonce));
+      for (const nonce of due.slice(0, limit)) {
         store.transaction(() => {
           const batch = store.batches.liveForNonce(nonce);
           if (batch?.state !== "landed") return;
@@ -54,13 +59,23 @@ export function scoredSource(store: Store, miniAppUrl: string, options: { batche
             notices.enqueue(scoredNotice(userId, { submissionId, score, points, batchNonce: nonce }, miniAppUrl));
           }
           // Only a gapless run of nonces moves the mark: a batch recorded late (landed-batch sync)
-          // below a later one is still found. Batches above a gap are queued again, which adds nothing.
+          // below a later one is still found. After a restart, batches above a gap are queued again,
+          // which adds nothing.
           if (nonce === through! + 1n) {
             through = nonce;
             notices.setProgress(SCORED_PROGRESS, nonce);
+          } else {
+            queuedAboveMark.add(nonce);
           }
         });
       }
+      // A gap just filled: the mark moves over the batches above it that were queued before.
+      let moved = false;
+      while (queuedAboveMark.delete(through + 1n)) {
+        through += 1n;
+        moved = true;
+      }
+      if (moved) notices.setProgress(SCORED_PROGRESS, through);
     },
   };
 }
@@ -94,6 +109,8 @@ export function claimableSource(store: Store, rewards: RewardsEpochViews, miniAp
 }
 
 const SCORED_PROGRESS = "scored_nonce";
+/** Landed nonces read above the mark per pass (nonces only: an index scan). */
+const MAX_NONCES_SCANNED = 100_000;
 const CLAIMABLE_PROGRESS = "claimable_epoch";
 
 export interface NotifierOptions {

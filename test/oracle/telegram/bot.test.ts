@@ -16,7 +16,10 @@ import { getAddress, keccak256, toUtf8Bytes } from "ethers";
 import pino from "pino";
 import type { BuiltBatch } from "../../../oracle/src/batch/builder";
 import { type Store, openStore } from "../../../oracle/src/store";
+import { Api } from "grammy";
 import { TelegramBot } from "../../../oracle/src/telegram/bot";
+import { TelegramNotifier, scoredSource } from "../../../oracle/src/telegram/notifier";
+import { botApiSender } from "../../../oracle/src/telegram/sender";
 import { telegramBotSettingsFromEnv } from "../../../oracle/src/telegram/config";
 import { ConfigError } from "../../../oracle/src/config";
 import { OPEN_APP_BUTTON, tokenAmount, welcomeText } from "../../../oracle/src/telegram/messages";
@@ -234,6 +237,46 @@ describe("Telegram bot", function () {
       expect(texts).to.have.length(2);
       expect(texts[1]).to.match(new RegExp(`^Your submission #${first} `));
       expect(store.telegramNotices.progress("scored_nonce")).to.equal(early.built.header.nonce + 1n);
+    });
+
+    it("reaches every batch above a gap that stays, however many, and moves its mark once the gap fills", async function () {
+      const f = await loadFixture(oracleFixture);
+      store.telegramAccounts.bind(f.alice.address, ALICE_USER);
+      // One batch per pass, so that batches above the gap outnumber what a pass reads.
+      const notifier = new TelegramNotifier({
+        store,
+        sources: [scoredSource(store, MINI_APP_URL, { batchesPerPass: 1 })],
+        sender: botApiSender(new Api(BOT_TOKEN, { apiRoot: botApi.apiRoot }), BOT_TOKEN),
+        logger: pino({ level: "silent" }),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      });
+      await notifier.pass();
+      const missing = await submitAndRecord(f.rewards, f.alice, store);
+      const gap = await signedBatchOf(f.rewards, f.operator, [missing]);
+      const poster = await fundedWallet(f.rewards.runner!.provider!);
+      await (await f.rewards.connect(poster).postScores(gap.batch.header, [...gap.batch.items], [...gap.batch.signatures])).wait();
+      const above: bigint[] = [];
+      for (let i = 0; i < 3; i++) {
+        const id = await submitAndRecord(f.rewards, f.alice, store);
+        await scoreAndRecord(f, store, [id]);
+        above.push(id);
+      }
+      for (let i = 0; i < 4; i++) await notifier.pass();
+      const told = botApi.sent(ALICE_USER).map((r) => /^Your submission #(\d+) /.exec(r.body.text as string)![1]);
+      expect(told).to.deep.equal(above.map(String));
+      expect(store.telegramNotices.progress("scored_nonce")).to.equal(gap.built.header.nonce - 1n);
+
+      store.batches.importLanded({
+        ...gap.built.header,
+        items: gap.built.entries.map((entry, i) => ({ item: gap.built.items[i], rationaleJson: entry.rationaleJson })),
+        digest: gap.built.digest,
+        signatures: [],
+        txHash: keccak256(toUtf8Bytes("gap batch")),
+      });
+      await notifier.pass();
+      expect(botApi.sent(ALICE_USER)).to.have.length(4);
+      expect(botApi.sent(ALICE_USER)[3].body.text).to.match(new RegExp(`^Your submission #${missing} `));
+      expect(store.telegramNotices.progress("scored_nonce")).to.equal(gap.built.header.nonce + 3n);
     });
 
     it("does not tell what landed before notifications were turned on", async function () {
