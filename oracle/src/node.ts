@@ -353,7 +353,7 @@ export class OracleNode {
         healthIssues: () => nodeHealthIssues(watcher.status(), landed?.status(), Date.now(), confirmations),
       });
       const telegram =
-        this.options.telegram === undefined ? undefined : new TelegramBot({ ...this.options.telegram, store, rewards, logger });
+        this.options.telegram === undefined ? undefined : new TelegramBot({ ...this.options.telegram, store, rewards, logger, metrics: metrics.registry });
       this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator, telegram };
       watcher.start();
       evaluationLoop.start();

@@ -50,6 +50,7 @@ export class TelegramNoticeRepository {
   private readonly selectLandedAfter: Statement;
   private readonly selectLandedMax: Statement;
   private readonly selectBound: Statement;
+  private readonly countPending: Statement;
 
   constructor(
     db: Database,
@@ -73,6 +74,7 @@ export class TelegramNoticeRepository {
     );
     this.selectLandedAfter = db.prepare("SELECT nonce FROM batches WHERE state = 'landed' AND nonce > ? ORDER BY nonce LIMIT ?").pluck();
     this.selectLandedMax = db.prepare("SELECT max(nonce) FROM batches WHERE state = 'landed'").pluck();
+    this.countPending = db.prepare("SELECT count(*) FROM telegram_outbox WHERE state = 'pending'").pluck();
     this.selectBound = db.prepare("SELECT account, user_id FROM telegram_accounts ORDER BY bound_at, account");
   }
 
@@ -86,6 +88,11 @@ export class TelegramNoticeRepository {
   get(key: string): TelegramNoticeRecord | undefined {
     const row = this.selectOne.get(key) as Row | undefined;
     return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** How many notices wait to be sent. */
+  pendingCount(): number {
+    return num(this.countPending.get() as bigint);
   }
 
   /** The oldest pending notices first. */

@@ -10,10 +10,12 @@
 import { getAddress } from "ethers";
 import { Bot, GrammyError } from "grammy";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { sleep } from "../chain/rpc";
 import { PassLoop } from "../pipeline/loop";
 import type { Store } from "../store";
 import { OPEN_APP_BUTTON, welcomeText } from "./messages";
+import { createTelegramMetrics } from "./metrics";
 import { type NoticeSource, type RewardsEpochViews, TelegramNotifier, claimableSource, scoredSource } from "./notifier";
 import { botApiSender, redactToken } from "./sender";
 
@@ -32,6 +34,8 @@ export interface TelegramBotOptions extends TelegramBotSettings {
   /** For claimable-reward messages; without it only scores are told. */
   rewards?: RewardsEpochViews;
   logger: Logger;
+  /** The node's metrics registry (telegram_messages_total, telegram_outbox_pending). */
+  metrics?: Registry;
   /** Waits before retrying after Telegram could not be reached. Default 30 s. */
   unavailableRetryMs?: number;
   /** One /start answer per user per this long. Default 10 s. */
@@ -64,6 +68,7 @@ export class TelegramBot {
       sleep: (ms) => sleep(ms, this.abort.signal),
       stopping: () => this.abort.signal.aborted,
       ...(options.unavailableRetryMs === undefined ? {} : { unavailableRetryMs: options.unavailableRetryMs }),
+      ...(options.metrics === undefined ? {} : { metrics: createTelegramMetrics(options.metrics) }),
     });
     this.loop = new PassLoop({
       pass: () => this.notifier.pass(),

@@ -15,6 +15,7 @@
 import type { Logger } from "pino";
 import type { Store } from "../store";
 import { claimableNotice, scoredNotice } from "./messages";
+import type { TelegramMetrics } from "./metrics";
 import type { NoticeSender } from "./sender";
 
 /** The Rewards views the claimable source reads (the typechain contract satisfies it). */
@@ -126,6 +127,7 @@ export interface NotifierOptions {
   messagesPerPass?: number;
   /** The wait after Telegram could not be reached. Default 30 s. */
   unavailableRetryMs?: number;
+  metrics?: TelegramMetrics;
 }
 
 export class TelegramNotifier {
@@ -146,7 +148,15 @@ export class TelegramNotifier {
 
   /** Sends pending messages, oldest first. */
   async deliver(): Promise<number | void> {
-    const { store, sender, logger } = this.options;
+    try {
+      return await this.deliverPending();
+    } finally {
+      this.options.metrics?.pending.set(this.options.store.telegramNotices.pendingCount());
+    }
+  }
+
+  private async deliverPending(): Promise<number | void> {
+    const { store, sender, logger, metrics } = this.options;
     const notices = store.telegramNotices;
     for (const notice of notices.pending(this.options.messagesPerPass ?? 100)) {
       for (;;) {
@@ -156,6 +166,7 @@ export class TelegramNotifier {
           break;
         }
         const outcome = await sender.send(notice);
+        metrics?.messages.inc({ outcome: outcome.kind });
         if (outcome.kind === "sent") {
           notices.settleAs(notice.key, "sent");
           break;

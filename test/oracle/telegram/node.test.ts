@@ -75,6 +75,11 @@ describe("oracle node with the Telegram bot", function () {
     expect(message.body.text).to.equal(
       `Your submission #${id} was scored ${view.score}/100: ${view.points! > 0 ? `it earned ${view.points!.toLocaleString("en-US")} points.` : "it earned no points this time."}\nOpen it to see why.`,
     );
+    // The metrics follow the answer (the server saw the request first).
+    await eventually(async () => {
+      const metrics = await node.metrics.registry.metrics();
+      return metrics.includes('cashkey_oracle_telegram_messages_total{outcome="sent"} 1') && metrics.includes("cashkey_oracle_telegram_outbox_pending 0");
+    }, "the telegram metrics");
     await node.stop();
     expect(botApi.sent(ALICE_USER)).to.have.length(1);
     expect(logs.join("\n")).not.to.include(BOT_TOKEN.split(":")[1]);
