@@ -56,7 +56,14 @@ export function buildProgram(): Command & { exitStatus(): number } {
       const { OracleNode } = await import("./node");
       const { relaySettingsFromEnv } = await import("./relay/config");
       const relay = relaySettingsFromEnv(process.env, operatorKey.address);
-      const node = new OracleNode({ config: settings, operatorKey, ...(relay === undefined ? {} : { relay }) });
+      const { telegramBotSettingsFromEnv } = await import("./telegram/config");
+      const telegram = telegramBotSettingsFromEnv(process.env);
+      const node = new OracleNode({
+        config: settings,
+        operatorKey,
+        ...(relay === undefined ? {} : { relay }),
+        ...(telegram === undefined ? {} : { telegram }),
+      });
       await node.start();
       process.stderr.write(`CashKey oracle node listening on ${node.url} (operator ${node.operatorAddress}); logs are JSON lines on stdout\n`);
       await untilSignal();

@@ -16,6 +16,7 @@ import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { CashKeyError } from "./errors";
 import { RELAY_ENV } from "./relay/env";
+import { TELEGRAM_ENV } from "./telegram/env";
 import { DEFAULT_ENSEMBLE } from "./eval/scorers/ensemble";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -324,7 +325,7 @@ export function loadConfig(options: LoadConfigOptions = {}): OracleConfig {
 
 /** CASHKEY_ORACLE_* variables that set nothing (likely typos), for a warning at start. */
 export function unknownEnvSettings(env: Env = process.env): string[] {
-  const known = new Set([CONFIG_FILE_ENV, ...SETTINGS.map((s) => s.env), ...Object.values(RELAY_ENV)]);
+  const known = new Set([CONFIG_FILE_ENV, ...SETTINGS.map((s) => s.env), ...Object.values(RELAY_ENV), ...Object.values(TELEGRAM_ENV)]);
   return Object.keys(env)
     .filter((name) => name.startsWith(ENV_PREFIX) && !known.has(name))
     .sort();

@@ -28,6 +28,7 @@ import type { RelaySettings } from "./relay/config";
 import { createRelayMetrics } from "./relay/metrics";
 import { Relayer } from "./relay/relayer";
 import { telegramIdentity } from "./telegram/identity";
+import { TelegramBot, type TelegramBotSettings } from "./telegram/bot";
 import { CashKeyError } from "./errors";
 import type { Scorer } from "./eval/scorers/types";
 import { type OracleMetrics, createMetrics } from "./metrics";
@@ -93,6 +94,8 @@ export interface OracleNodeOptions {
   listener?: NetServer;
   /** The gasless relayer (`POST /v1/relay`) with its own key; absent, the node does not relay. */
   relay?: RelaySettings;
+  /** The Telegram notification bot (telegram/bot.ts); absent, the node sends no Telegram messages. */
+  telegram?: TelegramBotSettings;
 }
 
 export class NodeStartError extends CashKeyError {
@@ -109,6 +112,7 @@ interface Running {
   evaluationLoop: PassLoop;
   batchLoop: PassLoop;
   operator: string;
+  telegram?: TelegramBot;
 }
 
 export class OracleNode {
@@ -348,10 +352,13 @@ export class OracleNode {
         storageHealth: storage,
         healthIssues: () => nodeHealthIssues(watcher.status(), landed?.status(), Date.now(), confirmations),
       });
-      this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator };
+      const telegram =
+        this.options.telegram === undefined ? undefined : new TelegramBot({ ...this.options.telegram, store, rewards, logger, metrics: metrics.registry });
+      this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator, telegram };
       watcher.start();
       evaluationLoop.start();
       batchLoop.start();
+      telegram?.start();
       logger.info({ url: api.server.url, rewards: contracts.rewards, chainId: chainId.toString(), evaluator: evaluation.evaluatorHash, scorer: scorer.descriptor.name }, "oracle node started");
     } catch (error) {
       for (const cleanup of cleanups.reverse()) cleanup();
@@ -368,6 +375,7 @@ export class OracleNode {
     await running.evaluationLoop.stop();
     await running.evaluation.drain();
     await running.batchLoop.stop();
+    await running.telegram?.stop();
     await running.api.close();
     running.provider.destroy();
     running.store.close();
@@ -388,6 +396,7 @@ export class OracleNode {
     running.evaluationLoop.halt();
     running.batchLoop.halt();
     running.evaluation.halt();
+    void running.telegram?.stop();
     void running.watcher.stop();
     running.store.close();
     running.provider.destroy();

@@ -21,6 +21,7 @@ import { MIGRATIONS, migrate } from "./migrations";
 import { RelayGasRepository, TelegramAccountRepository } from "./relay";
 import { NetworkRepository } from "./network";
 import { SubmissionRepository } from "./submissions";
+import { TelegramNoticeRepository } from "./telegramNotices";
 import { WatcherBlockRepository } from "./watcherBlocks";
 import { num } from "./values";
 
@@ -56,6 +57,8 @@ export interface Store {
   readonly relayGas: RelayGasRepository;
   /** Relayed accounts tied to Telegram users. */
   readonly telegramAccounts: TelegramAccountRepository;
+  /** The Telegram bot's outbox and progress. */
+  readonly telegramNotices: TelegramNoticeRepository;
   /** The duplicate index's storage (eval/duplicateIndex.ts). */
   readonly copies: SqliteCopyStore;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE); a throw rolls everything back. */
@@ -109,6 +112,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     network: new NetworkRepository(db, now),
     relayGas: new RelayGasRepository(db, now),
     telegramAccounts: new TelegramAccountRepository(db, now),
+    telegramNotices: new TelegramNoticeRepository(db, now),
     copies: new SqliteCopyStore(db),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     schemaVersion: () => num(version.get() as bigint),
@@ -174,4 +178,5 @@ export type { BatchItemRecord, BatchRecord, BatchState, NewBatch, NewBatchItem }
 export type { ChainCursor } from "./cursor";
 export type { WatcherBlock } from "./watcherBlocks";
 export type { BatchPostRecord } from "./batchPosts";
+export type { NewTelegramNotice, TelegramNoticeRecord, TelegramNoticeState } from "./telegramNotices";
 export type { DisputeRecord, PeerAgreement, ProposalDecision, ProposalRole, StoredProposal } from "./network";

@@ -262,6 +262,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    name: "telegram notifications",
+    sql: `
+      -- The Telegram bot's outbox (oracle/src/telegram/notifier.ts): one row per message, keyed by
+      -- what it tells (e.g. 'scored:<submission id>'), so that an event is queued once however
+      -- often it is seen, and sent once however often the node restarts. pending → sent, or
+      -- dropped (the user blocked the bot) or failed (Telegram refused it for good).
+      CREATE TABLE telegram_outbox (
+        key         TEXT    PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 200),
+        kind        TEXT    NOT NULL CHECK (length(kind) BETWEEN 1 AND 40),
+        user_id     INTEGER NOT NULL CHECK (user_id > 0),
+        body        TEXT    NOT NULL CHECK (length(body) BETWEEN 1 AND 4096),
+        button_text TEXT,
+        button_url  TEXT,
+        state       TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'dropped', 'failed')),
+        attempts    INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        error       TEXT,
+        created_at  INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        CHECK ((button_text IS NULL) = (button_url IS NULL))
+      ) STRICT;
+      CREATE INDEX telegram_outbox_pending ON telegram_outbox (state, created_at) WHERE state = 'pending';
+
+      -- Users who blocked the bot (Telegram answered 403): no message is sent to them until they
+      -- write to the bot again.
+      CREATE TABLE telegram_blocked (
+        user_id     INTEGER PRIMARY KEY CHECK (user_id > 0),
+        blocked_at  INTEGER NOT NULL
+      ) STRICT;
+
+      -- How far the notifier has looked: 'scored_nonce' (landed batches up to this nonce are
+      -- queued) and 'claimable_epoch' (epochs before this one are checked).
+      CREATE TABLE telegram_progress (
+        name        TEXT    PRIMARY KEY,
+        value       INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export interface AppliedMigration {
