@@ -1,4 +1,5 @@
 import { Suspense, lazy, useEffect, useRef } from "react";
+import { ActivityPanel, Toasts } from "./components/Activity";
 import { ConnectPanel } from "./components/ConnectPanel";
 import { currentRoute, useRoute } from "./components/router";
 import { startTelegram } from "./lib/telegram";
@@ -89,6 +90,7 @@ export function App() {
             CashKey
           </a>
           <ConnectPanel />
+          <ActivityPanel />
         </div>
         <nav aria-label="Main">
           {NAV.map(([path, label]) => (
@@ -103,6 +105,7 @@ export function App() {
           <Page route={route} />
         </Suspense>
       </main>
+      <Toasts />
     </>
   );
 }

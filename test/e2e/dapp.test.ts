@@ -10,7 +10,7 @@ import { Wallet, formatEther, parseEther } from "ethers";
 import type { Locator, Page } from "playwright-core";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import submissions from "../fixtures/submissions.json";
-import { type DappStack, E2E_TIMING, SCREENSHOTS, advanceChainTime, startDappStack } from "./dappHarness";
+import { type DappStack, E2E_EXPLORER, E2E_TIMING, SCREENSHOTS, advanceChainTime, startDappStack } from "./dappHarness";
 import { printLogsOnFailure } from "../oracle/node/nodeHarness";
 
 const STEP_TIMEOUT_MS = 60_000;
@@ -26,6 +26,18 @@ async function textOf(locator: Locator, pattern: RegExp): Promise<string> {
 
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * The review step every transaction passes: waits for it, checks what it says will happen and who pays,
+ * and confirms. Nothing is signed before this click.
+ */
+async function confirmTx(page: Page, summary?: RegExp, fee: RegExp = /paid by your wallet/): Promise<void> {
+  const review = page.getByTestId("tx-review");
+  await review.waitFor({ timeout: STEP_TIMEOUT_MS });
+  if (summary) expect(await review.getByTestId("review-summary").textContent()).to.match(summary);
+  expect(await review.getByTestId("review-fee").textContent()).to.match(fee);
+  await review.getByRole("button", { name: "Confirm and sign" }).click();
 }
 
 const grouped = (wei: bigint) => Number(formatEther(wei)).toLocaleString("en-US", { maximumFractionDigits: 4 });
@@ -79,26 +91,53 @@ describe("dApp end to end (headless Chromium)", function () {
     const [account] = await hre.ethers.getSigners();
     const salt = (await page.getByTestId("content-salt").textContent())!;
     await textOf(page.getByTestId("content-hash"), new RegExp(contentHash({ text: USEFUL_TEXT, author: account.address, salt })));
+    // The counter: characters, and the UTF-8 bytes of the upload against the node's 16,384-byte limit.
+    await textOf(page.getByTestId("content-size"), new RegExp(`^${[...USEFUL_TEXT].length.toLocaleString("en-US")} characters · [\\d,]+ of 16,384 bytes used`));
+    const uploadsBefore = (await fetch(`${stack.oracle.node.url}/metrics`).then((r) => r.text())).match(/content_stored_total\{source="upload"\} (\d+)/)?.[1];
     await page.getByRole("button", { name: "Upload and submit" }).click();
+    // The review step comes before the upload: nothing has reached the node yet, and the form cannot be sent twice.
+    await page.getByTestId("tx-review").waitFor({ timeout: STEP_TIMEOUT_MS });
+    expect((await fetch(`${stack.oracle.node.url}/metrics`).then((r) => r.text())).match(/content_stored_total\{source="upload"\} (\d+)/)?.[1]).to.equal(uploadsBefore);
+    expect(await page.getByRole("button", { name: "Upload and submit" }).isDisabled()).to.equal(true);
+    await screenshot(page, "review");
+    await confirmTx(page, /Record the content hash 0x\w+….* in category General, using 1 of your 5 submissions/);
     await textOf(page.getByTestId("submitted"), /Submitted as #1\./);
+    // A toast with the explorer link, the activity panel, and a form ready for the next submission.
+    const [log] = await stack.deployment.rewards.queryFilter(stack.deployment.rewards.filters.Submitted(1n));
+    await textOf(page.getByTestId("toasts"), /Submit\s*confirmed/);
+    expect(await page.getByTestId("toasts").getByTestId("explorer-link").first().getAttribute("href")).to.equal(`${E2E_EXPLORER}/tx/${log.transactionHash}`);
+    await textOf(page.getByTestId("activity"), /Activity \(1\)/);
+    expect(await page.getByLabel("Content").inputValue()).to.equal("");
     await textOf(page.getByTestId("quota-left"), /4 submissions left this epoch/);
     const [deployer] = await hre.ethers.getSigners();
     const record = await stack.deployment.rewards.submission(1n);
     expect(record.author).to.equal(deployer.address);
     const [submitted] = await stack.deployment.rewards.queryFilter(stack.deployment.rewards.filters.Submitted(1n));
     expect(submitted.args.contentHash).to.equal(contentHash({ text: USEFUL_TEXT, author: deployer.address, salt }));
+
+    // The same text again, spaced differently: warned, and Submit waits for an explicit "again anyway".
+    await page.getByLabel("Content").fill(`  ${USEFUL_TEXT.toUpperCase()}\n`);
+    await textOf(page.getByTestId("duplicate-warning"), /already submitted this text as #1/);
+    expect(await page.getByRole("button", { name: "Upload and submit" }).isDisabled()).to.equal(true);
     await screenshot(page, "submit");
+    await page.getByLabel(/Submit it again anyway/).check();
+    expect(await page.getByRole("button", { name: "Upload and submit" }).isDisabled()).to.equal(false);
+    await page.getByLabel("Content").fill("");
   });
 
   it("watches the submission get scored, with the rationale verified against the on-chain root", async function () {
     await page.getByRole("link", { name: "My submissions" }).click();
     const row = page.getByTestId("submission-1");
     await textOf(row.locator(".status-scored"), /scored/);
-    await textOf(row.getByTestId("verified"), /Verified against the on-chain root/);
+    await textOf(row.getByTestId("verified"), /Rationale verified against the on-chain root/);
+    expect(await row.getByTestId("verified").getAttribute("class")).to.equal("badge ok");
     const [deployer] = await hre.ethers.getSigners();
     const points = await stack.deployment.rewards.pointsOf(deployer.address);
     expect(points).to.be.greaterThan(0n);
     await textOf(row, new RegExp(`${points} points`));
+    await textOf(row.getByTestId("points-why"), new RegExp(`^${points} points = ⌊1,000 × \\(\\d+ − 40 \\+ 1\\)²`));
+    await page.getByText("How scoring works").click();
+    await textOf(page.getByTestId("how-scoring"), /a 30\/100 earns 0/);
     await screenshot(page, "submissions");
   });
 
@@ -125,6 +164,7 @@ describe("dApp end to end (headless Chromium)", function () {
     const before = await stack.deployment.token.balanceOf(friend.address);
     await page.getByLabel("Send the tokens to").fill(friend.address);
     await page.getByRole("button", { name: "Claim" }).click();
+    await confirmTx(page, new RegExp(`Send your ${grouped(claimable)} CKEY from closed epochs to ${friend.address.slice(0, 6)}`));
     await textOf(page.getByTestId("claims"), new RegExp(`${grouped(claimable)} CKEY to ${friend.address.slice(0, 6)}`));
     expect((await stack.deployment.token.balanceOf(friend.address)) - before).to.equal(claimable);
     await screenshot(page, "rewards");
@@ -137,13 +177,25 @@ describe("dApp end to end (headless Chromium)", function () {
 
   it("stakes, keeping this epoch's quota, and requests an unstake with its cooldown clock", async function () {
     await page.getByRole("link", { name: "Staking" }).click();
+    await textOf(page.getByTestId("tier-progress"), /Stake 1,000 more for 20\/epoch/);
     await page.getByLabel("Amount to stake").fill("2000");
     await page.getByRole("button", { name: "Stake", exact: true }).click();
+    expect(await page.getByRole("button", { name: "Stake", exact: true }).isDisabled()).to.equal(true);
+    await confirmTx(page, /Lock 2,000 CKEY as stake: your quota rises from 5 to 20 submissions per epoch/);
     await textOf(page.getByTestId("staked"), /^2,000 CKEY$/);
+    expect(await page.getByLabel("Amount to stake").inputValue()).to.equal("");
+    await textOf(page.getByTestId("tier-progress"), /Stake 8,000 more for 100\/epoch/);
     // An epoch's quota follows the stake held when it started: the new stake counts from the next epoch.
     await textOf(page.getByText(/Submission quota:/), /Submission quota: 5 per epoch/);
+    // An unstake that drops the tier is called out before anything is signed; one that keeps it is not.
+    await page.getByLabel("Amount to unstake").fill("1500");
+    await textOf(page.getByTestId("amount-warning"), /leaves 500 staked: your quota drops from 20 to 5 submissions per epoch/);
+    await page.getByRole("button", { name: "Max: staked" }).click();
+    expect(await page.getByLabel("Amount to unstake").inputValue()).to.equal("2000");
     await page.getByLabel("Amount to unstake").fill("500");
+    expect(await page.getByTestId("amount-warning").count()).to.equal(0);
     await page.getByRole("button", { name: "Request unstake" }).click();
+    await confirmTx(page, /Start the 7 d cooldown for 500 CKEY/);
     await textOf(page.getByTestId("pending-unstake"), /^500 CKEY$/);
     await textOf(page.getByTestId("cooldown"), /Withdrawable in 7 d/);
     const [deployer] = await hre.ethers.getSigners();
@@ -155,6 +207,7 @@ describe("dApp end to end (headless Chromium)", function () {
     await advanceChainTime(E2E_TIMING.unstakeCooldown);
     await textOf(page.getByTestId("cooldown"), /Withdrawable now/);
     await page.getByRole("button", { name: "Withdraw unstaked" }).click();
+    await confirmTx(page, /Move 500 CKEY from unstaking/);
     await textOf(page.getByTestId("pending-unstake"), /^0 CKEY$/);
     await textOf(page.getByTestId("staked"), /^1,500 CKEY$/);
     // Epochs later, the 1,500 CKEY held at this epoch's start buy the first tier.
@@ -168,6 +221,7 @@ describe("dApp end to end (headless Chromium)", function () {
     await page.getByRole("link", { name: "Governance" }).click();
     await textOf(page.getByTestId("delegate"), /nobody/);
     await page.getByRole("button", { name: "Delegate to myself" }).click();
+    await confirmTx(page, /voting power to yourself/);
     await textOf(page.getByTestId("delegate"), /yourself/);
 
     await page.getByLabel("Parameter", { exact: true }).selectOption("epochBudget");
@@ -175,6 +229,7 @@ describe("dApp end to end (headless Chromium)", function () {
     await textOf(page.getByTestId("calldata"), /Rewards\.setEpochBudget\(50,000 CKEY\)/);
     await page.getByLabel(/Description/).fill("Halve the epoch budget\nTest the governance flow end to end.");
     await page.getByRole("button", { name: "Propose" }).click();
+    await confirmTx(page, /Open a vote on Rewards\.setEpochBudget\(50,000 CKEY\), titled "Halve the epoch budget"/);
     const proposals = page.getByTestId("proposals");
     // With a one-second voting delay the proposal may already read Active on the next call.
     await textOf(proposals, /Halve the epoch budget\s*(Pending|Active)/);
@@ -186,6 +241,7 @@ describe("dApp end to end (headless Chromium)", function () {
     await page.getByRole("radio", { name: "For" }).check();
     await page.getByLabel(/Reason/).fill("Smaller epochs, same merit.");
     await page.getByRole("button", { name: "Cast vote" }).click();
+    await confirmTx(page, /Vote For on this proposal, with your reason stored on-chain/);
     await textOf(page.getByTestId("voted"), /You have voted/);
     await textOf(page.getByTestId("votes-for"), /^[1-9][\d,.]*$/);
     await screenshot(page, "proposal");
@@ -193,9 +249,11 @@ describe("dApp end to end (headless Chromium)", function () {
     await advanceChainTime(E2E_TIMING.votingPeriod + E2E_TIMING.voteExtension + 1);
     await textOf(page.getByTestId("proposal-state"), /Succeeded/);
     await page.getByRole("button", { name: "Queue in the Timelock" }).click();
+    await confirmTx(page, /Schedule the passed proposal/);
     await textOf(page.getByTestId("proposal-state"), /Queued/);
     await advanceChainTime(E2E_TIMING.timelockDelay + 1);
     await page.getByRole("button", { name: "Execute", exact: true }).click();
+    await confirmTx(page, /Have the Timelock run: Rewards\.setEpochBudget\(50,000 CKEY\)/);
     await textOf(page.getByTestId("proposal-state"), /Executed/);
     expect(await stack.deployment.rewards.epochBudget()).to.equal(parseEther("50000"));
   });
@@ -272,6 +330,7 @@ describe("dApp end to end (headless Chromium)", function () {
       const text = submissions.items.find((item) => item.label !== "useful")!.text;
       await fresh.getByLabel("Content").fill(text);
       await fresh.getByRole("button", { name: "Upload and submit" }).click();
+      await confirmTx(fresh, /Record the content hash/, /oracle's relayer pays the gas/);
       await textOf(fresh.getByTestId("submitted"), /Submitted as #\d+\./);
       await textOf(fresh.getByTestId("tx-paid-by"), /gas paid by the oracle's relayer/);
       const id = await stack.deployment.rewards.submissionCount();

@@ -17,7 +17,15 @@ function Delegation() {
   const [delegatee, setDelegatee] = useState("");
   const current = balances.data?.delegate;
   const undelegated = current === undefined || /^0x0+$/.test(current);
-  const delegate = (to: string) => void tx.send("Delegate", { ...contractsOf(runtime).token, functionName: "delegate", args: [getAddress(to)] });
+  const delegate = async (to: string) => {
+    const self = to.toLowerCase() === address?.toLowerCase();
+    const receipt = await tx.send(
+      "Delegate",
+      { ...contractsOf(runtime).token, functionName: "delegate", args: [getAddress(to)] },
+      { summary: `Give your ${formatTokens(balances.data?.balance)} CKEY of voting power to ${self ? "yourself" : shortAddress(to)}. No tokens move; you can change it at any time.` },
+    );
+    if (receipt) setDelegatee("");
+  };
   return (
     <section className="card" aria-labelledby="delegation-title">
       <h2 id="delegation-title">Your voting power</h2>
@@ -31,14 +39,14 @@ function Delegation() {
         CKEY counts as votes only once delegated, to yourself or to someone you trust: delegation checkpoints your balance, so
         proposals can read voting power at their snapshot. It moves no tokens.
       </p>
-      <button type="button" disabled={tx.busy || !address} onClick={() => address && delegate(address)}>
+      <button type="button" disabled={tx.busy || !address} onClick={() => address && void delegate(address)}>
         Delegate to myself
       </button>
       <form
         className="inline"
         onSubmit={(e) => {
           e.preventDefault();
-          if (isAddress(delegatee.trim())) delegate(delegatee.trim());
+          if (isAddress(delegatee.trim())) void delegate(delegatee.trim());
         }}
       >
         <label htmlFor="delegatee">Or delegate to</label>
@@ -47,7 +55,7 @@ function Delegation() {
           Delegate
         </button>
       </form>
-      <TxStatus state={tx.state} />
+      <TxStatus tx={tx} />
     </section>
   );
 }
@@ -145,10 +153,18 @@ function ProposeForm() {
     <form
       className="card"
       aria-labelledby="propose-title"
-      onSubmit={(e) => {
+      onSubmit={async (e) => {
         e.preventDefault();
         if (!call || !description.trim()) return;
-        void tx.send("Propose", { ...contractsOf(runtime).governor, functionName: "propose", args: [[call.target], [call.value], [call.calldata], description.trim()] });
+        const receipt = await tx.send(
+          "Propose",
+          { ...contractsOf(runtime).governor, functionName: "propose", args: [[call.target], [call.value], [call.calldata], description.trim()] },
+          { summary: `Open a vote on ${describeCall(call.target, call.calldata, runtime.contracts)}, titled "${description.trim().split("\n")[0]}". If it passes, anyone can queue it in the Timelock and execute it after the delay.` },
+        );
+        if (receipt) {
+          setChange(EMPTY[change.kind]);
+          setDescription("");
+        }
       }}
     >
       <h2 id="propose-title">Propose a parameter change</h2>
@@ -179,7 +195,7 @@ function ProposeForm() {
       <button type="submit" disabled={!call || !description.trim() || tx.busy}>
         Propose
       </button>
-      <TxStatus state={tx.state} />
+      <TxStatus tx={tx} />
       {tx.state.phase === "confirmed" && <p className="muted small">Your proposal is in the list above; voting opens after the voting delay.</p>}
     </form>
   );

@@ -65,9 +65,15 @@ function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | un
       <h2 id="act-title">Act</h2>
       {proposal.state === "Active" && !proposal.hasVoted && (
         <form
-          onSubmit={(e) => {
+          onSubmit={async (e) => {
             e.preventDefault();
-            void tx.send("Vote", { ...governor, functionName: "castVoteWithReason", args: [proposal.id, support, reason] });
+            const label = SUPPORT.find(([value]) => value === support)?.[1];
+            const receipt = await tx.send(
+              "Vote",
+              { ...governor, functionName: "castVoteWithReason", args: [proposal.id, support, reason] },
+              { summary: `Vote ${label} on this proposal${reason.trim() ? ", with your reason stored on-chain" : ""}. A vote cannot be changed afterwards.` },
+            );
+            if (receipt) setReason("");
           }}
         >
           <fieldset>
@@ -88,7 +94,7 @@ function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | un
       {proposal.hasVoted && <p data-testid="voted">You have voted on this proposal.</p>}
       {proposal.state === "Pending" && <p>Voting has not opened yet.</p>}
       {proposal.state === "Succeeded" && (
-        <button type="button" disabled={tx.busy} onClick={() => void tx.send("Queue", { ...governor, functionName: "queue", args: [proposal.id] })}>
+        <button type="button" disabled={tx.busy} onClick={() => void tx.send("Queue", { ...governor, functionName: "queue", args: [proposal.id] }, { summary: "Schedule the passed proposal in the Timelock; it becomes executable once the Timelock delay has passed." })}>
           Queue in the Timelock
         </button>
       )}
@@ -98,14 +104,20 @@ function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | un
           <button
             type="button"
             disabled={tx.busy || now === undefined || now < proposal.eta}
-            onClick={() => void tx.send("Execute", { ...governor, functionName: "execute", args: [proposal.id] })}
+            onClick={() =>
+              void tx.send(
+                "Execute",
+                { ...governor, functionName: "execute", args: [proposal.id] },
+                { summary: `Have the Timelock run: ${proposal.targets.map((t, i) => describeCall(t, proposal.calldatas[i], runtime.contracts)).join("; ")}.` },
+              )
+            }
           >
             Execute
           </button>
         </>
       )}
       {proposal.state === "Executed" && <p>Executed: the change is live.</p>}
-      <TxStatus state={tx.state} />
+      <TxStatus tx={tx} />
     </section>
   );
 }

@@ -84,9 +84,15 @@ function RewardsPanel() {
       </section>
       <form
         className="card"
-        onSubmit={(e) => {
+        onSubmit={async (e) => {
           e.preventDefault();
-          if (validRecipient) void tx.send("Claim", { ...contractsOf(runtime).rewards, functionName: "claim", args: [recipient] });
+          if (!validRecipient) return;
+          const receipt = await tx.send(
+            "Claim",
+            { ...contractsOf(runtime).rewards, functionName: "claim", args: [recipient] },
+            { summary: `Send your ${formatTokens(data?.claimable)} CKEY from closed epochs to ${recipient.toLowerCase() === address?.toLowerCase() ? "your own address" : shortAddress(recipient)}.` },
+          );
+          if (receipt) setTo("");
         }}
       >
         <label htmlFor="claim-to">Send the tokens to</label>
@@ -98,7 +104,7 @@ function RewardsPanel() {
         <button type="submit" disabled={!validRecipient || tx.busy}>
           Claim
         </button>
-        <TxStatus state={tx.state} />
+        <TxStatus tx={tx} />
       </form>
       <section className="card" aria-labelledby="claims-title">
         <h2 id="claims-title">Claim history</h2>
