@@ -224,25 +224,50 @@ describe("dApp end to end (headless Chromium)", function () {
     await confirmTx(page, /voting power to yourself/);
     await textOf(page.getByTestId("delegate"), /yourself/);
 
+    // Preflight: a change the Timelock could not execute is refused before anyone votes on it.
+    await page.getByLabel("Parameter", { exact: true }).selectOption("threshold");
+    await page.getByLabel("Signatures required per batch").fill("9");
+    expect(await page.getByLabel("Title").inputValue()).to.equal("Require 9 operator signatures per batch");
+    await textOf(page.getByTestId("preflight"), /The Timelock could not execute this: A threshold of 9 is impossible with 1 operators/);
+    expect(await page.getByRole("button", { name: "Propose" }).isDisabled()).to.equal(true);
+    await screenshot(page, "preflight");
+
     await page.getByLabel("Parameter", { exact: true }).selectOption("epochBudget");
     await page.getByLabel("New epoch budget (CKEY)").fill("50000");
+    expect(await page.getByLabel("Title").inputValue()).to.equal("Set the epoch budget to 50000 CKEY");
     await textOf(page.getByTestId("calldata"), /Rewards\.setEpochBudget\(50,000 CKEY\)/);
-    await page.getByLabel(/Description/).fill("Halve the epoch budget\nTest the governance flow end to end.");
+    await page.getByLabel("Title").fill("Halve the epoch budget");
+    await page.getByLabel(/Description/).fill("Test the governance flow end to end.\n\n- same merit\n- <b>not bold</b>");
+    await textOf(page.getByTestId("preflight"), /Preflight: simulated as the Timelock would execute it/);
     await page.getByRole("button", { name: "Propose" }).click();
     await confirmTx(page, /Open a vote on Rewards\.setEpochBudget\(50,000 CKEY\), titled "Halve the epoch budget"/);
     const proposals = page.getByTestId("proposals");
     // With a one-second voting delay the proposal may already read Active on the next call.
-    await textOf(proposals, /Halve the epoch budget\s*(Pending|Active)/);
+    await textOf(proposals, /Halve the epoch budget\s*(Pending|Active)\s*#1/);
+    // The form reset after success: the title follows the (empty) action again.
+    expect(await page.getByLabel("Title").inputValue()).to.equal("Set the epoch budget to … CKEY");
+    // The same proposal again: the id (hashProposal) exists, said in words with a link to it.
+    await page.getByLabel("New epoch budget (CKEY)").fill("50000");
+    await page.getByLabel("Title").fill("Halve the epoch budget");
+    await page.getByLabel(/Description/).fill("Test the governance flow end to end.\n\n- same merit\n- <b>not bold</b>");
+    await textOf(page.getByTestId("preflight"), /An identical proposal exists \(same calls and description\), now (Pending|Active).*See proposal #1/);
+    expect(await page.getByRole("button", { name: "Propose" }).isDisabled()).to.equal(true);
     await screenshot(page, "governance");
 
     await advanceChainTime(E2E_TIMING.votingDelay + 1);
     await proposals.getByRole("link", { name: "Halve the epoch budget" }).click();
+    expect(page.url()).to.match(/#\/governance\/1$/);
     await textOf(page.getByTestId("proposal-state"), /Active/);
+    // The description is rendered (bullets), never as HTML.
+    await textOf(page.getByTestId("proposal-description"), /Test the governance flow end to end\./);
+    expect(await page.getByTestId("proposal-description").locator("li").count()).to.equal(2);
+    expect(await page.getByTestId("proposal-description").locator("b").count()).to.equal(0);
     await page.getByRole("radio", { name: "For" }).check();
     await page.getByLabel(/Reason/).fill("Smaller epochs, same merit.");
     await page.getByRole("button", { name: "Cast vote" }).click();
     await confirmTx(page, /Vote For on this proposal, with your reason stored on-chain/);
-    await textOf(page.getByTestId("voted"), /You have voted/);
+    await textOf(page.getByTestId("voted"), /You voted For with [\d,]+ CKEY: “Smaller epochs, same merit\.”/);
+    await textOf(page.getByTestId("voters"), /you\s*voted For with [\d,]+ CKEY\s*Smaller epochs, same merit\./);
     await textOf(page.getByTestId("votes-for"), /^[1-9][\d,.]*$/);
     await screenshot(page, "proposal");
 
@@ -267,6 +292,7 @@ describe("dApp end to end (headless Chromium)", function () {
     await page.setViewportSize({ width: 360, height: 780 });
     await page.getByRole("link", { name: "Governance" }).click();
     await textOf(page.getByTestId("proposals"), /Executed/);
+    await textOf(page.getByTestId("proposals").getByTestId("vote-bar"), /For [\d,]+ \(100 %\)/);
     // Page-side code as strings: the test project's TypeScript has no DOM types.
     const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
     expect(overflow).to.equal(0);
