@@ -68,6 +68,16 @@ describe("dApp end to end (headless Chromium)", function () {
     await hre.network.provider.request({ method: "evm_revert", params: [snapshot] });
   });
 
+  it("opens on a landing page: what CashKey is, what it pays for and how, leading to connect", async function () {
+    await page.goto(`${stack.appUrl}/`);
+    await textOf(page.getByRole("heading", { level: 1 }), /Get paid in CKEY for useful information/);
+    await textOf(page.getByTestId("landing"), /What it pays for.*Originality.*How it works.*Connect.*Submit.*Get scored.*Claim/s);
+    await textOf(page.getByTestId("landing-epoch"), /Epoch 0 pays 100,000 CKEY, shared by the points earned in it; it closes in/);
+    await textOf(page.getByTestId("landing"), /Connect a wallet at the top of the page to start/);
+    expect(await page.getByRole("button", { name: /Connect local dev account/ }).count()).to.equal(1);
+    await screenshot(page, "landing");
+  });
+
   it("loads the runtime configuration and asks for a wallet", async function () {
     await page.goto(`${stack.appUrl}/#/rewards`);
     await textOf(page.getByRole("heading", { level: 1 }), /Rewards/);
@@ -83,6 +93,10 @@ describe("dApp end to end (headless Chromium)", function () {
     const [deployer] = await hre.ethers.getSigners();
     await textOf(page.getByTestId("account"), new RegExp(deployer.address.slice(0, 6)));
     await textOf(page.getByText("DEV account"), /DEV account/);
+    // Balances in the header, grouped: never "97399999 CKEY".
+    const balance = await stack.deployment.token.balanceOf(deployer.address);
+    await textOf(page.getByTestId("header-ckey"), new RegExp(`^${grouped(balance).replace(/\./g, "\\.")}$`));
+    await textOf(page.getByTestId("header-points"), /^0$/);
   });
 
   it("submits content: shows the shared content hash, uploads, submits and counts the quota down", async function () {
@@ -288,9 +302,21 @@ describe("dApp end to end (headless Chromium)", function () {
     await textOf(page.getByTestId("epoch-budget"), /^50,000 CKEY$/);
   });
 
-  it("fits a 360 px wide phone without horizontal scrolling", async function () {
+  it("fits a 360 px wide phone without horizontal scrolling, on every page, with the nav and balances kept in view", async function () {
     await page.setViewportSize({ width: 360, height: 780 });
-    await page.getByRole("link", { name: "Governance" }).click();
+    for (const route of ["", "submit", "submissions", "rewards", "staking", "network", "governance/1"]) {
+      await page.goto(`${stack.appUrl}/#/${route}`);
+      await page.getByRole("heading", { level: 1 }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await page.waitForLoadState("networkidle");
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      expect(overflow, `#/${route} scrolls sideways`).to.equal(0);
+    }
+    // Scrolled down, the compact nav with the balances still sits at the top of the screen.
+    await page.evaluate("window.scrollTo(0, document.body.scrollHeight)");
+    const top = (await page.evaluate("document.querySelector('.sticky').getBoundingClientRect().top")) as number;
+    expect(top).to.equal(0);
+    await page.evaluate("window.scrollTo(0, 0)");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Governance" }).click();
     await textOf(page.getByTestId("proposals"), /Executed/);
     await textOf(page.getByTestId("proposals").getByTestId("vote-bar"), /For [\d,]+ \(100 %\)/);
     // Page-side code as strings: the test project's TypeScript has no DOM types.
@@ -301,7 +327,7 @@ describe("dApp end to end (headless Chromium)", function () {
 
   it("has no serious or critical accessibility violations (axe-core) on its pages", async function () {
     const violations: string[] = [];
-    for (const route of ["submit", "submissions", "rewards", "staking", "governance", "network"]) {
+    for (const route of ["", "submit", "submissions", "rewards", "staking", "governance", "governance/1", "network"]) {
       await page.goto(`${stack.appUrl}/#/${route}`);
       await page.getByRole("heading", { level: 1 }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.waitForLoadState("networkidle");

@@ -74,5 +74,9 @@ export function ProposalDescription({ body }: { body: string }) {
       );
     }
   }
-  return <div className="description" data-testid="proposal-description">{blocks}</div>;
+  return (
+    <div className="description" data-testid="proposal-description">
+      {blocks}
+    </div>
+  );
 }

@@ -55,5 +55,9 @@ function subscribe(listener: () => void): () => void {
 }
 
 export function useActivity(): readonly ActivityEntry[] {
-  return useSyncExternalStore(subscribe, () => entries, () => entries);
+  return useSyncExternalStore(
+    subscribe,
+    () => entries,
+    () => entries,
+  );
 }
