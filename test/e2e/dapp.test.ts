@@ -171,6 +171,9 @@ describe("dApp end to end (headless Chromium)", function () {
     const points = await stack.deployment.rewards.pointsOf(deployer.address);
     await textOf(page.getByTestId("lifetime-points"), new RegExp(`^${points}$`));
     await textOf(page.getByTestId("claimable"), /^0 CKEY$/);
+    // This epoch's points: an estimate, with the date they become claimable.
+    await textOf(page.getByTestId("claimable-from"), /^Claimable from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, when epoch 0 closes\.$/);
+    await textOf(page.getByTestId("earnings"), new RegExp(`Epoch 0: 100,000 CKEY for ${points} of ${points} points · estimate; claimable from`));
     await advanceChainTime(E2E_TIMING.epochLength);
     const claimable = await stack.deployment.rewards.claimable(deployer.address);
     expect(claimable).to.be.greaterThan(0n);
@@ -181,6 +184,10 @@ describe("dApp end to end (headless Chromium)", function () {
     await confirmTx(page, new RegExp(`Send your ${grouped(claimable)} CKEY from closed epochs to ${friend.address.slice(0, 6)}`));
     await textOf(page.getByTestId("claims"), new RegExp(`${grouped(claimable)} CKEY to ${friend.address.slice(0, 6)}`));
     expect((await stack.deployment.token.balanceOf(friend.address)) - before).to.equal(claimable);
+    await textOf(page.getByTestId("earnings"), new RegExp(`Epoch 0: 100,000 CKEY for ${points} of ${points} points · claimable$`));
+    const [claimed] = await stack.deployment.rewards.queryFilter(stack.deployment.rewards.filters.Claimed(deployer.address));
+    expect(await page.getByTestId("claims").getByTestId("explorer-link").first().getAttribute("href")).to.equal(`${E2E_EXPLORER}/tx/${claimed.transactionHash}`);
+    await textOf(page.getByTestId("claims"), /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     await screenshot(page, "rewards");
   });
 
