@@ -1,15 +1,16 @@
 import { Suspense, lazy, useEffect, useRef } from "react";
 import { ActivityPanel, Toasts } from "./components/Activity";
 import { ConnectPanel } from "./components/ConnectPanel";
+import { DevTimePanel } from "./components/DevTimePanel";
 import { HeaderBalances } from "./components/HeaderBalances";
 import { currentRoute, useRoute } from "./components/router";
 import { startTelegram } from "./lib/telegram";
-import SubmitPage from "./pages/SubmitPage";
+import LandingPage from "./pages/LandingPage";
 
 // The landing page ships with the app's first scripts (no second round trip before it can render);
 // every other page is loaded when first visited.
 const PAGES = {
-  home: () => import("./pages/LandingPage"),
+  submit: () => import("./pages/SubmitPage"),
   submissions: () => import("./pages/SubmissionsPage"),
   rewards: () => import("./pages/RewardsPage"),
   staking: () => import("./pages/StakingPage"),
@@ -22,11 +23,11 @@ const PAGES = {
 export function preloadPage(hash: string): void {
   const [section = "home", id] = currentRoute(hash);
   const key = section === "governance" && id ? "proposal" : section;
-  if (key === "submit") return;
+  if (key === "home") return;
   if (key in PAGES) void PAGES[key as keyof typeof PAGES]().catch(() => undefined);
 }
 
-const LandingPage = lazy(PAGES.home);
+const SubmitPage = lazy(PAGES.submit);
 const SubmissionsPage = lazy(PAGES.submissions);
 const RewardsPage = lazy(PAGES.rewards);
 const StakingPage = lazy(PAGES.staking);
@@ -113,6 +114,7 @@ export function App() {
         <Suspense fallback={<p role="status">Loading…</p>}>
           <Page route={route} />
         </Suspense>
+        <DevTimePanel />
       </main>
       <Toasts />
     </>

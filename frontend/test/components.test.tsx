@@ -138,3 +138,15 @@ describe("TxStatus review step and explorer links", () => {
     expect(screen.getByTestId("tx-status").textContent).toMatch(/tx 0x12121212…121212/);
   });
 });
+
+describe("DevTimePanel", () => {
+  it("is offered on the local chain only", async () => {
+    const { DevTimePanel } = await import("../src/components/DevTimePanel");
+    renderWithProviders(<DevTimePanel />, runtimeConfig(31337));
+    expect(screen.getByTestId("dev-panel").textContent).toMatch(/Local chain 31337 only/);
+    expect(screen.getByRole("button", { name: "+1 d" })).toBeTruthy();
+    cleanup();
+    renderWithProviders(<DevTimePanel />, runtimeConfig(8453));
+    expect(screen.queryByTestId("dev-panel")).toBeNull();
+  });
+});

@@ -75,6 +75,9 @@ describe("dApp end to end (headless Chromium)", function () {
     await textOf(page.getByTestId("landing-epoch"), /Epoch 0 pays 100,000 CKEY, shared by the points earned in it; it closes in/);
     await textOf(page.getByTestId("landing"), /Connect a wallet at the top of the page to start/);
     expect(await page.getByRole("button", { name: /Connect local dev account/ }).count()).to.equal(1);
+    // No outline drawn around the page when the app focuses <main> on load.
+    expect(await page.evaluate("getComputedStyle(document.querySelector('main')).outlineStyle")).to.equal("none");
+    await textOf(page.getByTestId("dev-panel"), /DEV\s*Local chain 31337 only: move the clock/);
     await screenshot(page, "landing");
   });
 
@@ -292,12 +295,18 @@ describe("dApp end to end (headless Chromium)", function () {
     await textOf(page.getByTestId("votes-for"), /^[1-9][\d,.]*$/);
     await screenshot(page, "proposal");
 
-    await advanceChainTime(E2E_TIMING.votingPeriod + E2E_TIMING.voteExtension + 1);
+    // The local trial's dev panel moves the chain's clock: the vote ends, then the Timelock delay passes.
+    const devPanel = page.getByTestId("dev-panel");
+    const before = await devPanel.getByTestId("dev-chain-time").textContent();
+    await devPanel.getByRole("button", { name: "+1 h" }).click();
+    await page.waitForFunction(`document.querySelector('[data-testid=dev-chain-time]').textContent !== ${JSON.stringify(before)}`, undefined, { timeout: STEP_TIMEOUT_MS });
     await textOf(page.getByTestId("proposal-state"), /Succeeded/);
     await page.getByRole("button", { name: "Queue in the Timelock" }).click();
     await confirmTx(page, /Schedule the passed proposal/);
     await textOf(page.getByTestId("proposal-state"), /Queued/);
-    await advanceChainTime(E2E_TIMING.timelockDelay + 1);
+    expect(await page.getByRole("button", { name: "Execute", exact: true }).isDisabled()).to.equal(true);
+    await devPanel.getByRole("button", { name: "+10 min" }).click();
+    await page.getByRole("button", { name: "Execute", exact: true }).and(page.locator(":enabled")).waitFor({ timeout: STEP_TIMEOUT_MS });
     await page.getByRole("button", { name: "Execute", exact: true }).click();
     await confirmTx(page, /Have the Timelock run: Rewards\.setEpochBudget\(50,000 CKEY\)/);
     await textOf(page.getByTestId("proposal-state"), /Executed/);
