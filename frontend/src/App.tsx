@@ -82,7 +82,9 @@ export function App() {
   }, []);
   useEffect(() => {
     telegram.current?.setBackButton(route.length > 0 && section !== "home");
-    main.current?.focus();
+    // A new page starts at the top; focus moves to it for screen readers without scrolling <main> under the sticky bar.
+    main.current?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   }, [route.join("/")]);
 
   return (

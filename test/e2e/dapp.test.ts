@@ -78,6 +78,8 @@ describe("dApp end to end (headless Chromium)", function () {
     // No outline drawn around the page when the app focuses <main> on load.
     expect(await page.evaluate("getComputedStyle(document.querySelector('main')).outlineStyle")).to.equal("none");
     await textOf(page.getByTestId("dev-panel"), /DEV\s*Local chain 31337 only: move the clock/);
+    // Opening a page starts at its top: the heading is not hidden under the sticky bar.
+    expect(await page.evaluate("window.scrollY")).to.equal(0);
     await screenshot(page, "landing");
   });
 
