@@ -1,12 +1,16 @@
 import { Suspense, lazy, useEffect, useRef } from "react";
+import { ActivityPanel, Toasts } from "./components/Activity";
 import { ConnectPanel } from "./components/ConnectPanel";
+import { DevTimePanel } from "./components/DevTimePanel";
+import { HeaderBalances } from "./components/HeaderBalances";
 import { currentRoute, useRoute } from "./components/router";
 import { startTelegram } from "./lib/telegram";
-import SubmitPage from "./pages/SubmitPage";
+import LandingPage from "./pages/LandingPage";
 
 // The landing page ships with the app's first scripts (no second round trip before it can render);
 // every other page is loaded when first visited.
 const PAGES = {
+  submit: () => import("./pages/SubmitPage"),
   submissions: () => import("./pages/SubmissionsPage"),
   rewards: () => import("./pages/RewardsPage"),
   staking: () => import("./pages/StakingPage"),
@@ -17,12 +21,13 @@ const PAGES = {
 
 /** Starts loading the first page's code at once, in parallel with the runtime configuration. */
 export function preloadPage(hash: string): void {
-  const [section = "submit", id] = currentRoute(hash);
+  const [section = "home", id] = currentRoute(hash);
   const key = section === "governance" && id ? "proposal" : section;
-  if (key === "submit") return;
+  if (key === "home") return;
   if (key in PAGES) void PAGES[key as keyof typeof PAGES]().catch(() => undefined);
 }
 
+const SubmitPage = lazy(PAGES.submit);
 const SubmissionsPage = lazy(PAGES.submissions);
 const RewardsPage = lazy(PAGES.rewards);
 const StakingPage = lazy(PAGES.staking);
@@ -40,8 +45,10 @@ export const NAV = [
 ] as const;
 
 function Page({ route }: { route: string[] }) {
-  const [section = "submit", id] = route;
+  const [section = "home", id] = route;
   switch (section) {
+    case "home":
+      return <LandingPage />;
     case "submissions":
       return <SubmissionsPage />;
     case "rewards":
@@ -65,7 +72,7 @@ function Page({ route }: { route: string[] }) {
 
 export function App() {
   const route = useRoute();
-  const section = route[0] ?? "submit";
+  const section = route[0] ?? "home";
   const main = useRef<HTMLElement>(null);
   const telegram = useRef<ReturnType<typeof startTelegram>>(null);
 
@@ -74,8 +81,10 @@ export function App() {
     return () => telegram.current?.dispose();
   }, []);
   useEffect(() => {
-    telegram.current?.setBackButton(route.length > 0 && section !== "submit");
-    main.current?.focus();
+    telegram.current?.setBackButton(route.length > 0 && section !== "home");
+    // A new page starts at the top; focus moves to it for screen readers without scrolling <main> under the sticky bar.
+    main.current?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
   }, [route.join("/")]);
 
   return (
@@ -85,11 +94,15 @@ export function App() {
       </a>
       <header>
         <div className="bar">
-          <a className="brand" href="#/submit">
-            CashKey
+          <a className="brand" href="#/">
+            <img src="./icon.svg" alt="" width="28" height="28" /> CashKey
           </a>
           <ConnectPanel />
+          <ActivityPanel />
         </div>
+      </header>
+      {/* Outside the header so it can stick to the top on its own: compact, always in reach on a phone. */}
+      <div className="sticky">
         <nav aria-label="Main">
           {NAV.map(([path, label]) => (
             <a key={path} href={`#/${path}`} aria-current={section === path ? "page" : undefined}>
@@ -97,12 +110,15 @@ export function App() {
             </a>
           ))}
         </nav>
-      </header>
+        <HeaderBalances />
+      </div>
       <main id="main" ref={main} tabIndex={-1}>
         <Suspense fallback={<p role="status">Loading…</p>}>
           <Page route={route} />
         </Suspense>
+        <DevTimePanel />
       </main>
+      <Toasts />
     </>
   );
 }

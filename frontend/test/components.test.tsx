@@ -1,4 +1,4 @@
-import { act, fireEvent, renderHook, screen, waitFor } from "@testing-library/react";
+import { act, cleanup, fireEvent, renderHook, screen, waitFor } from "@testing-library/react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { describe, expect, it } from "vitest";
@@ -97,5 +97,56 @@ describe("SubmitPage", () => {
     await waitFor(() => expect(screen.getByTestId("content-hash").textContent).toBe(contentHash({ text, author: accounts[0], salt })));
     expect(screen.getByTestId("content-hash").textContent).not.toBe(contentHash({ text }));
     expect((screen.getByRole("button", { name: "Upload and submit" }) as HTMLButtonElement).disabled).toBe(false);
+  });
+});
+
+describe("TxStatus review step and explorer links", () => {
+  const tx = (review: NonNullable<Parameters<typeof TxStatus>[0]["state"]>["review"], calls: string[]) =>
+    ({
+      state: { phase: "review" as const, label: "Claim", review },
+      send: async () => undefined,
+      busy: true,
+      confirm: () => void calls.push("confirm"),
+      cancel: () => void calls.push("cancel"),
+      reset: () => undefined,
+    }) as Parameters<typeof TxStatus>[0]["tx"];
+
+  it("says what will happen and who pays, and signs nothing before Confirm", () => {
+    const calls: string[] = [];
+    renderWithProviders(<TxStatus tx={tx({ summary: "Claim 12 CKEY to 0xf39F…2266.", payer: "wallet", feeWei: 2_100_000_000_000_000n }, calls)} />, runtimeConfig());
+    expect(screen.getByTestId("review-summary").textContent).toBe("Claim 12 CKEY to 0xf39F…2266.");
+    expect(screen.getByTestId("review-fee").textContent).toBe("About 0.0021 ETH, paid by your wallet.");
+    expect(calls).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    fireEvent.click(screen.getByRole("button", { name: "Confirm and sign" }));
+    expect(calls).toEqual(["cancel", "confirm"]);
+  });
+
+  it("names the relayer when it pays", () => {
+    renderWithProviders(<TxStatus tx={tx({ summary: "Submit", payer: "relayer" }, [])} />, runtimeConfig());
+    expect(screen.getByTestId("review-fee").textContent).toMatch(/oracle's relayer pays the gas/);
+  });
+
+  it("links the transaction to the configured explorer, and shows a bare hash without one", () => {
+    const hash = `0x${"12".repeat(32)}` as const;
+    const withExplorer = { ...runtimeConfig(), explorerUrl: "https://explorer.example" };
+    renderWithProviders(<TxStatus state={{ phase: "confirmed", label: "Stake", hash }} />, withExplorer);
+    expect(screen.getByTestId("explorer-link").getAttribute("href")).toBe(`https://explorer.example/tx/${hash}`);
+    cleanup();
+    renderWithProviders(<TxStatus state={{ phase: "confirmed", label: "Stake", hash }} />, runtimeConfig());
+    expect(screen.queryByTestId("explorer-link")).toBeNull();
+    expect(screen.getByTestId("tx-status").textContent).toMatch(/tx 0x12121212…121212/);
+  });
+});
+
+describe("DevTimePanel", () => {
+  it("is offered on the local chain only", async () => {
+    const { DevTimePanel } = await import("../src/components/DevTimePanel");
+    renderWithProviders(<DevTimePanel />, runtimeConfig(31337));
+    expect(screen.getByTestId("dev-panel").textContent).toMatch(/Local chain 31337 only/);
+    expect(screen.getByRole("button", { name: "+1 d" })).toBeTruthy();
+    cleanup();
+    renderWithProviders(<DevTimePanel />, runtimeConfig(8453));
+    expect(screen.queryByTestId("dev-panel")).toBeNull();
   });
 });

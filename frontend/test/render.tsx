@@ -39,8 +39,12 @@ export function wagmiConfigFor(runtime: RuntimeConfig, walletChainId?: number) {
   });
 }
 
-export function renderWithProviders(ui: ReactNode, runtime: RuntimeConfig, wagmiConfig = wagmiConfigFor(runtime)) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+export function renderWithProviders(
+  ui: ReactNode,
+  runtime: RuntimeConfig,
+  wagmiConfig = wagmiConfigFor(runtime),
+  queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } }),
+) {
   return render(
     <RuntimeConfigContext.Provider value={runtime}>
       <WagmiProvider config={wagmiConfig}>

@@ -40,3 +40,16 @@ describe("runtime configuration: forwarder and WalletConnect", () => {
     expect(() => parseRuntimeConfig({ ...raw, contracts: { ...raw.contracts, forwarder: "0x12" } })).toThrow(/contracts\.forwarder/);
   });
 });
+
+describe("runtime configuration: explorer and upload limit", () => {
+  it("reads an explorer base URL and the node's upload limit, with the node's default", () => {
+    const raw = { ...runtimeConfig(), deployBlock: 0 };
+    expect(parseRuntimeConfig(raw).maxContentBytes).toBe(16_384);
+    expect(parseRuntimeConfig(raw).explorerUrl).toBeUndefined();
+    const config = parseRuntimeConfig({ ...raw, explorerUrl: "https://basescan.org/", maxContentBytes: 32_768 });
+    expect(config.explorerUrl).toBe("https://basescan.org");
+    expect(config.maxContentBytes).toBe(32_768);
+    expect(() => parseRuntimeConfig({ ...raw, explorerUrl: "javascript:alert(1)" })).toThrow(/explorerUrl/);
+    expect(() => parseRuntimeConfig({ ...raw, maxContentBytes: 10 })).toThrow(/maxContentBytes/);
+  });
+});

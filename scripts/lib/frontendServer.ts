@@ -21,6 +21,10 @@ export interface FrontendRuntimeConfig {
   contracts: { token: string; rewards: string; governor: string; timelock: string; forwarder?: string };
   deployBlock: number;
   walletConnectProjectId?: string;
+  /** Block explorer base URL for transaction links (CASHKEY_EXPLORER_URL). */
+  explorerUrl?: string;
+  /** The oracle's upload limit in bytes, from the oracle's own CASHKEY_ORACLE_MAX_CONTENT_BYTES (the app's counter uses it). */
+  maxContentBytes?: number;
 }
 
 export function frontendRuntimeConfig(
@@ -28,7 +32,9 @@ export function frontendRuntimeConfig(
   rpcUrl: string,
   oracleUrl: string,
   walletConnectProjectId: string | undefined = process.env.CASHKEY_WALLETCONNECT_PROJECT_ID,
+  env: NodeJS.ProcessEnv = process.env,
 ): FrontendRuntimeConfig {
+  const maxContentBytes = env.CASHKEY_ORACLE_MAX_CONTENT_BYTES ? Number(env.CASHKEY_ORACLE_MAX_CONTENT_BYTES) : undefined;
   return {
     chainId: record.chainId,
     rpcUrl,
@@ -42,6 +48,8 @@ export function frontendRuntimeConfig(
     },
     deployBlock: record.deployBlock,
     ...(walletConnectProjectId ? { walletConnectProjectId } : {}),
+    ...(env.CASHKEY_EXPLORER_URL ? { explorerUrl: env.CASHKEY_EXPLORER_URL } : {}),
+    ...(maxContentBytes !== undefined ? { maxContentBytes } : {}),
   };
 }
 

@@ -21,6 +21,9 @@ export const CHROMIUM = process.env.CASHKEY_CHROMIUM ?? "/usr/bin/chromium";
 /** Short enough to walk a proposal through in a test; time is advanced on the chain, never waited for. */
 export const E2E_TIMING = { votingDelay: 1, votingPeriod: 600, voteExtension: 60, timelockDelay: 120, epochLength: 3_600, unstakeCooldown: 7 * 86_400 };
 
+/** The block explorer the test's `/config.json` names: transaction links must point there (never followed). */
+export const E2E_EXPLORER = "https://explorer.invalid";
+
 /** A fixed operator key so screenshots show the same operator on every run (test-only, never funded elsewhere). */
 const OPERATOR_KEY = "0x" + "e2".repeat(32);
 
@@ -66,7 +69,10 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
 
   let oracleUrl = "";
   let walletConnectProjectId: string | undefined;
-  const app: FrontendServer = await serveFrontend({ dist, config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl, walletConnectProjectId) });
+  const app: FrontendServer = await serveFrontend({
+    dist,
+    config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl, walletConnectProjectId, { ...process.env, CASHKEY_EXPLORER_URL: E2E_EXPLORER }),
+  });
   const config = nodeConfig(dir, record, rpcUrl, {
     CASHKEY_ORACLE_CONFIRMATIONS: "0",
     CASHKEY_ORACLE_SCORER: "heuristic",

@@ -9,7 +9,14 @@ export interface RuntimeConfig {
   deployBlock: bigint;
   /** WalletConnect Cloud project id (32 hex digits); absent, the app offers no WalletConnect. */
   walletConnectProjectId?: string;
+  /** A block explorer's base URL (`https://basescan.org`): transactions link to `<explorerUrl>/tx/<hash>`; absent, no links. */
+  explorerUrl?: string;
+  /** The oracle node's upload limit (its `maxContentBytes`, the whole JSON body); the node's default when absent. */
+  maxContentBytes: number;
 }
+
+/** The oracle node's default `maxContentBytes` (oracle/src/config.ts). */
+export const DEFAULT_MAX_CONTENT_BYTES = 16_384;
 
 export class RuntimeConfigError extends Error {
   override name = "RuntimeConfigError";
@@ -37,6 +44,19 @@ function walletConnect(value: unknown): { walletConnectProjectId?: string } {
   return { walletConnectProjectId: value.toLowerCase() };
 }
 
+function explorer(value: unknown): { explorerUrl?: string } {
+  if (value === undefined || value === null || value === "") return {};
+  if (typeof value !== "string" || !/^https?:\/\//i.test(value)) throw new RuntimeConfigError("config.json: explorerUrl is not an http(s) URL");
+  return { explorerUrl: url(value, "explorerUrl") };
+}
+
+function maxContentBytes(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_MAX_CONTENT_BYTES;
+  if (!Number.isInteger(value) || (value as number) < 256 || (value as number) > 1_048_576)
+    throw new RuntimeConfigError("config.json: maxContentBytes is not an integer in 256..1048576");
+  return value as number;
+}
+
 /** Validates the parsed `config.json`. */
 export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   if (typeof raw !== "object" || raw === null) throw new RuntimeConfigError("config.json: not an object");
@@ -58,6 +78,8 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
     },
     deployBlock: BigInt(deployBlock as number),
     ...walletConnect(value.walletConnectProjectId),
+    ...explorer(value.explorerUrl),
+    maxContentBytes: maxContentBytes(value.maxContentBytes),
   };
 }
 

@@ -2,8 +2,9 @@
  * Turns any failure of a wallet, RPC or contract call into one sentence a user can act on; a
  * contract's custom error is decoded from the revert data against every CashKey ABI and put into words.
  */
-import { type Abi, type Hex, decodeErrorResult, formatEther, isHex } from "viem";
+import { type Abi, type Hex, decodeErrorResult, isHex } from "viem";
 import { governorAbi, rewardsAbi, timelockAbi, tokenAbi } from "../generated/abis";
+import { formatTokens } from "./format";
 import { describeWalletError, hasName } from "./walletErrors";
 
 const ALL_ABIS = [...rewardsAbi, ...tokenAbi, ...governorAbi, ...timelockAbi] as unknown as Abi;
@@ -14,7 +15,7 @@ const short = (value: unknown) => {
   const text = String(value);
   return /^0x[0-9a-fA-F]{40}$/.test(text) ? `${text.slice(0, 6)}…${text.slice(-4)}` : text;
 };
-const tokens = (value: unknown) => `${formatEther(BigInt(value as bigint))} CKEY`;
+const tokens = (value: unknown) => `${formatTokens(BigInt(value as bigint))} CKEY`;
 
 /** Custom error name → words; `args` are the decoded arguments. */
 const DESCRIPTIONS: Record<string, (args: readonly unknown[]) => string> = {

@@ -37,3 +37,9 @@ export function formatDuration(seconds: bigint | number): string {
 export function formatTimestamp(seconds: bigint | number): string {
   return new Date(Number(seconds) * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
 }
+
+/** An ETH fee: "0.0021", or "< 0.0001" for dust. */
+export function formatEth(wei: bigint): string {
+  if (wei > 0n && wei < 10n ** 14n) return "< 0.0001";
+  return formatTokens(wei);
+}

@@ -2,8 +2,9 @@
  * The parameter changes the propose form offers, each turned into the `(target, value, calldata)` the
  * Governor executes through the Timelock; and the reverse, a proposal's calls put into words.
  */
-import { type Address, type Hex, decodeFunctionData, encodeFunctionData, formatEther, getAddress, isAddress, isHex, parseEther } from "viem";
+import { type Address, type Hex, decodeFunctionData, encodeFunctionData, getAddress, isAddress, isHex, parseEther } from "viem";
 import { rewardsAbi, tokenAbi } from "../generated/abis";
+import { formatTokens } from "./format";
 
 export type ParameterChange =
   | { kind: "epochBudget"; budget: string }
@@ -104,8 +105,8 @@ export function describeCall(target: string, calldata: Hex, contracts: { rewards
     try {
       const { functionName, args } = decodeFunctionData({ abi, data: calldata });
       const shown = (args ?? []).map((arg) => {
-        if (functionName === "setEpochBudget" && typeof arg === "bigint") return `${Number(formatEther(arg)).toLocaleString("en-US")} CKEY`;
-        if (Array.isArray(arg)) return `[${arg.map((t) => (typeof t === "object" && t && "minStake" in t ? `${formatEther((t as { minStake: bigint }).minStake)} CKEY → ${(t as { quota: number }).quota}` : String(t))).join(", ")}]`;
+        if (functionName === "setEpochBudget" && typeof arg === "bigint") return `${formatTokens(arg)} CKEY`;
+        if (Array.isArray(arg)) return `[${arg.map((t) => (typeof t === "object" && t && "minStake" in t ? `${formatTokens((t as { minStake: bigint }).minStake)} CKEY → ${(t as { quota: number }).quota}` : String(t))).join(", ")}]`;
         return String(arg);
       });
       return `${name}.${functionName}(${shown.join(", ")})`;

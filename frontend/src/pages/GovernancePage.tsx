@@ -3,8 +3,10 @@ import { getAddress, isAddress } from "viem";
 import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
 import { useRuntimeConfig } from "../config/context";
-import { contractsOf, useAccountState, useTokenBalances } from "../hooks/useChain";
+import { ProposalDescription, VoteBar } from "../components/ProposalBits";
+import { contractsOf, useAccountState, useChainQuery, useChainTime, useTokenBalances } from "../hooks/useChain";
 import { useGovernorSettings, useProposals } from "../hooks/useGovernor";
+import { preflightProposal } from "../lib/governancePreflight";
 import { useTransaction } from "../hooks/useTransaction";
 import { formatDuration, formatTokens, shortAddress } from "../lib/format";
 import { PARAMETER_KINDS, type ParameterChange, type ProposalCall, buildProposalCall, describeCall } from "../lib/proposalActions";
@@ -17,7 +19,15 @@ function Delegation() {
   const [delegatee, setDelegatee] = useState("");
   const current = balances.data?.delegate;
   const undelegated = current === undefined || /^0x0+$/.test(current);
-  const delegate = (to: string) => void tx.send("Delegate", { ...contractsOf(runtime).token, functionName: "delegate", args: [getAddress(to)] });
+  const delegate = async (to: string) => {
+    const self = to.toLowerCase() === address?.toLowerCase();
+    const receipt = await tx.send(
+      "Delegate",
+      { ...contractsOf(runtime).token, functionName: "delegate", args: [getAddress(to)] },
+      { summary: `Give your ${formatTokens(balances.data?.balance)} CKEY of voting power to ${self ? "yourself" : shortAddress(to)}. No tokens move; you can change it at any time.` },
+    );
+    if (receipt) setDelegatee("");
+  };
   return (
     <section className="card" aria-labelledby="delegation-title">
       <h2 id="delegation-title">Your voting power</h2>
@@ -31,14 +41,14 @@ function Delegation() {
         CKEY counts as votes only once delegated, to yourself or to someone you trust: delegation checkpoints your balance, so
         proposals can read voting power at their snapshot. It moves no tokens.
       </p>
-      <button type="button" disabled={tx.busy || !address} onClick={() => address && delegate(address)}>
+      <button type="button" disabled={tx.busy || !address} onClick={() => address && void delegate(address)}>
         Delegate to myself
       </button>
       <form
         className="inline"
         onSubmit={(e) => {
           e.preventDefault();
-          if (isAddress(delegatee.trim())) delegate(delegatee.trim());
+          if (isAddress(delegatee.trim())) void delegate(delegatee.trim());
         }}
       >
         <label htmlFor="delegatee">Or delegate to</label>
@@ -47,7 +57,7 @@ function Delegation() {
           Delegate
         </button>
       </form>
-      <TxStatus state={tx.state} />
+      <TxStatus tx={tx} />
     </section>
   );
 }
@@ -55,21 +65,47 @@ function Delegation() {
 function ProposalList() {
   const runtime = useRuntimeConfig();
   const proposals = useProposals();
+  const now = useChainTime().data;
   return (
     <section className="card" aria-labelledby="proposals-title">
       <h2 id="proposals-title">Proposals</h2>
-      {proposals.data?.length === 0 && <p className="muted">No proposals yet.</p>}
+      {proposals.data?.length === 0 && <p className="muted">No proposals yet: delegate your votes, then propose a change below.</p>}
       <ul className="list" data-testid="proposals">
         {proposals.data?.map((p) => (
           <li key={p.id.toString()}>
-            <a href={`#/governance/${p.id}`}>{p.description.split("\n")[0] || `Proposal ${p.id}`}</a>{" "}
-            <span className={`badge state-${p.state.toLowerCase()}`}>{p.state}</span>
+            <a href={`#/governance/${p.number}`}>{p.description.split("\n")[0] || `Proposal ${p.number}`}</a>{" "}
+            <span className={`badge state-${p.state.toLowerCase()}`}>{p.state}</span> <span className="muted small">#{p.number}</span>
+            {(p.state === "Active" || p.state === "Pending") && now !== undefined && p.deadline > now && (
+              <span className="muted small" data-testid="time-left">
+                {" "}
+                · voting ends in {formatDuration(p.deadline - now)}
+              </span>
+            )}
             <div className="muted small">{p.targets.map((t, i) => describeCall(t, p.calldatas[i], runtime.contracts)).join("; ")}</div>
+            <VoteBar votes={p.votes} />
           </li>
         ))}
       </ul>
     </section>
   );
+}
+
+/** The title a proposal gets from its action until the proposer writes their own. */
+export function titleFor(change: ParameterChange): string {
+  switch (change.kind) {
+    case "epochBudget":
+      return `Set the epoch budget to ${change.budget.trim() || "…"} CKEY`;
+    case "quota":
+      return `Set the submission quota: ${change.baseQuota.trim() || "…"} per epoch, tiers ${change.tiers.trim() || "…"}`;
+    case "threshold":
+      return `Require ${change.threshold.trim() || "…"} operator signatures per batch`;
+    case "addOperator":
+      return `Add operator ${change.operator.trim() ? shortAddress(change.operator.trim()) : "…"}`;
+    case "removeOperator":
+      return `Remove operator ${change.operator.trim() ? shortAddress(change.operator.trim()) : "…"}`;
+    case "evaluator":
+      return `${change.approved ? "Approve" : "Revoke"} evaluator ${change.evaluator.trim() ? change.evaluator.trim().slice(0, 10) + "…" : "…"}`;
+  }
 }
 
 function ChangeFields({ change, onChange }: { change: ParameterChange; onChange(change: ParameterChange): void }) {
@@ -130,9 +166,14 @@ const EMPTY: Record<ParameterChange["kind"], ParameterChange> = {
 function ProposeForm() {
   const runtime = useRuntimeConfig();
   const settings = useGovernorSettings();
+  const proposals = useProposals();
   const tx = useTransaction();
   const [change, setChange] = useState<ParameterChange>(EMPTY.epochBudget);
-  const [description, setDescription] = useState("");
+  // Undefined until the proposer types a title: until then the title follows the chosen action.
+  const [ownTitle, setOwnTitle] = useState<string>();
+  const [body, setBody] = useState("");
+  const title = ownTitle ?? titleFor(change);
+  const description = body.trim() ? `${title.trim()}\n\n${body.trim()}` : title.trim();
   let call: ProposalCall | undefined;
   let inputError: string | undefined;
   const touched = Object.entries(change).some(([key, value]) => key !== "kind" && typeof value === "string" && value.trim() !== "");
@@ -141,14 +182,29 @@ function ProposeForm() {
   } catch (error) {
     inputError = (error as Error).message;
   }
+  const preflight = useChainQuery(
+    ["preflight", call?.target, call?.calldata, description],
+    (client, config) => preflightProposal(client, config.contracts, { targets: [call!.target], values: [call!.value], calldatas: [call!.calldata], description }),
+    call !== undefined && title.trim() !== "",
+  );
+  const existing = preflight.data && !preflight.data.ok && preflight.data.existing ? proposals.data?.find((p) => p.id === preflight.data!.proposalId) : undefined;
   return (
     <form
       className="card"
       aria-labelledby="propose-title"
-      onSubmit={(e) => {
+      onSubmit={async (e) => {
         e.preventDefault();
-        if (!call || !description.trim()) return;
-        void tx.send("Propose", { ...contractsOf(runtime).governor, functionName: "propose", args: [[call.target], [call.value], [call.calldata], description.trim()] });
+        if (!call || !title.trim() || !preflight.data?.ok) return;
+        const receipt = await tx.send(
+          "Propose",
+          { ...contractsOf(runtime).governor, functionName: "propose", args: [[call.target], [call.value], [call.calldata], description] },
+          { summary: `Open a vote on ${describeCall(call.target, call.calldata, runtime.contracts)}, titled "${title.trim()}". If it passes, anyone can queue it in the Timelock and execute it after the delay.` },
+        );
+        if (receipt) {
+          setChange(EMPTY[change.kind]);
+          setOwnTitle(undefined);
+          setBody("");
+        }
       }}
     >
       <h2 id="propose-title">Propose a parameter change</h2>
@@ -167,8 +223,13 @@ function ProposeForm() {
         ))}
       </select>
       <ChangeFields change={change} onChange={setChange} />
-      <label htmlFor="p-description">Description (first line is the title)</label>
-      <textarea id="p-description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} required />
+      <label htmlFor="p-title">Title</label>
+      <input id="p-title" value={title} onChange={(e) => setOwnTitle(e.target.value)} aria-describedby="p-title-help" />
+      <p id="p-title-help" className="muted small">
+        {ownTitle === undefined ? "Follows the chosen change until you edit it." : "Your own title."}
+      </p>
+      <label htmlFor="p-description">Description (optional: why; blank lines, "- " bullets and links are rendered)</label>
+      <textarea id="p-description" rows={3} value={body} onChange={(e) => setBody(e.target.value)} />
       {call ? (
         <p className="muted small" data-testid="calldata">
           {describeCall(call.target, call.calldata, runtime.contracts)} → <span className="mono break">{call.calldata}</span>
@@ -176,11 +237,38 @@ function ProposeForm() {
       ) : (
         touched && <p className="muted small">{inputError}</p>
       )}
-      <button type="submit" disabled={!call || !description.trim() || tx.busy}>
+      {call && preflight.data?.ok && (
+        <p className="small preflight-ok" data-testid="preflight">
+          ✓ Preflight: simulated as the Timelock would execute it, the change succeeds on today&apos;s chain.
+        </p>
+      )}
+      {call && preflight.data && !preflight.data.ok && (
+        <p className="banner warn" role="alert" data-testid="preflight">
+          {preflight.data.reason}
+          {existing && (
+            <>
+              {" "}
+              <a href={`#/governance/${existing.number}`}>See proposal #{existing.number}</a>.
+            </>
+          )}
+        </p>
+      )}
+      {call && preflight.isError && (
+        <p className="muted small" data-testid="preflight">
+          The preflight could not reach the chain; try again.
+        </p>
+      )}
+      <button type="submit" disabled={!call || !title.trim() || !preflight.data?.ok || tx.busy}>
         Propose
       </button>
-      <TxStatus state={tx.state} />
+      <TxStatus tx={tx} />
       {tx.state.phase === "confirmed" && <p className="muted small">Your proposal is in the list above; voting opens after the voting delay.</p>}
+      {body.trim() && (
+        <details>
+          <summary>Preview the description</summary>
+          <ProposalDescription body={body} />
+        </details>
+      )}
     </form>
   );
 }

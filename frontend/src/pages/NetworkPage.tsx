@@ -1,6 +1,7 @@
 import { type Address, decodeFunctionData } from "viem";
 import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
 import { rewardsAbi, tokenAbi } from "../generated/abis";
+import { TxLink } from "../components/TxLink";
 import { useChainQuery, useEpoch } from "../hooks/useChain";
 import { formatDuration, formatTokens, shortAddress, shortHash } from "../lib/format";
 
@@ -101,52 +102,61 @@ export default function NetworkPage() {
       </section>
       <section className="card" aria-labelledby="operators-title">
         <h2 id="operators-title">Operators</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Operator</th>
-              <th scope="col">Staked</th>
-            </tr>
-          </thead>
-          <tbody data-testid="operators">
-            {operators.data?.operators.map((o) => (
-              <tr key={o.address}>
-                <td className="mono" title={o.address}>
-                  {shortAddress(o.address)}
-                </td>
-                <td>
-                  {formatTokens(o.stake)} CKEY{o.stake < operators.data!.minStake && <span className="badge warn"> below minimum: signatures do not count</span>}
-                </td>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Operator</th>
+                <th scope="col">Staked</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody data-testid="operators">
+              {operators.data?.operators.map((o) => (
+                <tr key={o.address}>
+                  <td className="mono" title={o.address}>
+                    {shortAddress(o.address)}
+                  </td>
+                  <td>
+                    {formatTokens(o.stake)} CKEY{o.stake < operators.data!.minStake && <span className="badge warn"> below minimum: signatures do not count</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
       <section className="card" aria-labelledby="batches-title">
         <h2 id="batches-title">Recent batches</h2>
-        {batches.data?.length === 0 && <p className="muted">No batches yet.</p>}
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Batch</th>
-              <th scope="col">Items</th>
-              <th scope="col">Signers</th>
-              <th scope="col">Evaluator</th>
-            </tr>
-          </thead>
-          <tbody data-testid="batches">
-            {batches.data?.map((b) => (
-              <tr key={b.nonce.toString()} id={`batch-${b.nonce}`}>
-                <td>
-                  #{b.nonce.toString()} <span className="mono muted small">{shortHash(b.txHash)}</span>
-                </td>
-                <td>{b.count.toString()}</td>
-                <td>{b.signers ?? "?"}</td>
-                <td className="mono">{b.evaluator === HEURISTIC_EVALUATOR_HASH ? "heuristic" : shortHash(b.evaluator)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {batches.data?.length === 0 && <p className="muted">No batches yet: scores appear here once operators post their first batch.</p>}
+        {batches.data !== undefined && batches.data.length > 0 && (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Batch</th>
+                  <th scope="col">Items</th>
+                  <th scope="col">Signers</th>
+                  <th scope="col">Evaluator</th>
+                </tr>
+              </thead>
+              <tbody data-testid="batches">
+                {batches.data?.map((b) => (
+                  <tr key={b.nonce.toString()} id={`batch-${b.nonce}`}>
+                    <td>
+                      #{b.nonce.toString()}{" "}
+                      <span className="muted small">
+                        <TxLink hash={b.txHash} />
+                      </span>
+                    </td>
+                    <td>{b.count.toString()}</td>
+                    <td>{b.signers ?? "?"}</td>
+                    <td className="mono">{b.evaluator === HEURISTIC_EVALUATOR_HASH ? "heuristic" : shortHash(b.evaluator)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
       <section className="card" aria-labelledby="leaders-title">
         <h2 id="leaders-title">Leaderboard this epoch</h2>

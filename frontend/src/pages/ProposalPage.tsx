@@ -3,7 +3,8 @@ import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
 import { useRuntimeConfig } from "../config/context";
 import { contractsOf, useAccountState, useChainTime } from "../hooks/useChain";
-import { type ProposalDetail, useProposal } from "../hooks/useGovernor";
+import { ProposalDescription, VoteBar } from "../components/ProposalBits";
+import { type ProposalDetail, type Vote, useProposal, useVotes } from "../hooks/useGovernor";
 import { useTransaction } from "../hooks/useTransaction";
 import { formatDuration, formatTimestamp, formatTokens, shortAddress } from "../lib/format";
 import { describeCall } from "../lib/proposalActions";
@@ -22,6 +23,26 @@ function Timeline({ proposal, now }: { proposal: ProposalDetail; now: bigint | u
       <li>Voting closes {formatTimestamp(proposal.deadline)}{rel(proposal.deadline)}</li>
       {proposal.eta > 0n && <li>Executable from {formatTimestamp(proposal.eta)}{rel(proposal.eta)}</li>}
     </ol>
+  );
+}
+
+const SUPPORT_NAME: Record<number, string> = { 0: "Against", 1: "For", 2: "Abstain" };
+
+/** Who voted, how, with how much and why. */
+function Voters({ votes, me }: { votes: readonly Vote[] | undefined; me: string | undefined }) {
+  if (!votes) return null;
+  if (votes.length === 0) return <p className="muted">No votes yet.</p>;
+  return (
+    <ul className="list voters" data-testid="voters">
+      {votes.map((v) => (
+        <li key={v.voter}>
+          <span className="mono">{shortAddress(v.voter)}</span>
+          {me && v.voter.toLowerCase() === me.toLowerCase() && <span className="badge">you</span>} voted <strong>{SUPPORT_NAME[v.support] ?? v.support}</strong> with{" "}
+          {formatTokens(v.weight)} CKEY
+          {v.reason && <q className="reason">{v.reason}</q>}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -44,6 +65,7 @@ function Votes({ proposal }: { proposal: ProposalDetail }) {
           <dd>{formatTokens(proposal.votes.abstain)}</dd>
         </div>
       </dl>
+      <VoteBar votes={proposal.votes} />
       <label htmlFor="quorum">
         Quorum: {formatTokens(counted)} of {formatTokens(proposal.quorum)} CKEY (for + abstain)
       </label>
@@ -54,7 +76,7 @@ function Votes({ proposal }: { proposal: ProposalDetail }) {
   );
 }
 
-function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | undefined }) {
+function Actions({ proposal, now, myVote }: { proposal: ProposalDetail; now: bigint | undefined; myVote: Vote | undefined }) {
   const runtime = useRuntimeConfig();
   const { governor } = contractsOf(runtime);
   const tx = useTransaction();
@@ -65,9 +87,15 @@ function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | un
       <h2 id="act-title">Act</h2>
       {proposal.state === "Active" && !proposal.hasVoted && (
         <form
-          onSubmit={(e) => {
+          onSubmit={async (e) => {
             e.preventDefault();
-            void tx.send("Vote", { ...governor, functionName: "castVoteWithReason", args: [proposal.id, support, reason] });
+            const label = SUPPORT.find(([value]) => value === support)?.[1];
+            const receipt = await tx.send(
+              "Vote",
+              { ...governor, functionName: "castVoteWithReason", args: [proposal.id, support, reason] },
+              { summary: `Vote ${label} on this proposal${reason.trim() ? ", with your reason stored on-chain" : ""}. A vote cannot be changed afterwards.` },
+            );
+            if (receipt) setReason("");
           }}
         >
           <fieldset>
@@ -85,10 +113,16 @@ function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | un
           </button>
         </form>
       )}
-      {proposal.hasVoted && <p data-testid="voted">You have voted on this proposal.</p>}
+      {proposal.hasVoted && (
+        <p data-testid="voted">
+          {myVote
+            ? `You voted ${SUPPORT_NAME[myVote.support]} with ${formatTokens(myVote.weight)} CKEY${myVote.reason ? `: “${myVote.reason}”` : ""}.`
+            : "You voted on this proposal."}
+        </p>
+      )}
       {proposal.state === "Pending" && <p>Voting has not opened yet.</p>}
       {proposal.state === "Succeeded" && (
-        <button type="button" disabled={tx.busy} onClick={() => void tx.send("Queue", { ...governor, functionName: "queue", args: [proposal.id] })}>
+        <button type="button" disabled={tx.busy} onClick={() => void tx.send("Queue", { ...governor, functionName: "queue", args: [proposal.id] }, { summary: "Schedule the passed proposal in the Timelock; it becomes executable once the Timelock delay has passed." })}>
           Queue in the Timelock
         </button>
       )}
@@ -98,14 +132,20 @@ function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | un
           <button
             type="button"
             disabled={tx.busy || now === undefined || now < proposal.eta}
-            onClick={() => void tx.send("Execute", { ...governor, functionName: "execute", args: [proposal.id] })}
+            onClick={() =>
+              void tx.send(
+                "Execute",
+                { ...governor, functionName: "execute", args: [proposal.id] },
+                { summary: `Have the Timelock run: ${proposal.targets.map((t, i) => describeCall(t, proposal.calldatas[i], runtime.contracts)).join("; ")}.` },
+              )
+            }
           >
             Execute
           </button>
         </>
       )}
       {proposal.state === "Executed" && <p>Executed: the change is live.</p>}
-      <TxStatus state={tx.state} />
+      <TxStatus tx={tx} />
     </section>
   );
 }
@@ -113,10 +153,11 @@ function Actions({ proposal, now }: { proposal: ProposalDetail; now: bigint | un
 export default function ProposalPage({ id }: { id: string }) {
   const runtime = useRuntimeConfig();
   const { address } = useAccountState();
-  const proposalId = /^\d+$/.test(id) ? BigInt(id) : undefined;
-  const proposal = useProposal(proposalId, address);
+  const proposal = useProposal(id, address);
   const now = useChainTime();
   const p = proposal.data;
+  const votes = useVotes(p?.id);
+  const myVote = votes.data?.find((v) => v.voter.toLowerCase() === address?.toLowerCase());
   return (
     <>
       <p>
@@ -129,7 +170,10 @@ export default function ProposalPage({ id }: { id: string }) {
       )}
       {p && (
         <>
-          <h1>{p.description.split("\n")[0] || `Proposal ${p.id}`}</h1>
+          <h1>
+            {p.number > 0 && <span className="muted">#{p.number} </span>}
+            {p.description.split("\n")[0] || "Untitled proposal"}
+          </h1>
           <p>
             <span className={`badge state-${p.state.toLowerCase()}`} data-testid="proposal-state">
               {p.state}
@@ -143,15 +187,17 @@ export default function ProposalPage({ id }: { id: string }) {
                 <li key={i}>{describeCall(t, p.calldatas[i], runtime.contracts)}</li>
               ))}
             </ul>
-            {p.description.includes("\n") && <p className="pre">{p.description.split("\n").slice(1).join("\n").trim()}</p>}
+            {p.description.includes("\n") && <ProposalDescription body={p.description.split("\n").slice(1).join("\n").trim()} />}
           </section>
           <section className="card" aria-labelledby="votes-title">
             <h2 id="votes-title">Votes</h2>
             <Votes proposal={p} />
             <Timeline proposal={p} now={now.data} />
+            <h3>Voters</h3>
+            <Voters votes={votes.data} me={address} />
           </section>
           <RequireWallet what="vote, queue or execute">
-            <Actions proposal={p} now={now.data} />
+            <Actions proposal={p} now={now.data} myVote={myVote} />
           </RequireWallet>
         </>
       )}

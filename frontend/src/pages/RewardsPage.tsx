@@ -4,9 +4,10 @@ import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
 import { useRuntimeConfig } from "../config/context";
 import { rewardsAbi } from "../generated/abis";
-import { contractsOf, useAccountState, useChainQuery, useChainTime, useEpoch } from "../hooks/useChain";
+import { type EpochState, contractsOf, useAccountState, useChainQuery, useChainTime, useEpoch } from "../hooks/useChain";
 import { useTransaction } from "../hooks/useTransaction";
-import { formatDuration, formatTokens, shortAddress, shortHash } from "../lib/format";
+import { TxLink } from "../components/TxLink";
+import { formatDuration, formatTimestamp, formatTokens, shortAddress } from "../lib/format";
 
 function useRewardsOf(address: `0x${string}` | undefined, epoch: number | undefined) {
   return useChainQuery(
@@ -26,13 +27,81 @@ function useRewardsOf(address: `0x${string}` | undefined, epoch: number | undefi
   );
 }
 
+/** Epochs shown in the earnings history. */
+const EARNING_EPOCHS = 8;
+
+export interface EpochEarning {
+  epoch: number;
+  points: bigint;
+  totalPoints: bigint;
+  budget: bigint;
+  /** Your share: points × budget ÷ all points of the epoch. */
+  tokens: bigint;
+  closed: boolean;
+}
+
+/**
+ * Points and CKEY per epoch, newest first: the account's `Scored` points grouped by the epoch of the
+ * block that credited them (the batch's), each epoch's share from `epochInfo`.
+ */
+function useEarnings(address: `0x${string}` | undefined, epoch: EpochState | undefined) {
+  return useChainQuery(
+    ["earnings", address, epoch?.current],
+    async (client, { contracts, deployBlock }): Promise<EpochEarning[]> => {
+      const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
+      const scored = await client.getContractEvents({ ...rewards, eventName: "Scored", args: { author: address }, fromBlock: deployBlock });
+      const times = new Map<bigint, bigint>();
+      await Promise.all([...new Set(scored.map((l) => l.blockNumber))].map(async (n) => times.set(n, (await client.getBlock({ blockNumber: n })).timestamp)));
+      const byEpoch = new Map<number, bigint>();
+      for (const log of scored) {
+        const e = Number((times.get(log.blockNumber)! - epoch!.genesis) / epoch!.length);
+        byEpoch.set(e, (byEpoch.get(e) ?? 0n) + BigInt(log.args.points ?? 0));
+      }
+      const epochs = [...byEpoch.keys()].sort((a, b) => b - a).slice(0, EARNING_EPOCHS);
+      const infos = await Promise.all(epochs.map((e) => client.readContract({ ...rewards, functionName: "epochInfo", args: [e] })));
+      return epochs.map((e, i) => {
+        const points = byEpoch.get(e)!;
+        const { budget, totalPoints } = infos[i];
+        return { epoch: e, points, totalPoints, budget, tokens: totalPoints > 0n ? (points * budget) / totalPoints : 0n, closed: e < epoch!.current };
+      });
+    },
+    address !== undefined && epoch !== undefined,
+  );
+}
+
+/** Earnings per epoch as bars (the figures are in the text). */
+function Earnings({ earnings, epoch }: { earnings: EpochEarning[] | undefined; epoch: EpochState | undefined }) {
+  if (!earnings) return null;
+  if (earnings.length === 0) return <p className="muted">No points yet: your earnings per epoch appear here once a submission is scored.</p>;
+  const most = earnings.reduce((m, e) => (e.tokens > m ? e.tokens : m), 0n);
+  return (
+    <ol className="list earnings" data-testid="earnings">
+      {earnings.map((e) => (
+        <li key={e.epoch}>
+          <div className="earning-bar" aria-hidden="true">
+            <span style={{ width: `${most === 0n ? 0 : Number((e.tokens * 100n) / most)}%` }} />
+          </div>
+          <span>
+            Epoch {e.epoch}: <strong>{formatTokens(e.tokens)} CKEY</strong> for {e.points.toLocaleString("en-US")} of {e.totalPoints.toLocaleString("en-US")} points
+            {e.closed ? " · claimable" : epoch ? ` · estimate; claimable from ${formatTimestamp(epoch.closesAt)}` : ""}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 function useClaims(address: `0x${string}` | undefined) {
   return useChainQuery(
     ["claims", address],
-    async (client, { contracts, deployBlock }) =>
-      (
+    async (client, { contracts, deployBlock }) => {
+      const logs = (
         await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Claimed", args: { user: address }, fromBlock: deployBlock })
-      ).reverse(),
+      ).reverse();
+      const times = new Map<bigint, bigint>();
+      await Promise.all([...new Set(logs.map((l) => l.blockNumber))].map(async (n) => times.set(n, (await client.getBlock({ blockNumber: n })).timestamp)));
+      return logs.map((log) => ({ log, at: times.get(log.blockNumber)! }));
+    },
     address !== undefined,
   );
 }
@@ -44,6 +113,7 @@ function RewardsPanel() {
   const now = useChainTime();
   const rewards = useRewardsOf(address, epoch.data?.current);
   const claims = useClaims(address);
+  const earnings = useEarnings(address, epoch.data);
   const tx = useTransaction();
   const [to, setTo] = useState("");
   const recipient = to.trim() === "" ? address : to.trim();
@@ -73,6 +143,11 @@ function RewardsPanel() {
             Epoch {epoch.data?.current} of budget {formatTokens(budget)} CKEY; your estimated share: <strong>{formatTokens(estimate)} CKEY</strong>
             {epoch.data && now.data !== undefined && <> · closes in {formatDuration(epoch.data.closesAt - now.data)}</>}
           </p>
+          {epoch.data && data && data.epochPoints > 0n && (
+            <p className="muted" data-testid="claimable-from">
+              Claimable from {formatTimestamp(epoch.data.closesAt)}, when epoch {epoch.data.current} closes.
+            </p>
+          )}
         </div>
         <div>
           <h2>Claimable now</h2>
@@ -84,9 +159,15 @@ function RewardsPanel() {
       </section>
       <form
         className="card"
-        onSubmit={(e) => {
+        onSubmit={async (e) => {
           e.preventDefault();
-          if (validRecipient) void tx.send("Claim", { ...contractsOf(runtime).rewards, functionName: "claim", args: [recipient] });
+          if (!validRecipient) return;
+          const receipt = await tx.send(
+            "Claim",
+            { ...contractsOf(runtime).rewards, functionName: "claim", args: [recipient] },
+            { summary: `Send your ${formatTokens(data?.claimable)} CKEY from closed epochs to ${recipient.toLowerCase() === address?.toLowerCase() ? "your own address" : shortAddress(recipient)}.` },
+          );
+          if (receipt) setTo("");
         }}
       >
         <label htmlFor="claim-to">Send the tokens to</label>
@@ -98,16 +179,22 @@ function RewardsPanel() {
         <button type="submit" disabled={!validRecipient || tx.busy}>
           Claim
         </button>
-        <TxStatus state={tx.state} />
+        <TxStatus tx={tx} />
       </form>
+      <section className="card" aria-labelledby="earnings-title">
+        <h2 id="earnings-title">Earnings per epoch</h2>
+        <Earnings earnings={earnings.data} epoch={epoch.data} />
+      </section>
       <section className="card" aria-labelledby="claims-title">
         <h2 id="claims-title">Claim history</h2>
         {claims.data?.length === 0 && <p className="muted">No claims yet.</p>}
         <ul className="list" data-testid="claims">
-          {claims.data?.map((log) => (
+          {claims.data?.map(({ log, at }) => (
             <li key={`${log.transactionHash}-${log.logIndex}`}>
-              {formatTokens(log.args.tokens)} CKEY to <span className="mono">{shortAddress(log.args.to)}</span>{" "}
-              <span className="mono muted">tx {shortHash(log.transactionHash)}</span>
+              {formatTokens(log.args.tokens)} CKEY to <span className="mono">{shortAddress(log.args.to)}</span> <span className="muted small">{formatTimestamp(at)}</span>{" "}
+              <span className="muted small">
+                <TxLink hash={log.transactionHash} />
+              </span>
             </li>
           ))}
         </ul>

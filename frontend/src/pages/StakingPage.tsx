@@ -5,6 +5,7 @@ import { useRuntimeConfig } from "../config/context";
 import { contractsOf, useAccountState, useChainTime, useOperatorBond, useQuota, useTokenBalances } from "../hooks/useChain";
 import { useTransaction } from "../hooks/useTransaction";
 import { formatDuration, formatTimestamp, formatTokens } from "../lib/format";
+import { nextTier, quotaForStake } from "../lib/tiers";
 
 function StakingPanel() {
   const runtime = useRuntimeConfig();
@@ -22,6 +23,19 @@ function StakingPanel() {
   const bondHeld = now.data !== undefined && now.data < bondLockedUntil;
   const withdrawable = pending > 0n && now.data !== undefined && now.data >= unlockAt && !bondHeld;
   const isBonded = bond !== undefined && (bond.isOperator || bond.removedAt !== 0n || bond.frozenUntil !== 0n);
+  const staked = b?.stake.staked;
+  const tiers = quota.data?.tiers ?? [];
+  const baseQuota = quota.data?.baseQuota ?? 0;
+  const stakeQuota = staked === undefined ? undefined : quotaForStake(staked, baseQuota, tiers);
+  const next = staked === undefined ? undefined : nextTier(staked, tiers);
+  /** Warns when an unstake would drop the quota tier its remaining stake buys. */
+  const unstakeWarning = (amount: bigint) => {
+    if (staked === undefined || stakeQuota === undefined || amount > staked) return undefined;
+    const after = quotaForStake(staked - amount, baseQuota, tiers);
+    return after < stakeQuota
+      ? `Unstaking ${formatTokens(amount)} CKEY leaves ${formatTokens(staked - amount)} staked: your quota drops from ${stakeQuota} to ${after} submissions per epoch from the next epoch.`
+      : undefined;
+  };
 
   return (
     <>
@@ -79,17 +93,58 @@ function StakingPanel() {
       )}
       <section className="card" aria-labelledby="stake-actions">
         <h2 id="stake-actions">Stake and unstake</h2>
-        <AmountForm label="Amount to stake" action="Stake" disabled={tx.busy} onSubmit={(amount) => void tx.send("Stake", { ...token, functionName: "stake", args: [amount] })} />
+        {staked !== undefined && stakeQuota !== undefined && (
+          <div className="tier-progress" data-testid="tier-progress">
+            {next ? (
+              <>
+                <p>
+                  Your {formatTokens(staked)} CKEY staked buy {stakeQuota} submissions per epoch. <strong>Stake {formatTokens(next.more)} more for {next.quota}/epoch.</strong>
+                </p>
+                <progress max={100} value={Number((staked * 100n) / (staked + next.more))} aria-label={`Progress to the ${next.quota}/epoch tier`} />
+              </>
+            ) : (
+              <p>Your {formatTokens(staked)} CKEY staked buy the top tier: {stakeQuota} submissions per epoch.</p>
+            )}
+          </div>
+        )}
+        <AmountForm
+          label="Amount to stake"
+          action="Stake"
+          disabled={tx.busy}
+          max={b?.unlocked}
+          maxLabel="unstaked in your balance"
+          onSubmit={(amount) => {
+            const after = staked === undefined ? undefined : quotaForStake(staked + amount, baseQuota, tiers);
+            return tx.send(
+              "Stake",
+              { ...token, functionName: "stake", args: [amount] },
+              {
+                summary: `Lock ${formatTokens(amount)} CKEY as stake${after !== undefined && stakeQuota !== undefined && after > stakeQuota ? `: your quota rises from ${stakeQuota} to ${after} submissions per epoch from the next epoch` : ""}. Staked CKEY still counts as votes but cannot be transferred until you unstake and wait ${formatDuration(b?.cooldown ?? 0n)}.`,
+              },
+            );
+          }}
+        />
         <AmountForm
           label="Amount to unstake"
           action="Request unstake"
           disabled={tx.busy}
-          onSubmit={(amount) => void tx.send("Request unstake", { ...token, functionName: "requestUnstake", args: [amount] })}
+          max={staked}
+          maxLabel="staked"
+          warn={unstakeWarning}
+          onSubmit={(amount) =>
+            tx.send(
+              "Request unstake",
+              { ...token, functionName: "requestUnstake", args: [amount] },
+              {
+                summary: `Start the ${formatDuration(b?.cooldown ?? 0n)} cooldown for ${formatTokens(amount)} CKEY; withdraw them once it has passed. ${unstakeWarning(amount) ?? ""}`.trim(),
+              },
+            )
+          }
         />
-        <button type="button" disabled={!withdrawable || tx.busy} onClick={() => void tx.send("Withdraw", { ...token, functionName: "withdrawUnstaked" })}>
+        <button type="button" disabled={!withdrawable || tx.busy} onClick={() => void tx.send("Withdraw", { ...token, functionName: "withdrawUnstaked" }, { summary: `Move ${formatTokens(pending)} CKEY from unstaking back to your transferable balance.` })}>
           Withdraw unstaked
         </button>
-        <TxStatus state={tx.state} />
+        <TxStatus tx={tx} />
       </section>
       <section className="card" aria-labelledby="stake-buys">
         <h2 id="stake-buys">What stake buys</h2>

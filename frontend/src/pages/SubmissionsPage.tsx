@@ -1,6 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import { RequireWallet } from "../components/RequireWallet";
+import { HowScoring, SUB_SCORES, explainPoints, useMaxPoints } from "../components/Scoring";
+import { TxLink } from "../components/TxLink";
 import { useRuntimeConfig } from "../config/context";
 import { rewardsAbi } from "../generated/abis";
 import { useAccountState, useChainQuery } from "../hooks/useChain";
@@ -55,7 +57,7 @@ function useBatchRoot(nonce: string | undefined) {
   );
 }
 
-function Rationale({ view }: { view: OracleSubmission }) {
+export function Rationale({ view, flagged }: { view: OracleSubmission; flagged: boolean }) {
   const batch = useBatchRoot(view.batch?.nonce);
   if (!view.rationaleJson) return <p className="muted">No rationale yet.</p>;
   let verified: boolean | undefined;
@@ -76,18 +78,30 @@ function Rationale({ view }: { view: OracleSubmission }) {
     <div className="rationale">
       <p>
         {verified === true && (
-          <span className="badge ok" data-testid="verified">
-            ✓ Verified against the on-chain root
+          // Says what is verified: the oracle's verdict as published on-chain, not the content's truth. Never green next to a flag.
+          <span className={flagged ? "badge" : "badge ok"} data-testid="verified">
+            ✓ Rationale verified against the on-chain root
           </span>
         )}
         {verified === false && <span className="badge warn">Not verified: the proof does not match the chain</span>}
         {verified === undefined && <span className="badge">Not on-chain yet</span>}
       </p>
+      {verified === true && (
+        <p className="muted small" data-testid="verified-meaning">
+          {flagged ? "The flags above are the oracle's published verdict: " : ""}This proves the rationale is the one the operators signed and posted on-chain; it
+          says nothing about whether the content is true.
+        </p>
+      )}
       <p>{rationale}</p>
       {view.batch && (
         <p className="muted">
           Batch <a href={`#/network`}>#{view.batch.nonce}</a>
-          {batch.data && <span className="mono"> · tx {shortHash(batch.data.txHash)}</span>}
+          {batch.data && (
+            <>
+              {" "}
+              · <TxLink hash={batch.data.txHash} />
+            </>
+          )}
         </p>
       )}
     </div>
@@ -102,7 +116,9 @@ function SubmissionRow({ submission }: { submission: ChainSubmission }) {
     queryFn: () => fetchSubmission(oracleUrl, submission.id),
     refetchInterval: (query) => (query.state.data?.batch?.proof && scoredOnChain ? false : 2_000),
   });
+  const maxPoints = useMaxPoints().data;
   const flagged = view.data?.flags.some((f) => f.severity === "blocking") ?? false;
+  const anyFlag = (view.data?.flags.length ?? 0) > 0;
   const status = flagged ? "flagged" : scoredOnChain ? "scored" : "pending";
   return (
     <li className="card" data-testid={`submission-${submission.id}`}>
@@ -115,12 +131,20 @@ function SubmissionRow({ submission }: { submission: ChainSubmission }) {
           Score <strong data-testid="score">{submission.score}</strong>/100 · <strong>{submission.points}</strong> points
         </p>
       )}
+      {scoredOnChain && (
+        <p className="muted small" data-testid="points-why">
+          {explainPoints(submission.score!, submission.points!, view.data?.flags ?? [], maxPoints)}
+        </p>
+      )}
       {view.data?.subScores && (
         <dl className="subscores">
           {Object.entries(view.data.subScores).map(([name, value]) => (
             <div key={name}>
-              <dt>{name}</dt>
-              <dd>{value}</dd>
+              <dt title={SUB_SCORES[name]}>{name}</dt>
+              <dd>
+                {value}
+                {SUB_SCORES[name] && <span className="muted small sub-what"> {SUB_SCORES[name]}</span>}
+              </dd>
             </div>
           ))}
         </dl>
@@ -134,7 +158,7 @@ function SubmissionRow({ submission }: { submission: ChainSubmission }) {
           ))}
         </ul>
       )}
-      {view.data && <Rationale view={view.data} />}
+      {view.data && <Rationale view={view.data} flagged={anyFlag} />}
       {view.isError && <p className="muted">The oracle node does not answer; scores above come from the chain.</p>}
     </li>
   );
@@ -145,6 +169,7 @@ export default function SubmissionsPage() {
   return (
     <>
       <h1>My submissions</h1>
+      <HowScoring />
       <RequireWallet what="see your submissions">
         {submissions.data?.length === 0 && (
           <p className="notice">
