@@ -1,15 +1,14 @@
 import { type Address, getAddress, isAddress } from "viem";
+import type { FrontendRuntimeConfig } from "../../../oracle/src/protocol/frontendConfig";
 
-/** What the server answers at `/config.json` (written by `scripts/lib/frontendServer.ts` from `deployments/<chainId>.json`). */
-export interface RuntimeConfig {
-  chainId: number;
-  rpcUrl: string;
-  oracleUrl: string;
-  contracts: { token: Address; rewards: Address; governor: Address; timelock: Address; forwarder?: Address };
+/**
+ * `/config.json` as the app uses it: the wire form (`FrontendRuntimeConfig`, declared once in the
+ * protocol module) validated, with checksummed addresses, absolute URLs and the deploy block as a bigint.
+ */
+export type RuntimeConfig = Omit<FrontendRuntimeConfig, "contracts" | "deployBlock"> & {
+  contracts: { [Name in keyof FrontendRuntimeConfig["contracts"]]: Address };
   deployBlock: bigint;
-  /** WalletConnect Cloud project id (32 hex digits); absent, the app offers no WalletConnect. */
-  walletConnectProjectId?: string;
-}
+};
 
 export class RuntimeConfigError extends Error {
   override name = "RuntimeConfigError";
