@@ -10,7 +10,7 @@ import { type Signer, ZeroAddress, formatEther, getAddress, parseEther } from "e
 import type { CashKeyForwarder, CashKeyGovernor, CashKeyTimelock, CashKeyToken, Rewards } from "../typechain-types";
 import { HEURISTIC_EVALUATOR_HASH } from "../oracle/src/protocol/evaluatorHash";
 import { deployOptionsFromEnv } from "./lib/deployEnv";
-import type { DeploymentRecord } from "../oracle/src/protocol/deployment";
+import { type DeploymentRecord, parseDeploymentJson, parseDeploymentRecord } from "../oracle/src/protocol/deployment";
 
 export type { DeploymentRecord };
 
@@ -358,17 +358,21 @@ async function signerFor(hre: HardhatRuntimeEnvironment, address: string): Promi
   return accounts.includes(address) ? hre.ethers.getSigner(address) : undefined;
 }
 
+/** Writes `<dir>/<chainId>.json`, validated by the schema every reader uses (`protocol/deployment.ts`). */
 export function writeDeploymentRecord(dir: string, record: DeploymentRecord): string {
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${record.chainId}.json`);
-  fs.writeFileSync(file, JSON.stringify(record, null, 2) + "\n");
+  const valid = parseDeploymentRecord(record, file);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(valid, null, 2) + "\n");
   return file;
 }
 
 export function readDeploymentRecord(dir: string, chainId: number): DeploymentRecord {
   const file = path.join(dir, `${chainId}.json`);
   if (!fs.existsSync(file)) throw new Error(`no deployment for chain ${chainId}: ${file} is missing`);
-  return JSON.parse(fs.readFileSync(file, "utf8")) as DeploymentRecord;
+  const record = parseDeploymentJson(fs.readFileSync(file, "utf8"), file);
+  if (record.chainId !== chainId) throw new Error(`${file} describes chain ${record.chainId}, not ${chainId}`);
+  return record;
 }
 
 if (require.main === module) {

@@ -11,22 +11,16 @@ import { task } from "hardhat/config";
 import { HardhatPluginError } from "hardhat/plugins";
 import { TASK_COMPILE } from "hardhat/builtin-tasks/task-names";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import { formatEther, getAddress, isAddress } from "ethers";
+import { formatEther, getAddress } from "ethers";
+import { type DeploymentRecord, DeploymentRecordError, parseDeploymentJson } from "../oracle/src/protocol/deployment";
 
 const TASK_NAME = "cashkey:status";
 
 /** `bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1)` */
 const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 
-/** deployments/<chainId>.json, as scripts/deploy.ts writes it (kept here so tasks need no script). */
-export interface StatusDeploymentRecord {
-  chainId: number;
-  token: string;
-  rewards: string;
-  governor: string;
-  timelock: string;
-  deployBlock: number;
-}
+/** deployments/<chainId>.json, validated by the schema every reader uses. */
+export type StatusDeploymentRecord = DeploymentRecord;
 
 type ContractKey = "token" | "rewards" | "governor" | "timelock";
 const CONTRACT_KEYS: ContractKey[] = ["token", "rewards", "governor", "timelock"];
@@ -105,16 +99,11 @@ export async function readStatusRecord(hre: HardhatRuntimeEnvironment, file?: st
   if (!fs.existsSync(location)) {
     throw new HardhatPluginError(TASK_NAME, `no deployment for chain ${chainId}: ${location} is missing`);
   }
-  let record: Partial<Record<keyof StatusDeploymentRecord, unknown>>;
+  let record: DeploymentRecord;
   try {
-    record = JSON.parse(fs.readFileSync(location, "utf8"));
-  } catch {
-    throw new HardhatPluginError(TASK_NAME, `${location} is not JSON`);
-  }
-  for (const key of CONTRACT_KEYS) {
-    if (typeof record[key] !== "string" || !isAddress(record[key])) {
-      throw new HardhatPluginError(TASK_NAME, `${location}: "${key}" is not an address`);
-    }
+    record = parseDeploymentJson(fs.readFileSync(location, "utf8"), location);
+  } catch (error) {
+    throw new HardhatPluginError(TASK_NAME, error instanceof DeploymentRecordError ? error.shortMessage : String(error));
   }
   if (record.chainId !== Number(chainId)) {
     throw new HardhatPluginError(
@@ -122,7 +111,7 @@ export async function readStatusRecord(hre: HardhatRuntimeEnvironment, file?: st
       `${location} is for chain ${String(record.chainId)}, but ${hre.network.name} is chain ${chainId}`,
     );
   }
-  return record as StatusDeploymentRecord;
+  return record;
 }
 
 /** Gathers the state of the deployment `record` from the connected chain. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RuntimeConfigError, loadRuntimeConfig, parseRuntimeConfig } from "../src/config/runtimeConfig";
+import type { FrontendRuntimeConfig } from "../../oracle/src/protocol/frontendConfig";
 import { runtimeConfig } from "./render";
 
 describe("runtime configuration", () => {
@@ -9,6 +10,34 @@ describe("runtime configuration", () => {
     expect(config.contracts.rewards).toBe("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512");
     expect(config.deployBlock).toBe(0n);
     expect(config.rpcUrl).toBe("http://127.0.0.1:9");
+  });
+
+  it("reads the wire form the server writes (FrontendRuntimeConfig, declared once in the protocol module)", () => {
+    const written: FrontendRuntimeConfig = {
+      chainId: 31337,
+      rpcUrl: "http://127.0.0.1:8545/",
+      oracleUrl: "http://127.0.0.1:8787",
+      contracts: {
+        token: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+        rewards: "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
+        governor: "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0",
+        timelock: "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9",
+      },
+      deployBlock: 12,
+    };
+    const config = parseRuntimeConfig(JSON.parse(JSON.stringify(written)));
+    expect(config).toEqual({
+      chainId: 31337,
+      rpcUrl: "http://127.0.0.1:8545",
+      oracleUrl: "http://127.0.0.1:8787",
+      contracts: {
+        token: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+        rewards: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+        governor: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+        timelock: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+      },
+      deployBlock: 12n,
+    });
   });
 
   it("refuses a config without a valid address, naming the field", () => {

@@ -15,6 +15,7 @@ import path from "node:path";
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
 import { CashKeyError } from "./errors";
+import { DeploymentRecordSchema, deploymentIssues } from "./protocol/deployment";
 import { RELAY_ENV } from "./relay/env";
 import { TELEGRAM_ENV } from "./telegram/env";
 import { DEFAULT_ENSEMBLE } from "./eval/scorers/ensemble";
@@ -351,16 +352,6 @@ export interface ContractAddresses {
   startBlock: number;
 }
 
-const DeploymentSchema = z.object({
-  chainId: z.number().int().positive(),
-  token: address,
-  rewards: address,
-  governor: address,
-  timelock: address,
-  forwarder: address.optional(),
-  deployBlock: z.number().int().nonnegative(),
-});
-
 /**
  * The contracts the node talks to: explicit addresses (CASHKEY_ORACLE_REWARDS_ADDRESS) when set,
  * else the deployment file that `deployCashKey` writes (`deployments/<chainId>.json`).
@@ -376,11 +367,9 @@ export function resolveContracts(config: OracleConfig): ContractAddresses {
   } catch (error) {
     throw new ConfigError([`${name}: cannot read the deployment file ${config.deploymentFile} (${reason(error)})`]);
   }
-  const parsed = DeploymentSchema.safeParse(json);
+  const parsed = DeploymentRecordSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${name}: ${config.deploymentFile}: ${issue.path.join(".") || "(root)"}: ${issue.message}`),
-    );
+    throw new ConfigError(deploymentIssues(parsed.error, json).map((issue) => `${name}: ${config.deploymentFile}: ${issue}`));
   }
   const deployment = parsed.data;
   return {

@@ -14,7 +14,7 @@ import { chromium } from "playwright-core";
 import { deployCashKey } from "../deploy";
 import { buildFrontend, frontendRuntimeConfig, serveFrontend } from "../lib/frontendServer";
 import fs from "node:fs";
-import type { DeploymentRecord } from "../../oracle/src/protocol/deployment";
+import { parseDeploymentJson } from "../../oracle/src/protocol/deployment";
 
 const CHROMIUM = process.env.CASHKEY_CHROMIUM ?? "/usr/bin/chromium";
 const RUNS = Number(process.env.CASHKEY_BENCH_RUNS ?? 3);
@@ -73,7 +73,8 @@ async function main() {
   const { address, port } = await chain.listen();
   const deploymentsDir = fs.mkdtempSync(path.join(os.tmpdir(), "cashkey-bench-"));
   await deployCashKey(hre, { deploymentsDir });
-  const record = JSON.parse(fs.readFileSync(path.join(deploymentsDir, "31337.json"), "utf8")) as DeploymentRecord;
+  const recordFile = path.join(deploymentsDir, "31337.json");
+  const record = parseDeploymentJson(fs.readFileSync(recordFile, "utf8"), recordFile);
   const app = await serveFrontend({ dist, config: frontendRuntimeConfig(record, `http://${address}:${port}`, "http://127.0.0.1:8701") });
   try {
     const scripts = await initialJavaScript(`${app.url}/`);

@@ -10,23 +10,11 @@ import path from "node:path";
 import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
-import type { DeploymentRecord } from "../../oracle/src/protocol/deployment";
+import { type DeploymentRecord, parseDeploymentJson } from "../../oracle/src/protocol/deployment";
+import type { FrontendRuntimeConfig } from "../../oracle/src/protocol/frontendConfig";
 import { writeFrontendAbis } from "./frontendAbis";
 
 /** `frontend/public/config.json` and what the server answers at `/config.json`. */
-export interface FrontendRuntimeConfig {
-  chainId: number;
-  rpcUrl: string;
-  oracleUrl: string;
-  contracts: { token: string; rewards: string; governor: string; timelock: string; forwarder?: string };
-  deployBlock: number;
-  walletConnectProjectId?: string;
-  /** Block explorer base URL for transaction links (CASHKEY_EXPLORER_URL). */
-  explorerUrl?: string;
-  /** The oracle's upload limit in bytes, from the oracle's own CASHKEY_ORACLE_MAX_CONTENT_BYTES (the app's counter uses it). */
-  maxContentBytes?: number;
-}
-
 export function frontendRuntimeConfig(
   record: DeploymentRecord,
   rpcUrl: string,
@@ -173,7 +161,7 @@ export async function startFrontend(
   options: { hostname: string; port: number; rpcUrl: string; oracleUrl: string; deploymentFile: string },
 ): Promise<FrontendServer> {
   const dist = await buildFrontend(hre);
-  const record = JSON.parse(fs.readFileSync(options.deploymentFile, "utf8")) as DeploymentRecord;
+  const record = parseDeploymentJson(fs.readFileSync(options.deploymentFile, "utf8"), options.deploymentFile);
   return serveFrontend({
     dist,
     hostname: options.hostname,

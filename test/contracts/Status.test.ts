@@ -82,12 +82,14 @@ describe("cashkey:status", function () {
       fs.writeFileSync(notJson, "{");
       for (const [file, message] of [
         [otherChain, `${otherChain} is for chain 1, but hardhat is chain 31337`],
-        [badAddress, `${badAddress}: "rewards" is not an address`],
-        [notJson, `${notJson} is not JSON`],
+        [badAddress, `${badAddress}: "rewards" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x1234".`],
+        [notJson, `${notJson} is not valid JSON (`],
       ]) {
         const error = await rejectionOf(readStatusRecord(hre, file));
         expect(error).to.be.instanceOf(HardhatPluginError);
-        expect(error!.message).to.equal(message);
+        // The JSON parser's own words vary with the Node version; what precedes them does not.
+        expect(error!.message.startsWith(message), error!.message).to.equal(true);
+        expect(error!.message).to.not.include("\n");
       }
     });
   });

@@ -12,7 +12,7 @@ import { type Browser, chromium } from "playwright-core";
 import { deployCashKey } from "../../scripts/deploy";
 import { relaySettingsFromEnv } from "../../oracle/src/relay/config";
 import { type FrontendServer, buildFrontend, frontendRuntimeConfig, serveFrontend } from "../../scripts/lib/frontendServer";
-import type { DeploymentRecord } from "../../oracle/src/protocol/deployment";
+import { type DeploymentRecord, parseDeploymentJson } from "../../oracle/src/protocol/deployment";
 import { type TestNode, createTestNode, nodeConfig } from "../oracle/node/nodeHarness";
 import { tempDir } from "../oracle/store/fixtures";
 
@@ -65,7 +65,7 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
   const operator = new Wallet(OPERATOR_KEY);
   const deployment = await deployCashKey(hre, { operators: [operator.address], threshold: 1, deploymentsDir: dir, ...E2E_TIMING });
   const { chainId } = await hre.ethers.provider.getNetwork();
-  const record = JSON.parse(fs.readFileSync(path.join(dir, `${chainId}.json`), "utf8")) as DeploymentRecord;
+  const record = parseDeploymentJson(fs.readFileSync(path.join(dir, `${chainId}.json`), "utf8"));
 
   let oracleUrl = "";
   let walletConnectProjectId: string | undefined;

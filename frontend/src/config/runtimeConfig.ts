@@ -1,19 +1,16 @@
 import { type Address, getAddress, isAddress } from "viem";
+import type { FrontendRuntimeConfig } from "../../../oracle/src/protocol/frontendConfig";
 
-/** What the server answers at `/config.json` (written by `scripts/lib/frontendServer.ts` from `deployments/<chainId>.json`). */
-export interface RuntimeConfig {
-  chainId: number;
-  rpcUrl: string;
-  oracleUrl: string;
-  contracts: { token: Address; rewards: Address; governor: Address; timelock: Address; forwarder?: Address };
+/**
+ * `/config.json` as the app uses it: the wire form (`FrontendRuntimeConfig`, declared once in the
+ * protocol module) validated, with checksummed addresses, absolute URLs and the deploy block as a bigint.
+ */
+export type RuntimeConfig = Omit<FrontendRuntimeConfig, "contracts" | "deployBlock" | "maxContentBytes"> & {
+  contracts: { [Name in keyof FrontendRuntimeConfig["contracts"]]: Address };
   deployBlock: bigint;
-  /** WalletConnect Cloud project id (32 hex digits); absent, the app offers no WalletConnect. */
-  walletConnectProjectId?: string;
-  /** A block explorer's base URL (`https://basescan.org`): transactions link to `<explorerUrl>/tx/<hash>`; absent, no links. */
-  explorerUrl?: string;
-  /** The oracle node's upload limit (its `maxContentBytes`, the whole JSON body); the node's default when absent. */
+  /** The oracle node's upload limit; the node's default when `/config.json` has none. */
   maxContentBytes: number;
-}
+};
 
 /** The oracle node's default `maxContentBytes` (oracle/src/config.ts). */
 export const DEFAULT_MAX_CONTENT_BYTES = 16_384;

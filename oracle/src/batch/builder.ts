@@ -3,11 +3,9 @@
  * the batch they make — packed items, rationale tree, header and the EIP-712 digest the operators sign.
  * Nothing here reads a clock or the chain: the time, the nonce and the domain come in as arguments.
  */
-import type { TypedDataDomain } from "ethers";
-import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { CashKeyError } from "../errors";
-import { type BatchHeader, itemsHash, rewardsDomain, scoreBatchDigest } from "../protocol/eip712";
-import { type RationaleLeaf, buildRationaleTree } from "../protocol/rationaleTree";
+import { type BatchHeader, type Eip712Domain, itemsHash, rewardsDomain, scoreBatchDigest } from "../protocol/eip712";
+import { type RationaleTree, buildRationaleTree } from "../protocol/rationaleTree";
 import { ScoreItemError, packScoreItem } from "../protocol/scoreItem";
 
 /** A scored submission waiting for a batch. */
@@ -61,10 +59,10 @@ export interface BuiltBatch {
   /** The submissions, in item order. */
   entries: EvaluatedSubmission[];
   itemsHash: string;
-  domain: TypedDataDomain;
+  domain: Eip712Domain;
   /** What the operators sign and what identifies the batch. */
   digest: string;
-  rationaleTree: StandardMerkleTree<RationaleLeaf>;
+  rationaleTree: RationaleTree;
   /** The rationale Merkle proof of each submission, in item order. */
   rationaleProofs: { submissionId: bigint; proof: string[] }[];
 }
@@ -158,7 +156,7 @@ export function buildBatch(entries: readonly EvaluatedSubmission[], context: Bat
   };
 }
 
-function proofsOf(tree: StandardMerkleTree<RationaleLeaf>, ordered: readonly EvaluatedSubmission[]): BuiltBatch["rationaleProofs"] {
+function proofsOf(tree: RationaleTree, ordered: readonly EvaluatedSubmission[]): BuiltBatch["rationaleProofs"] {
   const bySubmission = new Map<bigint, string[]>();
   for (const [index, leaf] of tree.entries()) bySubmission.set(BigInt(leaf[0]), tree.getProof(index));
   return ordered.map(({ submissionId }) => ({ submissionId, proof: bySubmission.get(submissionId) as string[] }));

@@ -2,13 +2,13 @@
  * The operator's side of a batch: signing the EIP-712 `ScoreBatch` with its key, and checking that a
  * signature (its own or a peer's) recovers to the address it claims.
  */
-import { type Signer, type TypedDataDomain, getAddress, verifyTypedData } from "ethers";
+import { type Signer, getAddress, verifyTypedData } from "ethers";
 import { CashKeyError } from "../errors";
-import { type AttributedSignature, type BatchHeader, SCORE_BATCH_TYPES, scoreBatchMessage, signScoreBatch } from "../protocol/eip712";
+import { type AttributedSignature, type BatchHeader, type Eip712Domain, SCORE_BATCH_TYPES, scoreBatchMessage, signScoreBatch } from "../protocol/eip712";
 
 /** What a signature covers: the domain (chain and Rewards address), the header and the items. */
 export interface SignableBatch {
-  domain: TypedDataDomain;
+  domain: Eip712Domain;
   header: BatchHeader;
   items: readonly bigint[];
 }

@@ -4,51 +4,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { type ContractRunner, type ErrorDescription, type Interface, getAddress, isHexString } from "ethers";
+import { type ContractRunner, type ErrorDescription, type Interface, isHexString } from "ethers";
 import { CashKeyToken__factory, Rewards__factory } from "../../../typechain-types";
 import type { CashKeyToken, Rewards } from "../../../typechain-types";
 import { CashKeyError } from "../errors";
-import type { DeploymentRecord } from "../protocol/deployment";
+import { type DeploymentRecord, DeploymentRecordError, parseDeploymentJson, parseDeploymentRecord } from "../protocol/deployment";
 
-export type { DeploymentRecord };
-
-
-export class DeploymentRecordError extends CashKeyError {
-  override name = "DeploymentRecordError";
-}
-
-/** Validates a parsed deployment record; addresses come back checksummed. */
-export function parseDeploymentRecord(value: unknown, source = "deployment record"): DeploymentRecord {
-  if (typeof value !== "object" || value === null) {
-    throw new DeploymentRecordError(`${source} is not a JSON object.`);
-  }
-  const record = value as Record<string, unknown>;
-  const integer = (key: string): number => {
-    const field = record[key];
-    if (typeof field !== "number" || !Number.isSafeInteger(field) || field < 0) {
-      throw new DeploymentRecordError(`${source}: "${key}" must be a non-negative integer.`, {
-        details: `got ${JSON.stringify(field)}`,
-      });
-    }
-    return field;
-  };
-  const address = (key: string): string => {
-    const field = record[key];
-    if (typeof field !== "string" || !isHexString(field, 20)) {
-      throw new DeploymentRecordError(`${source}: "${key}" must be an address.`, { details: `got ${JSON.stringify(field)}` });
-    }
-    return getAddress(field);
-  };
-  return {
-    chainId: integer("chainId"),
-    token: address("token"),
-    rewards: address("rewards"),
-    governor: address("governor"),
-    timelock: address("timelock"),
-    ...(record.forwarder === undefined ? {} : { forwarder: address("forwarder") }),
-    deployBlock: integer("deployBlock"),
-  };
-}
+export { type DeploymentRecord, DeploymentRecordError, parseDeploymentRecord };
 
 /** Reads `<dir>/<chainId>.json`. */
 export function readDeploymentRecord(dir: string, chainId: number): DeploymentRecord {
@@ -59,13 +21,7 @@ export function readDeploymentRecord(dir: string, chainId: number): DeploymentRe
   } catch (cause) {
     throw new DeploymentRecordError(`No deployment for chain ${chainId}.`, { cause, details: `cannot read ${file}` });
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (cause) {
-    throw new DeploymentRecordError(`${file} is not valid JSON.`, { cause });
-  }
-  const record = parseDeploymentRecord(parsed, file);
+  const record = parseDeploymentJson(text, file);
   if (record.chainId !== chainId) {
     throw new DeploymentRecordError(`${file} describes chain ${record.chainId}, not ${chainId}.`);
   }

@@ -1,5 +1,5 @@
 import { InMemoryAuthorHistory, type AuthorHistoryRegistry } from "./authorHistory";
-import { canonicalJson } from "./canonicalJson";
+import { canonicalJson } from "../protocol/canonicalJson";
 import { DuplicateIndex, type DuplicateRegistry } from "./duplicateIndex";
 import { InvalidEvaluationInputError } from "./errors";
 import { evaluatorHash, type EvaluatorDescriptor } from "./evaluator";

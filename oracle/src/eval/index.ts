@@ -1,6 +1,5 @@
 export * from "./authorHistory";
 export * from "./cache";
-export * from "./canonicalJson";
 export * from "./canonical";
 export * from "./contentText";
 export * from "./copySketch";

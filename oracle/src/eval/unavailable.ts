@@ -1,4 +1,4 @@
-import { canonicalJson } from "./canonicalJson";
+import { canonicalJson } from "../protocol/canonicalJson";
 import type { Evaluation, Rationale } from "./evaluate";
 import { FLAG_SEVERITY, type Flag } from "./fraud";
 import { ZERO_SUB_SCORES } from "./qa";

@@ -13,10 +13,10 @@
  * bytes as 0x-prefixed hex.
  */
 import { z } from "zod";
-import { type TypedDataDomain, getAddress } from "ethers";
+import { getAddress } from "ethers";
 import { recoverBatchSigner } from "../batch/signer";
 import { CashKeyError } from "../errors";
-import { type BatchHeader, rewardsDomain, scoreBatchDigest } from "../protocol/eip712";
+import { type BatchHeader, type Eip712Domain, rewardsDomain, scoreBatchDigest } from "../protocol/eip712";
 import { buildRationaleTree } from "../protocol/rationaleTree";
 import { packScoreItem } from "../protocol/scoreItem";
 
@@ -92,7 +92,7 @@ export interface Proposal {
   items: ProposalItem[];
   /** The packed items, in order: what `postScores` takes. */
   packedItems: bigint[];
-  domain: TypedDataDomain;
+  domain: Eip712Domain;
   digest: string;
   signature: string;
 }

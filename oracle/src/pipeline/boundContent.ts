@@ -5,7 +5,7 @@
  * that sender. It is never put in the duplicate index, so the author's own submission, even with a
  * later id, is not its duplicate.
  */
-import { canonicalJson } from "../eval/canonicalJson";
+import { canonicalJson } from "../protocol/canonicalJson";
 import type { Evaluation, Rationale } from "../eval/evaluate";
 import { FLAG_SEVERITY, type Flag } from "../eval/fraud";
 import { ZERO_SUB_SCORES } from "../eval/qa";

@@ -1,8 +1,18 @@
 /**
  * The one source of truth for the EIP-712 `ScoreBatch` that operators sign and `Rewards` verifies.
- * Imported by the contracts' tests, the oracle and the frontend.
+ * Imported by the contracts' tests, the oracle and the frontend. Hashing is viem's; signing takes the
+ * oracle's ethers `Signer` (a type import only, so nothing of ethers reaches the browser).
  */
-import { type BigNumberish, type Signer, type TypedDataDomain, TypedDataEncoder, getAddress, keccak256, solidityPacked } from "ethers";
+import type { Signer } from "ethers";
+import { type Hex, concat, encodePacked, getAddress, hashTypedData, keccak256, numberToHex } from "viem";
+
+/** An EIP-712 domain with every field this protocol uses; ethers' and viem's signers both take it. */
+export interface Eip712Domain {
+  name: string;
+  version: string;
+  chainId: bigint;
+  verifyingContract: string;
+}
 
 export const REWARDS_DOMAIN_NAME = "CashKey Rewards";
 export const REWARDS_DOMAIN_VERSION = "1";
@@ -25,7 +35,7 @@ export interface BatchHeader {
   deadline: bigint;
 }
 
-export function rewardsDomain(chainId: BigNumberish, verifyingContract: string): TypedDataDomain {
+export function rewardsDomain(chainId: bigint | number | string, verifyingContract: string): Eip712Domain {
   return {
     name: REWARDS_DOMAIN_NAME,
     version: REWARDS_DOMAIN_VERSION,
@@ -34,9 +44,9 @@ export function rewardsDomain(chainId: BigNumberish, verifyingContract: string):
   };
 }
 
-/** keccak256(abi.encodePacked(items)) */
+/** keccak256(abi.encodePacked(items)): each item one 32-byte word; throws on a negative or oversized item. */
 export function itemsHash(items: readonly bigint[]): string {
-  return keccak256(solidityPacked(items.map(() => "uint256"), items));
+  return keccak256(concat(items.map((item) => numberToHex(item, { size: 32 }))));
 }
 
 export function scoreBatchMessage(header: BatchHeader, items: readonly bigint[]) {
@@ -50,14 +60,20 @@ export function scoreBatchMessage(header: BatchHeader, items: readonly bigint[])
 }
 
 /** The digest `Rewards.batchDigest` returns. */
-export function scoreBatchDigest(domain: TypedDataDomain, header: BatchHeader, items: readonly bigint[]): string {
-  return TypedDataEncoder.hash(domain, SCORE_BATCH_TYPES as never, scoreBatchMessage(header, items));
+export function scoreBatchDigest(domain: Eip712Domain, header: BatchHeader, items: readonly bigint[]): string {
+  const message = scoreBatchMessage(header, items);
+  return hashTypedData({
+    domain: { ...domain, verifyingContract: getAddress(domain.verifyingContract) },
+    types: SCORE_BATCH_TYPES,
+    primaryType: "ScoreBatch",
+    message: { ...message, itemsHash: message.itemsHash as Hex, evaluator: message.evaluator as Hex, rationaleRoot: message.rationaleRoot as Hex },
+  });
 }
 
 /** Signs a batch (65-byte ECDSA, low-s as ethers produces it). */
 export async function signScoreBatch(
   signer: Signer,
-  domain: TypedDataDomain,
+  domain: Eip712Domain,
   header: BatchHeader,
   items: readonly bigint[],
 ): Promise<string> {
@@ -87,7 +103,7 @@ export function orderSignatures(signatures: readonly AttributedSignature[]): str
 
 /** The ERC-1271 signature format: `abi.encodePacked(address signer, bytes data)`; `data` must not be 45 bytes. */
 export function contractSignature(signer: string, data: string): string {
-  const packed = solidityPacked(["address", "bytes"], [signer, data]);
+  const packed = encodePacked(["address", "bytes"], [getAddress(signer), data as Hex]);
   if ((packed.length - 2) / 2 === 65) throw new Error("contract signature data of 45 bytes would read as ECDSA");
   return packed;
 }

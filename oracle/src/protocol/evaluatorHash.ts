@@ -3,7 +3,7 @@
  * Canonical form: the UTF-8 bytes of JSON with exactly the five keys below, sorted, no whitespace.
  * A change of any field is a different evaluator that governance must approve.
  */
-import { keccak256, toUtf8Bytes } from "ethers";
+import { keccak256, stringToBytes } from "viem";
 
 export interface EvaluatorDescriptor {
   name: string;
@@ -25,7 +25,7 @@ export function canonicalEvaluatorJson(d: EvaluatorDescriptor): string {
 }
 
 export function evaluatorHash(d: EvaluatorDescriptor): string {
-  return keccak256(toUtf8Bytes(canonicalEvaluatorJson(d)));
+  return keccak256(stringToBytes(canonicalEvaluatorJson(d)));
 }
 
 /**

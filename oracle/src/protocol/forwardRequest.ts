@@ -3,7 +3,9 @@
  * (OpenZeppelin `ERC2771Forwarder`) verifies. Imported by the contracts' tests, the oracle's relayer
  * and the frontend.
  */
-import { type BigNumberish, type Signer, type TypedDataDomain, getAddress } from "ethers";
+import type { Signer } from "ethers";
+import { getAddress } from "viem";
+import type { Eip712Domain } from "./eip712";
 
 export const FORWARDER_DOMAIN_NAME = "CashKey Forwarder";
 export const FORWARDER_DOMAIN_VERSION = "1";
@@ -42,7 +44,7 @@ export interface ForwardRequestData {
   signature: string;
 }
 
-export function forwarderDomain(chainId: BigNumberish, verifyingContract: string): TypedDataDomain {
+export function forwarderDomain(chainId: bigint | number | string, verifyingContract: string): Eip712Domain {
   return {
     name: FORWARDER_DOMAIN_NAME,
     version: FORWARDER_DOMAIN_VERSION,
@@ -54,7 +56,7 @@ export function forwarderDomain(chainId: BigNumberish, verifyingContract: string
 /** Signs `request` and returns what `execute` takes. */
 export async function signForwardRequest(
   signer: Signer,
-  domain: TypedDataDomain,
+  domain: Eip712Domain,
   request: ForwardRequest,
 ): Promise<ForwardRequestData> {
   const signature = await signer.signTypedData(domain, FORWARD_REQUEST_TYPES as never, request);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { canonicalJson } from "../../../oracle/src/eval/canonicalJson";
+import { canonicalJson } from "../../../oracle/src/protocol/canonicalJson";
 import { EvaluationFailedError, InvalidEvaluationInputError } from "../../../oracle/src/eval/errors";
 import { createEvaluator, type EvaluationInput } from "../../../oracle/src/eval/evaluate";
 import { evaluatorHash } from "../../../oracle/src/eval/evaluator";

@@ -1,6 +1,5 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { canonicalJson } from "../../../oracle/src/eval/canonicalJson";
 import { InvalidEvaluationInputError } from "../../../oracle/src/eval/errors";
 import { canonicalEvaluatorJson, evaluatorHash, type EvaluatorDescriptor } from "../../../oracle/src/eval/evaluator";
 import { HEURISTIC_EVALUATOR, HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/eval/scorers/heuristic";
@@ -62,17 +61,5 @@ describe("evaluatorHash", function () {
     expect(HEURISTIC_EVALUATOR.rubricVersion).to.equal("2");
     expect(HEURISTIC_EVALUATOR_HASH).to.equal("0x095d8647e7db098a435783462a4dc1ed1ebf8f5a2e268ee2dacfe44be248a3e9");
     expect(HEURISTIC_EVALUATOR_HASH).to.not.equal(evaluatorHash({ ...HEURISTIC_EVALUATOR, rubricVersion: "1" }));
-  });
-});
-
-describe("canonicalJson", function () {
-  it("sorts keys recursively and keeps array order", function () {
-    expect(canonicalJson({ b: [3, { d: 1, c: "x" }], a: null, "é": true })).to.equal('{"a":null,"b":[3,{"c":"x","d":1}],"é":true}');
-  });
-
-  it("refuses values without a canonical form", function () {
-    expect(() => canonicalJson({ a: undefined })).to.throw(InvalidEvaluationInputError);
-    expect(() => canonicalJson(Number.NaN)).to.throw(InvalidEvaluationInputError);
-    expect(() => canonicalJson(new Date(0))).to.throw(InvalidEvaluationInputError);
   });
 });

@@ -1,8 +1,7 @@
 import { createRoute, type z } from "@hono/zod-openapi";
 import { getAddress } from "ethers";
-import type { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { FLAG_SEVERITY, type FlagCode } from "../../eval/fraud";
-import { type RationaleLeaf, buildRationaleTree, rationaleProof } from "../../protocol/rationaleTree";
+import { type RationaleTree, buildRationaleTree, rationaleProof } from "../../protocol/rationaleTree";
 import type { BatchRecord, EvaluationRecord, SubmissionRecord } from "../../store";
 import { ApiError } from "../errors";
 import { createRouter } from "../router";
@@ -34,7 +33,7 @@ const TREE_CACHE_SIZE = 128;
 export function submissionsRouter(deps: ApiDeps) {
   const { store, chainReader, logger } = deps;
   const chainTimeoutMs = deps.chainTimeoutMs ?? 3000;
-  const trees = new Map<number, StandardMerkleTree<RationaleLeaf> | null>();
+  const trees = new Map<number, RationaleTree | null>();
   const router = createRouter();
 
   router.openapi(getSubmission, async (c) => {

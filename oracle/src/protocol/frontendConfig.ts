@@ -1,0 +1,19 @@
+/**
+ * `/config.json`, the dApp's runtime configuration as JSON (binding: written by
+ * `scripts/lib/frontendServer.ts` from `deployments/<chainId>.json`, validated in the browser by
+ * `frontend/src/config/runtimeConfig.ts`). Types only, so that importing it adds nothing to the bundle.
+ */
+export interface FrontendRuntimeConfig {
+  chainId: number;
+  rpcUrl: string;
+  oracleUrl: string;
+  contracts: { token: string; rewards: string; governor: string; timelock: string; forwarder?: string };
+  /** The block the dApp starts its log scans from. */
+  deployBlock: number;
+  /** WalletConnect Cloud project id (32 hex digits); absent, the app offers no WalletConnect. */
+  walletConnectProjectId?: string;
+  /** A block explorer's base URL (`https://basescan.org`, from CASHKEY_EXPLORER_URL): transactions link to `<explorerUrl>/tx/<hash>`; absent, no links. */
+  explorerUrl?: string;
+  /** The oracle node's upload limit in bytes (the whole JSON body; the oracle's own CASHKEY_ORACLE_MAX_CONTENT_BYTES); the node's default when absent. */
+  maxContentBytes?: number;
+}
