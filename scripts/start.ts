@@ -13,19 +13,16 @@ import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { type Signer, Wallet, parseEther } from "ethers";
-import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { loadConfig } from "../oracle/src/config";
 import { createKeystore, loadOperatorKey } from "../oracle/src/keys";
 import { OracleNode } from "../oracle/src/node";
 import { relaySettingsFromEnv } from "../oracle/src/relay/config";
+import { PortInUseError, explainBusyPort } from "../oracle/src/apiServer";
 import { deployCashKey } from "./deploy";
+import { startChainServer } from "./lib/chainServer";
+import { resetLocalNodeDir, statusCommand } from "./lib/localStack";
 import { functionsRequested, startLocalFunctions } from "./lib/startFunctions";
 import { frontendOrigins, startFrontend } from "./lib/frontendServer";
-
-interface JsonRpcServerLike {
-  listen(): Promise<{ address: string; port: number }>;
-  close(): Promise<void>;
-}
 
 /**
  * LOCAL DEVELOPMENT ONLY. The local operator's keystore is encrypted with this fixed, public password
@@ -47,8 +44,8 @@ function port(name: string, fallback: number): number {
 }
 
 /** Local operator `n`'s key, created under data/local/ on the first start and kept across starts. */
-async function localOperatorKey(dataDir: string, n: number) {
-  const keystore = path.join(dataDir, n === 1 ? "operator-keystore.json" : `operator-${n}-keystore.json`);
+async function localOperatorKey(keysDir: string, n: number) {
+  const keystore = path.join(keysDir, n === 1 ? "operator-keystore.json" : `operator-${n}-keystore.json`);
   if (!fs.existsSync(keystore)) await createKeystore(keystore, LOCAL_DEV_KEYSTORE_PASSWORD, { scryptN: LOCAL_DEV_SCRYPT_N });
   return loadOperatorKey(keystore, LOCAL_DEV_KEYSTORE_PASSWORD);
 }
@@ -85,18 +82,13 @@ async function main(): Promise<void> {
   const frontendPort = port("CASHKEY_FRONTEND_PORT", 5173);
   // The oracle nodes read their settings from the environment: let them answer the app's origin.
   process.env.CASHKEY_ORACLE_CORS_ORIGINS ??= frontendOrigins(hostname, frontendPort);
-  const dataDir = path.join(root, "data", "local");
+  const keysDir = path.join(root, "data", "local");
 
-  const server = (await hre.run(TASK_NODE_CREATE_SERVER, {
-    hostname,
-    port: chainPort,
-    provider: hre.network.provider,
-  })) as JsonRpcServerLike;
-  const { address, port: actualPort } = await server.listen();
-  const rpcUrl = `http://${address}:${actualPort}`;
+  const server = await startChainServer(hre, { hostname, port: chainPort, setting: "CASHKEY_CHAIN_PORT" });
+  const rpcUrl = server.url;
 
   const operatorKeys = [];
-  for (let n = 1; n <= oraclePorts.length; n++) operatorKeys.push(await localOperatorKey(dataDir, n));
+  for (let n = 1; n <= oraclePorts.length; n++) operatorKeys.push(await localOperatorKey(keysDir, n));
   const threshold = Math.min(2, operatorKeys.length);
   const { token, rewards, governor, timelock } = await deployCashKey(hre, { operators: operatorKeys.map((k) => k.address), threshold });
   const [deployer] = await hre.ethers.getSigners();
@@ -108,9 +100,7 @@ async function main(): Promise<void> {
   const oracles: OracleNode[] = [];
   for (const [i, operatorKey] of operatorKeys.entries()) {
     const oraclePort = oraclePorts[i];
-    const nodeDir = path.join(dataDir, `oracle-${oraclePort}`);
-    // The chain is new on every start, so is the node's database (the keystore stays).
-    fs.rmSync(nodeDir, { recursive: true, force: true });
+    const nodeDir = resetLocalNodeDir(root, oraclePort);
     const peers = oraclePorts.filter((p) => p !== oraclePort).map((p) => `http://${hostname}:${p}`);
     const config = loadConfig({
       env: {
@@ -140,6 +130,8 @@ async function main(): Promise<void> {
     rpcUrl,
     oracleUrl: oracles[0].url,
     deploymentFile: path.join(root, "deployments", "31337.json"),
+  }).catch((error: unknown) => {
+    throw explainBusyPort(error, hostname, frontendPort, "CASHKEY_FRONTEND_PORT");
   });
 
   console.log(
@@ -159,7 +151,7 @@ async function main(): Promise<void> {
       `  deployment written to deployments/31337.json`,
       ...(functions?.lines ?? []),
       "",
-      "Status: npx hardhat cashkey:status --network localhost",
+      `Status: ${statusCommand(rpcUrl)}`,
       `        npm run oracle -- peers --url ${oracles[0].url}`,
       "Press Ctrl-C to stop.",
     ].join("\n"),
@@ -177,6 +169,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  // A busy port: one line naming it and its variable (CASHKEY_ORACLE_PORT moves the nodes' ports together).
+  const message = error instanceof PortInUseError ? error.shortMessage : error instanceof Error ? error.message : String(error);
+  console.error(`npm start: ${message}`);
   process.exit(1);
 });

@@ -16,7 +16,7 @@ import type { Server as NetServer } from "node:net";
 import { type JsonRpcProvider, type Wallet, getAddress } from "ethers";
 import type { Logger } from "pino";
 import { Rewards__factory, type Rewards } from "../../typechain-types";
-import { type ApiNode, createLogger, startApiNode } from "./main";
+import { type ApiNode, createLogger, startApiNode } from "./apiServer";
 import { BatchSigner } from "./batch/signer";
 import { type BatchLedger, BatchPoster } from "./chain/poster";
 import { rewardsChainReader } from "./chain/rewardsReader";

@@ -30,7 +30,7 @@ import type { ChainReader } from "../../oracle/src/api/chainReader";
 import { loadConfig } from "../../oracle/src/config";
 import { createEvaluator } from "../../oracle/src/eval/evaluate";
 import { createLlmScorer } from "../../oracle/src/eval/scorers/llm";
-import { createLogger, startApiNode } from "../../oracle/src/main";
+import { createLogger, startApiNode } from "../../oracle/src/apiServer";
 import { OracleNode } from "../../oracle/src/node";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import { deployCashKey } from "../deploy";

@@ -8,7 +8,7 @@ import { Writable } from "node:stream";
 import { createApp } from "../../../oracle/src/api/app";
 import type { ChainReader, OnChainSubmission } from "../../../oracle/src/api/chainReader";
 import type { ApiConfig, StoredContentEvent } from "../../../oracle/src/api/types";
-import { createLogger, serveApp, type RunningServer } from "../../../oracle/src/main";
+import { createLogger, serveApp, type RunningServer } from "../../../oracle/src/apiServer";
 import { type OracleMetrics, createMetrics } from "../../../oracle/src/metrics";
 import { type Store, openStore } from "../../../oracle/src/store";
 import { tempDir } from "../store/fixtures";

@@ -9,7 +9,7 @@ import type { ChainReader } from "../../../oracle/src/api/chainReader";
 import type { OracleConfig } from "../../../oracle/src/config";
 import type { DeploymentRecord } from "../../../oracle/src/chain/contracts";
 import type { BatchLedger, BatchLedgerEntry, PostOutcome, SentTransaction } from "../../../oracle/src/chain/poster";
-import { startApiNode } from "../../../oracle/src/main";
+import { startApiNode } from "../../../oracle/src/apiServer";
 import { LLM_PROMPT_VERSION, LLM_RUBRIC_VERSION } from "../../../oracle/src/eval/scorers/llm";
 import { DEFAULT_ENSEMBLE, ensembleRubricVersion } from "../../../oracle/src/eval/scorers/ensemble";
 import { scoreHeuristically } from "../../../oracle/src/eval/scorers/heuristic";
