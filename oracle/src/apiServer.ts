@@ -9,7 +9,7 @@ import { createAdaptorServer, type serve } from "@hono/node-server";
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardConnections } from "./api/connections";
 import pino, { type Logger } from "pino";
 import { createApp } from "./api/app";
-import type { ChainReader } from "./api/chainReader";
+import type { ChainReader } from "./ports/chainReader";
 import type { ApiDeps } from "./api/types";
 import type { OracleConfig } from "./config";
 import { CashKeyError } from "./errors";

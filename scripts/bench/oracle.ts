@@ -26,7 +26,7 @@ import readline from "node:readline";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { Wallet } from "ethers";
-import type { ChainReader } from "../../oracle/src/api/chainReader";
+import type { ChainReader } from "../../oracle/src/ports/chainReader";
 import { loadConfig } from "../../oracle/src/config";
 import { createEvaluator } from "../../oracle/src/eval/evaluate";
 import { createLlmScorer } from "../../oracle/src/eval/scorers/llm";

@@ -3,24 +3,7 @@
  * which failures are worth retrying, and a capped exponential backoff that a stop can interrupt.
  */
 import { FetchRequest, JsonRpcProvider, Network, isError } from "ethers";
-
-/** A value or a promise of it: store adapters may be synchronous (better-sqlite3) or not. */
-export type Awaitable<T> = T | Promise<T>;
-
-/** The subset of a pino logger the adapters use. */
-export interface ChainLogger {
-  debug(object: object, message: string): void;
-  info(object: object, message: string): void;
-  warn(object: object, message: string): void;
-  error(object: object, message: string): void;
-}
-
-export const silentLogger: ChainLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+import type { ChainLogger } from "../ports/runtime";
 
 /**
  * A provider fit for the watcher and the poster: the chain id is fixed (no network detection that

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { IncomingMessage } from "node:http";
 import { Writable } from "node:stream";
 import { createApp } from "../../../oracle/src/api/app";
-import type { ChainReader, OnChainSubmission } from "../../../oracle/src/api/chainReader";
+import type { ChainReader, OnChainSubmission } from "../../../oracle/src/ports/chainReader";
 import type { ApiConfig, StoredContentEvent } from "../../../oracle/src/api/types";
 import { createLogger, serveApp, type RunningServer } from "../../../oracle/src/apiServer";
 import { type OracleMetrics, createMetrics } from "../../../oracle/src/metrics";
