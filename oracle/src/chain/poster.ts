@@ -20,11 +20,11 @@ import { CashKeyError } from "../errors";
 import { type BatchLedger, type BatchLedgerEntry, BatchPostError, type PostOutcome, type SentTransaction } from "../ports/batchLedger";
 import type { Awaitable, ChainLogger } from "../ports/runtime";
 import { silentLogger } from "../ports/runtime";
+import { type BackoffOptions, backoffDelay } from "../backoff";
+import { Semaphore } from "../eval/semaphore";
 import { ContractRevertError, decodeContractError } from "./contracts";
 import {
-  type BackoffOptions,
   type Sleep,
-  backoffDelay,
   isAlreadyKnownError,
   isNonceError,
   isTransientRpcError,
@@ -65,17 +65,6 @@ export interface PosterOptions {
   logger?: ChainLogger;
 }
 
-/** Serializes async sections: each runs after the previous one settled. */
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(section: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(section);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 /** Nonce conflicts (another transaction of the same account in between) tolerated per send. */
 const MAX_NONCE_CONFLICTS = 3;
 
@@ -90,7 +79,8 @@ export class BatchPoster {
   private readonly logger: ChainLogger;
   private readonly sleep: Sleep;
   private readonly now: () => number;
-  private readonly sendLock = new Mutex();
+  /** One send at a time: the account nonce is kept locally between sends. */
+  private readonly sendLock = new Semaphore(1);
   private address: string | undefined;
   private rewardsAddress: string | undefined;
   private chainId: bigint | undefined;

@@ -14,7 +14,8 @@ import { Rewards__factory } from "../../../typechain-types";
 import { CashKeyError } from "../errors";
 import { type ChainLogger, silentLogger } from "../ports/runtime";
 import type { BlockRef, WatchedSubmission, WatcherCheckpoint, WatcherStep, WatcherStore } from "../ports/watcherStore";
-import { type BackoffOptions, type Sleep, backoffDelay, sleep as defaultSleep } from "./rpc";
+import { type BackoffOptions, backoffDelay } from "../backoff";
+import { type Sleep, sleep as defaultSleep } from "./rpc";
 
 export interface WatcherOptions {
   provider: Provider;

@@ -15,7 +15,7 @@ import type { Rewards } from "../../../typechain-types";
 import { getAddress } from "ethers";
 import { type BatchPolicy, type EvaluatedSubmission, buildBatch, nextCloseByAgeMs, selectBatch } from "../batch/builder";
 import type { BatchSigner } from "../batch/signer";
-import { type BackoffOptions, backoffDelay } from "../chain/rpc";
+import { type BackoffOptions, backoffDelay } from "../backoff";
 import type { BatchPoster, SignedBatch } from "../chain/poster";
 import type { PostOutcome } from "../ports/batchLedger";
 import type { OracleMetrics } from "../metrics";
