@@ -15,7 +15,7 @@
 import type { Server as NetServer } from "node:net";
 import { type JsonRpcProvider, type Wallet, getAddress } from "ethers";
 import type { Logger } from "pino";
-import { Rewards__factory, type Rewards } from "../../typechain-types";
+import { Rewards__factory, type Rewards } from "./bindings";
 import { type ApiNode, createLogger, startApiNode } from "./apiServer";
 import { BatchSigner } from "./batch/signer";
 import { BatchPoster } from "./chain/poster";

@@ -5,8 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type ContractRunner, type ErrorDescription, type Interface, getAddress, isHexString } from "ethers";
-import { CashKeyToken__factory, Rewards__factory } from "../../../typechain-types";
-import type { CashKeyToken, Rewards } from "../../../typechain-types";
+import { CashKeyToken__factory, Rewards__factory } from "../bindings";
+import type { CashKeyToken, Rewards } from "../bindings";
 import { CashKeyError } from "../errors";
 import type { DeploymentRecord } from "../protocol/deployment";
 import type { DecodedRevert } from "../ports/batchLedger";

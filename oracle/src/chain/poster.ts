@@ -12,8 +12,8 @@
  * root mean the batch landed; anything else means it was superseded and its items go back to the queue.
  */
 import { type Log, type Provider, type Signer, type TransactionReceipt, Transaction, getAddress, zeroPadValue, toBeHex } from "ethers";
-import type { Rewards } from "../../../typechain-types";
-import type { NonPayableOverrides } from "../../../typechain-types/common";
+import type { Rewards } from "../bindings";
+import type { NonPayableOverrides } from "../bindings/common";
 import { type BatchHeader, itemsHash, rewardsDomain, scoreBatchDigest } from "../protocol/eip712";
 import { packScoreItem } from "../protocol/scoreItem";
 import { CashKeyError } from "../errors";

@@ -10,7 +10,7 @@
  */
 import type { Log, Provider } from "ethers";
 import { ZeroHash, getAddress, isError } from "ethers";
-import { Rewards__factory } from "../../../typechain-types";
+import { Rewards__factory } from "../bindings";
 import { CashKeyError } from "../errors";
 import { type ChainLogger, silentLogger } from "../ports/runtime";
 import type { BlockRef, WatchedSubmission, WatcherCheckpoint, WatcherStep, WatcherStore } from "../ports/watcherStore";

@@ -11,7 +11,7 @@
  */
 import type { Logger } from "pino";
 import type { Provider } from "ethers";
-import type { Rewards } from "../../../typechain-types";
+import type { Rewards } from "../bindings";
 import { getAddress } from "ethers";
 import { type BatchPolicy, type EvaluatedSubmission, buildBatch, nextCloseByAgeMs, selectBatch } from "../batch/builder";
 import type { BatchSigner } from "../batch/signer";
