@@ -21,7 +21,6 @@ import { PortInUseError, explainBusyPort } from "../oracle/src/apiServer";
 import { deployCashKey } from "./deploy";
 import { startChainServer } from "./lib/chainServer";
 import { resetLocalNodeDir, statusCommand } from "./lib/localStack";
-import { functionsRequested, startLocalFunctions } from "./lib/startFunctions";
 import { frontendOrigins, startFrontend } from "./lib/frontendServer";
 
 /**
@@ -93,8 +92,10 @@ async function main(): Promise<void> {
   const { token, rewards, governor, timelock } = await deployCashKey(hre, { operators: operatorKeys.map((k) => k.address), threshold });
   const [deployer] = await hre.ethers.getSigners();
   // CASHKEY_FUNCTIONS=1: the Chainlink Functions verifier co-signs every batch (threshold: every node and the verifier; docs/FUNCTIONS.md).
-  const functions = functionsRequested()
-    ? await startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: operatorKeys.length + 1, log: console.log })
+  // Loaded only when asked for: the Functions toolkit's eccrypto prints "secp256k1 unavailable" when it
+  // loads, as its native addon is not built (package.json denies its install script; the JS code is used).
+  const functions = process.env.CASHKEY_FUNCTIONS === "1"
+    ? await (await import("./lib/startFunctions")).startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: operatorKeys.length + 1, log: console.log })
     : undefined;
 
   const oracles: OracleNode[] = [];
