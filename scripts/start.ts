@@ -20,7 +20,7 @@ import { relaySettingsFromEnv } from "../oracle/src/relay/config";
 import { PortInUseError, explainBusyPort } from "../oracle/src/apiServer";
 import { deployCashKey } from "./deploy";
 import { startChainServer } from "./lib/chainServer";
-import { resetLocalNodeDir, statusCommand } from "./lib/localStack";
+import { nodeStatusCommand, resetLocalNodeDir, statusCommand } from "./lib/localStack";
 import { frontendOrigins, startFrontend } from "./lib/frontendServer";
 
 /**
@@ -122,7 +122,9 @@ async function main(): Promise<void> {
     // The node the dApp talks to relays gasless submit and claim, paying from a fresh funded key of its own.
     const relay = i === 0 ? await localRelaySettings(deployer, operatorKey.address) : undefined;
     const oracle = new OracleNode({ config, operatorKey, processMetrics: false, ...(relay && { relay }) });
-    await oracle.start();
+    await oracle.start().catch((error: unknown) => {
+      throw error instanceof PortInUseError ? new PortInUseError(error.host, error.port, "CASHKEY_ORACLE_PORT (or CASHKEY_ORACLE_PORTS)") : error;
+    });
     oracles.push(oracle);
   }
   const frontend = await startFrontend(hre, {
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
       "",
       `Status: ${statusCommand(rpcUrl)}`,
       `        npm run oracle -- peers --url ${oracles[0].url}`,
+      `        ${nodeStatusCommand(oracles[0].url, oraclePorts[0])}`,
       "Press Ctrl-C to stop.",
     ].join("\n"),
   );
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // A busy port: one line naming it and its variable (CASHKEY_ORACLE_PORT moves the nodes' ports together).
+  // A busy port: one line naming it and the variable that moves it.
   const message = error instanceof PortInUseError ? error.shortMessage : error instanceof Error ? error.message : String(error);
   console.error(`npm start: ${message}`);
   process.exit(1);

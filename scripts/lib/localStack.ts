@@ -27,3 +27,8 @@ export function statusCommand(rpcUrl: string): string {
   const command = "npx hardhat cashkey:status --network localhost";
   return rpcUrl === "http://127.0.0.1:8545" ? command : `RPC_URL=${rpcUrl} ${command}`;
 }
+
+/** The oracle CLI's status for the node at `url` on `port`: the port picks its database (data/oracle-<port>). */
+export function nodeStatusCommand(url: string, port: number): string {
+  return `${port === 8701 ? "" : `CASHKEY_ORACLE_PORT=${port} `}npm run oracle -- status --url ${url}`;
+}

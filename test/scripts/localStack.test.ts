@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { loadConfig } from "../../oracle/src/config";
-import { resetLocalNodeDir, statusCommand } from "../../scripts/lib/localStack";
+import { nodeStatusCommand, resetLocalNodeDir, statusCommand } from "../../scripts/lib/localStack";
 import { tempDir } from "../oracle/store/fixtures";
 
 describe("npm start's node folders", function () {
@@ -42,5 +42,13 @@ describe("statusCommand", function () {
   it("targets the running chain: RPC_URL when it is not the localhost network's default", function () {
     expect(statusCommand("http://127.0.0.1:8545")).to.equal("npx hardhat cashkey:status --network localhost");
     expect(statusCommand("http://127.0.0.1:9545")).to.equal("RPC_URL=http://127.0.0.1:9545 npx hardhat cashkey:status --network localhost");
+  });
+});
+
+describe("nodeStatusCommand", function () {
+  it("sets CASHKEY_ORACLE_PORT when the node is not on the CLI's default port, so status reads that node's database", function () {
+    expect(nodeStatusCommand("http://127.0.0.1:8701", 8701)).to.equal("npm run oracle -- status --url http://127.0.0.1:8701");
+    expect(nodeStatusCommand("http://127.0.0.1:9701", 9701)).to.equal("CASHKEY_ORACLE_PORT=9701 npm run oracle -- status --url http://127.0.0.1:9701");
+    expect(loadConfig({ env: {}, cwd: "/srv" }).port).to.equal(8701);
   });
 });
