@@ -13,19 +13,15 @@ import fs from "node:fs";
 import path from "node:path";
 import hre from "hardhat";
 import { type Signer, Wallet, parseEther } from "ethers";
-import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { loadConfig } from "../oracle/src/config";
 import { createKeystore, loadOperatorKey } from "../oracle/src/keys";
 import { OracleNode } from "../oracle/src/node";
 import { relaySettingsFromEnv } from "../oracle/src/relay/config";
+import { PortInUseError, explainBusyPort } from "../oracle/src/apiServer";
 import { deployCashKey } from "./deploy";
-import { functionsRequested, startLocalFunctions } from "./lib/startFunctions";
+import { startChainServer } from "./lib/chainServer";
+import { nodeStatusCommand, resetLocalNodeDir, statusCommand } from "./lib/localStack";
 import { frontendOrigins, startFrontend } from "./lib/frontendServer";
-
-interface JsonRpcServerLike {
-  listen(): Promise<{ address: string; port: number }>;
-  close(): Promise<void>;
-}
 
 /**
  * LOCAL DEVELOPMENT ONLY. The local operator's keystore is encrypted with this fixed, public password
@@ -47,8 +43,8 @@ function port(name: string, fallback: number): number {
 }
 
 /** Local operator `n`'s key, created under data/local/ on the first start and kept across starts. */
-async function localOperatorKey(dataDir: string, n: number) {
-  const keystore = path.join(dataDir, n === 1 ? "operator-keystore.json" : `operator-${n}-keystore.json`);
+async function localOperatorKey(keysDir: string, n: number) {
+  const keystore = path.join(keysDir, n === 1 ? "operator-keystore.json" : `operator-${n}-keystore.json`);
   if (!fs.existsSync(keystore)) await createKeystore(keystore, LOCAL_DEV_KEYSTORE_PASSWORD, { scryptN: LOCAL_DEV_SCRYPT_N });
   return loadOperatorKey(keystore, LOCAL_DEV_KEYSTORE_PASSWORD);
 }
@@ -85,32 +81,27 @@ async function main(): Promise<void> {
   const frontendPort = port("CASHKEY_FRONTEND_PORT", 5173);
   // The oracle nodes read their settings from the environment: let them answer the app's origin.
   process.env.CASHKEY_ORACLE_CORS_ORIGINS ??= frontendOrigins(hostname, frontendPort);
-  const dataDir = path.join(root, "data", "local");
+  const keysDir = path.join(root, "data", "local");
 
-  const server = (await hre.run(TASK_NODE_CREATE_SERVER, {
-    hostname,
-    port: chainPort,
-    provider: hre.network.provider,
-  })) as JsonRpcServerLike;
-  const { address, port: actualPort } = await server.listen();
-  const rpcUrl = `http://${address}:${actualPort}`;
+  const server = await startChainServer(hre, { hostname, port: chainPort, setting: "CASHKEY_CHAIN_PORT" });
+  const rpcUrl = server.url;
 
   const operatorKeys = [];
-  for (let n = 1; n <= oraclePorts.length; n++) operatorKeys.push(await localOperatorKey(dataDir, n));
+  for (let n = 1; n <= oraclePorts.length; n++) operatorKeys.push(await localOperatorKey(keysDir, n));
   const threshold = Math.min(2, operatorKeys.length);
   const { token, rewards, governor, timelock } = await deployCashKey(hre, { operators: operatorKeys.map((k) => k.address), threshold });
   const [deployer] = await hre.ethers.getSigners();
   // CASHKEY_FUNCTIONS=1: the Chainlink Functions verifier co-signs every batch (threshold: every node and the verifier; docs/FUNCTIONS.md).
-  const functions = functionsRequested()
-    ? await startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: operatorKeys.length + 1, log: console.log })
+  // Loaded only when asked for: the Functions toolkit's eccrypto prints "secp256k1 unavailable" when it
+  // loads, as its native addon is not built (package.json denies its install script; the JS code is used).
+  const functions = process.env.CASHKEY_FUNCTIONS === "1"
+    ? await (await import("./lib/startFunctions")).startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: operatorKeys.length + 1, log: console.log })
     : undefined;
 
   const oracles: OracleNode[] = [];
   for (const [i, operatorKey] of operatorKeys.entries()) {
     const oraclePort = oraclePorts[i];
-    const nodeDir = path.join(dataDir, `oracle-${oraclePort}`);
-    // The chain is new on every start, so is the node's database (the keystore stays).
-    fs.rmSync(nodeDir, { recursive: true, force: true });
+    const nodeDir = resetLocalNodeDir(root, oraclePort);
     const peers = oraclePorts.filter((p) => p !== oraclePort).map((p) => `http://${hostname}:${p}`);
     const config = loadConfig({
       env: {
@@ -131,7 +122,9 @@ async function main(): Promise<void> {
     // The node the dApp talks to relays gasless submit and claim, paying from a fresh funded key of its own.
     const relay = i === 0 ? await localRelaySettings(deployer, operatorKey.address) : undefined;
     const oracle = new OracleNode({ config, operatorKey, processMetrics: false, ...(relay && { relay }) });
-    await oracle.start();
+    await oracle.start().catch((error: unknown) => {
+      throw error instanceof PortInUseError ? new PortInUseError(error.host, error.port, "CASHKEY_ORACLE_PORT (or CASHKEY_ORACLE_PORTS)") : error;
+    });
     oracles.push(oracle);
   }
   const frontend = await startFrontend(hre, {
@@ -140,6 +133,8 @@ async function main(): Promise<void> {
     rpcUrl,
     oracleUrl: oracles[0].url,
     deploymentFile: path.join(root, "deployments", "31337.json"),
+  }).catch((error: unknown) => {
+    throw explainBusyPort(error, hostname, frontendPort, "CASHKEY_FRONTEND_PORT");
   });
 
   console.log(
@@ -159,8 +154,9 @@ async function main(): Promise<void> {
       `  deployment written to deployments/31337.json`,
       ...(functions?.lines ?? []),
       "",
-      "Status: npx hardhat cashkey:status --network localhost",
+      `Status: ${statusCommand(rpcUrl)}`,
       `        npm run oracle -- peers --url ${oracles[0].url}`,
+      `        ${nodeStatusCommand(oracles[0].url, oraclePorts[0])}`,
       "Press Ctrl-C to stop.",
     ].join("\n"),
   );
@@ -177,6 +173,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm start: ${error instanceof Error ? error.message : String(error)}`);
+  // A busy port: one line naming it and the variable that moves it.
+  const message = error instanceof PortInUseError ? error.shortMessage : error instanceof Error ? error.message : String(error);
+  console.error(`npm start: ${message}`);
   process.exit(1);
 });

@@ -16,9 +16,6 @@ import { type DeploymentRecord, DeploymentRecordError, parseDeploymentJson } fro
 
 const TASK_NAME = "cashkey:status";
 
-/** `bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1)` */
-const IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
-
 /** deployments/<chainId>.json, validated by the schema every reader uses. */
 export type StatusDeploymentRecord = DeploymentRecord;
 
@@ -128,8 +125,8 @@ export async function deploymentStatus(
   }
   const implementations = {} as Record<ContractKey, string>;
   for (const key of CONTRACT_KEYS) {
-    const word = await ethers.provider.getStorage(addresses[key], IMPLEMENTATION_SLOT);
-    implementations[key] = getAddress("0x" + word.slice(-40));
+    // The EIP-1967 slot, read by the upgrades plugin as scripts/upgrade.ts does.
+    implementations[key] = getAddress(await hre.upgrades.erc1967.getImplementationAddress(addresses[key]));
   }
 
   const token = await ethers.getContractAt("CashKeyToken", addresses.token);

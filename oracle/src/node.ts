@@ -15,12 +15,14 @@
 import type { Server as NetServer } from "node:net";
 import { type JsonRpcProvider, type Wallet, getAddress } from "ethers";
 import type { Logger } from "pino";
-import { Rewards__factory, type Rewards } from "../../typechain-types";
-import { type ApiNode, createLogger, startApiNode } from "./main";
+import { Rewards__factory, type Rewards } from "./bindings";
+import { type ApiNode, createLogger, startApiNode } from "./apiServer";
 import { BatchSigner } from "./batch/signer";
-import { type BatchLedger, BatchPoster } from "./chain/poster";
+import { BatchPoster } from "./chain/poster";
+import type { BatchLedger } from "./ports/batchLedger";
 import { rewardsChainReader } from "./chain/rewardsReader";
-import { type BackoffOptions, createRpcProvider, sleep } from "./chain/rpc";
+import type { BackoffOptions } from "./backoff";
+import { createRpcProvider, sleep } from "./chain/rpc";
 import { SubmissionWatcher, type WatcherStatus } from "./chain/watcher";
 import type { HealthIssue } from "./api/types";
 import { ConfigError, type OracleConfig, resolveContracts } from "./config";

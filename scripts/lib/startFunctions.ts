@@ -9,12 +9,6 @@ import { parseEther } from "ethers";
 import { LocalFulfiller } from "../../oracle/src/functions/fulfiller";
 import { deployLocalVerifier, enableVerifier } from "./functionsVerifier";
 
-export const FUNCTIONS_FLAG = "CASHKEY_FUNCTIONS";
-
-export function functionsRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env[FUNCTIONS_FLAG] === "1";
-}
-
 export interface LocalFunctionsOptions {
   /** The chain's JSON-RPC URL, which the source reads. */
   rpcUrl: string;

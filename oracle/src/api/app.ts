@@ -11,6 +11,7 @@ import { rateLimit } from "./middleware/rateLimit";
 import { requestMetrics } from "./middleware/requestMetrics";
 import { contentRouter } from "./routes/content";
 import { healthRouter } from "./routes/health";
+import { homeRouter } from "./routes/home";
 import { metricsRouter } from "./routes/metrics";
 import { peerRouter } from "./routes/peer";
 import { relayRouter } from "./routes/relay";
@@ -66,14 +67,16 @@ export function createApp(inputDeps: ApiDeps) {
   app.route("/metrics", metricsRouter(deps));
   app.route("/v1", peerRouter(deps));
   app.route("/v1/relay", relayRouter({ relayer: deps.relayer, config, now: deps.now, ...deps.relayClientLimit }));
-  app.doc(OPENAPI_PATH, {
+  const documentConfig = {
     openapi: "3.0.3",
     info: {
       title: "CashKey oracle node",
       version: API_VERSION,
       description: "Upload content, read submissions' scores and rationales with their Merkle proofs. Errors are `{ error: { code, message, details? } }`.",
     },
-  });
+  };
+  app.doc(OPENAPI_PATH, documentConfig);
+  app.route("/", homeRouter(() => app.getOpenAPIDocument(documentConfig), OPENAPI_PATH));
 
   app.notFound((c) => renderError(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`), c, () => undefined));
   app.onError((error, c) => {

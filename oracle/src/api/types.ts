@@ -4,7 +4,7 @@ import type { OracleConfig } from "../config";
 import type { OracleMetrics } from "../metrics";
 import type { Content } from "../protocol/contentHash";
 import type { Store } from "../store";
-import type { ChainReader } from "./chainReader";
+import type { ChainReader } from "../ports/chainReader";
 import type { NetworkApi } from "../network/api";
 import type { PeerRequestVerifier } from "../network/peerAuth";
 import type { StorageHealth } from "../store/storageHealth";

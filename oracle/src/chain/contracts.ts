@@ -5,10 +5,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type ContractRunner, type ErrorDescription, type Interface, isHexString } from "ethers";
-import { CashKeyToken__factory, Rewards__factory } from "../../../typechain-types";
-import type { CashKeyToken, Rewards } from "../../../typechain-types";
+import { CashKeyToken__factory, Rewards__factory } from "../bindings";
+import type { CashKeyToken, Rewards } from "../bindings";
 import { CashKeyError } from "../errors";
 import { type DeploymentRecord, DeploymentRecordError, parseDeploymentJson, parseDeploymentRecord } from "../protocol/deployment";
+import type { DecodedRevert } from "../ports/batchLedger";
 
 export { type DeploymentRecord, DeploymentRecordError, parseDeploymentRecord };
 
@@ -58,19 +59,6 @@ export async function openCashKey(record: DeploymentRecord, runner: ContractRunn
     throw new DeploymentRecordError(`No contract at the recorded Rewards address ${record.rewards} on chain ${chainId}.`);
   }
   return connectCashKey(record, runner);
-}
-
-/** A custom error (or Error(string), Panic(uint256)) decoded from revert data. */
-export interface DecodedRevert {
-  /** e.g. "RewardsBatchExpired" */
-  name: string;
-  /** e.g. "RewardsBatchExpired(uint64,uint256)" */
-  signature: string;
-  /** Arguments by name (or position when unnamed), bigints kept. */
-  args: Record<string, unknown>;
-  /** e.g. "RewardsBatchExpired(deadline: 1700000000, timestamp: 1700000012)" */
-  message: string;
-  data: string;
 }
 
 /** Rewards first, then the token (whose errors a Rewards call can bubble up, e.g. from `mint`). */

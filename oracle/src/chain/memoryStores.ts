@@ -3,8 +3,8 @@
  * without a database. They keep the same contracts the SQLite implementations must keep.
  */
 import { CashKeyError } from "../errors";
-import type { BatchLedger, BatchLedgerEntry, PostOutcome, SentTransaction } from "./poster";
-import type { WatchedSubmission, WatcherCheckpoint, WatcherStep, WatcherStore } from "./watcher";
+import type { BatchLedger, BatchLedgerEntry, PostOutcome, SentTransaction } from "../ports/batchLedger";
+import type { WatchedSubmission, WatcherCheckpoint, WatcherStep, WatcherStore } from "../ports/watcherStore";
 
 export class MemoryWatcherStore implements WatcherStore {
   private checkpoint: WatcherCheckpoint | undefined;

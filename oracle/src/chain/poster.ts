@@ -12,22 +12,22 @@
  * root mean the batch landed; anything else means it was superseded and its items go back to the queue.
  */
 import { type Log, type Provider, type Signer, type TransactionReceipt, Transaction, getAddress, zeroPadValue, toBeHex } from "ethers";
-import type { Rewards } from "../../../typechain-types";
-import type { NonPayableOverrides } from "../../../typechain-types/common";
-import { CashKeyError } from "../errors";
+import type { Rewards } from "../bindings";
+import type { NonPayableOverrides } from "../bindings/common";
 import { type BatchHeader, itemsHash, rewardsDomain, scoreBatchDigest } from "../protocol/eip712";
 import { packScoreItem } from "../protocol/scoreItem";
-import { type DecodedRevert, ContractRevertError, decodeContractError } from "./contracts";
+import { CashKeyError } from "../errors";
+import { type BatchLedger, type BatchLedgerEntry, BatchPostError, type PostOutcome, type SentTransaction } from "../ports/batchLedger";
+import type { Awaitable, ChainLogger } from "../ports/runtime";
+import { silentLogger } from "../ports/runtime";
+import { type BackoffOptions, backoffDelay } from "../backoff";
+import { Semaphore } from "../eval/semaphore";
+import { ContractRevertError, decodeContractError } from "./contracts";
 import {
-  type Awaitable,
-  type BackoffOptions,
-  type ChainLogger,
   type Sleep,
-  backoffDelay,
   isAlreadyKnownError,
   isNonceError,
   isTransientRpcError,
-  silentLogger,
   sleep as defaultSleep,
 } from "./rpc";
 
@@ -36,76 +36,6 @@ export interface SignedBatch {
   header: BatchHeader;
   items: readonly bigint[];
   signatures: readonly string[];
-}
-
-export type PostOutcome =
-  /** The batch is on-chain: `txHash` is the transaction that posted it (this poster's or another relayer's). */
-  | { status: "landed"; txHash: string; blockNumber: number; gasUsed: bigint; postedBySelf: boolean }
-  /** Another batch took this nonce: `txHash` posted that one. The items go back to the queue. */
-  | { status: "superseded"; txHash: string; blockNumber: number; gasUsed: bigint }
-  /** The batch is not on-chain. `txHash` is this poster's transaction, if one was mined or is pending. */
-  | { status: "failed"; error: BatchPostError; txHash?: string; blockNumber?: number; gasUsed?: bigint };
-
-export type PostFailureReason =
-  /** The preflight (or gas estimate) reverted: `errorName` says why; nothing was sent. */
-  | "preflight"
-  /** The transaction was mined but reverted, and the batch's nonce was not consumed. */
-  | "reverted"
-  /** The transaction was sent but no receipt came in time; posting again resumes waiting for it. */
-  | "unconfirmed"
-  /** The node stayed unreachable through every retry. */
-  | "rpc"
-  /** Anything else: the ledger, the signer or the node failed in an unexpected way. */
-  | "internal";
-
-export class BatchPostError extends CashKeyError {
-  override name = "BatchPostError";
-  readonly reason: PostFailureReason;
-  /** The contract's custom error, e.g. "RewardsBatchExpired", when it refused the batch. */
-  readonly errorName: string | undefined;
-  readonly errorArgs: Record<string, unknown>;
-  /** Whether posting the same batch again later may succeed. */
-  readonly retriable: boolean;
-
-  constructor(shortMessage: string, args: { reason: PostFailureReason; revert?: DecodedRevert; retriable: boolean; cause?: unknown }) {
-    super(shortMessage, {
-      cause: args.cause,
-      metaMessages: [`Reason: ${args.reason}`, ...(args.revert ? [`Contract error: ${args.revert.message}`] : [])],
-    });
-    this.reason = args.reason;
-    this.errorName = args.revert?.name;
-    this.errorArgs = args.revert?.args ?? {};
-    this.retriable = args.retriable;
-  }
-}
-
-/** A signed transaction, recorded before it is broadcast. */
-export interface SentTransaction {
-  hash: string;
-  accountNonce: number;
-  /** The signed raw transaction, to rebroadcast after a restart. */
-  raw: string;
-}
-
-export interface BatchLedgerEntry {
-  /** The batch's EIP-712 digest. */
-  batchId: string;
-  batchNonce: bigint;
-  /** The last transaction signed for it, if any. */
-  sent?: SentTransaction;
-  /** The last outcome of a post. */
-  outcome?: PostOutcome;
-}
-
-/**
- * The poster's persistence, keyed by the batch digest. The SQLite implementation writes each call
- * durably before returning: `recordSent` is what keeps a crashed node from posting a batch twice.
- */
-export interface BatchLedger {
-  get(batchId: string): Awaitable<BatchLedgerEntry | undefined>;
-  /** Called after signing and before broadcasting `tx`. */
-  recordSent(batchId: string, batchNonce: bigint, tx: SentTransaction): Awaitable<void>;
-  recordOutcome(batchId: string, batchNonce: bigint, outcome: PostOutcome): Awaitable<void>;
 }
 
 export interface PosterOptions {
@@ -135,17 +65,6 @@ export interface PosterOptions {
   logger?: ChainLogger;
 }
 
-/** Serializes async sections: each runs after the previous one settled. */
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(section: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(section);
-    this.tail = result.catch(() => undefined);
-    return result;
-  }
-}
-
 /** Nonce conflicts (another transaction of the same account in between) tolerated per send. */
 const MAX_NONCE_CONFLICTS = 3;
 
@@ -160,7 +79,8 @@ export class BatchPoster {
   private readonly logger: ChainLogger;
   private readonly sleep: Sleep;
   private readonly now: () => number;
-  private readonly sendLock = new Mutex();
+  /** One send at a time: the account nonce is kept locally between sends. */
+  private readonly sendLock = new Semaphore(1);
   private address: string | undefined;
   private rewardsAddress: string | undefined;
   private chainId: bigint | undefined;

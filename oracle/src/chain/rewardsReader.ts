@@ -1,7 +1,7 @@
 /** The API's view of the chain (`ChainReader`) over the Rewards contract and its provider. */
 import { ZeroAddress, getAddress } from "ethers";
-import type { Rewards } from "../../../typechain-types";
-import type { ChainReader, OnChainSubmission } from "../api/chainReader";
+import type { Rewards } from "../bindings";
+import type { ChainReader, OnChainSubmission } from "../ports/chainReader";
 
 const UINT64_MAX = (1n << 64n) - 1n;
 

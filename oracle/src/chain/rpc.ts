@@ -3,24 +3,7 @@
  * which failures are worth retrying, and a capped exponential backoff that a stop can interrupt.
  */
 import { FetchRequest, JsonRpcProvider, Network, isError } from "ethers";
-
-/** A value or a promise of it: store adapters may be synchronous (better-sqlite3) or not. */
-export type Awaitable<T> = T | Promise<T>;
-
-/** The subset of a pino logger the adapters use. */
-export interface ChainLogger {
-  debug(object: object, message: string): void;
-  info(object: object, message: string): void;
-  warn(object: object, message: string): void;
-  error(object: object, message: string): void;
-}
-
-export const silentLogger: ChainLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
+import type { ChainLogger } from "../ports/runtime";
 
 /**
  * A provider fit for the watcher and the poster: the chain id is fixed (no network detection that
@@ -41,30 +24,6 @@ export function createRpcProvider(url: string, chainId: number | bigint, options
 
 /** Each JSON-RPC request, unless configured (`rpcTimeoutMs`). */
 export const DEFAULT_RPC_TIMEOUT_MS = 10_000;
-
-export interface BackoffOptions {
-  /** First delay. Default 500 ms. */
-  initialMs?: number;
-  /** Largest delay. Default 30 s. */
-  maxMs?: number;
-  /** Growth per failure. Default 2. */
-  factor?: number;
-  /** Up to this fraction of each delay is taken off at random, so nodes do not retry in step. Default 0.2. */
-  jitter?: number;
-  /** Default Math.random; inject a constant for a reproducible schedule. */
-  random?: () => number;
-}
-
-/** The delay before retry number `attempt` (1 for the first retry). */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}): number {
-  const initial = options.initialMs ?? 500;
-  const max = options.maxMs ?? 30_000;
-  const factor = options.factor ?? 2;
-  const jitter = options.jitter ?? 0.2;
-  const random = options.random ?? Math.random;
-  const raw = Math.min(max, initial * factor ** Math.max(0, attempt - 1));
-  return Math.round(raw * (1 - jitter * random()));
-}
 
 /** Waits `ms`; resolves early (without error) when `signal` aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;

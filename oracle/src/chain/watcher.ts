@@ -8,51 +8,14 @@
  * still canonical, reports the submissions of the orphaned blocks as removed, and reads on from there.
  * RPC failures are retried with capped exponential backoff from where it stopped.
  */
-import type { SubmissionEvent } from "../store/submissions";
 import type { Log, Provider } from "ethers";
 import { ZeroHash, getAddress, isError } from "ethers";
-import { Rewards__factory } from "../../../typechain-types";
+import { Rewards__factory } from "../bindings";
 import { CashKeyError } from "../errors";
-import { type Awaitable, type BackoffOptions, type ChainLogger, type Sleep, backoffDelay, silentLogger, sleep as defaultSleep } from "./rpc";
-
-/** A block the watcher processed, identified by height and hash. */
-export interface BlockRef {
-  blockNumber: number;
-  blockHash: string;
-}
-
-/** What the watcher persists between runs. */
-export interface WatcherCheckpoint {
-  /** The last processed block: every `Submitted` event up to and including it has been committed. */
-  cursor: BlockRef;
-  /** Recently processed blocks, ascending by height, ending with `cursor`: where a reorg walks back to. */
-  recent: BlockRef[];
-}
-
-/** One `Submitted` event, located in its block (the store records exactly this). */
-export type WatchedSubmission = SubmissionEvent;
-
-/** One unit of progress, to be applied atomically. */
-export interface WatcherStep {
-  /** Submissions from orphaned blocks, newest first: forget them (and whatever was derived from them). */
-  removed: WatchedSubmission[];
-  /** New submissions from canonical blocks, in chain order. */
-  added: WatchedSubmission[];
-  checkpoint: WatcherCheckpoint;
-}
-
-/**
- * The watcher's persistence. The SQLite implementation runs `commit` in one transaction: then a
- * crash at any point neither loses a submission nor delivers one twice.
- */
-export interface WatcherStore {
-  /** The checkpoint of the last commit, or undefined before the first. */
-  loadCheckpoint(): Awaitable<WatcherCheckpoint | undefined>;
-  /** Submissions committed from blocks above `blockNumber` (the ones a reorg down to it orphans). */
-  submissionsAfter(blockNumber: number): Awaitable<WatchedSubmission[]>;
-  /** Deletes `removed`, inserts `added`, saves `checkpoint`. */
-  commit(step: WatcherStep): Awaitable<void>;
-}
+import { type ChainLogger, silentLogger } from "../ports/runtime";
+import type { BlockRef, WatchedSubmission, WatcherCheckpoint, WatcherStep, WatcherStore } from "../ports/watcherStore";
+import { type BackoffOptions, backoffDelay } from "../backoff";
+import { type Sleep, sleep as defaultSleep } from "./rpc";
 
 export interface WatcherOptions {
   provider: Provider;

@@ -4,7 +4,7 @@
  */
 import fs from "node:fs";
 import { Interface, JsonRpcProvider, formatEther, getAddress, id, isAddress } from "ethers";
-import { Rewards__factory } from "../../../typechain-types";
+import { Rewards__factory } from "../bindings";
 import { resolveContracts, type OracleConfig } from "../config";
 import { CashKeyError } from "../errors";
 

@@ -5,6 +5,8 @@ import { type SubmissionStatus, openStore } from "../store";
 
 export interface NodeStatus {
   api: { url: string; reachable: boolean; health?: unknown };
+  /** Set when there is no database at the configured path (the node may run with another data folder). */
+  missingDatabase?: string;
   database?: {
     path: string;
     schemaVersion: number;
@@ -37,6 +39,8 @@ export async function nodeStatus(url: string, dbPath: string): Promise<NodeStatu
     } finally {
       store.close();
     }
+  } else {
+    status.missingDatabase = dbPath;
   }
   if (health === undefined && status.database === undefined) {
     throw new CashKeyError(`No node answers at ${url} and there is no database at ${dbPath}.`);
@@ -53,7 +57,12 @@ export function formatStatus(status: NodeStatus): string {
       : `node       ${status.api.url}: not answering`,
   );
   const db = status.database;
-  if (db === undefined) return lines.join("\n");
+  if (db === undefined) {
+    lines.push(
+      `database   none at ${status.missingDatabase ?? "the configured path"}: run status with the node's settings (CASHKEY_ORACLE_DATA_DIR, CASHKEY_ORACLE_DB_PATH or --config) to see its submissions`,
+    );
+    return lines.join("\n");
+  }
   lines.push(`database   ${db.path} (schema ${db.schemaVersion}, ${db.content} content items)`);
   lines.push(`submissions ${Object.entries(db.submissions).map(([s, n]) => `${s} ${n}`).join(", ")}`);
   lines.push(db.cursor ? `cursor     block ${db.cursor.blockNumber} (${db.cursor.blockHash}) at ${db.cursor.updatedAt}` : "cursor     none yet");

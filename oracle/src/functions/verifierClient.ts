@@ -4,7 +4,7 @@
  * operators' ones. The network does not wait for it: the threshold decides whether the batch needs it.
  */
 import { type ContractRunner, getAddress } from "ethers";
-import { FunctionsBatchVerifier__factory } from "../../../typechain-types";
+import { FunctionsBatchVerifier__factory } from "../bindings";
 import { type BatchHeader, contractSignature, itemsHash } from "../protocol/eip712";
 import { readVerifyBatchSource } from "./source";
 

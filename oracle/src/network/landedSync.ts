@@ -11,7 +11,7 @@
  */
 import { type Log, type Provider, getAddress, toBeHex, zeroPadValue } from "ethers";
 import type { Logger } from "pino";
-import type { Rewards } from "../../../typechain-types";
+import type { Rewards } from "../bindings";
 import { type BatchHeader, rewardsDomain, scoreBatchDigest } from "../protocol/eip712";
 import { unpackScoreItem } from "../protocol/scoreItem";
 import type { Store } from "../store";

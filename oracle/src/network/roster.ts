@@ -7,7 +7,7 @@
  * a peer that lies about its operator gains nothing, since every vote is checked by its signature.
  */
 import { getAddress } from "ethers";
-import type { Rewards } from "../../../typechain-types";
+import type { Rewards } from "../bindings";
 import { CashKeyError } from "../errors";
 import type { PeerClient } from "./peerClient";
 

@@ -11,12 +11,13 @@
  */
 import type { Logger } from "pino";
 import type { Provider } from "ethers";
-import type { Rewards } from "../../../typechain-types";
+import type { Rewards } from "../bindings";
 import { getAddress } from "ethers";
 import { type BatchPolicy, type EvaluatedSubmission, buildBatch, nextCloseByAgeMs, selectBatch } from "../batch/builder";
 import type { BatchSigner } from "../batch/signer";
-import { type BackoffOptions, backoffDelay } from "../chain/rpc";
-import type { BatchPoster, PostOutcome, SignedBatch } from "../chain/poster";
+import { type BackoffOptions, backoffDelay } from "../backoff";
+import type { BatchPoster, SignedBatch } from "../chain/poster";
+import type { PostOutcome } from "../ports/batchLedger";
 import type { OracleMetrics } from "../metrics";
 import { CashKeyError } from "../errors";
 import { orderSignatures, rewardsDomain } from "../protocol/eip712";

@@ -18,7 +18,7 @@
  */
 import type { Logger } from "pino";
 import { CashKeyError } from "../errors";
-import { backoffDelay, type BackoffOptions } from "../chain/rpc";
+import { backoffDelay, type BackoffOptions } from "../backoff";
 import { InMemoryAuthorHistory } from "../eval/authorHistory";
 import { evaluationText } from "../eval/contentText";
 import { DuplicateIndex } from "../eval/duplicateIndex";

@@ -6,7 +6,7 @@
 import { keccak256 } from "ethers";
 import { z } from "zod";
 import { canonicalContentBytes } from "../protocol/contentHash";
-import type { ChainLogger } from "../chain/rpc";
+import type { ChainLogger } from "../ports/runtime";
 
 const PeerContentSchema = z.object({
   content: z

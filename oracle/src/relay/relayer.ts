@@ -7,8 +7,8 @@
  */
 import { type BaseWallet, type FunctionFragment, type Interface, type Provider, TypedDataEncoder, getAddress, recoverAddress } from "ethers";
 import type { Logger } from "pino";
-import { CashKeyForwarder__factory, Rewards__factory } from "../../../typechain-types";
-import type { CashKeyForwarder, Rewards } from "../../../typechain-types";
+import { CashKeyForwarder__factory, Rewards__factory } from "../bindings";
+import type { CashKeyForwarder, Rewards } from "../bindings";
 import { ApiError } from "../api/errors";
 import { TokenBuckets } from "../api/middleware/rateLimit";
 import { decodeRevertData, revertDataOf } from "../chain/contracts";

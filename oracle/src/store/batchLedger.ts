@@ -4,7 +4,7 @@
  * broadcasting: a node that crashes after signing a transaction finds it on restart and waits for it
  * (or rebroadcasts it) instead of sending a second one.
  */
-import { BatchPostError, type BatchLedger, type BatchLedgerEntry, type PostFailureReason, type PostOutcome, type SentTransaction } from "../chain/poster";
+import { BatchPostError, type BatchLedger, type BatchLedgerEntry, type PostFailureReason, type PostOutcome, type SentTransaction } from "../ports/batchLedger";
 import { StoreConflictError } from "./errors";
 import type { Store } from "./index";
 

@@ -164,7 +164,8 @@ export { StoreConflictError, StoreError, StoreNotFoundError } from "./errors";
 export { MIGRATIONS, type Migration } from "./migrations";
 export type { ContentPutResult, ContentRecord, ContentSource } from "./content";
 export { SUBMISSION_STATUSES } from "./submissions";
-export type { RecordOutcome, SubmissionEvent, SubmissionRecord, SubmissionStatus } from "./submissions";
+export type { RecordOutcome, SubmissionRecord, SubmissionStatus } from "./submissions";
+export type { SubmissionEvent } from "../ports/watcherStore";
 export type {
   EvaluationRecord,
   FailedEvaluation,

@@ -1,6 +1,7 @@
 import type { Database, Statement, Transaction } from "better-sqlite3";
 import { StoreConflictError, StoreNotFoundError } from "./errors";
 import { INT64_MAX, big, hexValue, idValue, num } from "./values";
+import type { SubmissionEvent } from "../ports/watcherStore";
 
 export const SUBMISSION_STATUSES = ["pending", "evaluated", "batched", "scored", "failed", "removed"] as const;
 /**
@@ -9,18 +10,6 @@ export const SUBMISSION_STATUSES = ["pending", "evaluated", "batched", "scored",
  * canonical chain (a reorg).
  */
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
-
-/** A `Submitted` event as the watcher saw it. */
-export interface SubmissionEvent {
-  id: bigint;
-  author: string;
-  contentHash: string;
-  category: number;
-  blockNumber: number;
-  blockHash: string;
-  txHash: string;
-  logIndex: number;
-}
 
 export interface SubmissionRecord extends SubmissionEvent {
   status: SubmissionStatus;

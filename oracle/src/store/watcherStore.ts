@@ -4,8 +4,8 @@
  * instant neither loses a `Submitted` event nor records one twice.
  */
 import { getAddress } from "ethers";
-import { type ChainLogger, silentLogger } from "../chain/rpc";
-import type { WatchedSubmission, WatcherCheckpoint, WatcherStep, WatcherStore } from "../chain/watcher";
+import { type ChainLogger, silentLogger } from "../ports/runtime";
+import type { WatchedSubmission, WatcherCheckpoint, WatcherStep, WatcherStore } from "../ports/watcherStore";
 import type { Store, SubmissionRecord } from "./index";
 
 export class SqliteWatcherStore implements WatcherStore {

@@ -351,6 +351,26 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
     });
   });
 
+  describe("GET /", function () {
+    it("serves a readable page that lists every documented endpoint and links the OpenAPI document", async function () {
+      const response = await h.send("/");
+      expect(response.status).to.equal(200);
+      expect(response.headers.get("content-type")).to.match(/^text\/html/);
+      expect(response.headers.get("link")).to.equal('</v1/openapi.json>; rel="service-desc"');
+      expect(response.headers.get("content-security-policy")).to.contain("default-src 'none'");
+      const page = await response.text();
+      expect(page).to.contain('<a href="/v1/openapi.json">');
+      const doc = (await (await h.send("/v1/openapi.json")).json()) as { paths: Record<string, Record<string, { summary?: string }>> };
+      for (const [route, operations] of Object.entries(doc.paths)) {
+        expect(page, route).to.contain(`<code>${route}</code>`);
+        for (const [method, operation] of Object.entries(operations)) {
+          expect(page, `${method} ${route}`).to.contain(`<code>${method.toUpperCase()}</code>`);
+          if (operation.summary) expect(page, route).to.contain(operation.summary.replace(/&/g, "&amp;").replace(/'/g, "&#39;"));
+        }
+      }
+    });
+  });
+
   describe("errors", function () {
     it("answers an unknown route with a JSON 404", async function () {
       const response = await h.send("/v1/nothing-here");

@@ -9,7 +9,6 @@ import {
   resolveContracts,
   unknownEnvSettings,
 } from "../../../oracle/src/config";
-import { parseCliOptions } from "../../../oracle/src/main";
 import { tempDir } from "../store/fixtures";
 
 const REWARDS = "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707";
@@ -237,11 +236,6 @@ describe("config", function () {
       expect(redacted.keystore.password).to.equal("[redacted]");
       expect(redacted.llm.apiKey).to.equal("[redacted]");
       expect(config.keystore.password).to.equal("pw-123456");
-    });
-
-    it("reads --config from the command line", function () {
-      expect(parseCliOptions(["node", "oracle", "--config", "oracle.json"])).to.deep.equal({ configFile: "oracle.json" });
-      expect(parseCliOptions(["node", "oracle"])).to.deep.equal({});
     });
 
     it("documents every environment variable in docs/OPERATORS.md", function () {

@@ -12,7 +12,7 @@ import {
   loadOperatorKey,
   readKeystorePassword,
 } from "../../../oracle/src/keys";
-import { createLogger } from "../../../oracle/src/main";
+import { createLogger } from "../../../oracle/src/apiServer";
 import { tempDir } from "../store/fixtures";
 
 /** Low scrypt cost: the format is the same, the tests stay fast. */

@@ -4,7 +4,7 @@ import net from "node:net";
 import { expect } from "chai";
 import { loadConfig } from "../../../oracle/src/config";
 import { contentHash } from "../../../oracle/src/protocol/contentHash";
-import { type RunningServer, serveApp, startApiNode } from "../../../oracle/src/main";
+import { type RunningServer, serveApp, startApiNode } from "../../../oracle/src/apiServer";
 import { tempDir } from "../store/fixtures";
 import { shouldBehaveLikeOracleApi } from "./api.behavior";
 import { FakeChain, MAX_CONTENT_BYTES, createTestApi, startOnLoopback } from "./harness";

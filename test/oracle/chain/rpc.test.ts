@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { makeError } from "ethers";
-import { backoffDelay, isAlreadyKnownError, isNonceError, isTransientRpcError, sleep } from "../../../oracle/src/chain/rpc";
+import { backoffDelay } from "../../../oracle/src/backoff";
+import { isAlreadyKnownError, isNonceError, isTransientRpcError, sleep } from "../../../oracle/src/chain/rpc";
 
 describe("chain rpc helpers", function () {
   describe("backoffDelay", function () {

@@ -1,24 +1,8 @@
 import { expect } from "chai";
-import { evaluationCacheKey, LruCache } from "../../../oracle/src/eval/cache";
+import { evaluationCacheKey } from "../../../oracle/src/eval/cache";
 import { Semaphore } from "../../../oracle/src/eval/semaphore";
 
-describe("LruCache", function () {
-  it("evicts the least recently used entry", function () {
-    const cache = new LruCache<number>(2);
-    cache.set("a", 1);
-    cache.set("b", 2);
-    expect(cache.get("a")).to.equal(1);
-    cache.set("c", 3);
-    expect(cache.get("b")).to.equal(undefined);
-    expect(cache.get("a")).to.equal(1);
-    expect(cache.get("c")).to.equal(3);
-    expect(cache.size).to.equal(2);
-  });
-
-  it("refuses a capacity below 1", function () {
-    expect(() => new LruCache(0)).to.throw(RangeError);
-  });
-
+describe("evaluationCacheKey", function () {
   it("keys results by content hash and evaluator hash, case-insensitively", function () {
     expect(evaluationCacheKey("0xAB", "0xCD")).to.equal(evaluationCacheKey("0xab", "0xcd"));
     expect(evaluationCacheKey("0xab", "0xcd")).to.not.equal(evaluationCacheKey("0xab", "0xce"));

@@ -251,7 +251,7 @@ describe("LLM scorer", function () {
 
     it("backs off exponentially and gives up as unavailable after the retries", async function () {
       server.fallback = () => ({ kind: "error", status: 503, message: "Overloaded" });
-      const s = scorer({ maxTransportRetries: 3, backoff: { initialMs: 8, maxMs: 1_000 }, random: () => 1 });
+      const s = scorer({ maxTransportRetries: 3, backoff: { initialMs: 8, maxMs: 1_000 }, random: () => 0 });
       const error = await failureOf(s.score(inputFor("Always down.")));
       expect(error.reason).to.equal("unavailable");
       expect(error.retriable).to.equal(true);

@@ -9,6 +9,7 @@ import { oracleFixture } from "../chain/oracleFixture";
 import { tempDir } from "../store/fixtures";
 import { createTestNode, eventually, nodeConfig, startTestChain, submitHash, upload } from "./nodeHarness";
 
+import { startOnLoopback } from "../api/harness";
 import { ROOT, cli } from "./cliRunner";
 
 function lines(text: string): string[] {
@@ -139,6 +140,23 @@ describe("oracle CLI", function () {
       } finally {
         await node.stop();
         await chain.close();
+      }
+    });
+  });
+
+  describe("status without the node's database", function () {
+    it("says where it looked, in a line of its own, when the node answers but its database is elsewhere", async function () {
+      const api = await startOnLoopback();
+      try {
+        const run = await cli(["status", "--url", api.server.url], { cwd: dir });
+        expect(run.status, run.stderr).to.equal(0);
+        const output = lines(run.stdout);
+        expect(output[0]).to.match(new RegExp(`^node +${api.server.url}: ok`));
+        expect(output[1]).to.equal(
+          `database   none at ${path.join(fs.realpathSync(dir), "data", "oracle-8701", "oracle.sqlite")}: run status with the node's settings (CASHKEY_ORACLE_DATA_DIR, CASHKEY_ORACLE_DB_PATH or --config) to see its submissions`,
+        );
+      } finally {
+        await api.stop();
       }
     });
   });

@@ -10,7 +10,7 @@ import hre from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { Wallet } from "ethers";
 import { type OracleConfig, loadConfig } from "../../../oracle/src/config";
-import { createLogger } from "../../../oracle/src/main";
+import { createLogger } from "../../../oracle/src/apiServer";
 import { OracleNode, type OracleNodeOptions } from "../../../oracle/src/node";
 import type { DeploymentRecord } from "../../../oracle/src/chain/contracts";
 import type { Rewards } from "../../../typechain-types";

@@ -8,7 +8,7 @@ import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { type Signer, Wallet, parseEther } from "ethers";
 import { createApp } from "../../../oracle/src/api/app";
 import { createMetrics } from "../../../oracle/src/metrics";
-import { serveApp } from "../../../oracle/src/main";
+import { serveApp } from "../../../oracle/src/apiServer";
 import { type ForwardRequestData, forwarderDomain, signForwardRequest } from "../../../oracle/src/protocol/forwardRequest";
 import { createRelayMetrics } from "../../../oracle/src/relay/metrics";
 import { Relayer, type RelayerLimits, type RelayIdentity } from "../../../oracle/src/relay/relayer";

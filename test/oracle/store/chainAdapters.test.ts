@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { getAddress, id as keccakText } from "ethers";
-import { BatchPostError, type PostOutcome } from "../../../oracle/src/chain/poster";
-import type { WatchedSubmission, WatcherStep } from "../../../oracle/src/chain/watcher";
+import { BatchPostError, type PostOutcome } from "../../../oracle/src/ports/batchLedger";
+import type { WatchedSubmission, WatcherStep } from "../../../oracle/src/ports/watcherStore";
 import { StoreConflictError, StoreError } from "../../../oracle/src/store";
 import { SqliteBatchLedger } from "../../../oracle/src/store/batchLedger";
 import { SqliteWatcherStore } from "../../../oracle/src/store/watcherStore";

@@ -1,5 +1,6 @@
 import { isIPv4, isIPv6 } from "node:net";
 import type { Context, MiddlewareHandler } from "hono";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { ApiError } from "../errors";
 import type { AppEnv } from "../types";
 import { PeerRequestVerifier } from "../../network/peerAuth";
@@ -119,7 +120,8 @@ export function clientKey(c: Context<AppEnv>, trustProxy: boolean): string {
     const forwarded = c.req.header("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded && (isIPv4(forwarded) || isIPv6(forwarded))) return normalizeAddress(forwarded);
   }
-  const address = c.env?.incoming?.socket?.remoteAddress;
+  // getConnInfo needs node-server's bindings, which `app.request()` without an environment lacks.
+  const address = c.env?.incoming === undefined ? undefined : getConnInfo(c).remote.address;
   return address ? normalizeAddress(address) : "unknown";
 }
 

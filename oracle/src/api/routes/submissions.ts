@@ -1,3 +1,4 @@
+import { LRUCache } from "lru-cache";
 import { createRoute, type z } from "@hono/zod-openapi";
 import { getAddress } from "ethers";
 import { FLAG_SEVERITY, type FlagCode } from "../../eval/fraud";
@@ -33,7 +34,8 @@ const TREE_CACHE_SIZE = 128;
 export function submissionsRouter(deps: ApiDeps) {
   const { store, chainReader, logger } = deps;
   const chainTimeoutMs = deps.chainTimeoutMs ?? 3000;
-  const trees = new Map<number, RationaleTree | null>();
+  // `tree: null` remembers a batch whose stored root the items do not rebuild (no proofs for it).
+  const trees = new LRUCache<number, { tree: RationaleTree | null }>({ max: TREE_CACHE_SIZE });
   const router = createRouter();
 
   router.openapi(getSubmission, async (c) => {
@@ -69,10 +71,9 @@ export function submissionsRouter(deps: ApiDeps) {
       if (tree.root !== batch.rationaleRoot) {
         logger?.error({ batch: batch.id, stored: batch.rationaleRoot, computed: tree.root }, "batch rationale root mismatch");
       }
-      if (trees.size >= TREE_CACHE_SIZE) trees.delete(trees.keys().next().value as number);
-      trees.set(batch.id, tree.root === batch.rationaleRoot ? tree : null);
+      trees.set(batch.id, { tree: tree.root === batch.rationaleRoot ? tree : null });
     }
-    const tree = trees.get(batch.id);
+    const tree = trees.get(batch.id)?.tree;
     return tree ? rationaleProof(tree, id) : null;
   }
 

@@ -6,11 +6,13 @@ import OpenAI, {
 } from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
-import { evaluationCacheKey, LruCache, type EvaluationCache } from "../cache";
+import { LRUCache } from "lru-cache";
+import { evaluationCacheKey, type EvaluationCache } from "../cache";
 import { EvaluationFailedError } from "../errors";
 import { evaluatorHash, type EvaluatorDescriptor } from "../evaluator";
 import { Semaphore } from "../semaphore";
 import type { Scorer, ScorerInput, ScorerResult } from "./types";
+import { backoffDelay } from "../../backoff";
 
 export const LLM_PROMPT_VERSION = "1";
 export const LLM_RUBRIC_VERSION = "1";
@@ -133,7 +135,7 @@ export function createLlmScorer(options: LlmScorerOptions): LlmScorer {
     options.client ??
     new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey ?? "not-needed", maxRetries: 0, timeout: timeoutMs });
   const semaphore = new Semaphore(options.maxConcurrency ?? 4);
-  const cache: EvaluationCache = options.cache ?? new LruCache<ScorerResult>(10_000);
+  const cache: EvaluationCache = options.cache ?? new LRUCache<string, ScorerResult>({ max: 10_000 });
   const maxTransportRetries = options.maxTransportRetries ?? 4;
   const maxInvalidAnswers = options.maxInvalidAnswers ?? 3;
   const initialMs = options.backoff?.initialMs ?? 500;
@@ -189,7 +191,7 @@ export function createLlmScorer(options: LlmScorerOptions): LlmScorer {
         }
         transportRetries++;
         stats.retries++;
-        await sleep(backoffDelay(transportRetries, error, initialMs, maxMs, random));
+        await sleep(retryDelay(transportRetries, error, { initialMs, maxMs, random }));
         continue;
       }
       const answer = parseAnswer(completion);
@@ -268,14 +270,9 @@ export function isRetriable(error: unknown): boolean {
   );
 }
 
-/**
- * Exponential backoff with equal jitter: half of initial × 2^(n−1) fixed, half random; a
- * server's retry-after (seconds or retry-after-ms) is honoured when longer; never over maxMs.
- */
-export function backoffDelay(retry: number, error: unknown, initialMs: number, maxMs: number, random: () => number): number {
-  const exponential = Math.min(maxMs, initialMs * 2 ** (retry - 1));
-  const jittered = exponential / 2 + (random() * exponential) / 2;
-  return Math.min(maxMs, Math.max(jittered, retryAfterMs(error)));
+/** The node's backoff (backoff.ts); a server's retry-after (seconds or retry-after-ms) is honoured when longer; never over maxMs. */
+function retryDelay(retry: number, error: unknown, options: { initialMs: number; maxMs: number; random: () => number }): number {
+  return Math.min(options.maxMs, Math.max(backoffDelay(retry, options), retryAfterMs(error)));
 }
 
 function retryAfterMs(error: unknown): number {

@@ -1,18 +1,18 @@
 /**
- * Serves the API app with @hono/node-server, and starts the API part of a node from its
- * configuration. The node (oracle/src/node.ts) wires the chain reader and the evaluator's
- * `onContent` hook and calls `startApiNode`; the CLI (oracle/src/cli.ts) starts the node.
+ * The node's HTTP server: serves the API app (built in api/app.ts) with @hono/node-server, and starts
+ * the API part of a node from its configuration. The node (oracle/src/node.ts) wires the chain reader
+ * and the evaluator's `onContent` hook and calls `startApiNode`; the CLI (oracle/src/cli.ts) starts the node.
  */
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import type { Server } from "node:http";
 import { createAdaptorServer, type serve } from "@hono/node-server";
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardConnections } from "./api/connections";
-import { Command } from "commander";
 import pino, { type Logger } from "pino";
 import { createApp } from "./api/app";
-import type { ChainReader } from "./api/chainReader";
+import type { ChainReader } from "./ports/chainReader";
 import type { ApiDeps } from "./api/types";
 import type { OracleConfig } from "./config";
+import { CashKeyError } from "./errors";
 import { LOG_SAFETY } from "./keys";
 import { type OracleMetrics, createMetrics } from "./metrics";
 import { type Store, openStore } from "./store";
@@ -28,6 +28,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A port that another process holds: says which, and which setting moves it (one line in the CLI and `npm start`). */
+export class PortInUseError extends CashKeyError {
+  override name = "PortInUseError";
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly setting: string,
+  ) {
+    super(`Port ${port} on ${host} is already in use: stop what holds it, or set ${setting} to another port.`);
+  }
+}
+
+/** `error` as a PortInUseError when it is a listen's EADDRINUSE, else unchanged. */
+export function explainBusyPort(error: unknown, host: string, port: number, setting: string): unknown {
+  return (error as NodeJS.ErrnoException | undefined)?.code === "EADDRINUSE" ? new PortInUseError(host, port, setting) : error;
+}
+
 /**
  * Serves `app` on `host:port` (port 0: any free port) and resolves once listening. With `listener`, a
  * socket already bound and listening that its owner keeps (a test network's node keeps its port across
@@ -35,7 +52,7 @@ export interface RunningServer {
  */
 export function serveApp(
   app: { fetch: Parameters<typeof serve>[0]["fetch"] },
-  options: { host: string; port: number; listener?: NetServer; limits?: ConnectionLimits },
+  options: { host: string; port: number; listener?: NetServer; limits?: ConnectionLimits; portSetting?: string },
 ): Promise<RunningServer> {
   const { listener } = options;
   const limits = options.limits ?? DEFAULT_CONNECTION_LIMITS;
@@ -43,10 +60,11 @@ export function serveApp(
   return new Promise((resolve, reject) => {
     const server = createAdaptorServer({ fetch: app.fetch, serverOptions: serverOptionsFor(limits) }) as Server;
     guardConnections(server, limits);
-    server.once("error", reject);
+    const onError = (error: unknown) => reject(explainBusyPort(error, options.host, options.port, options.portSetting ?? "CASHKEY_ORACLE_PORT"));
+    server.once("error", onError);
     server.listen(options.port, options.host);
     server.once("listening", () => {
-      server.off("error", reject);
+      server.off("error", onError);
       const { port } = server.address() as AddressInfo;
       resolve({
         ...serverUrl(options.host, port),
@@ -101,18 +119,6 @@ function serverUrl(host: string, port: number): { url: string; host: string; por
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   const options = { level, ...LOG_SAFETY, base: { service: "cashkey-oracle" } };
   return destination === undefined ? pino(options) : pino(options, destination);
-}
-
-/** `--config <file>` from the command line (CASHKEY_ORACLE_CONFIG is read by loadConfig). */
-export function parseCliOptions(argv: readonly string[]): { configFile?: string } {
-  const program = new Command()
-    .name("cashkey-oracle")
-    .option("-c, --config <file>", "JSON config file (settings: docs/OPERATORS.md)")
-    .allowUnknownOption(false)
-    .exitOverride();
-  program.parse([...argv], { from: "node" });
-  const { config } = program.opts<{ config?: string }>();
-  return config === undefined ? {} : { configFile: config };
 }
 
 export interface ApiNodeOptions {
