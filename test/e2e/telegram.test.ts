@@ -92,6 +92,21 @@ function fakeTelegramClient(initData: string): string {
 }
 
 /** Creates the embedded wallet, confirms the backup and unlocks it; returns its address. */
+/** The review step before signing: for a relayed transaction, it says the relayer pays; then confirms. */
+async function confirmGasless(page: Page): Promise<void> {
+  const review = page.getByTestId("tx-review");
+  await review.waitFor({ timeout: STEP_TIMEOUT_MS });
+  expect(await review.getByTestId("review-fee").textContent()).to.match(/the oracle's relayer pays the gas/);
+  await review.getByRole("button", { name: "Confirm and sign" }).click();
+}
+
+/** A Mini App opens on the landing page (what CashKey is); its Submit link leads on. */
+async function openSubmit(page: Page): Promise<void> {
+  await textOf(page.getByRole("heading", { level: 1 }), /Get paid in CKEY/);
+  await page.getByRole("link", { name: "Submit", exact: true }).first().click();
+  await textOf(page.getByRole("heading", { level: 1 }), /Submit/);
+}
+
 async function createEmbeddedWallet(page: Page): Promise<string> {
   const panel = page.getByRole("region", { name: "CashKey wallet" });
   await panel.getByLabel("Passphrase").fill(PASSPHRASE);
@@ -194,7 +209,7 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
     const initData = launchData(TELEGRAM_USER);
     const tg = await newPage({ width: 360, height: 800 }, fakeTelegramClient(initData));
     await tg.goto(miniAppUrl(stack.appUrl, initData));
-    await textOf(tg.getByRole("heading", { level: 1 }), /Submit/);
+    await openSubmit(tg);
     expect(await tg.evaluate("document.documentElement.classList.contains('telegram')")).to.equal(true);
     expect(await tg.evaluate("window.__telegram.events.includes('web_app_ready')")).to.equal(true);
 
@@ -206,6 +221,7 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
 
     await tg.getByLabel("Content").fill(submissions.items.filter((item) => item.label === "useful")[1].text);
     await tg.getByRole("button", { name: "Upload and submit" }).click();
+    await confirmGasless(tg);
     await textOf(tg.getByTestId("submitted"), /Submitted as #\d+\./);
     await textOf(tg.getByTestId("tx-paid-by"), /gas paid by the oracle's relayer/);
     const id = await stack.deployment.rewards.submissionCount();
@@ -225,6 +241,7 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
     await textOf(tg.getByTestId("claimable"), /[1-9][\d,.]* CKEY$/);
     await tg.getByLabel("Send the tokens to").fill(friend);
     await tg.getByRole("button", { name: "Claim" }).click();
+    await confirmGasless(tg);
     await textOf(tg.getByTestId("tx-status"), /Claim: Confirmed/);
     await textOf(tg.getByTestId("tx-paid-by"), /gas paid by the oracle's relayer/);
     expect(await stack.deployment.token.balanceOf(friend)).to.equal(claimable);
@@ -236,10 +253,12 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
     const initData = launchData(TELEGRAM_USER);
     const second = await newPage({ width: 360, height: 800 }, fakeTelegramClient(initData));
     await second.goto(miniAppUrl(stack.appUrl, initData, "dark"));
+    await openSubmit(second);
     const address = await createEmbeddedWallet(second);
     const before = await stack.deployment.rewards.submissionCount();
     await second.getByLabel("Content").fill(submissions.items.filter((item) => item.label === "useful")[2].text);
     await second.getByRole("button", { name: "Upload and submit" }).click();
+    await confirmGasless(second);
     await textOf(second.getByRole("alert"), /already has its gas paid for another CashKey wallet.*one wallet per Telegram user/);
     expect(await stack.deployment.rewards.submissionCount()).to.equal(before);
     expect(stack.oracle.node.store.telegramAccounts.userOf(address)).to.equal(undefined);
