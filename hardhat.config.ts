@@ -24,11 +24,15 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
 
 const config: HardhatUserConfig = {
   solidity: {
-    version: SOLC_VERSION,
-    settings: {
-      evmVersion: "cancun",
-      optimizer: { enabled: true, runs: 200 },
-    },
+    compilers: [{ version: SOLC_VERSION, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 200 } } }],
+    overrides: Object.fromEntries(
+      // Rewards sits near the 24 KB limit: optimized for size (its hot loop is assembly, so the per-item gas
+      // does not move; see docs/BENCHMARKS.md). The test-only upgrade target that extends it, too.
+      ["contracts/rewards/Rewards.sol", "contracts/mocks/RewardsV2.sol"].map((file) => [
+        file,
+        { version: SOLC_VERSION, settings: { evmVersion: "cancun", optimizer: { enabled: true, runs: 1 } } },
+      ]),
+    ),
   },
   networks: {
     hardhat: {},
