@@ -26,8 +26,8 @@ import { REASON_HASH, Reason, Status, postVerdict } from "../helpers/challenges"
 import { impersonate } from "../helpers/impersonate";
 
 const SEED = 0x13_c4a1;
-const NUM_RUNS = 10;
-const MAX_COMMANDS = 25;
+const NUM_RUNS = 40;
+const MAX_COMMANDS = 40;
 const HOUR = 3600;
 
 type Command =
@@ -81,6 +81,8 @@ interface ItemRecord {
 describe("Challenges (property)", function () {
   it("random challenges, verdicts, escalations, claims and epoch changes keep the budget, the claim gate and the lock bound", async function () {
     this.timeout(900_000);
+    // What the runs reached, so that a generator change cannot silently stop exercising a path.
+    const seen = { upheld: 0, rejected: 0, dismissed: 0, escalated: 0, removals: 0, claims: 0, gated: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(commandArb, { minLength: 10, maxLength: MAX_COMMANDS }), async (commands) => {
         const f = await loadFixture(fixture);
@@ -119,6 +121,7 @@ describe("Challenges (property)", function () {
           for (let e = 0; e <= Number(await rewards.currentEpoch()); e++) budgetsBefore.set(e, (await rewards.epochInfo(e)).budget);
           const receipt = (await (await send()).wait()) as { blockNumber: number };
           const removals = await rewards.queryFilter(rewards.filters.PointsRemoved(), receipt.blockNumber, receipt.blockNumber);
+          seen.removals += removals.length;
           for (const r of removals) {
             expect(r.args.epoch).to.be.greaterThanOrEqual(mark);
             expect(r.args.reward).to.be.lessThanOrEqual(budgetsBefore.get(Number(r.args.epoch)) ?? 0n);
@@ -145,13 +148,15 @@ describe("Challenges (property)", function () {
               const reason = cmd.reason === Reason.Duplicate && it.id === 1n ? Reason.Spam : cmd.reason;
               const duplicateOf = reason === Reason.Duplicate ? 1n : 0n;
               const closesAt = (await rewards.lastScoredAt(it.epoch)) + p.window;
+              const isFinal = BigInt(it.epoch) < (await challenges.finalizedEpochs());
+              const hasOpen = (await challenges.openChallengeOf(it.id)) !== 0n;
+              const nowNext = BigInt(await time.latest()) + 1n;
               const tx = challenges.connect(challenger).open(it.id, it.epoch, it.points, reason, duplicateOf, REASON_HASH);
-              const nowNext = now + 1n;
-              if (BigInt(it.epoch) < (await challenges.finalizedEpochs())) {
+              if (isFinal) {
                 await expect(tx).to.be.revertedWithCustomError(challenges, "ChallengesEpochFinal").withArgs(it.epoch);
               } else if (nowNext > closesAt) {
                 await expect(tx).to.be.revertedWithCustomError(challenges, "ChallengesWindowClosed").withArgs(it.epoch, closesAt);
-              } else if ((await challenges.openChallengeOf(it.id)) !== 0n) {
+              } else if (hasOpen) {
                 await expect(tx).to.be.revertedWithCustomError(challenges, "ChallengesItemHasOpenChallenge");
               } else if (rejected.get(it.id)?.has(reason)) {
                 await expect(tx).to.be.revertedWithCustomError(challenges, "ChallengesGroundsRejected").withArgs(it.id, reason);
@@ -177,6 +182,7 @@ describe("Challenges (property)", function () {
               const escalator = c.firstUpheld ? c.author : c.challenger;
               const signer = [...f.authors, ...f.challengers].find((s) => s.address === escalator)!;
               await (await challenges.connect(signer).escalate(id)).wait();
+              seen.escalated++;
               break;
             }
             case "decide": {
@@ -208,6 +214,7 @@ describe("Challenges (property)", function () {
               const author = f.authors[cmd.author];
               try {
                 await (await rewards.connect(author).claim(author.address)).wait();
+                seen.claims++;
                 const acc = await rewards.accountOf(author.address);
                 const current = Number(await rewards.currentEpoch());
                 const through = Number(acc.lastEpoch) === current ? Number(acc.lastEpoch) - 1 : Number(acc.lastEpoch);
@@ -215,6 +222,7 @@ describe("Challenges (property)", function () {
               } catch (error) {
                 const message = String(error);
                 expect(message).to.match(/RewardsNothingToClaim|ChallengesEpochNotFinal|ChallengesEpochHasOpenChallenges/);
+                if (/Challenges/.test(message)) seen.gated++;
               }
               break;
             }
@@ -244,8 +252,15 @@ describe("Challenges (property)", function () {
           }
         }
         await checkInvariants();
+        for (const id of challengeIds) {
+          const status = Number((await challenges.challenge(id)).status);
+          if (status === Status.Upheld) seen.upheld++;
+          if (status === Status.Rejected) seen.rejected++;
+          if (status === Status.Dismissed) seen.dismissed++;
+        }
       }),
       { seed: SEED, numRuns: NUM_RUNS },
     );
+    for (const [path, count] of Object.entries(seen)) expect(count, path).to.be.greaterThan(0);
   });
 });
