@@ -110,7 +110,7 @@ export interface DeployOptions {
   /** Default: 1 day. */
   voteExtension?: number;
   /**
-   * Challenge parameters. Default: window 2 days, verdict timeout 3 days, escalation window 2 days,
+   * Challenge parameters. Default: window 2 days (a third of the epoch if that is shorter), verdict timeout 3 days, escalation window 2 days,
    * escalation timeout max(14 days, governance path), bond 100 CKEY, reward 50 %, author's part of a
    * forfeited bond 50 %.
    */
@@ -266,7 +266,8 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   const rewardsAddress = await rewards.getAddress();
 
   const challengeParams: ChallengeParamsOption = {
-    window: 2 * DAY,
+    // A third of the epoch on short (development) epochs, so claims still open soon after an epoch ends.
+    window: Math.min(2 * DAY, Math.max(60, Math.floor(epochLength / 3))),
     verdictTimeout: 3 * DAY,
     escalationWindow: 2 * DAY,
     escalationTimeout: Math.max(14 * DAY, votingDelay + votingPeriod + voteExtension + timelockDelay),

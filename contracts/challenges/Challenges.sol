@@ -42,7 +42,7 @@ contract Challenges is
     /// @notice The lowest bond governance may set: 1 CKEY.
     uint256 public constant MIN_BOND = 1e18;
 
-    uint256 private constant _MIN_PERIOD = 1 hours;
+    uint256 private constant _MIN_PERIOD = 1 minutes;
     uint256 private constant _MAX_PERIOD = 14 days;
     uint256 private constant _MAX_ESCALATION_TIMEOUT = 30 days;
     uint256 private constant _BPS = 10_000;

@@ -518,9 +518,9 @@ describe("Challenges", function () {
       const p = (await f.challenges.params()).toObject();
       const path = await f.rewards.governancePath();
       const cases: [Partial<typeof p>, number, bigint, bigint, bigint][] = [
-        [{ window: 60n }, 0, 60n, 3600n, BigInt(14 * DAY)],
-        [{ verdictTimeout: BigInt(15 * DAY) }, 1, BigInt(15 * DAY), 3600n, BigInt(14 * DAY)],
-        [{ escalationWindow: 0n }, 2, 0n, 3600n, BigInt(14 * DAY)],
+        [{ window: 59n }, 0, 59n, 60n, BigInt(14 * DAY)],
+        [{ verdictTimeout: BigInt(15 * DAY) }, 1, BigInt(15 * DAY), 60n, BigInt(14 * DAY)],
+        [{ escalationWindow: 0n }, 2, 0n, 60n, BigInt(14 * DAY)],
         [{ escalationTimeout: path - 1n }, 3, path - 1n, path, BigInt(30 * DAY)],
         [{ bond: parseEther("0.5") }, 4, parseEther("0.5"), parseEther("1"), (1n << 120n) - 1n],
         [{ rewardBps: 10_001n }, 5, 10_001n, 0n, 10_000n],
