@@ -36,6 +36,20 @@ async function openOn(f: Fixture, id = f.id1, reason = Reason.Decoration, points
   return await f.challenges.challengeCount();
 }
 
+/** The parameters as a plain object (to change one and set them). */
+async function paramsOf(f: Fixture) {
+  const p = await f.challenges.params();
+  return {
+    window: p.window,
+    verdictTimeout: p.verdictTimeout,
+    escalationWindow: p.escalationWindow,
+    escalationTimeout: p.escalationTimeout,
+    bond: p.bond,
+    rewardBps: p.rewardBps,
+    rejectedAuthorBps: p.rejectedAuthorBps,
+  };
+}
+
 /** Ends the epoch and its window, so that claims of it may open. */
 async function pastWindow(f: Fixture) {
   await nextEpoch(f.rewards);
@@ -74,7 +88,7 @@ describe("Challenges", function () {
         rewards: await f.rewards.getAddress(),
         admin: f.outsider.address,
         treasury: f.outsider.address,
-        params: (await f.challenges.params()).toObject(),
+        params: await paramsOf(f),
         appealEvaluators: [],
       };
       await expect(implementation.initialize(init)).to.be.revertedWithCustomError(implementation, "InvalidInitialization");
@@ -84,7 +98,7 @@ describe("Challenges", function () {
     it("validates Rewards 1.3.0 as a storage-compatible upgrade of the frozen 1.2.0 (append-only)", async function () {
       const V12 = await ethers.getContractFactory("RewardsV1_2");
       const V13 = await ethers.getContractFactory("Rewards");
-      await upgrades.validateUpgrade(V12, V13, { kind: "uups", constructorArgs: [ethers.ZeroAddress] });
+      await upgrades.validateUpgrade(V12, V13, { kind: "uups" });
     });
 
     it("keeps Rewards under the 24,576-byte code limit", async function () {
@@ -179,8 +193,7 @@ describe("Challenges", function () {
       await pastWindow(f);
       await expect(f.challenges.finalizeEpochs(f.epoch)).to.emit(f.challenges, "EpochsFinalized").withArgs(0, f.epoch);
       expect(await f.challenges.finalizedEpochs()).to.equal(f.epoch + 1);
-      const p = await f.challenges.params();
-      await f.challenges.connect(f.timelockSigner).setParams({ ...p.toObject(), window: 14 * DAY });
+      await f.challenges.connect(f.timelockSigner).setParams({ ...(await paramsOf(f)), window: 14 * DAY });
       await expect(f.challenges.connect(f.bob).open(f.id1, f.epoch, 100, Reason.Spam, 0, REASON_HASH))
         .to.be.revertedWithCustomError(f.challenges, "ChallengesEpochFinal")
         .withArgs(f.epoch);
@@ -323,7 +336,7 @@ describe("Challenges", function () {
     it("rejected: the bond goes half to the author, half to the treasury; the same grounds are closed", async function () {
       const f = await loadFixture(fixture);
       // A week's window, so that a new challenge fits after the first one's outcome.
-      await f.challenges.connect(f.timelockSigner).setParams({ ...(await f.challenges.params()).toObject(), window: 7 * DAY });
+      await f.challenges.connect(f.timelockSigner).setParams({ ...await paramsOf(f), window: 7 * DAY });
       const id = await openOn(f, f.id1, Reason.Spam);
       await postVerdict(f.challenges, f.operatorSigners, id, false);
       await time.increase(ESCALATION_WINDOW + 1);
@@ -515,7 +528,7 @@ describe("Challenges", function () {
 
     it("bounds every parameter (ChallengesParamOutOfRange) and lets only the admin set them", async function () {
       const f = await loadFixture(fixture);
-      const p = (await f.challenges.params()).toObject();
+      const p = await paramsOf(f);
       const path = await f.rewards.governancePath();
       const cases: [Partial<typeof p>, number, bigint, bigint, bigint][] = [
         [{ window: 59n }, 0, 59n, 60n, BigInt(14 * DAY)],

@@ -3,7 +3,7 @@
  * `Challenges.postVerdict` verifies (docs/CONTRACTS.md, "Challenges: contestable scores"). The facts
  * (submission, epoch, points, reason) are the challenge's as stored on-chain (`Challenges.challenge(id)`).
  */
-import { type BigNumberish, type Signer, type TypedDataDomain, TypedDataEncoder, getAddress } from "ethers";
+import { type BigNumberish, type Signer, type TypedDataDomain, type TypedDataField, TypedDataEncoder, getAddress } from "ethers";
 
 export const CHALLENGES_DOMAIN_NAME = "CashKey Challenges";
 export const CHALLENGES_DOMAIN_VERSION = "1";
@@ -12,7 +12,7 @@ export const CHALLENGES_DOMAIN_VERSION = "1";
 export const CHALLENGE_REASONS = ["duplicate", "injection", "decoration", "spam", "off-topic", "other"] as const;
 export type ChallengeReason = (typeof CHALLENGE_REASONS)[number];
 
-export const CHALLENGE_VERDICT_TYPES = {
+export const CHALLENGE_VERDICT_TYPES: Record<"ChallengeVerdict", TypedDataField[]> = {
   ChallengeVerdict: [
     { name: "challengeId", type: "uint64" },
     { name: "submissionId", type: "uint64" },
@@ -24,7 +24,7 @@ export const CHALLENGE_VERDICT_TYPES = {
     { name: "rationaleRoot", type: "bytes32" },
     { name: "deadline", type: "uint64" },
   ],
-} as const;
+};
 
 /** What the operators sign. */
 export interface ChallengeVerdictMessage {
