@@ -98,7 +98,9 @@ describe("Challenges", function () {
     it("validates Rewards 1.3.0 as a storage-compatible upgrade of the frozen 1.2.0 (append-only)", async function () {
       const V12 = await ethers.getContractFactory("RewardsV1_2");
       const V13 = await ethers.getContractFactory("Rewards");
-      await upgrades.validateUpgrade(V12, V13, { kind: "uups" });
+      // Both take the forwarder as a constructor argument (an immutable), which the plugin encodes.
+      const options = { kind: "uups" as const, constructorArgs: [ethers.ZeroAddress] };
+      await upgrades.validateUpgrade(V12, V13, options);
     });
 
     it("keeps Rewards under the 24,576-byte code limit", async function () {
