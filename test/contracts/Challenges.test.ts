@@ -2,6 +2,8 @@ import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroHash, keccak256, parseEther, toUtf8Bytes } from "ethers";
+import proxyArtifact from "@openzeppelin/upgrades-core/artifacts/@openzeppelin/contracts-v5/proxy/ERC1967/ERC1967Proxy.sol/ERC1967Proxy.json";
+import type { Rewards } from "../../typechain-types";
 import { challengeVerdictDigest, challengesDomain, verdictArgs } from "../../oracle/src/protocol/challengeVerdict";
 import { DAY, EPOCH_BUDGET, EVALUATOR, deployStandard, item, nextEpoch, postBatch, submitMany } from "../helpers/cashkey";
 import { REASON_HASH, Reason, Status, postVerdict, signVerdict, verdictMessage } from "../helpers/challenges";
@@ -101,6 +103,72 @@ describe("Challenges", function () {
       // Both take the forwarder as a constructor argument (an immutable), which the plugin encodes.
       const options = { kind: "uups" as const, constructorArgs: [ethers.ZeroAddress] };
       await upgrades.validateUpgrade(V12, V13, options);
+    });
+
+    it("upgrades a live 1.2.0 proxy to 1.3.0 keeping every record, ungated until governance wires Challenges", async function () {
+      const f = await loadFixture(fixture);
+      const [admin, operator] = [f.outsider, f.operatorSigners[0]];
+      const v12Implementation = await (await ethers.getContractFactory("RewardsV1_2", admin)).deploy(ethers.ZeroAddress);
+      const initialize = v12Implementation.interface.encodeFunctionData("initialize", [
+        {
+          token: await f.token.getAddress(),
+          admin: admin.address,
+          guardian: ethers.ZeroAddress,
+          epochLength: 7 * DAY,
+          epochBudget: EPOCH_BUDGET,
+          operators: [operator.address],
+          threshold: 1,
+          minOperatorStake: 0,
+          evaluators: [EVALUATOR],
+          maxPointsPerSubmission: 1000,
+          baseQuota: 3,
+          quotaTiers: [],
+          governor: ethers.ZeroAddress,
+          bondReleaseMargin: DAY,
+        },
+      ]);
+      const proxy = await new ethers.ContractFactory(proxyArtifact.abi, proxyArtifact.bytecode, admin).deploy(
+        await v12Implementation.getAddress(),
+        initialize,
+      );
+      const rewards = (await ethers.getContractAt("Rewards", await proxy.getAddress())) as unknown as Rewards;
+      await f.token.connect(f.timelockSigner).grantRole(await f.token.MINTER_ROLE(), await rewards.getAddress());
+      const [scored] = await submitMany(rewards, f.alice, 1);
+      await postBatch({ rewards, operatorSigners: [operator] }, [item(scored, 80, 100)]);
+      expect(await rewards.version()).to.equal("1.2.0");
+
+      const v13Implementation = await (await ethers.getContractFactory("Rewards", admin)).deploy(ethers.ZeroAddress);
+      await (await rewards.connect(admin).upgradeToAndCall(await v13Implementation.getAddress(), "0x")).wait();
+      expect(await rewards.version()).to.equal("1.3.0");
+      const epoch = await rewards.currentEpoch();
+      expect(await rewards.submissionCount()).to.equal(1n);
+      expect((await rewards.accountOf(f.alice.address)).lastEpochPoints).to.equal(100n);
+      expect((await rewards.epochInfo(epoch)).totalPoints).to.equal(100n);
+      expect(await rewards.challenges()).to.equal(ethers.ZeroAddress);
+      expect(await rewards.lastScoredAt(epoch)).to.equal(0n);
+
+      // Governance deploys Challenges and wires it: the epochs before are final at once; a pre-upgrade
+      // item has no window; a batch after the upgrade starts one and gates claims.
+      const challenges = await upgrades.deployProxy(
+        await ethers.getContractFactory("Challenges", admin),
+        [{ rewards: await rewards.getAddress(), admin: admin.address, treasury: admin.address, params: await paramsOf(f), appealEvaluators: [EVALUATOR] }],
+        { kind: "uups" },
+      );
+      expect(await challenges.finalizedEpochs()).to.equal(epoch);
+      await expect(rewards.connect(admin).setChallenges(await challenges.getAddress()))
+        .to.emit(rewards, "ChallengesSet")
+        .withArgs(ethers.ZeroAddress, await challenges.getAddress());
+      await expect(challenges.connect(f.bob).open(scored, epoch, 100, Reason.Spam, 0, REASON_HASH))
+        .to.be.revertedWithCustomError(challenges, "ChallengesWindowClosed")
+        .withArgs(epoch, BigInt(WINDOW));
+      const [later] = await submitMany(rewards, f.alice, 1);
+      await postBatch({ rewards, operatorSigners: [operator] }, [item(later, 80, 100)]);
+      expect(await rewards.lastScoredAt(epoch)).to.equal(BigInt(await time.latest()));
+      const windowEnd = BigInt(await time.latest()) + BigInt(WINDOW) + 1n;
+      const epochEnd = (await rewards.genesis()) + (epoch + 1n) * BigInt(7 * DAY);
+      expect(await challenges.claimableAt(epoch)).to.equal(windowEnd > epochEnd ? windowEnd : epochEnd);
+      await nextEpoch(rewards);
+      await expect(rewards.connect(f.alice).claim(f.alice.address)).to.emit(rewards, "Claimed").withArgs(f.alice.address, f.alice.address, EPOCH_BUDGET);
     });
 
     it("keeps Rewards under the 24,576-byte code limit", async function () {
