@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { anyUint } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroHash, keccak256, parseEther, toUtf8Bytes } from "ethers";
@@ -342,7 +343,7 @@ describe("Challenges", function () {
         .withArgs(other);
       const stale = BigInt(await time.latest()) - 1n;
       const tx = postVerdict(f.challenges, f.operatorSigners, id, true, { deadline: stale });
-      await expect(tx).to.be.revertedWithCustomError(f.challenges, "ChallengesVerdictExpired");
+      await expect(tx).to.be.revertedWithCustomError(f.challenges, "ChallengesVerdictExpired").withArgs(stale, anyUint);
       const deadline = (await f.challenges.challenge(id)).deadline;
       await time.increaseTo(deadline + 1n);
       await expect(postVerdict(f.challenges, f.operatorSigners, id, true, { deadline: deadline + 3600n }))
