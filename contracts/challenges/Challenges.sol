@@ -246,10 +246,14 @@ contract Challenges is
         ChallengesStorage storage $ = _getChallengesStorage();
         uint32 next = $.finalizedEpochs;
         if (through < next) return;
+        IRewardsWithChallenges rewards_ = $.rewards;
+        uint256 genesis = rewards_.genesis();
+        uint256 epochLength = rewards_.epochLength();
+        uint256 window = $.params.window;
         for (uint32 epoch = next; epoch <= through; ++epoch) {
             uint256 count = $.openChallenges[epoch];
             if (count != 0) revert ChallengesEpochHasOpenChallenges(epoch, count);
-            uint256 at = _claimableAt($, epoch);
+            uint256 at = _claimableAt(rewards_, genesis, epochLength, window, epoch);
             if (block.timestamp < at) revert ChallengesEpochNotFinal(epoch, at);
         }
         $.finalizedEpochs = through + 1;
@@ -338,12 +342,17 @@ contract Challenges is
     }
 
     /// @dev When claims of `epoch` open if nothing more is challenged: after it ends and after its window.
-    function _claimableAt(ChallengesStorage storage $, uint32 epoch) private view returns (uint256 at) {
-        IRewardsWithChallenges rewards_ = $.rewards;
-        at = rewards_.genesis() + (uint256(epoch) + 1) * rewards_.epochLength();
+    function _claimableAt(
+        IRewardsWithChallenges rewards_,
+        uint256 genesis,
+        uint256 epochLength,
+        uint256 window,
+        uint32 epoch
+    ) private view returns (uint256 at) {
+        at = genesis + (uint256(epoch) + 1) * epochLength;
         uint256 lastScored = rewards_.lastScoredAt(epoch);
         if (lastScored != 0) {
-            uint256 afterWindow = lastScored + $.params.window + 1;
+            uint256 afterWindow = lastScored + window + 1;
             if (afterWindow > at) at = afterWindow;
         }
     }
@@ -443,7 +452,8 @@ contract Challenges is
     function claimableAt(uint32 epoch) external view returns (uint256) {
         ChallengesStorage storage $ = _getChallengesStorage();
         if ($.openChallenges[epoch] != 0) return 0;
-        return _claimableAt($, epoch);
+        IRewardsWithChallenges rewards_ = $.rewards;
+        return _claimableAt(rewards_, rewards_.genesis(), rewards_.epochLength(), $.params.window, epoch);
     }
 
     /// @notice Whether `evaluator` is an approved appeal evaluator.
