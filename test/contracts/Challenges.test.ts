@@ -404,6 +404,47 @@ describe("Challenges", function () {
       expect((await f.token.balanceOf(f.carol.address)) - carolBefore).to.equal((50n * EPOCH_BUDGET) / 200n);
     });
 
+    it("upheld removals are clamped to what the author holds, and an emptied epoch releases its budget", async function () {
+      const f = await loadFixture(fixture);
+      // A challenger overstating the points (1000 > alice's 150 in the epoch): at most 150 leave.
+      const id = await openOn(f, f.id1, Reason.Spam, 1000);
+      await postVerdict(f.challenges, f.operatorSigners, id, true);
+      await time.increase(ESCALATION_WINDOW + 1);
+      await expect(f.challenges.finalize(id))
+        .to.emit(f.rewards, "PointsRemoved")
+        .withArgs(f.id1, f.alice.address, f.epoch, 150, (75n * EPOCH_BUDGET) / 200n);
+      expect((await f.rewards.accountOf(f.alice.address)).lastEpochPoints).to.equal(0n);
+      expect((await f.rewards.epochInfo(f.epoch)).totalPoints).to.equal(200n - 150n + 75n);
+
+      // Next epoch: carol's item is its only credit; with no reward share the removal empties it.
+      await nextEpoch(f.rewards);
+      await f.challenges.connect(f.timelockSigner).setParams({ ...(await paramsOf(f)), rewardBps: 0 });
+      const [only] = await submitMany(f.rewards, f.carol, 1);
+      await postBatch(f, [item(only, 60, 40)]);
+      const epoch = f.epoch + 1;
+      const reservedBefore = await f.rewards.reservedBudget();
+      expect((await f.rewards.epochInfo(epoch)).budget).to.equal(EPOCH_BUDGET);
+      // A challenge naming an epoch in which the author has no credit removes nothing.
+      await (await f.challenges.connect(f.bob).open(f.id1, epoch, 100, Reason.OffTopic, 0, REASON_HASH)).wait();
+      const none = await f.challenges.challengeCount();
+      await (await f.challenges.connect(f.bob).open(only, epoch, 40, Reason.Spam, 0, REASON_HASH)).wait();
+      const emptying = await f.challenges.challengeCount();
+      await postVerdict(f.challenges, f.operatorSigners, none, true);
+      await postVerdict(f.challenges, f.operatorSigners, emptying, true);
+      await time.increase(ESCALATION_WINDOW + 1);
+      await expect(f.challenges.finalize(none))
+        .to.emit(f.challenges, "ChallengeResolved")
+        .withArgs(none, Status.Upheld, BOND, 0, 0, 0)
+        .and.not.to.emit(f.rewards, "PointsRemoved");
+      await expect(f.challenges.finalize(emptying)).to.emit(f.rewards, "PointsRemoved").withArgs(only, f.carol.address, epoch, 40, 0);
+      expect((await f.rewards.epochInfo(epoch)).totalPoints).to.equal(0n);
+      expect(await f.rewards.reservedBudget()).to.equal(reservedBefore - EPOCH_BUDGET);
+      // A later credit in the same epoch snapshots and reserves its budget afresh.
+      const [again] = await submitMany(f.rewards, f.carol, 1);
+      await expect(postBatch(f, [item(again, 60, 10)])).to.emit(f.rewards, "EpochBudgetSnapshotted").withArgs(epoch, EPOCH_BUDGET);
+      expect(await f.rewards.reservedBudget()).to.equal(reservedBefore);
+    });
+
     it("rejected: the bond goes half to the author, half to the treasury; the same grounds are closed", async function () {
       const f = await loadFixture(fixture);
       // A week's window, so that a new challenge fits after the first one's outcome.
