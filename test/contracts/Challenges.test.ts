@@ -624,6 +624,33 @@ describe("Challenges", function () {
     });
   });
 
+  describe("reentrancy", function () {
+    it("refuses a bond token that re-enters open or finalize (ReentrancyGuardReentrantCall)", async function () {
+      const f = await loadFixture(fixture);
+      const token = await (await ethers.getContractFactory("MockReentrantToken", f.bob)).deploy();
+      const rewards = await (await ethers.getContractFactory("MockChallengeRewards")).deploy(await token.getAddress(), f.alice.address);
+      const challenges = await upgrades.deployProxy(
+        await ethers.getContractFactory("Challenges"),
+        [{ rewards: await rewards.getAddress(), admin: f.outsider.address, treasury: f.outsider.address, params: await paramsOf(f), appealEvaluators: [EVALUATOR] }],
+        { kind: "uups" },
+      );
+      const address = await challenges.getAddress();
+      await (await token.approve(address, MaxUint256)).wait();
+      const guard = challenges.interface.encodeErrorResult("ReentrancyGuardReentrantCall", []);
+      // open pulls the bond: the token re-enters open.
+      await token.arm(address, challenges.interface.encodeFunctionData("open", [2n, 0, 10, Reason.Spam, 0n, REASON_HASH]));
+      await (await challenges.connect(f.bob).open(1n, 0, 10, Reason.Spam, 0n, REASON_HASH)).wait();
+      expect(await token.reentered()).to.equal(true);
+      expect(await token.lastRevert()).to.equal(guard);
+      expect(await challenges.challengeCount()).to.equal(1n);
+      // finalize pays the bond back: the token re-enters finalize.
+      await time.increase(VERDICT_TIMEOUT + 1);
+      await token.arm(address, challenges.interface.encodeFunctionData("finalize", [1n]));
+      await expect(challenges.finalize(1n)).to.emit(challenges, "ChallengeResolved").withArgs(1n, Status.Dismissed, BOND, 0, 0, 0);
+      expect(await token.lastRevert()).to.equal(guard);
+    });
+  });
+
   describe("access control and parameters", function () {
     it("only Challenges removes points; only the admin sets Challenges", async function () {
       const f = await loadFixture(fixture);
