@@ -7,12 +7,26 @@ import fs from "node:fs";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { type Signer, ZeroAddress, formatEther, getAddress, parseEther } from "ethers";
-import type { CashKeyForwarder, CashKeyGovernor, CashKeyTimelock, CashKeyToken, Rewards } from "../typechain-types";
+import type { CashKeyForwarder, CashKeyGovernor, CashKeyTimelock, CashKeyToken, Challenges, Rewards } from "../typechain-types";
 import { HEURISTIC_EVALUATOR_HASH } from "../oracle/src/protocol/evaluatorHash";
 import { deployOptionsFromEnv } from "./lib/deployEnv";
 import { type DeploymentRecord, parseDeploymentJson, parseDeploymentRecord } from "../oracle/src/protocol/deployment";
 
 export type { DeploymentRecord };
+
+/** `deployments/<chainId>.json` as this script writes it (the protocol's schema). See docs/CONTRACTS.md. */
+export type CashKeyDeploymentRecord = DeploymentRecord;
+
+/** Challenges parameters (docs/CONTRACTS.md, "Challenges"); durations in seconds, amounts in CKEY wei. */
+export interface ChallengeParamsOption {
+  window: number;
+  verdictTimeout: number;
+  escalationWindow: number;
+  escalationTimeout: number;
+  bond: bigint;
+  rewardBps: number;
+  rejectedAuthorBps: number;
+}
 
 const DAY = 24 * 60 * 60;
 
@@ -92,6 +106,14 @@ export interface DeployOptions {
   quorumPercent?: number;
   /** Default: 1 day. */
   voteExtension?: number;
+  /**
+   * Challenge parameters. Default: window 2 days (a third of the epoch if that is shorter), verdict timeout 3 days, escalation window 2 days,
+   * escalation timeout max(14 days, governance path), bond 100 CKEY, reward 50 %, author's part of a
+   * forfeited bond 50 %.
+   */
+  challengeParams?: Partial<ChallengeParamsOption>;
+  /** Approved appeal evaluators. Default: the approved evaluators. */
+  appealEvaluators?: string[];
   /** Write deployments/<chainId>.json. Default: true. */
   writeDeployment?: boolean;
   /** Where to write it. Default: <project>/deployments. */
@@ -107,6 +129,8 @@ export interface CashKeyDeployment {
   timelock: CashKeyTimelock;
   /** The ERC-2771 forwarder that `Rewards` trusts (relayed `submit` and `claim`). */
   forwarder: CashKeyForwarder;
+  /** Bonded challenges of scores; the gate Rewards' claims pass (docs/CONTRACTS.md). */
+  challenges: Challenges;
   /** The VestingWallets that hold part of the genesis supply (empty unless `lockGenesis`). */
   vestingWallets: string[];
 }
@@ -215,7 +239,8 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   const rewards = (await deployProxy("Rewards", [
     {
       token: tokenAddress,
-      admin: timelockAddress,
+      // The deployer wires Challenges in, then hands the admin role to the Timelock (below).
+      admin: deployerAddress,
       guardian,
       epochLength,
       epochBudget,
@@ -237,6 +262,32 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   ], [forwarderAddress])) as unknown as Rewards;
   const rewardsAddress = await rewards.getAddress();
 
+  const challengeParams: ChallengeParamsOption = {
+    // A third of the epoch on short (development) epochs, so claims still open soon after an epoch ends.
+    window: Math.min(2 * DAY, Math.max(60, Math.floor(epochLength / 3))),
+    verdictTimeout: 3 * DAY,
+    escalationWindow: 2 * DAY,
+    escalationTimeout: Math.max(14 * DAY, votingDelay + votingPeriod + voteExtension + timelockDelay),
+    bond: parseEther("100"),
+    rewardBps: 5_000,
+    rejectedAuthorBps: 5_000,
+    ...options.challengeParams,
+  };
+  const challenges = (await deployProxy("Challenges", [
+    {
+      rewards: rewardsAddress,
+      admin: timelockAddress,
+      treasury: options.treasury ?? timelockAddress,
+      params: challengeParams,
+      appealEvaluators: options.appealEvaluators ?? options.evaluators ?? [HEURISTIC_EVALUATOR_HASH],
+    },
+  ])) as unknown as Challenges;
+  const challengesAddress = await challenges.getAddress();
+  await (await rewards.connect(deployer).setChallenges(challengesAddress)).wait();
+  const rewardsAdmin = await rewards.DEFAULT_ADMIN_ROLE();
+  await (await rewards.connect(deployer).grantRole(rewardsAdmin, timelockAddress)).wait();
+  await (await rewards.connect(deployer).renounceRole(rewardsAdmin, deployerAddress)).wait();
+
   await (await token.connect(deployer).grantRole(await token.MINTER_ROLE(), rewardsAddress)).wait();
   // An operator's stake is its bond: Rewards holds it while it operates and after (docs/SECURITY.md).
   await (await token.connect(deployer).setStakeLock(rewardsAddress)).wait();
@@ -256,20 +307,21 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   await (await timelock.connect(deployer).renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress)).wait();
 
   if (options.writeDeployment ?? true) {
-    const record: DeploymentRecord = {
+    const record: CashKeyDeploymentRecord = {
       chainId: Number(chainId),
       token: tokenAddress,
       rewards: rewardsAddress,
       governor: governorAddress,
       timelock: timelockAddress,
       forwarder: forwarderAddress,
+      challenges: challengesAddress,
       deployBlock: startBlock + 1,
     };
     const file = writeDeploymentRecord(options.deploymentsDir ?? path.join(hre.config.paths.root, "deployments"), record);
     say(`deployment written to ${file}`);
   }
 
-  return { token, rewards, governor, timelock, forwarder, vestingWallets };
+  return { token, rewards, governor, timelock, forwarder, challenges, vestingWallets };
 }
 
 /**

@@ -15,6 +15,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICashKeyToken} from "../interfaces/ICashKeyToken.sol";
 import {IGovernanceClock, ITimelockDelay} from "../interfaces/IGovernanceClock.sol";
 import {IRewards} from "../interfaces/IRewards.sol";
+import {IEpochGate, IRewardsChallenges} from "../interfaces/IRewardsChallenges.sol";
 import {IStakeLock} from "../interfaces/IStakeLock.sol";
 import {AccountPacking} from "../libraries/AccountPacking.sol";
 import {ScoreItem} from "../libraries/ScoreItem.sol";
@@ -31,13 +32,14 @@ contract Rewards is
     EIP712Upgradeable,
     UUPSUpgradeable,
     ERC2771ContextUpgradeable,
-    IRewards
+    IRewards,
+    IRewardsChallenges
 {
     using SafeCast for uint256;
 
     /// @notice Implementation version.
     // solhint-disable-next-line const-name-snakecase
-    string public constant version = "1.2.0";
+    string public constant version = "1.3.0";
 
     /// @notice Role allowed to pause (the guardian). Only the admin (Timelock) unpauses.
     bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
@@ -117,6 +119,9 @@ contract Rewards is
         uint256 reservedBudget;
         mapping(address operator => BondLock) bondLocks;
         uint256 warmedWords;
+        // Appended in 1.3.0 (no initializer: zero means "no Challenges, claims not gated").
+        address challenges;
+        mapping(uint32 epoch => uint256 timestamp) lastScoredAt;
     }
 
     /// @dev A removed or frozen operator's lock on its token stake (one slot).
@@ -269,7 +274,11 @@ contract Rewards is
         (uint256 batchPoints, uint256 failure) =
             _creditItems(items, (uint256($.submissionCount) << 64) | (uint256(epoch) << 32) | $.maxPointsPerSubmission);
         if (failure != 0) _revertItem($, items[failure >> 8], failure >> 8, failure & 0xff);
-        if (batchPoints != 0) _addEpochPoints($, epoch, batchPoints);
+        if (batchPoints != 0) {
+            _addEpochPoints($, epoch, batchPoints);
+            // Once per batch: the epoch's challenge window runs from its last credit.
+            $.lastScoredAt[epoch] = block.timestamp;
+        }
 
         emit BatchPosted(header.nonce, header.evaluator, header.rationaleRoot, items.length);
     }
@@ -547,11 +556,16 @@ contract Rewards is
         uint32 lastEpoch = uint32(word >> 64);
         uint256 epochPoints = (word >> 96) & _MASK_64;
         tokens = word >> 160;
-        if (lastEpoch != currentEpoch()) {
+        bool lastClosed = lastEpoch != currentEpoch();
+        if (lastClosed) {
             tokens += _shareOf($, epochPoints, lastEpoch);
             epochPoints = 0;
         }
         if (tokens == 0) revert RewardsNothingToClaim(account);
+        // Pays only from final epochs: the last one if it closed, else those before it (settled tokens
+        // mix epochs, so the gate is contiguous). Tokens settled > 0 imply lastEpoch >= 1.
+        address gate = $.challenges;
+        if (gate != address(0)) IEpochGate(gate).finalizeEpochs(lastClosed ? lastEpoch : lastEpoch - 1);
 
         $.accounts[account] = (word & _MASK_64) | (uint256(lastEpoch) << 64) | (epochPoints << 96);
         // Claims never exceed the reserved budgets they come from (shares round down); the floor at 0
@@ -560,6 +574,101 @@ contract Rewards is
         $.reservedBudget = tokens < reserved ? reserved - tokens : 0;
         emit Claimed(account, to, tokens);
         $.token.mint(to, tokens);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // Challenges (1.3.0)
+    // ---------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IRewardsChallenges
+    function setChallenges(address challenges_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        emit ChallengesSet($.challenges, challenges_);
+        $.challenges = challenges_;
+    }
+
+    /// @inheritdoc IRewardsChallenges
+    function challenges() external view returns (address) {
+        return _getRewardsStorage().challenges;
+    }
+
+    /// @inheritdoc IRewardsChallenges
+    function lastScoredAt(uint32 epoch) external view returns (uint256) {
+        return _getRewardsStorage().lastScoredAt[epoch];
+    }
+
+    /// @inheritdoc IRewardsChallenges
+    function verifyQuorum(bytes32 digest, bytes[] calldata signatures) external view {
+        _verifySignatures(_getRewardsStorage(), digest, signatures);
+    }
+
+    /// @inheritdoc IRewardsChallenges
+    /// @dev An epoch's budget never changes, and its total only drops, so a point's value in it only rises.
+    /// If the author's account is still on `epoch`, its points (at most what it holds) leave its account and
+    /// the total, except the challenger's part (`rewardBps` of them), which stays in the total as points
+    /// already paid: the rest of their value goes to the epoch's other authors. If the author was settled
+    /// into a later epoch since, the total is left alone and its settled tokens drop by the points' value
+    /// today (at least what they were settled for). Either way the reward is the challenger's part of the
+    /// points at today's value, so the epoch's claims and rewards never exceed its budget.
+    function removeChallengedPoints(
+        uint64 submissionId,
+        uint32 epoch,
+        uint256 points,
+        address challenger,
+        uint256 rewardBps
+    ) external returns (uint256 removed, uint256 reward) {
+        RewardsStorage storage $ = _getRewardsStorage();
+        if (msg.sender != $.challenges) revert RewardsNotChallenges(msg.sender);
+        address author = $.submissions[submissionId].author;
+        uint256 released;
+        (removed, reward, released) = _removePoints($, author, epoch, points, rewardBps);
+        if (removed == 0) return (0, 0);
+        uint256 reserved = $.reservedBudget;
+        $.reservedBudget = released < reserved ? reserved - released : 0;
+        emit PointsRemoved(submissionId, author, epoch, removed, reward);
+        if (reward != 0) $.token.mint(challenger, reward);
+    }
+
+    /// @dev The accounting of `removeChallengedPoints`; `released` is what leaves the reserved budgets.
+    function _removePoints(RewardsStorage storage $, address author, uint32 epoch, uint256 points, uint256 rewardBps)
+        private
+        returns (uint256, uint256 reward, uint256 released)
+    {
+        uint256 word = $.accounts[author];
+        bool settled = uint32(word >> 64) > epoch;
+        if (uint32(word >> 64) < epoch) return (0, 0, 0);
+        if (!settled) {
+            uint256 held = (word >> 96) & _MASK_64;
+            if (points > held) points = held;
+        }
+        EpochInfo storage info = $.epochs[epoch];
+        uint256 total = info.totalPoints;
+        if (points > total) points = total;
+        if (points == 0) return (0, 0, 0);
+        uint256 kept = (points * rewardBps) / 10_000;
+        reward = (kept * info.budget) / total;
+        released = reward;
+        if (settled) {
+            word = _takeSettled(word, (points * info.budget) / total);
+        } else {
+            word -= points << 96;
+            total = total - points + kept;
+            info.totalPoints = uint128(total);
+            // An emptied epoch (kept, so reward, is 0) releases its budget; a later credit snapshots afresh.
+            if (total == 0) {
+                released = info.budget;
+                info.budget = 0;
+            }
+        }
+        uint256 lifetime = word & _MASK_64;
+        $.accounts[author] = word - (points < lifetime ? points : lifetime);
+        return (points, reward, released);
+    }
+
+    /// @dev `word` with its settled tokens lowered by `value`, at most to zero.
+    function _takeSettled(uint256 word, uint256 value) private pure returns (uint256) {
+        uint256 settledTokens = word >> 160;
+        return word - ((value < settledTokens ? value : settledTokens) << 160);
     }
 
     // ---------------------------------------------------------------------------------------------

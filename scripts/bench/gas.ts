@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const operators = rest.slice(0, OPERATOR_COUNT);
   const relayer = rest[OPERATOR_COUNT];
 
-  const { token, rewards, governor, timelock } = await deployCashKey(hre, {
+  const { token, rewards, governor, timelock, challenges } = await deployCashKey(hre, {
     deployer,
     operators: operators.map((s) => s.address),
     threshold: THRESHOLD,
@@ -219,9 +219,15 @@ async function main(): Promise<void> {
 
   // -- claims and staking --------------------------------------------------------------------------
   await moveToNextEpoch(rewards);
+  // Claims of an epoch open once its challenge window has passed (docs/CONTRACTS.md, "Challenges").
+  await time.increase(Number((await challenges.params()).window) + 1);
   const [alice, bob, carol] = authors;
   operations.push(
-    { operation: "claim", note: "two closed epochs, to self (first CKEY of the recipient)", gas: gasOf(await mined(rewards.connect(alice).claim(alice.address))) },
+    {
+      operation: "claim",
+      note: `two closed epochs, to self (first CKEY of the recipient; its gate marks all ${await rewards.currentEpoch()} ended epochs final)`,
+      gas: gasOf(await mined(rewards.connect(alice).claim(alice.address))),
+    },
     { operation: "claim", note: "two closed epochs, to an existing holder", gas: gasOf(await mined(rewards.connect(bob).claim(alice.address))) },
   );
   operations.push({ operation: "delegate", note: "first self-delegation of a holder", gas: gasOf(await mined(token.connect(alice).delegate(alice.address))) });

@@ -57,13 +57,14 @@ async function fixture() {
   return { signers, defaults, custom, customOptions, customDeployer, customOperators };
 }
 
-async function addressesOf({ token, rewards, governor, timelock, forwarder }: CashKeyDeployment) {
+async function addressesOf({ token, rewards, governor, timelock, forwarder, challenges }: CashKeyDeployment) {
   return {
     token: await token.getAddress(),
     rewards: await rewards.getAddress(),
     governor: await governor.getAddress(),
     timelock: await timelock.getAddress(),
     forwarder: await forwarder.getAddress(),
+    challenges: await challenges.getAddress(),
   };
 }
 
@@ -73,13 +74,13 @@ describe("deployCashKey", function () {
   });
 
   describe("deployment record", function () {
-    it("writes <chainId>.json with exactly chainId, token, rewards, governor, timelock, forwarder and deployBlock", async function () {
+    it("writes <chainId>.json with exactly chainId, token, rewards, governor, timelock, forwarder, challenges and deployBlock", async function () {
       const { defaults, custom } = await loadFixture(fixture);
       for (const deployment of [defaults, custom]) {
         const files = fs.readdirSync(deployment.deploymentsDir);
         expect(files).to.deep.equal(["31337.json"]);
         const record = JSON.parse(fs.readFileSync(path.join(deployment.deploymentsDir, "31337.json"), "utf8"));
-        expect(Object.keys(record).sort()).to.deep.equal(["chainId", "deployBlock", "forwarder", "governor", "rewards", "timelock", "token"]);
+        expect(Object.keys(record).sort()).to.deep.equal(["chainId", "challenges", "deployBlock", "forwarder", "governor", "rewards", "timelock", "token"]);
         expect(record).to.deep.equal({
           chainId: 31337,
           ...(await addressesOf(deployment)),
@@ -110,10 +111,12 @@ describe("deployCashKey", function () {
       expect(fs.readdirSync(deploymentsDir)).to.deep.equal([]);
     });
 
-    it("returns the four proxies, each on its own implementation, and the forwarder Rewards trusts", async function () {
+    it("returns the five proxies, each on its own implementation, and the forwarder Rewards trusts", async function () {
       const { defaults } = await loadFixture(fixture);
       const { forwarder, ...addresses } = await addressesOf(defaults);
-      expect(new Set(Object.values(addresses)).size).to.equal(4);
+      expect(new Set(Object.values(addresses)).size).to.equal(5);
+      expect(await defaults.rewards.challenges()).to.equal(addresses.challenges);
+      expect(await defaults.challenges.rewards()).to.equal(addresses.rewards);
       expect(await defaults.rewards.trustedForwarder()).to.equal(forwarder);
       expect(await defaults.forwarder.eip712Domain()).to.deep.include.members(["CashKey Forwarder", "1"]);
       for (const address of Object.values(addresses)) {
@@ -308,10 +311,13 @@ describe("deployCashKey", function () {
 
     it("leaves the deployer no role", async function () {
       const { custom, customDeployer } = await loadFixture(fixture);
-      const { token, rewards, timelock } = custom;
-      for (const contract of [token, rewards, timelock]) {
+      const { token, rewards, timelock, challenges } = custom;
+      for (const contract of [token, rewards, timelock, challenges]) {
         expect(await contract.hasRole(await contract.DEFAULT_ADMIN_ROLE(), customDeployer.address)).to.equal(false);
       }
+      // Rewards was wired to Challenges by the deployer, then handed to the Timelock (docs/CONTRACTS.md).
+      expect(await rewards.hasRole(await rewards.DEFAULT_ADMIN_ROLE(), await timelock.getAddress())).to.equal(true);
+      expect(await challenges.hasRole(await challenges.DEFAULT_ADMIN_ROLE(), await timelock.getAddress())).to.equal(true);
       expect(await token.hasRole(await token.MINTER_ROLE(), customDeployer.address)).to.equal(false);
       expect(await timelock.hasRole(await timelock.PROPOSER_ROLE(), customDeployer.address)).to.equal(false);
     });

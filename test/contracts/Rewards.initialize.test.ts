@@ -140,9 +140,9 @@ describe("Rewards: initialize", function () {
       expect(await rewards.hasRole(guardianRole, deployer.address)).to.equal(false);
     });
 
-    it("reports implementation version 1.2.0", async function () {
+    it("reports implementation version 1.3.0", async function () {
       const { rewards } = await loadFixture(fixture);
-      expect(await rewards.version()).to.equal("1.2.0");
+      expect(await rewards.version()).to.equal("1.3.0");
     });
 
     it("reads the bond release delay from the Governor and the Timelock plus the margin", async function () {

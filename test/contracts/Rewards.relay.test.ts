@@ -63,9 +63,9 @@ function submitData(d: Deployment, label: string): string {
 
 describe("Rewards: gasless submit and claim through the ERC-2771 forwarder", function () {
   describe("deployment", function () {
-    it("trusts the deployed CashKeyForwarder and nothing else, at version 1.2.0", async function () {
+    it("trusts the deployed CashKeyForwarder and nothing else, at version 1.3.0", async function () {
       const d = await loadFixture(fixture);
-      expect(await d.rewards.version()).to.equal("1.2.0");
+      expect(await d.rewards.version()).to.equal("1.3.0");
       expect(await d.rewards.trustedForwarder()).to.equal(await d.forwarder.getAddress());
       expect(await d.rewards.isTrustedForwarder(await d.forwarder.getAddress())).to.equal(true);
       expect(await d.rewards.isTrustedForwarder(d.relayer.address)).to.equal(false);

@@ -260,7 +260,7 @@ describe("Upgrades", function () {
       return { ...standard, admin, alice, operator, tokenV1, rewardsV1, deploymentsDir };
     }
 
-    it("accepts Rewards (now 1.2.0) over RewardsV1 (CURRENT_IMPL) and, executed, keeps every 1.0.0 record", async function () {
+    it("accepts Rewards (now 1.3.0) over RewardsV1 (CURRENT_IMPL) and, executed, keeps every 1.0.0 record", async function () {
       const d = await v1Fixture();
       const proxy = await d.rewardsV1.getAddress();
       const before = {
@@ -283,7 +283,7 @@ describe("Upgrades", function () {
       await (await d.admin.sendTransaction({ to: prepared.proposal.targets[0], data: prepared.proposal.calldatas[0] })).wait();
 
       const rewards = await ethers.getContractAt("Rewards", proxy);
-      expect(await rewards.version()).to.equal("1.2.0");
+      expect(await rewards.version()).to.equal("1.3.0");
       // The record had no forwarder: the script deployed one, recorded it and built the implementation on it.
       expect(prepared.deployedForwarder).to.be.a("string");
       expect(readDeploymentRecord(d.deploymentsDir, 31337).forwarder).to.equal(prepared.deployedForwarder);
@@ -449,7 +449,7 @@ describe("Upgrades", function () {
   });
 
   describe("from 1.1.0 to 1.2.0 (issue 16: ERC-2771 forwarder), through scripts/upgrade.ts", function () {
-    it("validates 1.2.0 against the released 1.1.0, deploys and records the forwarder, keeps state and relays for the signer", async function () {
+    it("validates the current Rewards (1.3.0) against the released 1.1.0, deploys and records the forwarder, keeps state and relays for the signer", async function () {
       const standard = await loadFixture(fixture);
       const signers = await ethers.getSigners();
       const admin = signers[signers.length - 3];
@@ -495,7 +495,7 @@ describe("Upgrades", function () {
       await (await admin.sendTransaction({ to: prepared.proposal.targets[0], data: prepared.proposal.calldatas[0] })).wait();
 
       const rewards = await ethers.getContractAt("Rewards", proxyAddress);
-      expect(await rewards.version()).to.equal("1.2.0");
+      expect(await rewards.version()).to.equal("1.3.0");
       expect(await rewards.submissionCount()).to.equal(2n);
       expect(await rewards.submissionsLeft(alice.address)).to.equal(1n);
       const forwarder = await ethers.getContractAt("CashKeyForwarder", prepared.deployedForwarder!);

@@ -182,6 +182,7 @@ export interface RewardsInterface extends Interface {
       | "bondFreezeDuration"
       | "bondReleaseDelay"
       | "bondReleaseMargin"
+      | "challenges"
       | "claim"
       | "claimable"
       | "currentEpoch"
@@ -202,6 +203,7 @@ export interface RewardsInterface extends Interface {
       | "isOperator"
       | "isScored"
       | "isTrustedForwarder"
+      | "lastScoredAt"
       | "maxPointsPerSubmission"
       | "minOperatorStake"
       | "nextBatchNonce"
@@ -214,11 +216,13 @@ export interface RewardsInterface extends Interface {
       | "proxiableUUID"
       | "quota"
       | "quotaOf"
+      | "removeChallengedPoints"
       | "removeOperator"
       | "renounceRole"
       | "reservedBudget"
       | "revokeRole"
       | "setBondReleaseMargin"
+      | "setChallenges"
       | "setEpochBudget"
       | "setEvaluator"
       | "setGovernor"
@@ -239,6 +243,7 @@ export interface RewardsInterface extends Interface {
       | "unpause"
       | "unreservedCap"
       | "upgradeToAndCall"
+      | "verifyQuorum"
       | "version"
       | "warmScoredBitmap"
       | "warmedScoredBitmapWords"
@@ -249,6 +254,7 @@ export interface RewardsInterface extends Interface {
       | "BatchPosted"
       | "BondReleaseMarginSet"
       | "BudgetReserved"
+      | "ChallengesSet"
       | "Claimed"
       | "EIP712DomainChanged"
       | "EpochBudgetSet"
@@ -263,6 +269,7 @@ export interface RewardsInterface extends Interface {
       | "OperatorBondUnfrozen"
       | "OperatorRemoved"
       | "Paused"
+      | "PointsRemoved"
       | "QuotaSet"
       | "RoleAdminChanged"
       | "RoleGranted"
@@ -343,6 +350,10 @@ export interface RewardsInterface extends Interface {
     functionFragment: "bondReleaseMargin",
     values?: undefined
   ): string;
+  encodeFunctionData(
+    functionFragment: "challenges",
+    values?: undefined
+  ): string;
   encodeFunctionData(functionFragment: "claim", values: [AddressLike]): string;
   encodeFunctionData(
     functionFragment: "claimable",
@@ -415,6 +426,10 @@ export interface RewardsInterface extends Interface {
     values: [AddressLike]
   ): string;
   encodeFunctionData(
+    functionFragment: "lastScoredAt",
+    values: [BigNumberish]
+  ): string;
+  encodeFunctionData(
     functionFragment: "maxPointsPerSubmission",
     values?: undefined
   ): string;
@@ -451,6 +466,16 @@ export interface RewardsInterface extends Interface {
     values: [AddressLike]
   ): string;
   encodeFunctionData(
+    functionFragment: "removeChallengedPoints",
+    values: [
+      BigNumberish,
+      BigNumberish,
+      BigNumberish,
+      AddressLike,
+      BigNumberish
+    ]
+  ): string;
+  encodeFunctionData(
     functionFragment: "removeOperator",
     values: [AddressLike]
   ): string;
@@ -469,6 +494,10 @@ export interface RewardsInterface extends Interface {
   encodeFunctionData(
     functionFragment: "setBondReleaseMargin",
     values: [BigNumberish]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "setChallenges",
+    values: [AddressLike]
   ): string;
   encodeFunctionData(
     functionFragment: "setEpochBudget",
@@ -540,6 +569,10 @@ export interface RewardsInterface extends Interface {
   encodeFunctionData(
     functionFragment: "upgradeToAndCall",
     values: [AddressLike, BytesLike]
+  ): string;
+  encodeFunctionData(
+    functionFragment: "verifyQuorum",
+    values: [BytesLike, BytesLike[]]
   ): string;
   encodeFunctionData(functionFragment: "version", values?: undefined): string;
   encodeFunctionData(
@@ -616,6 +649,7 @@ export interface RewardsInterface extends Interface {
     functionFragment: "bondReleaseMargin",
     data: BytesLike
   ): Result;
+  decodeFunctionResult(functionFragment: "challenges", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "claim", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "claimable", data: BytesLike): Result;
   decodeFunctionResult(
@@ -667,6 +701,10 @@ export interface RewardsInterface extends Interface {
     data: BytesLike
   ): Result;
   decodeFunctionResult(
+    functionFragment: "lastScoredAt",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
     functionFragment: "maxPointsPerSubmission",
     data: BytesLike
   ): Result;
@@ -694,6 +732,10 @@ export interface RewardsInterface extends Interface {
   decodeFunctionResult(functionFragment: "quota", data: BytesLike): Result;
   decodeFunctionResult(functionFragment: "quotaOf", data: BytesLike): Result;
   decodeFunctionResult(
+    functionFragment: "removeChallengedPoints",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
     functionFragment: "removeOperator",
     data: BytesLike
   ): Result;
@@ -708,6 +750,10 @@ export interface RewardsInterface extends Interface {
   decodeFunctionResult(functionFragment: "revokeRole", data: BytesLike): Result;
   decodeFunctionResult(
     functionFragment: "setBondReleaseMargin",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "setChallenges",
     data: BytesLike
   ): Result;
   decodeFunctionResult(
@@ -770,6 +816,10 @@ export interface RewardsInterface extends Interface {
   ): Result;
   decodeFunctionResult(
     functionFragment: "upgradeToAndCall",
+    data: BytesLike
+  ): Result;
+  decodeFunctionResult(
+    functionFragment: "verifyQuorum",
     data: BytesLike
   ): Result;
   decodeFunctionResult(functionFragment: "version", data: BytesLike): Result;
@@ -842,6 +892,22 @@ export namespace BudgetReservedEvent {
     epoch: bigint;
     amount: bigint;
     totalReserved: bigint;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace ChallengesSetEvent {
+  export type InputTuple = [
+    oldChallenges: AddressLike,
+    newChallenges: AddressLike
+  ];
+  export type OutputTuple = [oldChallenges: string, newChallenges: string];
+  export interface OutputObject {
+    oldChallenges: string;
+    newChallenges: string;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -1021,6 +1087,34 @@ export namespace PausedEvent {
   export type OutputTuple = [account: string];
   export interface OutputObject {
     account: string;
+  }
+  export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
+  export type Filter = TypedDeferredTopicFilter<Event>;
+  export type Log = TypedEventLog<Event>;
+  export type LogDescription = TypedLogDescription<Event>;
+}
+
+export namespace PointsRemovedEvent {
+  export type InputTuple = [
+    submissionId: BigNumberish,
+    author: AddressLike,
+    epoch: BigNumberish,
+    points: BigNumberish,
+    reward: BigNumberish
+  ];
+  export type OutputTuple = [
+    submissionId: bigint,
+    author: string,
+    epoch: bigint,
+    points: bigint,
+    reward: bigint
+  ];
+  export interface OutputObject {
+    submissionId: bigint;
+    author: string;
+    epoch: bigint;
+    points: bigint;
+    reward: bigint;
   }
   export type Event = TypedContractEvent<InputTuple, OutputTuple, OutputObject>;
   export type Filter = TypedDeferredTopicFilter<Event>;
@@ -1301,6 +1395,8 @@ export interface Rewards extends BaseContract {
 
   bondReleaseMargin: TypedContractMethod<[], [bigint], "view">;
 
+  challenges: TypedContractMethod<[], [string], "view">;
+
   claim: TypedContractMethod<[to: AddressLike], [bigint], "nonpayable">;
 
   claimable: TypedContractMethod<[account: AddressLike], [bigint], "view">;
@@ -1391,6 +1487,8 @@ export interface Rewards extends BaseContract {
     "view"
   >;
 
+  lastScoredAt: TypedContractMethod<[epoch: BigNumberish], [bigint], "view">;
+
   maxPointsPerSubmission: TypedContractMethod<[], [bigint], "view">;
 
   minOperatorStake: TypedContractMethod<[], [bigint], "view">;
@@ -1436,6 +1534,18 @@ export interface Rewards extends BaseContract {
 
   quotaOf: TypedContractMethod<[author: AddressLike], [bigint], "view">;
 
+  removeChallengedPoints: TypedContractMethod<
+    [
+      submissionId: BigNumberish,
+      epoch: BigNumberish,
+      points: BigNumberish,
+      challenger: AddressLike,
+      rewardBps: BigNumberish
+    ],
+    [[bigint, bigint] & { removed: bigint; reward: bigint }],
+    "nonpayable"
+  >;
+
   removeOperator: TypedContractMethod<
     [operator: AddressLike],
     [void],
@@ -1458,6 +1568,12 @@ export interface Rewards extends BaseContract {
 
   setBondReleaseMargin: TypedContractMethod<
     [marginSeconds: BigNumberish],
+    [void],
+    "nonpayable"
+  >;
+
+  setChallenges: TypedContractMethod<
+    [challenges_: AddressLike],
     [void],
     "nonpayable"
   >;
@@ -1554,6 +1670,12 @@ export interface Rewards extends BaseContract {
     "payable"
   >;
 
+  verifyQuorum: TypedContractMethod<
+    [digest: BytesLike, signatures: BytesLike[]],
+    [void],
+    "view"
+  >;
+
   version: TypedContractMethod<[], [string], "view">;
 
   warmScoredBitmap: TypedContractMethod<
@@ -1631,6 +1753,9 @@ export interface Rewards extends BaseContract {
   getFunction(
     nameOrSignature: "bondReleaseMargin"
   ): TypedContractMethod<[], [bigint], "view">;
+  getFunction(
+    nameOrSignature: "challenges"
+  ): TypedContractMethod<[], [string], "view">;
   getFunction(
     nameOrSignature: "claim"
   ): TypedContractMethod<[to: AddressLike], [bigint], "nonpayable">;
@@ -1730,6 +1855,9 @@ export interface Rewards extends BaseContract {
     nameOrSignature: "isTrustedForwarder"
   ): TypedContractMethod<[forwarder: AddressLike], [boolean], "view">;
   getFunction(
+    nameOrSignature: "lastScoredAt"
+  ): TypedContractMethod<[epoch: BigNumberish], [bigint], "view">;
+  getFunction(
     nameOrSignature: "maxPointsPerSubmission"
   ): TypedContractMethod<[], [bigint], "view">;
   getFunction(
@@ -1787,6 +1915,19 @@ export interface Rewards extends BaseContract {
     nameOrSignature: "quotaOf"
   ): TypedContractMethod<[author: AddressLike], [bigint], "view">;
   getFunction(
+    nameOrSignature: "removeChallengedPoints"
+  ): TypedContractMethod<
+    [
+      submissionId: BigNumberish,
+      epoch: BigNumberish,
+      points: BigNumberish,
+      challenger: AddressLike,
+      rewardBps: BigNumberish
+    ],
+    [[bigint, bigint] & { removed: bigint; reward: bigint }],
+    "nonpayable"
+  >;
+  getFunction(
     nameOrSignature: "removeOperator"
   ): TypedContractMethod<[operator: AddressLike], [void], "nonpayable">;
   getFunction(
@@ -1809,6 +1950,9 @@ export interface Rewards extends BaseContract {
   getFunction(
     nameOrSignature: "setBondReleaseMargin"
   ): TypedContractMethod<[marginSeconds: BigNumberish], [void], "nonpayable">;
+  getFunction(
+    nameOrSignature: "setChallenges"
+  ): TypedContractMethod<[challenges_: AddressLike], [void], "nonpayable">;
   getFunction(
     nameOrSignature: "setEpochBudget"
   ): TypedContractMethod<[budget: BigNumberish], [void], "nonpayable">;
@@ -1890,6 +2034,13 @@ export interface Rewards extends BaseContract {
     "payable"
   >;
   getFunction(
+    nameOrSignature: "verifyQuorum"
+  ): TypedContractMethod<
+    [digest: BytesLike, signatures: BytesLike[]],
+    [void],
+    "view"
+  >;
+  getFunction(
     nameOrSignature: "version"
   ): TypedContractMethod<[], [string], "view">;
   getFunction(
@@ -1919,6 +2070,13 @@ export interface Rewards extends BaseContract {
     BudgetReservedEvent.InputTuple,
     BudgetReservedEvent.OutputTuple,
     BudgetReservedEvent.OutputObject
+  >;
+  getEvent(
+    key: "ChallengesSet"
+  ): TypedContractEvent<
+    ChallengesSetEvent.InputTuple,
+    ChallengesSetEvent.OutputTuple,
+    ChallengesSetEvent.OutputObject
   >;
   getEvent(
     key: "Claimed"
@@ -2017,6 +2175,13 @@ export interface Rewards extends BaseContract {
     PausedEvent.InputTuple,
     PausedEvent.OutputTuple,
     PausedEvent.OutputObject
+  >;
+  getEvent(
+    key: "PointsRemoved"
+  ): TypedContractEvent<
+    PointsRemovedEvent.InputTuple,
+    PointsRemovedEvent.OutputTuple,
+    PointsRemovedEvent.OutputObject
   >;
   getEvent(
     key: "QuotaSet"
@@ -2121,6 +2286,17 @@ export interface Rewards extends BaseContract {
       BudgetReservedEvent.InputTuple,
       BudgetReservedEvent.OutputTuple,
       BudgetReservedEvent.OutputObject
+    >;
+
+    "ChallengesSet(address,address)": TypedContractEvent<
+      ChallengesSetEvent.InputTuple,
+      ChallengesSetEvent.OutputTuple,
+      ChallengesSetEvent.OutputObject
+    >;
+    ChallengesSet: TypedContractEvent<
+      ChallengesSetEvent.InputTuple,
+      ChallengesSetEvent.OutputTuple,
+      ChallengesSetEvent.OutputObject
     >;
 
     "Claimed(address,address,uint256)": TypedContractEvent<
@@ -2275,6 +2451,17 @@ export interface Rewards extends BaseContract {
       PausedEvent.InputTuple,
       PausedEvent.OutputTuple,
       PausedEvent.OutputObject
+    >;
+
+    "PointsRemoved(uint64,address,uint32,uint256,uint256)": TypedContractEvent<
+      PointsRemovedEvent.InputTuple,
+      PointsRemovedEvent.OutputTuple,
+      PointsRemovedEvent.OutputObject
+    >;
+    PointsRemoved: TypedContractEvent<
+      PointsRemovedEvent.InputTuple,
+      PointsRemovedEvent.OutputTuple,
+      PointsRemovedEvent.OutputObject
     >;
 
     "QuotaSet(uint256,tuple[])": TypedContractEvent<

@@ -37,6 +37,8 @@ export const DeploymentRecordSchema = z.object(
     timelock: address,
     /** The ERC-2771 forwarder `Rewards` trusts. Absent in records written before Rewards 1.2.0. */
     forwarder: address.optional(),
+    /** The bonded-challenges contract Rewards' claims pass. Absent in records written before Rewards 1.3.0. */
+    challenges: address.optional(),
     /** The block of the first deployment transaction: where log scans start. */
     deployBlock: blockNumber,
   },

@@ -341,6 +341,17 @@ const _abi = [
     inputs: [
       {
         internalType: "address",
+        name: "caller",
+        type: "address",
+      },
+    ],
+    name: "RewardsNotChallenges",
+    type: "error",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
         name: "account",
         type: "address",
       },
@@ -649,6 +660,25 @@ const _abi = [
       {
         indexed: true,
         internalType: "address",
+        name: "oldChallenges",
+        type: "address",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "newChallenges",
+        type: "address",
+      },
+    ],
+    name: "ChallengesSet",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "address",
         name: "user",
         type: "address",
       },
@@ -870,6 +900,43 @@ const _abi = [
       },
     ],
     name: "Paused",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      {
+        indexed: true,
+        internalType: "uint64",
+        name: "submissionId",
+        type: "uint64",
+      },
+      {
+        indexed: true,
+        internalType: "address",
+        name: "author",
+        type: "address",
+      },
+      {
+        indexed: false,
+        internalType: "uint32",
+        name: "epoch",
+        type: "uint32",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "points",
+        type: "uint256",
+      },
+      {
+        indexed: false,
+        internalType: "uint256",
+        name: "reward",
+        type: "uint256",
+      },
+    ],
+    name: "PointsRemoved",
     type: "event",
   },
   {
@@ -1420,6 +1487,19 @@ const _abi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "challenges",
+    outputs: [
+      {
+        internalType: "address",
+        name: "",
+        type: "address",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       {
         internalType: "address",
@@ -1880,6 +1960,25 @@ const _abi = [
     type: "function",
   },
   {
+    inputs: [
+      {
+        internalType: "uint32",
+        name: "epoch",
+        type: "uint32",
+      },
+    ],
+    name: "lastScoredAt",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "maxPointsPerSubmission",
     outputs: [
@@ -2121,6 +2220,50 @@ const _abi = [
   {
     inputs: [
       {
+        internalType: "uint64",
+        name: "submissionId",
+        type: "uint64",
+      },
+      {
+        internalType: "uint32",
+        name: "epoch",
+        type: "uint32",
+      },
+      {
+        internalType: "uint256",
+        name: "points",
+        type: "uint256",
+      },
+      {
+        internalType: "address",
+        name: "challenger",
+        type: "address",
+      },
+      {
+        internalType: "uint256",
+        name: "rewardBps",
+        type: "uint256",
+      },
+    ],
+    name: "removeChallengedPoints",
+    outputs: [
+      {
+        internalType: "uint256",
+        name: "removed",
+        type: "uint256",
+      },
+      {
+        internalType: "uint256",
+        name: "reward",
+        type: "uint256",
+      },
+    ],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
         internalType: "address",
         name: "operator",
         type: "address",
@@ -2189,6 +2332,19 @@ const _abi = [
       },
     ],
     name: "setBondReleaseMargin",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "address",
+        name: "challenges_",
+        type: "address",
+      },
+    ],
+    name: "setChallenges",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -2529,6 +2685,24 @@ const _abi = [
     name: "upgradeToAndCall",
     outputs: [],
     stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        internalType: "bytes32",
+        name: "digest",
+        type: "bytes32",
+      },
+      {
+        internalType: "bytes[]",
+        name: "signatures",
+        type: "bytes[]",
+      },
+    ],
+    name: "verifyQuorum",
+    outputs: [],
+    stateMutability: "view",
     type: "function",
   },
   {
