@@ -23,6 +23,8 @@ import { type RunningIndexer, startIndexer } from "./indexerHarness";
 
 const TIMING = { votingDelay: 1, votingPeriod: 600, voteExtension: 60, timelockDelay: 120, epochLength: 3_600 };
 const OPERATOR_KEY = "0x" + "1d".repeat(32);
+/** Requests per client per minute the indexer under test allows (the last test exhausts it). */
+const RATE_LIMIT_MAX = 300;
 
 /** What the authors submit: distinct words, so a search has one right answer. */
 const TEXTS = [
@@ -104,7 +106,7 @@ describe("indexer", function () {
     await hre.network.provider.request({ method: "evm_mine", params: [] });
     await (await rewards.connect(signers[1]).claim(signers[1].address)).wait();
 
-    indexer = await startIndexer({ rpcUrl, deploymentFile, nodeUrls: [liarUrl, oracle.node.url], dir });
+    indexer = await startIndexer({ rpcUrl, deploymentFile, nodeUrls: [liarUrl, oracle.node.url], dir, env: { CASHKEY_INDEXER_RATE_LIMIT_MAX: String(RATE_LIMIT_MAX) } });
     await indexer.waitForBlock(await hre.ethers.provider.getBlockNumber(), 120_000);
   });
 
@@ -221,5 +223,34 @@ describe("indexer", function () {
       { kind: "staked", amount: String(parseEther("400")) },
     ]);
     expect(stakes.body.delegations.map((row: { toDelegate: string }) => row.toDelegate)).to.deep.equal([signers[3].address.toLowerCase()]);
+  });
+
+  it("follows a reorg: a submission in blocks the chain drops leaves the index", async function () {
+    // The node would score the submission: stop it, so only the chain changes.
+    await oracle.node.stop();
+    const author = signers[4];
+    const snapshot = (await hre.network.provider.request({ method: "evm_snapshot", params: [] })) as string;
+    const hash = "0x" + "ab".repeat(32);
+    const id = await submitHash(deployment.rewards, author, hash, 7);
+    const listed = async () => ((await indexer.get(`/v1/authors/${author.address}/submissions`)).body.items as { id: string }[]).map((item) => item.id);
+    await waitUntil(async () => (await listed()).includes(String(id)), "the submission indexed", 30_000);
+    const dropped = await hre.ethers.provider.getBlockNumber();
+    await hre.network.provider.request({ method: "evm_revert", params: [snapshot] });
+    // A longer chain without it.
+    for (let i = 0; i < 3; i += 1) await hre.network.provider.request({ method: "evm_mine", params: [] });
+    expect(await hre.ethers.provider.getBlockNumber()).to.be.greaterThan(dropped);
+    await waitUntil(async () => (await listed()).length === 0, "the dropped submission gone", 30_000);
+    expect(await deployment.rewards.submissionCount()).to.equal(id - 1n);
+  });
+
+  it("limits each client's requests with 429 JSON and Retry-After", async function () {
+    let limited: Awaited<ReturnType<RunningIndexer["get"]>> | undefined;
+    for (let i = 0; i <= RATE_LIMIT_MAX && limited === undefined; i += 1) {
+      const response = await indexer.get("/v1/epochs");
+      if (response.status === 429) limited = response;
+    }
+    expect(limited, "no 429 within the limit").to.not.equal(undefined);
+    expect(limited!.body.error.code).to.equal("rate_limited");
+    expect(Number(limited!.headers.get("retry-after"))).to.be.greaterThan(0);
   });
 });
