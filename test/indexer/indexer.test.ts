@@ -19,7 +19,7 @@ import type { DeploymentRecord } from "../../oracle/src/protocol/deployment";
 import { type TestNode, createTestNode, nodeConfig, submitHash, upload, waitUntil } from "../oracle/node/nodeHarness";
 import { tempDir } from "../oracle/store/fixtures";
 import { VoteType, encodeCall, propose, proposalOf, selfDelegate, startVoting } from "../helpers/governance";
-import { type RunningIndexer, startIndexer } from "./indexerHarness";
+import { type IndexerDatabase, type RunningIndexer, startIndexer } from "./indexerHarness";
 
 const TIMING = { votingDelay: 1, votingPeriod: 600, voteExtension: 60, timelockDelay: 120, epochLength: 3_600 };
 const OPERATOR_KEY = "0x" + "1d".repeat(32);
@@ -39,7 +39,10 @@ interface ChainServer {
   close(): Promise<void>;
 }
 
-describe("indexer", function () {
+/** PGlite always; PostgreSQL too when DATABASE_URL is set (`.ci/run` starts one). */
+const DATABASES: IndexerDatabase[] = process.env.DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
+
+for (const database of DATABASES) describe(`indexer on ${database === "postgres" ? "PostgreSQL" : "PGlite"}`, function () {
   this.timeout(240_000);
 
   let chain: ChainServer;
@@ -106,7 +109,7 @@ describe("indexer", function () {
     await hre.network.provider.request({ method: "evm_mine", params: [] });
     await (await rewards.connect(signers[1]).claim(signers[1].address)).wait();
 
-    indexer = await startIndexer({ rpcUrl, deploymentFile, nodeUrls: [liarUrl, oracle.node.url], dir, env: { CASHKEY_INDEXER_RATE_LIMIT_MAX: String(RATE_LIMIT_MAX) } });
+    indexer = await startIndexer({ rpcUrl, deploymentFile, nodeUrls: [liarUrl, oracle.node.url], dir, database, env: { CASHKEY_INDEXER_RATE_LIMIT_MAX: String(RATE_LIMIT_MAX) } });
     await indexer.waitForBlock(await hre.ethers.provider.getBlockNumber(), 120_000);
   });
 
@@ -119,7 +122,7 @@ describe("indexer", function () {
     cleanup?.();
   });
 
-  it(`indexes every submission with its score and its text, checked against the on-chain hash (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"})`, async function () {
+  it("indexes every submission with its score and its text, checked against the on-chain hash", async function () {
     const { status, body } = await indexer.get(`/v1/authors/${signers[1].address}/submissions`);
     expect(status).to.equal(200);
     expect(body.items.map((item: { id: string }) => item.id)).to.deep.equal([ids[1], ids[0]].map(String));

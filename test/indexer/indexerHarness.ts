@@ -15,7 +15,11 @@ import { waitUntil } from "../oracle/chain/rpcProxy";
 export const INDEXER_DIR = path.join(__dirname, "..", "..", "indexer");
 const PONDER_BIN = path.join(INDEXER_DIR, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
 
+export type IndexerDatabase = "pglite" | "postgres";
+
 export interface IndexerOptions {
+  /** postgres: the server at DATABASE_URL, in a schema of this run's own. */
+  database: IndexerDatabase;
   rpcUrl: string;
   deploymentFile: string;
   nodeUrls: string[];
@@ -26,8 +30,6 @@ export interface IndexerOptions {
 
 export interface RunningIndexer {
   url: string;
-  /** The database it runs on, as a test title says it. */
-  database: "postgres" | "pglite";
   logs: string[];
   get(pathAndQuery: string): Promise<{ status: number; body: any; headers: Headers }>;
   /** Waits until every block up to `blockNumber` is indexed. */
@@ -49,7 +51,11 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
   if (!indexerInstalled()) throw new Error("the indexer's dependencies are missing: run `npm ci --prefix indexer`");
   generateIndexerAbis();
   const portFile = path.join(options.dir, "indexer-port.json");
-  const database = process.env.DATABASE_URL ? "postgres" : "pglite";
+  const { database } = options;
+  if (database === "postgres" && !process.env.DATABASE_URL) throw new Error("the PostgreSQL run needs DATABASE_URL");
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Ponder's config takes PostgreSQL whenever DATABASE_URL is set.
+  if (database === "pglite") delete env.DATABASE_URL;
   // A schema per run, so runs on one PostgreSQL server never meet (Ponder caps names at 45 characters).
   const schema = `cashkey_test_${process.pid}_${Date.now().toString(36)}`;
   const logs: string[] = [];
@@ -59,7 +65,7 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
     {
       cwd: INDEXER_DIR,
       env: {
-        ...process.env,
+        ...env,
         CASHKEY_RPC_URL: options.rpcUrl,
         CASHKEY_DEPLOYMENT_FILE: options.deploymentFile,
         CASHKEY_INDEXER_NODE_URLS: options.nodeUrls.join(","),
@@ -114,7 +120,6 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
   };
   return {
     url,
-    database,
     logs,
     get,
     waitForBlock: async (blockNumber, limitMs = 60_000) => {
