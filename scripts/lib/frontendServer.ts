@@ -21,6 +21,7 @@ export interface FrontendRuntimeConfig {
   contracts: { token: string; rewards: string; governor: string; timelock: string; forwarder?: string };
   deployBlock: number;
   walletConnectProjectId?: string;
+  indexerUrl?: string;
 }
 
 export function frontendRuntimeConfig(
@@ -28,6 +29,7 @@ export function frontendRuntimeConfig(
   rpcUrl: string,
   oracleUrl: string,
   walletConnectProjectId: string | undefined = process.env.CASHKEY_WALLETCONNECT_PROJECT_ID,
+  indexerUrl: string | undefined = process.env.CASHKEY_INDEXER_URL,
 ): FrontendRuntimeConfig {
   return {
     chainId: record.chainId,
@@ -42,6 +44,7 @@ export function frontendRuntimeConfig(
     },
     deployBlock: record.deployBlock,
     ...(walletConnectProjectId ? { walletConnectProjectId } : {}),
+    ...(indexerUrl ? { indexerUrl } : {}),
   };
 }
 

@@ -9,6 +9,8 @@ export interface RuntimeConfig {
   deployBlock: bigint;
   /** WalletConnect Cloud project id (32 hex digits); absent, the app offers no WalletConnect. */
   walletConnectProjectId?: string;
+  /** The indexer's HTTP API (docs/INDEXER.md); absent, Explore says so. */
+  indexerUrl?: string;
 }
 
 export class RuntimeConfigError extends Error {
@@ -58,6 +60,7 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
     },
     deployBlock: BigInt(deployBlock as number),
     ...walletConnect(value.walletConnectProjectId),
+    ...(value.indexerUrl === undefined || value.indexerUrl === null || value.indexerUrl === "" ? {} : { indexerUrl: url(value.indexerUrl, "indexerUrl") }),
   };
 }
 
