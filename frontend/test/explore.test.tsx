@@ -41,7 +41,7 @@ beforeAll(async () => {
       });
     }
     if (path.pathname === "/v1/items/1") {
-      return send(200, { item: item("1", { text: "The Laki eruption cooled Europe." }), batch: { nonce: "0", evaluator: "0x" + "11".repeat(32), rationaleRoot: "0x" + "22".repeat(32), signers: [AUTHOR], txHash: "0x" + "33".repeat(32) } });
+      return send(200, { item: item("1", { text: "The Laki eruption cooled Europe." }), batch: { nonce: "0", evaluator: "0x" + "11".repeat(32), rationaleRoot: "0x" + "22".repeat(32), signers: [AUTHOR], blockNumber: "12", txHash: "0x" + "33".repeat(32) } });
     }
     return send(404, { error: { code: "item_not_found", message: "No submission with this id." } });
   });
@@ -71,6 +71,9 @@ describe("ExplorePage", () => {
     renderWithProviders(<ExplorePage id="1" />, withIndexer());
     expect((await screen.findByTestId("item-text")).textContent).toBe("The Laki eruption cooled Europe.");
     expect(screen.getByTestId("item-score").textContent).toBe("72");
+    // No oracle node answers in this test: no rationale is shown, and none is claimed verified.
+    expect(await screen.findByText(/oracle node did not answer/)).toBeTruthy();
+    expect(screen.queryByTestId("rationale-verified")).toBeNull();
   });
 
   it("says so when the indexer does not know the item", async () => {

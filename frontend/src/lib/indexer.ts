@@ -29,6 +29,7 @@ export interface IndexedBatch {
   evaluator: string;
   rationaleRoot: string;
   signers: string[];
+  blockNumber: string;
   txHash: string;
 }
 

@@ -1,5 +1,11 @@
+import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
+import { useRuntimeConfig } from "../config/context";
+import { rewardsAbi } from "../generated/abis";
+import { useChainQuery } from "../hooks/useChain";
 import { type IndexedBatch, type IndexedItem, useIndexer } from "../lib/indexer";
+import { fetchSubmission } from "../lib/oracle";
 import { formatTimestamp, shortAddress, shortHash } from "../lib/format";
 
 /** Explore: recent information, full-text search with filters, and an item with its whole text. */
@@ -120,6 +126,47 @@ function ItemView({ id }: { id: string }) {
           </>
         )}
       </dl>
+      {batch && <Rationale id={item.id} batch={batch} />}
     </article>
+  );
+}
+
+/**
+ * The node's rationale, verified against the root the chain holds: read from the one block the indexer
+ * names (never a scan), so neither the indexer nor the node can vouch for a rationale alone.
+ */
+function Rationale({ id, batch }: { id: string; batch: IndexedBatch }) {
+  const { oracleUrl } = useRuntimeConfig();
+  const view = useQuery({ queryKey: ["oracle-submission", oracleUrl, id], queryFn: () => fetchSubmission(oracleUrl, BigInt(id)), retry: false });
+  const block = BigInt(batch.blockNumber);
+  const chainRoot = useChainQuery(["batch-root-at", batch.nonce, batch.blockNumber], async (client, { contracts }) => {
+    const [posted] = await client.getContractEvents({
+      address: contracts.rewards,
+      abi: rewardsAbi,
+      eventName: "BatchPosted",
+      args: { nonce: BigInt(batch.nonce) },
+      fromBlock: block,
+      toBlock: block,
+    });
+    return posted?.args.rationaleRoot ?? null;
+  });
+  const rationaleJson = view.data?.rationaleJson;
+  const proof = view.data?.batch?.proof;
+  if (view.error) return <p className="muted">The oracle node did not answer: no rationale to show.</p>;
+  if (!rationaleJson) return <p className="muted">No rationale yet.</p>;
+  const verified =
+    chainRoot.data === undefined ? undefined : chainRoot.data !== null && proof != null && verifyRationale(chainRoot.data, { submissionId: BigInt(id), rationaleJson }, proof);
+  return (
+    <div className="rationale">
+      <h3>Rationale</h3>
+      {verified === true && (
+        <span className="badge ok" data-testid="rationale-verified">
+          ✓ Verified against the on-chain root
+        </span>
+      )}
+      {verified === false && <span className="badge warn">Not verified: the proof does not match the chain</span>}
+      {verified === undefined && <span className="badge">Checking against the chain…</span>}
+      <pre className="rationale-json">{rationaleJson}</pre>
+    </div>
   );
 }
