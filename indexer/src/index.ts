@@ -16,7 +16,7 @@ import {
   submission,
   vote,
 } from "ponder:schema";
-import { eq } from "ponder";
+import { eq, sql } from "ponder";
 import { type Hex, decodeFunctionData, encodePacked, getAddress, keccak256, recoverTypedDataAddress, size, slice } from "viem";
 import { rewardsAbi } from "../abis/generated";
 import { fetchContent, nodeUrls } from "./content";
@@ -74,18 +74,30 @@ ponder.on("Rewards:Scored", async ({ event, context }) => {
 
   if (NODE_URLS.length === 0) return;
   const fetched = await fetchContent(row.contentHash, NODE_URLS);
-  await context.db.update(submission, { id: event.args.id }).set(
-    fetched.status === "fetched"
-      ? {
-          contentStatus: "fetched",
-          text: fetched.content.text,
-          title: fetched.content.title ?? null,
-          url: fetched.content.url ?? null,
-          contentSource: fetched.source,
-        }
-      : { contentStatus: fetched.status },
-  );
+  if (fetched.status !== "fetched") {
+    await context.db.update(submission, { id: event.args.id }).set({ contentStatus: fetched.status });
+    return;
+  }
+  const { text, title, url } = fetched.content;
+  await context.db.update(submission, { id: event.args.id }).set({
+    contentStatus: "fetched",
+    text,
+    title: title ?? null,
+    url: url ?? null,
+    contentSource: fetched.source,
+    searchVector: await searchVector(context, `${title ?? ""} ${text}`),
+  });
 });
+
+/** The database's own English text-search vector of `document`, as text (a select on no table: Ponder flushes nothing for it). */
+async function searchVector(context: Context<"Rewards:Scored">, document: string): Promise<string> {
+  type Row = { v: string } | string[];
+  const result = (await context.db.sql.execute(sql`select to_tsvector('english', ${document})::text as v`)) as unknown as Row[] | { rows: Row[] };
+  // PGlite's driver answers the rows, node-postgres a result holding them.
+  const row = (Array.isArray(result) ? result : result.rows)[0];
+  if (row === undefined) throw new Error(`to_tsvector returned no row: ${JSON.stringify(result).slice(0, 200)}`);
+  return Array.isArray(row) ? row[0]! : row.v;
+}
 
 /** The signers of a direct `postScores` call, recovered as the contract does; empty when it came through another contract. */
 async function batchSigners(input: Hex, chainId: number, rewards: Hex): Promise<string[]> {
