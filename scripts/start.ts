@@ -7,7 +7,8 @@
  * Environment: CASHKEY_HOST (default 127.0.0.1), CASHKEY_CHAIN_PORT (default 8545), CASHKEY_ORACLE_PORTS
  * (default 8701,8702,8703; CASHKEY_ORACLE_PORT sets the first), and the other CASHKEY_ORACLE_* settings
  * of docs/OPERATORS.md (applied to every node), CASHKEY_FRONTEND_PORT (default 5173; the dApp is built when
- * needed and served there) and CASHKEY_FUNCTIONS=1 (the Chainlink Functions verifier, docs/FUNCTIONS.md).
+ * needed and served there), CASHKEY_FUNCTIONS=1 (the Chainlink Functions verifier, docs/FUNCTIONS.md) and
+ * CASHKEY_INDEXER_PORT (default 42069: the indexer, when `npm ci --prefix indexer` installed it; docs/INDEXER.md).
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -22,6 +23,7 @@ import { deployCashKey } from "./deploy";
 import { startChainServer } from "./lib/chainServer";
 import { nodeStatusCommand, resetLocalNodeDir, statusCommand } from "./lib/localStack";
 import { frontendOrigins, startFrontend } from "./lib/frontendServer";
+import { startLocalIndexer } from "./lib/localIndexer";
 
 /**
  * LOCAL DEVELOPMENT ONLY. The local operator's keystore is encrypted with this fixed, public password
@@ -127,12 +129,26 @@ async function main(): Promise<void> {
     });
     oracles.push(oracle);
   }
+  const deploymentFile = path.join(root, "deployments", "31337.json");
+  // Optional: without its dependencies the stack runs as before and says so.
+  const indexer = await startLocalIndexer({
+    root,
+    hostname,
+    port: port("CASHKEY_INDEXER_PORT", 42069),
+    rpcUrl,
+    deploymentFile,
+    nodeUrls: oracles.map((o) => o.url),
+    dataDir: keysDir,
+    log: console.log,
+  });
+  // The dApp's config.json names it (unless CASHKEY_INDEXER_URL already names another).
+  if (indexer) process.env.CASHKEY_INDEXER_URL ??= indexer.url;
   const frontend = await startFrontend(hre, {
     hostname,
     port: frontendPort,
     rpcUrl,
     oracleUrl: oracles[0].url,
-    deploymentFile: path.join(root, "deployments", "31337.json"),
+    deploymentFile,
   }).catch((error: unknown) => {
     throw explainBusyPort(error, hostname, frontendPort, "CASHKEY_FRONTEND_PORT");
   });
@@ -145,6 +161,7 @@ async function main(): Promise<void> {
       `  chain     ${rpcUrl}  (chainId 31337)`,
       ...oracles.map((o, i) => `  oracle ${i + 1}  ${o.url}  operator ${o.operatorAddress}`),
       `            (heuristic scorer, threshold ${threshold} of ${oracles.length}; API docs at ${oracles[0].url}/v1/openapi.json)`,
+      ...(indexer ? [`  indexer   ${indexer.url}  (history and search for Explore; PGlite in data/local/indexer, log in data/local/indexer.log)`] : []),
       `  token     ${await token.getAddress()}`,
       `  rewards   ${await rewards.getAddress()}`,
       `  governor  ${await governor.getAddress()}`,
@@ -163,6 +180,7 @@ async function main(): Promise<void> {
 
   const stop = async () => {
     await frontend.close();
+    await indexer?.stop();
     for (const oracle of oracles) await oracle.stop();
     await functions?.stop();
     await server.close();

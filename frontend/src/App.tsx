@@ -17,6 +17,7 @@ const PAGES = {
   governance: () => import("./pages/GovernancePage"),
   proposal: () => import("./pages/ProposalPage"),
   network: () => import("./pages/NetworkPage"),
+  explore: () => import("./pages/ExplorePage"),
 };
 
 /** Starts loading the first page's code at once, in parallel with the runtime configuration. */
@@ -34,6 +35,7 @@ const StakingPage = lazy(PAGES.staking);
 const GovernancePage = lazy(PAGES.governance);
 const ProposalPage = lazy(PAGES.proposal);
 const NetworkPage = lazy(PAGES.network);
+const ExplorePage = lazy(PAGES.explore);
 
 export const NAV = [
   ["submit", "Submit"],
@@ -42,6 +44,7 @@ export const NAV = [
   ["staking", "Staking"],
   ["governance", "Governance"],
   ["network", "Network"],
+  ["explore", "Explore"],
 ] as const;
 
 function Page({ route }: { route: string[] }) {
@@ -59,6 +62,8 @@ function Page({ route }: { route: string[] }) {
       return id ? <ProposalPage id={id} /> : <GovernancePage />;
     case "network":
       return <NetworkPage />;
+    case "explore":
+      return <ExplorePage id={id} />;
     case "submit":
       return <SubmitPage />;
     default:

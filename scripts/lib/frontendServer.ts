@@ -38,6 +38,7 @@ export function frontendRuntimeConfig(
     ...(walletConnectProjectId ? { walletConnectProjectId } : {}),
     ...(env.CASHKEY_EXPLORER_URL ? { explorerUrl: env.CASHKEY_EXPLORER_URL } : {}),
     ...(maxContentBytes !== undefined ? { maxContentBytes } : {}),
+    ...(env.CASHKEY_INDEXER_URL ? { indexerUrl: env.CASHKEY_INDEXER_URL } : {}),
   };
 }
 

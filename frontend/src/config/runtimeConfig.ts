@@ -77,6 +77,7 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
     ...walletConnect(value.walletConnectProjectId),
     ...explorer(value.explorerUrl),
     maxContentBytes: maxContentBytes(value.maxContentBytes),
+    ...(value.indexerUrl === undefined || value.indexerUrl === null || value.indexerUrl === "" ? {} : { indexerUrl: url(value.indexerUrl, "indexerUrl") }),
   };
 }
 

@@ -16,4 +16,6 @@ export interface FrontendRuntimeConfig {
   explorerUrl?: string;
   /** The oracle node's upload limit in bytes (the whole JSON body; the oracle's own CASHKEY_ORACLE_MAX_CONTENT_BYTES); the node's default when absent. */
   maxContentBytes?: number;
+  /** The indexer's HTTP API (docs/INDEXER.md, from CASHKEY_INDEXER_URL); absent, Explore says so. */
+  indexerUrl?: string;
 }
