@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RuntimeConfigError, loadRuntimeConfig, parseRuntimeConfig } from "../src/config/runtimeConfig";
+import { DEFAULT_MAX_CONTENT_BYTES, RuntimeConfigError, loadRuntimeConfig, parseRuntimeConfig } from "../src/config/runtimeConfig";
 import type { FrontendRuntimeConfig } from "../../oracle/src/protocol/frontendConfig";
 import { runtimeConfig } from "./render";
 
@@ -37,6 +37,8 @@ describe("runtime configuration", () => {
         timelock: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
       },
       deployBlock: 12n,
+      // Absent on the wire: the node's default upload limit.
+      maxContentBytes: DEFAULT_MAX_CONTENT_BYTES,
     });
   });
 
