@@ -32,10 +32,10 @@ const RATE_LIMIT_MAX = 300;
 
 /** What the authors submit: distinct words, so a search has one right answer. */
 const TEXTS = [
-  { author: 1, category: 1, text: "Volcanic eruptions in Iceland release sulfur dioxide; the 1783 Laki eruption cooled the northern hemisphere for two years and caused famine across Europe." },
-  { author: 1, category: 2, text: "Glaciers in the Alps lost about half of their volume between 1931 and 2016, according to a reconstruction from historical maps and aerial images." },
-  { author: 2, category: 1, text: "The Rhine is about 1,230 km long and flows through six countries; its delta with the Meuse forms much of the Netherlands. Volcanic soils are rare there." },
-  { author: 2, category: 3, text: "Honeybees communicate the direction and distance of flowers with a waggle dance; the angle to vertical encodes the direction relative to the sun." },
+  { author: 1, category: 1, text: "Volcanic eruptions in Iceland release sulfur dioxide; the 1783 Laki eruption cooled the northern hemisphere for two years and caused famine across Europe. Benjamin Franklin, then in Paris, described a persistent dry fog that summer and suspected it had come from Iceland. Crop failures followed in 1784, and parish registers show deaths in England rising sharply that winter." },
+  { author: 1, category: 2, text: "Glaciers in the Alps lost about half of their volume between 1931 and 2016, according to a reconstruction from historical maps and aerial images. The losses sped up after 1980, and the hot summer of 2022 alone removed about six percent of the ice left in Switzerland. Meltwater now feeds the reservoirs that hydropower plants depend on in late summer." },
+  { author: 2, category: 1, text: "The Rhine is about 1,230 km long and flows through six countries; its delta with the Meuse forms much of the Netherlands. Volcanic soils are rare there. Barges carry about 300 million tonnes of goods on the river each year, and the port of Rotterdam at its mouth is the largest in Europe. Low water in the dry summer of 2018 forced ships to sail half empty for weeks." },
+  { author: 2, category: 3, text: "Honeybees communicate the direction and distance of flowers with a waggle dance; the angle to vertical encodes the direction relative to the sun. Karl von Frisch decoded the dance in the 1940s and shared the Nobel Prize for it in 1973. The duration of the waggle run grows with the distance to the food, roughly one second for every kilometre." },
 ];
 
 interface ChainServer {
@@ -108,8 +108,10 @@ for (const database of DATABASES) describe(`indexer on ${database === "postgres"
     await (await governor.connect(deployer).castVoteWithReason(proposalId, VoteType.For, "More budget brings more writers")).wait();
     await (await governor.connect(signers[3]).castVoteWithReason(proposalId, VoteType.Against, "Dilutes the token")).wait();
 
-    // Close the epoch, then claim.
-    await hre.network.provider.request({ method: "evm_increaseTime", params: [TIMING.epochLength] });
+    // Close the epoch and let its challenge window pass (deployCashKey's default for short epochs: a
+    // third of the epoch, at least a minute), then claim.
+    const challengeWindow = Math.max(60, Math.floor(TIMING.epochLength / 3));
+    await hre.network.provider.request({ method: "evm_increaseTime", params: [TIMING.epochLength + challengeWindow] });
     await hre.network.provider.request({ method: "evm_mine", params: [] });
     await (await rewards.connect(signers[1]).claim(signers[1].address)).wait();
 
@@ -137,7 +139,9 @@ for (const database of DATABASES) describe(`indexer on ${database === "postgres"
       const posted = await indexer.get(`/v1/batches/${item.batchNonce}`);
       expect(posted.body.items.map((row: { id: string }) => row.id)).to.include(item.id);
     }
-    expect(body.items[1].snippet).to.equal(TEXTS[0].text);
+    // The snippet is the text's first 280 characters (these texts are longer, and ASCII).
+    expect(TEXTS[0].text.length).to.be.greaterThan(280);
+    expect(body.items[1].snippet).to.equal(TEXTS[0].text.slice(0, 280));
     // The liar, first in the list, was asked and refused (then tried last while it is in backoff).
     expect(liarRequests).to.be.at.least(1);
     for (const [i, id] of ids.entries()) {
