@@ -5,6 +5,11 @@ import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "./tasks";
 
+// bcrypto (a dependency of the Chainlink Functions toolkit) throws at load without its native addon,
+// whose install script package.json's allowScripts denies (docs/SECURITY.md): use its JavaScript backend.
+// Set here, before any test, script or task loads the toolkit; bcrypto reads it when it loads.
+process.env.NODE_BACKEND ??= "js";
+
 /** The one Solidity version of the project; the npm package `solc` is pinned to it exactly. */
 const SOLC_VERSION = "0.8.28";
 
