@@ -30,6 +30,7 @@ import type { RelaySettings } from "./relay/config";
 import { createRelayMetrics } from "./relay/metrics";
 import { Relayer } from "./relay/relayer";
 import { telegramIdentity } from "./telegram/identity";
+import { challengeLogReaderOf } from "./telegram/challengeEvents";
 import { TelegramBot, type TelegramBotSettings } from "./telegram/bot";
 import { CashKeyError } from "./errors";
 import type { Scorer } from "./eval/scorers/types";
@@ -354,8 +355,11 @@ export class OracleNode {
         storageHealth: storage,
         healthIssues: () => nodeHealthIssues(watcher.status(), landed?.status(), Date.now(), confirmations),
       });
+      const challenges = this.options.telegram === undefined ? undefined : await challengeLogReaderOf(rewards, provider, confirmations - 1, logger);
       const telegram =
-        this.options.telegram === undefined ? undefined : new TelegramBot({ ...this.options.telegram, store, rewards, logger, metrics: metrics.registry });
+        this.options.telegram === undefined
+          ? undefined
+          : new TelegramBot({ ...this.options.telegram, store, rewards, ...(challenges && { challenges }), logger, metrics: metrics.registry });
       this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator, telegram };
       watcher.start();
       evaluationLoop.start();

@@ -16,7 +16,7 @@ import { PassLoop } from "../pipeline/loop";
 import type { Store } from "../store";
 import { OPEN_APP_BUTTON, welcomeText } from "./messages";
 import { createTelegramMetrics } from "./metrics";
-import { type NoticeSource, type RewardsEpochViews, TelegramNotifier, claimableSource, scoredSource } from "./notifier";
+import { type ChallengeLogReader, type NoticeSource, type RewardsEpochViews, TelegramNotifier, challengedSource, claimableSource, scoredSource } from "./notifier";
 import { botApiSender, redactToken } from "./sender";
 
 export interface TelegramBotSettings {
@@ -33,6 +33,8 @@ export interface TelegramBotOptions extends TelegramBotSettings {
   store: Store;
   /** For claimable-reward messages; without it only scores are told. */
   rewards?: RewardsEpochViews;
+  /** For challenged-score messages; without it they are not told. */
+  challenges?: ChallengeLogReader;
   logger: Logger;
   /** The node's metrics registry (telegram_messages_total, telegram_outbox_pending). */
   metrics?: Registry;
@@ -60,6 +62,7 @@ export class TelegramBot {
 
     const sources: NoticeSource[] = [scoredSource(options.store, options.miniAppUrl)];
     if (options.rewards !== undefined) sources.push(claimableSource(options.store, options.rewards, options.miniAppUrl));
+    if (options.challenges !== undefined) sources.push(challengedSource(options.store, options.challenges, options.miniAppUrl));
     this.notifier = new TelegramNotifier({
       store: options.store,
       sources,

@@ -43,6 +43,30 @@ export function scoredNotice(userId: number, event: ScoredEvent, miniAppUrl: str
   };
 }
 
+export interface ChallengedEvent {
+  challengeId: bigint;
+  submissionId: bigint;
+  /** `IChallenges.Reason`: 0 duplicate, 1 injection, 2 decoration, 3 spam, 4 off-topic, 5 other. */
+  reason: number;
+  /** The earlier submission, for a duplicate. */
+  duplicateOf: bigint;
+}
+
+const REASONS = ["a duplicate", "a prompt injection", "decoration without substance", "spam", "off-topic", "another reason"];
+
+export function challengedNotice(userId: number, event: ChallengedEvent, miniAppUrl: string): NewTelegramNotice {
+  const id = event.submissionId.toString();
+  const why =
+    event.reason === 0 ? `a duplicate of #${event.duplicateOf}` : (REASONS[event.reason] ?? "another reason");
+  return {
+    key: `challenged:${event.challengeId}`,
+    kind: "challenged",
+    userId,
+    body: `Your submission #${id} was challenged as ${why}. The operators will re-evaluate it; its points wait until the challenge is settled.\nYou can answer it in the app.`,
+    button: { text: "See the challenge", url: miniAppLink(miniAppUrl, `/submissions/${id}`) },
+  };
+}
+
 export function claimableNotice(userId: number, event: ClaimableEvent, miniAppUrl: string): NewTelegramNotice {
   return {
     key: `claimable:${event.epoch}:${event.account.toLowerCase()}`,

@@ -9,12 +9,12 @@
  * state makes delivery survive restarts: a message is sent once, unless the node dies between
  * Telegram's answer and the row's update (then once more: the Bot API has no idempotency key).
  *
- * Events are `NoticeSource`s; a new kind of message (the challenge of a score, issue 13, once
- * challenges are on-chain) is one more source, and delivery does not change.
+ * Events are `NoticeSource`s: scores (landed batches), ended epochs (Rewards views) and challenges of
+ * a score (`ChallengeOpened` of the Challenges contract); delivery does not depend on the kind.
  */
 import type { Logger } from "pino";
 import type { Store } from "../store";
-import { claimableNotice, scoredNotice } from "./messages";
+import { type ChallengedEvent, challengedNotice, claimableNotice, scoredNotice } from "./messages";
 import type { TelegramMetrics } from "./metrics";
 import type { NoticeSender } from "./sender";
 
@@ -109,7 +109,50 @@ export function claimableSource(store: Store, rewards: RewardsEpochViews, miniAp
   };
 }
 
+/** `ChallengeOpened` events of the Challenges contract, by block (the typed reader is challengeEvents.ts). */
+export interface ChallengeLogReader {
+  /** The newest block to read (the chain's head, less the confirmations the node waits for). */
+  head(): Promise<number>;
+  /** The challenges opened in blocks `from..to`, in log order. */
+  openedBetween(from: number, to: number): Promise<(ChallengedEvent & { author: string })[]>;
+}
+
+/**
+ * Challenges opened against a score: the author, if tied to a Telegram user, is told once per
+ * challenge. Blocks are read in windows of `maxBlockRange` from a persisted mark; what was opened
+ * before notifications were turned on is not news.
+ */
+export function challengedSource(store: Store, reader: ChallengeLogReader, miniAppUrl: string, options: { maxBlockRange?: number } = {}): NoticeSource {
+  const notices = store.telegramNotices;
+  const range = options.maxBlockRange ?? 10_000;
+  return {
+    name: "challenged",
+    async queue() {
+      const head = await reader.head();
+      const mark = notices.progress(CHALLENGED_PROGRESS);
+      if (mark === undefined) {
+        notices.setProgress(CHALLENGED_PROGRESS, BigInt(head));
+        return;
+      }
+      let from = Number(mark) + 1;
+      while (from <= head) {
+        const to = Math.min(head, from + range - 1);
+        const opened = await reader.openedBetween(from, to);
+        store.transaction(() => {
+          for (const event of opened) {
+            const userId = store.telegramAccounts.userOf(event.author);
+            if (userId !== undefined) notices.enqueue(challengedNotice(userId, event, miniAppUrl));
+          }
+          notices.setProgress(CHALLENGED_PROGRESS, BigInt(to));
+        });
+        from = to + 1;
+      }
+    },
+  };
+}
+
 const SCORED_PROGRESS = "scored_nonce";
+const CHALLENGED_PROGRESS = "challenged_block";
 /** Landed nonces read above the mark per pass (nonces only: an index scan). */
 const MAX_NONCES_SCANNED = 100_000;
 const CLAIMABLE_PROGRESS = "claimable_epoch";

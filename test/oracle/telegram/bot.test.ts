@@ -12,13 +12,14 @@ import { Writable } from "node:stream";
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { getAddress, keccak256, toUtf8Bytes } from "ethers";
+import { Interface, getAddress, keccak256, toUtf8Bytes } from "ethers";
 import pino from "pino";
 import type { BuiltBatch } from "../../../oracle/src/batch/builder";
 import { type Store, openStore } from "../../../oracle/src/store";
 import { Api } from "grammy";
 import { TelegramBot } from "../../../oracle/src/telegram/bot";
-import { TelegramNotifier, scoredSource } from "../../../oracle/src/telegram/notifier";
+import { type ChallengeLogReader, TelegramNotifier, scoredSource } from "../../../oracle/src/telegram/notifier";
+import { CHALLENGE_OPENED_EVENT, challengeLogReader } from "../../../oracle/src/telegram/challengeEvents";
 import { botApiSender } from "../../../oracle/src/telegram/sender";
 import { telegramBotSettingsFromEnv } from "../../../oracle/src/telegram/config";
 import { ConfigError } from "../../../oracle/src/config";
@@ -101,7 +102,7 @@ describe("Telegram bot", function () {
   let store: Store;
   const bots: TelegramBot[] = [];
 
-  function bot(options: { rewards?: Rewards; apiRoot?: string; logger?: pino.Logger } = {}): TelegramBot {
+  function bot(options: { rewards?: Rewards; challenges?: ChallengeLogReader; apiRoot?: string; logger?: pino.Logger } = {}): TelegramBot {
     const created = new TelegramBot({
       botToken: BOT_TOKEN,
       miniAppUrl: MINI_APP_URL,
@@ -109,6 +110,7 @@ describe("Telegram bot", function () {
       pollMs: 60_000,
       store,
       ...(options.rewards === undefined ? {} : { rewards: options.rewards }),
+      ...(options.challenges === undefined ? {} : { challenges: options.challenges }),
       logger: options.logger ?? pino({ level: "silent" }),
       pollingTimeoutSeconds: 1,
     });
@@ -370,6 +372,45 @@ describe("Telegram bot", function () {
       await bot({ rewards: f.rewards }).notifier.pass();
       await time.increase(Number(await f.rewards.epochLength()));
       await bot({ rewards: f.rewards }).notifier.pass();
+      expect(botApi.sent(ALICE_USER)).to.have.length(2);
+    });
+  });
+
+  describe("when a score is challenged", function () {
+    it("tells the tied author once per challenge, with the reason, from the Challenges contract's events", async function () {
+      const f = await loadFixture(oracleFixture);
+      // The oracle reads the event with its own signature: it must be the compiled contract's.
+      expect(new Interface([CHALLENGE_OPENED_EVENT]).getEvent("ChallengeOpened")!.topicHash).to.equal(
+        f.challenges.interface.getEvent("ChallengeOpened").topicHash,
+      );
+      store.telegramAccounts.bind(f.alice.address, ALICE_USER);
+      const reader = challengeLogReader(f.rewards.runner!.provider!, await f.rewards.challenges());
+      const telegram = bot({ challenges: reader });
+      await telegram.notifier.pass(); // the mark starts at the head: nothing before is news
+      const id = await submitAndRecord(f.rewards, f.alice, store);
+      const built = await scoreAndRecord(f, store, [id]);
+      const points = built.entries[0]!.points;
+
+      // Bob challenges Alice's score as decoration, with the bond.
+      const bond = (await f.challenges.params()).bond;
+      await (await f.token.connect(f.deployer).transfer(f.bob.address, bond)).wait();
+      await (await f.token.connect(f.bob).approve(await f.challenges.getAddress(), bond)).wait();
+      const epoch = await f.rewards.currentEpoch();
+      await (await f.challenges.connect(f.bob).open(id, epoch, points, 2, 0, keccak256(toUtf8Bytes("the same sentence, decorated")))).wait();
+
+      await telegram.notifier.pass();
+      const sent = botApi.sent(ALICE_USER);
+      expect(sent.map((m) => m.body.text)).to.deep.equal([
+        scoredText(id, built.entries[0]!.score, points),
+        `Your submission #${id} was challenged as decoration without substance. The operators will re-evaluate it; its points wait until the challenge is settled.\nYou can answer it in the app.`,
+      ]);
+      expect(button(sent[1])).to.deep.equal({ text: "See the challenge", web_app: { url: `${MINI_APP_URL}#/submissions/${id}` } });
+
+      // Once: another pass, and a restart on the same store, tell nothing new.
+      await telegram.notifier.pass();
+      store.close();
+      store = openStore(dbPath);
+      await bot({ challenges: reader }).notifier.pass();
       expect(botApi.sent(ALICE_USER)).to.have.length(2);
     });
   });
