@@ -265,6 +265,31 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
     await second.screenshot({ path: path.join(SCREENSHOTS, "telegram-second-wallet-dark.png"), fullPage: true });
   });
 
+  for (const theme of ["light", "dark"] as const) {
+    it(`reads well in Telegram's ${theme} theme: no serious accessibility violation (axe-core, contrast included) on any page`, async function () {
+      const initData = launchData(TELEGRAM_USER + (theme === "dark" ? 2 : 1));
+      const tg = await newPage({ width: 360, height: 800 }, fakeTelegramClient(initData));
+      await tg.goto(miniAppUrl(stack.appUrl, initData, theme));
+      await textOf(tg.getByRole("heading", { level: 1 }), /Get paid in CKEY/);
+      expect(await tg.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()")).to.equal(THEMES[theme].bg_color);
+      const violations: string[] = [];
+      for (const route of ["", "submit", "submissions", "rewards", "staking", "governance", "network"]) {
+        // Within the Mini App: the hash changes, the launch (and its theme) stays.
+        await tg.evaluate(`location.hash = "#/${route}"`);
+        await tg.getByRole("heading", { level: 1 }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+        await tg.waitForLoadState("networkidle");
+        await tg.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+        const found = (await tg.evaluate(`(async () => {
+          const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+          return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
+        })()`)) as { id: string; impact: string; targets: string[] }[];
+        for (const v of found) if (v.impact === "serious" || v.impact === "critical") violations.push(`${route}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
+      }
+      expect(violations).to.deep.equal([]);
+      await tg.context().close();
+    });
+  }
+
   it("raised no uncaught error in the pages", function () {
     expect(pageErrors).to.deep.equal([]);
   });

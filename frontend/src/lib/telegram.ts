@@ -4,6 +4,7 @@
  * launch parameters (`tgWebAppData` / `tgWebAppPlatform` in the URL hash, as Telegram opens Mini Apps)
  * and talk to the client through its documented `postEvent` bridge. Outside Telegram nothing changes.
  */
+import { withContrast } from "./contrast";
 import { telegramInitData } from "./telegramInitData";
 
 export interface TelegramThemeParams {
@@ -53,15 +54,52 @@ const CSS_VARIABLES: Record<keyof TelegramThemeParams, string> = {
 
 const COLOR = /^#[0-9a-fA-F]{3,8}$/;
 
-/** Applies Telegram's theme colours as the app's CSS variables; returns the variables set. */
+/** The app's own colours (styles.css `:root`), for the ones a Telegram theme leaves out. */
+const DEFAULT_COLORS: Record<string, string> = {
+  "--bg": "#ffffff",
+  "--surface": "#f3f6f6",
+  "--text": "#14201f",
+  "--muted": "#4a5857",
+  "--link": "#0b5c5e",
+  "--accent": "#0f3d3e",
+  "--accent-text": "#ffffff",
+};
+
+/**
+ * Applies Telegram's theme colours as the app's CSS variables; returns the variables set. Telegram's
+ * own palettes do not always reach WCAG AA (its light theme's white on #2481cc is 4.1:1, the hint
+ * grey on white 2.8:1): text, hint and link colours are moved toward black or white until they read
+ * at 4.5:1 on the page and on cards, and the button colour until its text does; nothing else changes.
+ */
 export function applyTelegramTheme(root: HTMLElement, theme: TelegramThemeParams): string[] {
-  const set: string[] = [];
+  const colors = { ...DEFAULT_COLORS };
+  const given = new Set<string>();
   for (const [key, variable] of Object.entries(CSS_VARIABLES) as [keyof TelegramThemeParams, string][]) {
     const value = theme[key];
     if (value && COLOR.test(value)) {
-      root.style.setProperty(variable, value);
-      set.push(variable);
+      colors[variable] = value;
+      given.add(variable);
     }
+  }
+  if (given.size === 0) return [];
+  // Cards sit on the page: without Telegram's secondary colour they take its background, not ours.
+  if (given.has("--bg") && !given.has("--surface")) {
+    colors["--surface"] = colors["--bg"]!;
+    given.add("--surface");
+  }
+  const readable = (variable: string) => withContrast(withContrast(colors[variable]!, colors["--bg"]!), colors["--surface"]!);
+  const adjusted: Record<string, string> = {
+    "--text": readable("--text"),
+    "--muted": readable("--muted"),
+    "--link": readable("--link"),
+    "--accent": withContrast(colors["--accent"]!, colors["--accent-text"]!),
+  };
+  const set: string[] = [];
+  for (const variable of Object.values(CSS_VARIABLES)) {
+    const value = adjusted[variable] ?? colors[variable]!;
+    if (!given.has(variable) && value === DEFAULT_COLORS[variable]) continue;
+    root.style.setProperty(variable, value);
+    set.push(variable);
   }
   return set;
 }
