@@ -17,7 +17,8 @@ import {
   vote,
 } from "ponder:schema";
 import { eq, sql } from "ponder";
-import { type Hex, decodeFunctionData, encodePacked, getAddress, keccak256, recoverTypedDataAddress, size, slice } from "viem";
+import { type Hex, decodeFunctionData, getAddress, recoverAddress, size, slice } from "viem";
+import { rewardsDomain, scoreBatchDigest } from "../../oracle/src/protocol/eip712";
 import { rewardsAbi } from "../abis/generated";
 import { fetchContent, nodeUrls } from "./content";
 
@@ -109,27 +110,12 @@ async function batchSigners(input: Hex, chainId: number, rewards: Hex): Promise<
   }
   if (decoded.functionName !== "postScores") return [];
   const [header, items, signatures] = decoded.args;
-  const itemsHash = keccak256(encodePacked(items.map(() => "uint256"), [...items]));
+  // The digest the contract recovers from: the oracle's protocol module, one source of truth.
+  const digest = scoreBatchDigest(rewardsDomain(chainId, rewards), header, items) as Hex;
   const signers: string[] = [];
   for (const signature of signatures) {
     if (size(signature) === 65) {
-      signers.push(
-        await recoverTypedDataAddress({
-          domain: { name: "CashKey Rewards", version: "1", chainId, verifyingContract: rewards },
-          types: {
-            ScoreBatch: [
-              { name: "nonce", type: "uint64" },
-              { name: "itemsHash", type: "bytes32" },
-              { name: "evaluator", type: "bytes32" },
-              { name: "rationaleRoot", type: "bytes32" },
-              { name: "deadline", type: "uint64" },
-            ],
-          },
-          primaryType: "ScoreBatch",
-          message: { nonce: header.nonce, itemsHash, evaluator: header.evaluator, rationaleRoot: header.rationaleRoot, deadline: header.deadline },
-          signature,
-        }),
-      );
+      signers.push(await recoverAddress({ hash: digest, signature }));
     } else if (size(signature) >= 20) {
       signers.push(getAddress(slice(signature, 0, 20)));
     }

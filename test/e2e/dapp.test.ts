@@ -10,7 +10,7 @@ import { Wallet, formatEther, parseEther } from "ethers";
 import type { Locator, Page } from "playwright-core";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import submissions from "../fixtures/submissions.json";
-import { type DappStack, E2E_EXPLORER, E2E_TIMING, SCREENSHOTS, advanceChainTime, startDappStack } from "./dappHarness";
+import { type DappStack, E2E_EXPLORER, E2E_TIMING, SCREENSHOTS, advanceChainTime, seriousAxeViolations, startDappStack } from "./dappHarness";
 import { printLogsOnFailure } from "../oracle/node/nodeHarness";
 
 const STEP_TIMEOUT_MS = 60_000;
@@ -349,12 +349,7 @@ describe("dApp end to end (headless Chromium)", function () {
       await page.goto(`${stack.appUrl}/#/${route}`);
       await page.getByRole("heading", { level: 1 }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await page.waitForLoadState("networkidle");
-      await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-      const found = (await page.evaluate(`(async () => {
-        const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
-        return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
-      })()`)) as { id: string; impact: string; targets: string[] }[];
-      for (const v of found) if (v.impact === "serious" || v.impact === "critical") violations.push(`${route}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
+      violations.push(...(await seriousAxeViolations(page, route)));
     }
     expect(violations).to.deep.equal([]);
   });

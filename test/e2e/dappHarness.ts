@@ -8,7 +8,7 @@ import path from "node:path";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
 import { Wallet, parseEther } from "ethers";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type Page, chromium } from "playwright-core";
 import { deployCashKey } from "../../scripts/deploy";
 import { relaySettingsFromEnv } from "../../oracle/src/relay/config";
 import { type FrontendServer, buildFrontend, frontendRuntimeConfig, serveFrontend } from "../../scripts/lib/frontendServer";
@@ -116,6 +116,18 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
 }
 
 /** Moves the chain's clock forward and mines a block. */
+/** The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is, one line each. */
+export async function seriousAxeViolations(page: Page, label: string): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const found = (await page.evaluate(`(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
+  })()`)) as { id: string; impact: string; targets: string[] }[];
+  return found
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${label}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
+}
+
 export async function advanceChainTime(seconds: number): Promise<void> {
   await hre.network.provider.request({ method: "evm_increaseTime", params: [seconds] });
   await hre.network.provider.request({ method: "evm_mine", params: [] });

@@ -19,7 +19,7 @@ import type { BrowserContext, Locator, Page } from "playwright-core";
 import { signInitData } from "../../oracle/src/telegram/initData";
 import submissions from "../fixtures/submissions.json";
 import { printLogsOnFailure } from "../oracle/node/nodeHarness";
-import { type DappStack, E2E_TIMING, SCREENSHOTS, advanceChainTime, startDappStack } from "./dappHarness";
+import { type DappStack, E2E_TIMING, SCREENSHOTS, advanceChainTime, seriousAxeViolations, startDappStack } from "./dappHarness";
 
 const STEP_TIMEOUT_MS = 60_000;
 /** A test bot token (never a real bot's). */
@@ -278,12 +278,7 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
         await tg.evaluate(`location.hash = "#/${route}"`);
         await tg.getByRole("heading", { level: 1 }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
         await tg.waitForLoadState("networkidle");
-        await tg.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
-        const found = (await tg.evaluate(`(async () => {
-          const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
-          return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
-        })()`)) as { id: string; impact: string; targets: string[] }[];
-        for (const v of found) if (v.impact === "serious" || v.impact === "critical") violations.push(`${route}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
+        violations.push(...(await seriousAxeViolations(tg, route)));
       }
       expect(violations).to.deep.equal([]);
       await tg.context().close();

@@ -94,8 +94,8 @@ export function orderSignatures(signatures: readonly AttributedSignature[]): str
     return x < y ? -1 : x > y ? 1 : 0;
   });
   for (let i = 1; i < sorted.length; i++) {
-    if (BigInt(sorted[i].signer) === BigInt(sorted[i - 1].signer)) {
-      throw new Error(`duplicate signer ${getAddress(sorted[i].signer)}`);
+    if (BigInt(sorted[i]!.signer) === BigInt(sorted[i - 1]!.signer)) {
+      throw new Error(`duplicate signer ${getAddress(sorted[i]!.signer)}`);
     }
   }
   return sorted.map((s) => s.signature);
