@@ -62,7 +62,7 @@ describe("oracle CLI: peers and register", function () {
     expect(text.stdout).to.contain("held for review: none");
 
     const down = await cli(["peers", "--url", network.nodes[2].url], { cwd: dir, env });
-    expect(down.status).to.not.equal(0);
+    expect(down.status, `stdout: ${down.stdout}`).to.not.equal(0);
     expect(down.stderr.trim().split("\n")).to.have.length(1);
     expect(down.stderr).to.contain("No node answers");
   });
