@@ -50,7 +50,8 @@ async function lighthouseScores(url: string, preset: "mobile" | "desktop") {
   const { default: lighthouse } = await importEsm("lighthouse");
   const { launch } = await importEsm("chrome-launcher");
   const scores: Record<string, number[]> = { performance: [], accessibility: [], "best-practices": [] };
-  const metrics: Record<string, number[]> = { fcp: [], lcp: [], tbt: [] };
+  const metrics: Record<string, number[]> = { fcp: [], lcp: [], tbt: [], cls: [], si: [] };
+  const shifts: string[] = [];
   for (let run = 0; run < RUNS; run++) {
     const chrome = await launch({ chromePath: CHROMIUM, chromeFlags: FLAGS, userDataDir: fs.mkdtempSync(path.join(os.tmpdir(), "cashkey-lh-")) });
     try {
@@ -60,11 +61,20 @@ async function lighthouseScores(url: string, preset: "mobile" | "desktop") {
       metrics.fcp.push(result.lhr.audits["first-contentful-paint"].numericValue);
       metrics.lcp.push(result.lhr.audits["largest-contentful-paint"].numericValue);
       metrics.tbt.push(result.lhr.audits["total-blocking-time"].numericValue);
+      metrics.cls.push(result.lhr.audits["cumulative-layout-shift"].numericValue);
+      metrics.si.push(result.lhr.audits["speed-index"].numericValue);
+      if (run === 0) shifts.push(...layoutShifts(result.lhr));
     } finally {
       await chrome.kill();
     }
   }
-  return { scores, metrics };
+  return { scores, metrics, shifts };
+}
+
+/** The elements Lighthouse saw move (its `layout-shifts` audit), largest first: what to fix when CLS is high. */
+function layoutShifts(lhr: { audits: Record<string, { details?: { items?: { score?: number; node?: { snippet?: string; selector?: string } }[] } }> }): string[] {
+  const items = lhr.audits["layout-shifts"]?.details?.items ?? [];
+  return items.slice(0, 5).map((item) => `${(item.score ?? 0).toFixed(3)} ${item.node?.selector ?? "?"} ${item.node?.snippet?.slice(0, 80) ?? ""}`);
 }
 
 async function main() {
@@ -85,10 +95,11 @@ async function main() {
     const total = scripts.reduce((sum, s) => sum + s.gzip, 0);
     console.log(`  total: ${kb(total)} gzip over ${scripts.length} files (target <= 250 KB); all ${allChunks.length} chunks of the app: ${kb(allGzip)} gzip`);
     for (const preset of ["mobile", "desktop"] as const) {
-      const { scores, metrics } = await lighthouseScores(`${app.url}/`, preset);
+      const { scores, metrics, shifts } = await lighthouseScores(`${app.url}/`, preset);
       const line = Object.entries(scores).map(([k, v]) => `${k} ${median(v)} (runs: ${v.join(", ")})`);
       console.log(`Lighthouse ${preset}: ${line.join("; ")}`);
-      console.log(`  median FCP ${Math.round(median(metrics.fcp))} ms, LCP ${Math.round(median(metrics.lcp))} ms, TBT ${Math.round(median(metrics.tbt))} ms`);
+      console.log(`  median FCP ${Math.round(median(metrics.fcp))} ms, LCP ${Math.round(median(metrics.lcp))} ms, TBT ${Math.round(median(metrics.tbt))} ms, CLS ${median(metrics.cls).toFixed(3)}, Speed Index ${Math.round(median(metrics.si))} ms`);
+      for (const shift of shifts) console.log(`  layout shift ${shift}`);
     }
   } finally {
     await app.close();

@@ -196,6 +196,7 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
       expect(outside.length).to.be.greaterThan(0);
       expect(outside.every((url) => /^(wss|https):\/\/[a-z.]*walletconnect\.(org|com)\//.test(url))).to.equal(true, outside.join("\n"));
       // The rest of the app works on: the embedded wallet and WalletConnect again.
+      await wc.getByText("Create a CashKey wallet: no extension, no ETH needed").click();
       expect(await wc.getByRole("button", { name: "Create wallet" }).isEnabled()).to.equal(true);
       expect(await button.isEnabled()).to.equal(true);
       await wc.context().close();

@@ -10,6 +10,11 @@ import type { EmbeddedProvider } from "./connector";
 import type { VaultStore } from "./store";
 import { type VaultRecord, confirmBackup, createVault, exportKey, importVault } from "./vault";
 
+/** Inside Telegram (startTelegram marks the page) the embedded wallet is the way in: shown unfolded. */
+function inTelegram(): boolean {
+  return typeof document !== "undefined" && document.documentElement.classList.contains("telegram");
+}
+
 type Step = { kind: "loading" } | { kind: "none" } | { kind: "backup"; record: VaultRecord; key?: string } | { kind: "locked"; record: VaultRecord };
 
 export function EmbeddedWalletPanel({ connector, store, chainId }: { connector: Connector; store: VaultStore; chainId: number }) {
@@ -82,25 +87,32 @@ export function EmbeddedWalletPanel({ connector, store, chainId }: { connector: 
 
   return (
     <section className="embedded-wallet" aria-label="CashKey wallet">
-      {step.kind === "none" && (
-        <>
-          <form onSubmit={create}>
-            <p>No wallet extension? Create a CashKey wallet in this browser. Its key is encrypted with your passphrase and never leaves this device.</p>
-            {passphraseInput}
-            <button type="submit" disabled={busy}>
-              Create wallet
-            </button>
-          </form>
-          <form onSubmit={importKey}>
-            <label>
-              Private key to import
-              <input type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} required />
-            </label>
-            <button type="submit" className="secondary" disabled={busy || passphrase.length < 10}>
-              Import key
-            </button>
-          </form>
-        </>
+      {(step.kind === "loading" || step.kind === "none") && (
+        // Folded until asked for (open inside Telegram, where it is the way in): the header keeps its
+        // size while the vault is looked up, so the page below never jumps (layout shift).
+        <details className="wallet-create" open={inTelegram() || undefined}>
+          <summary>Create a CashKey wallet: no extension, no ETH needed</summary>
+          {step.kind === "none" && (
+            <>
+              <form onSubmit={create}>
+                <p>No wallet extension? Create a CashKey wallet in this browser. Its key is encrypted with your passphrase and never leaves this device.</p>
+                {passphraseInput}
+                <button type="submit" disabled={busy}>
+                  Create wallet
+                </button>
+              </form>
+              <form onSubmit={importKey}>
+                <label>
+                  Private key to import
+                  <input type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} required />
+                </label>
+                <button type="submit" className="secondary" disabled={busy || passphrase.length < 10}>
+                  Import key
+                </button>
+              </form>
+            </>
+          )}
+        </details>
       )}
       {step.kind === "backup" && (
         <form onSubmit={step.key === undefined ? reveal(step.record) : confirm(step.record)}>
