@@ -1,16 +1,17 @@
 /** `peers`: the operator network as one node sees it — who is reachable and how often each agrees. */
 import { CashKeyError } from "../errors";
+import { fetchJsonWithDeadline } from "./fetchWithDeadline";
 import type { NetworkOverview } from "../network/api";
 
 export async function fetchNetwork(url: string): Promise<NetworkOverview> {
-  let response: Response;
+  let answer: { response: Response; body: unknown };
   try {
-    response = await fetch(new URL("/v1/network?fresh=1", url), { signal: AbortSignal.timeout(10_000) });
+    answer = await fetchJsonWithDeadline(new URL("/v1/network?fresh=1", url), 10_000);
   } catch (cause) {
     throw new CashKeyError(`No node answers at ${url}.`, { cause });
   }
-  if (!response.ok) throw new CashKeyError(`The node at ${url} answered /v1/network with HTTP ${response.status}.`);
-  return (await response.json()) as NetworkOverview;
+  if (!answer.response.ok) throw new CashKeyError(`The node at ${url} answered /v1/network with HTTP ${answer.response.status}.`);
+  return answer.body as NetworkOverview;
 }
 
 function percent(rate: number | null | undefined): string {

@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import { CashKeyError } from "../errors";
 import { type SubmissionStatus, openStore } from "../store";
+import { fetchJsonWithDeadline } from "./fetchWithDeadline";
 
 export interface NodeStatus {
   api: { url: string; reachable: boolean; health?: unknown };
@@ -76,8 +77,7 @@ export function formatStatus(status: NodeStatus): string {
 
 async function fetchHealth(url: string): Promise<unknown> {
   try {
-    const response = await fetch(new URL("/v1/health", url), { signal: AbortSignal.timeout(3000) });
-    return (await response.json()) as unknown;
+    return (await fetchJsonWithDeadline(new URL("/v1/health", url), 3000)).body;
   } catch {
     return undefined;
   }
