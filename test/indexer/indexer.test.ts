@@ -108,9 +108,8 @@ for (const database of DATABASES) describe(`indexer on ${database === "postgres"
     await (await governor.connect(deployer).castVoteWithReason(proposalId, VoteType.For, "More budget brings more writers")).wait();
     await (await governor.connect(signers[3]).castVoteWithReason(proposalId, VoteType.Against, "Dilutes the token")).wait();
 
-    // Close the epoch and let its challenge window pass (deployCashKey's default for short epochs: a
-    // third of the epoch, at least a minute), then claim.
-    const challengeWindow = Math.max(60, Math.floor(TIMING.epochLength / 3));
+    // Close the epoch and let its challenge window pass (as the deployed Challenges sets it), then claim.
+    const challengeWindow = Number((await deployment.challenges.params()).window);
     await hre.network.provider.request({ method: "evm_increaseTime", params: [TIMING.epochLength + challengeWindow] });
     await hre.network.provider.request({ method: "evm_mine", params: [] });
     await (await rewards.connect(signers[1]).claim(signers[1].address)).wait();
