@@ -6,9 +6,9 @@ import react from "@vitejs/plugin-react";
 const frontend = path.dirname(new URL(import.meta.url).pathname);
 
 /**
- * The production build runs on Preact's React-compatible core (about 45 KB gzipped less than
- * react-dom, which matters on a phone: see docs/BENCHMARKS.md); the component tests run on React.
- * The end-to-end test drives the production build.
+ * The app runs on Preact's React-compatible core (about 45 KB gzipped less than react-dom, which
+ * matters on a phone: see docs/BENCHMARKS.md), in the production build and in the component tests
+ * alike, so the tests test what ships. The dev server keeps React (its fast refresh needs it).
  */
 const preactCompat = {
   react: "preact/compat",
@@ -18,14 +18,26 @@ const preactCompat = {
   "react/jsx-dev-runtime": "preact/jsx-dev-runtime",
 };
 
+/**
+ * The tests' renderer, on the same core: Testing Library's ES module build (its CommonJS one would
+ * `require` react-dom past the alias), Preact's `act`, and wagmi's store selector as an ES module.
+ */
+const withSelector = path.join(frontend, "test", "withSelector.ts");
+const testingOnPreact = {
+  "use-sync-external-store/shim/with-selector.js": withSelector,
+  "use-sync-external-store/shim/with-selector": withSelector,
+  "@testing-library/react": path.join(frontend, "..", "node_modules", "@testing-library", "react", "dist", "@testing-library", "react.esm.js"),
+  "react-dom/test-utils": "preact/test-utils",
+};
+
 /** WalletConnect's QR modal, never loaded (the app shows the pairing link: src/wallet/noQrModal.ts). */
 const noQrModal = { "@reown/appkit/core": path.join(frontend, "src", "wallet", "noQrModal.ts") };
 
-export default defineConfig(({ command }) => ({
+export default defineConfig(({ command, mode }) => ({
   root: frontend,
   base: "./",
   plugins: [react()],
-  resolve: { alias: command === "build" ? { ...preactCompat, ...noQrModal } : noQrModal },
+  resolve: { alias: command === "build" ? { ...preactCompat, ...noQrModal } : mode === "test" ? { ...testingOnPreact, ...preactCompat, ...noQrModal } : noQrModal },
   build: {
     outDir: path.join(frontend, "dist"),
     emptyOutDir: true,
@@ -38,5 +50,7 @@ export default defineConfig(({ command }) => ({
     environment: "jsdom",
     include: ["test/**/*.test.{ts,tsx}"],
     setupFiles: [path.join(frontend, "test", "setup.ts")],
+    // Libraries that import React go through the alias too (Node would load React itself for them).
+    server: { deps: { inline: [/@testing-library[\\/]react/, /@tanstack[\\/]react-query/, /[\\/]wagmi[\\/]/] } },
   },
 }));

@@ -91,7 +91,7 @@ describe("SubmitPage", () => {
     const { accounts } = await connect(wagmi, { connector: wagmi.connectors[0] });
     renderWithProviders(<SubmitPage />, runtime, wagmi);
     const text = "The Rhine is 1,230 km long and flows through six countries.";
-    fireEvent.change(await screen.findByLabelText("Content"), { target: { value: text } });
+    fireEvent.input(await screen.findByLabelText("Content"), { target: { value: text } });
     const salt = screen.getByTestId("content-salt").textContent!;
     expect(salt).toMatch(/^0x[0-9a-f]{64}$/);
     await waitFor(() => expect(screen.getByTestId("content-hash").textContent).toBe(contentHash({ text, author: accounts[0], salt })));

@@ -17,7 +17,7 @@ describe("EmbeddedWalletPanel", () => {
     const connector = wagmi.connectors.find((c) => c.id === EMBEDDED_WALLET_ID)!;
     renderWithProviders(<EmbeddedWalletPanel connector={connector} store={store} chainId={runtime.chainId} />, runtime, wagmi);
 
-    fireEvent.change(await screen.findByLabelText("Passphrase"), { target: { value: PASS } });
+    fireEvent.input(await screen.findByLabelText("Passphrase"), { target: { value: PASS } });
     fireEvent.click(screen.getByRole("button", { name: "Create wallet" }));
     expect(await screen.findByText(/Back up your wallet before using it/, {}, { timeout: 10_000 })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Unlock CashKey wallet" })).toBeNull();
@@ -25,11 +25,11 @@ describe("EmbeddedWalletPanel", () => {
 
     fireEvent.click(screen.getByRole("button", { name: "Show my key" }));
     const key = (await screen.findByTestId("backup-key", {}, { timeout: 10_000 })).textContent!;
-    fireEvent.change(screen.getByLabelText("Type the last 8 characters of the key"), { target: { value: "00000000" } });
+    fireEvent.input(screen.getByLabelText("Type the last 8 characters of the key"), { target: { value: "00000000" } });
     fireEvent.click(screen.getByRole("button", { name: "I wrote it down" }));
     expect(await screen.findByText(/not the last 8 characters/, {}, { timeout: 10_000 })).toBeTruthy();
 
-    fireEvent.change(screen.getByLabelText("Type the last 8 characters of the key"), { target: { value: key.slice(-8) } });
+    fireEvent.input(screen.getByLabelText("Type the last 8 characters of the key"), { target: { value: key.slice(-8) } });
     fireEvent.click(screen.getByRole("button", { name: "I wrote it down" }));
     expect(await screen.findByRole("button", { name: "Unlock CashKey wallet" }, { timeout: 10_000 })).toBeTruthy();
     expect((await store.get())!.backedUpAt).not.toBeNull();

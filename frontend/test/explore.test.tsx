@@ -57,8 +57,8 @@ describe("ExplorePage", () => {
   it("lists recent information, then searches with filters and marks the matched words as text", async () => {
     renderWithProviders(<ExplorePage />, withIndexer());
     expect(await screen.findByText("Glaciers in the Alps lost half their volume.")).toBeTruthy();
-    fireEvent.change(screen.getByLabelText("Search"), { target: { value: "eruption" } });
-    fireEvent.change(screen.getByLabelText("Minimum score"), { target: { value: "50" } });
+    fireEvent.input(screen.getByLabelText("Search"), { target: { value: "eruption" } });
+    fireEvent.input(screen.getByLabelText("Minimum score"), { target: { value: "50" } });
     fireEvent.click(screen.getByRole("button", { name: "Search" }));
     const mark = await screen.findByText("eruption");
     expect(mark.tagName).toBe("MARK");

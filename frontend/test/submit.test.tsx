@@ -90,11 +90,11 @@ describe("SubmitPage checks", () => {
   it("keeps a paste over the limit whole, counts it and refuses to submit it", async () => {
     const { button } = await renderSubmit(5n);
     const big = "x".repeat(2_000_000);
-    fireEvent.change(await screen.findByLabelText("Content"), { target: { value: big } });
+    fireEvent.input(await screen.findByLabelText("Content"), { target: { value: big } });
     expect((screen.getByLabelText("Content") as HTMLTextAreaElement).value.length).toBe(2_000_000);
     expect(screen.getByTestId("content-size").textContent).toMatch(/^2,000,000 characters: [\d,]+ bytes over the node's limit of 16,384 bytes/);
     expect(button().disabled).toBe(true);
-    fireEvent.change(screen.getByLabelText("Content"), { target: { value: "short and fine" } });
+    fireEvent.input(screen.getByLabelText("Content"), { target: { value: "short and fine" } });
     await waitFor(() => expect(button().disabled).toBe(false));
     expect(screen.getByTestId("content-size").textContent).toMatch(/^14 characters · /);
   });
@@ -102,7 +102,7 @@ describe("SubmitPage checks", () => {
   it("warns before the same text goes in twice and asks to confirm", async () => {
     rememberSubmission(31337, ACCOUNT, "The Rhine is 1,230 km long.", 3n);
     const { button } = await renderSubmit(5n);
-    fireEvent.change(await screen.findByLabelText("Content"), { target: { value: "the rhine is 1,230 km long. " } });
+    fireEvent.input(await screen.findByLabelText("Content"), { target: { value: "the rhine is 1,230 km long. " } });
     expect(screen.getByTestId("duplicate-warning").textContent).toMatch(/already submitted this text as #3/);
     expect(button().disabled).toBe(true);
     fireEvent.click(screen.getByLabelText(/Submit it again anyway/));
@@ -111,7 +111,7 @@ describe("SubmitPage checks", () => {
 
   it("disables Submit at 0 quota left with the reason and what stake buys", async () => {
     const { button } = await renderSubmit(0n);
-    fireEvent.change(await screen.findByLabelText("Content"), { target: { value: "Something new" } });
+    fireEvent.input(await screen.findByLabelText("Content"), { target: { value: "Something new" } });
     const reason = await screen.findByTestId("no-quota");
     expect(reason.textContent).toMatch(/used all 5 submissions of this epoch/);
     expect(reason.textContent).toMatch(/Stake 500 more CKEY for 20 submissions per epoch/);
