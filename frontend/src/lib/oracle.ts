@@ -1,19 +1,18 @@
-/** The oracle API the app uses: upload content, read one evaluation. Everything else comes from the chain. */
+/**
+ * The oracle API the app uses: upload content, read one evaluation. Everything else comes from the chain.
+ * The shapes are the API's own zod schemas (oracle/src/api/schemas.ts), imported as types only: no zod
+ * and no oracle code enter the bundle, and a schema change that the app does not follow fails `tsc`.
+ */
 import type { Hex } from "viem";
+import type { z } from "zod";
+import type { ContentStoredSchema, ContentUploadSchema, ErrorSchema, SubmissionSchema } from "../../../oracle/src/api/schemas";
 
-export interface OracleSubmission {
-  id: string;
-  status: string;
-  author: string;
-  contentHash: string | null;
-  score: number | null;
-  points: number | null;
-  subScores?: Record<string, number> | null;
-  flags: { code: string; severity: string; detail: string }[];
-  rationaleJson: string | null;
-  evaluator: string | null;
-  batch: { nonce: string; state: string; rationaleRoot: string; txHash: string | null; proof: string[] | null } | null;
-}
+/** `GET /v1/submissions/{id}`: the node's view of a submission (status is one of the API's states). */
+export type OracleSubmission = z.infer<typeof SubmissionSchema>;
+export type OracleSubmissionStatus = OracleSubmission["status"];
+type ContentUpload = z.infer<typeof ContentUploadSchema>;
+type ContentStored = z.infer<typeof ContentStoredSchema>;
+type ErrorBody = z.infer<typeof ErrorSchema>;
 
 export class OracleError extends Error {
   override name = "OracleError";
@@ -22,8 +21,9 @@ export class OracleError extends Error {
 async function failure(response: Response, what: string): Promise<OracleError> {
   let detail = `HTTP ${response.status}`;
   try {
-    const body = (await response.json()) as { error?: { message?: string } | string; message?: string };
-    const message = typeof body.error === "string" ? body.error : (body.error?.message ?? body.message);
+    // The API's error body, or what a proxy in front of it may say instead.
+    const body = (await response.json()) as Partial<ErrorBody> | { error?: string; message?: string };
+    const message = typeof body.error === "string" ? body.error : (body.error?.message ?? ("message" in body ? body.message : undefined));
     if (message) detail = message;
   } catch {
     // not JSON: keep the status
@@ -32,7 +32,7 @@ async function failure(response: Response, what: string): Promise<OracleError> {
 }
 
 /** Uploads content bound to `author` with `salt` (the content hash rule, docs/SCORING.md); returns its hash. */
-export async function uploadContent(oracleUrl: string, content: { text: string; author: string; salt: string }): Promise<Hex> {
+export async function uploadContent(oracleUrl: string, content: ContentUpload & { author: string; salt: string }): Promise<Hex> {
   const response = await fetch(`${oracleUrl}/v1/content`, {
     method: "PUT",
     headers: { "content-type": "application/json" },
@@ -41,7 +41,7 @@ export async function uploadContent(oracleUrl: string, content: { text: string; 
     throw new OracleError("The oracle node did not answer: is it running?");
   });
   if (response.status !== 200 && response.status !== 201) throw await failure(response, "Upload refused");
-  return ((await response.json()) as { hash: Hex }).hash;
+  return ((await response.json()) as ContentStored).hash as Hex;
 }
 
 /** The node's view of a submission, or null when it has not seen it yet. */
