@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { WagmiProvider } from "wagmi";
 import { App, preloadPage } from "./App";
+import { RefreshOnNewBlock } from "./components/RefreshOnNewBlock";
 import { RuntimeConfigContext } from "./config/context";
 import { loadRuntimeConfig } from "./config/runtimeConfig";
 import "./styles.css";
@@ -20,6 +21,7 @@ async function boot() {
       <RuntimeConfigContext.Provider value={runtime}>
         <WagmiProvider config={wagmiConfig}>
           <QueryClientProvider client={queryClient}>
+            <RefreshOnNewBlock />
             <App />
           </QueryClientProvider>
         </WagmiProvider>

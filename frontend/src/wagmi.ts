@@ -55,7 +55,9 @@ export function createWagmiConfig(config: RuntimeConfig, vaultStore: VaultStore 
   return createConfig({
     chains: [chain],
     connectors,
-    transports: { [chain.id]: http(config.rpcUrl) },
+    // The reads of one render go out as one JSON-RPC batch; the head is polled once a second
+    // (useRefreshOnNewBlock), and every chain read refreshes when it moves.
+    transports: { [chain.id]: http(config.rpcUrl, { batch: true }) },
     pollingInterval: 1_000,
   });
 }

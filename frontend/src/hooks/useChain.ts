@@ -1,10 +1,12 @@
 /**
  * Domain hooks over wagmi: every read goes to the chain through the deployment's public client, keyed
- * so that a confirmed transaction can refresh them all; queries stay disabled while an argument is missing.
+ * so that a new block or a confirmed transaction refreshes them all (nothing polls on a timer); queries
+ * stay disabled while an argument is missing.
  */
-import { type QueryKey, useQuery } from "@tanstack/react-query";
+import { type QueryKey, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import type { Address, PublicClient } from "viem";
-import { useConnection, usePublicClient } from "wagmi";
+import { useBlockNumber, useConnection, usePublicClient } from "wagmi";
 import { useRuntimeConfig } from "../config/context";
 import type { RuntimeConfig } from "../config/runtimeConfig";
 import { governorAbi, rewardsAbi, tokenAbi } from "../generated/abis";
@@ -18,8 +20,24 @@ export function useChainQuery<T>(key: QueryKey, read: (client: PublicClient, con
     queryKey: [CHAIN_QUERY, ...key],
     queryFn: () => read(client as PublicClient, config),
     enabled: enabled && client !== undefined,
-    refetchInterval: 2_000,
   });
+}
+
+/**
+ * Watches the chain's head (one `eth_blockNumber` poll for the whole app) and, on each new block,
+ * refetches the chain reads on screen (scaffold-eth-2's useScaffoldReadContract pattern, once for all
+ * reads). A read still running when the next block arrives finishes first, so fast chains cannot
+ * starve it.
+ */
+export function useRefreshOnNewBlock(): bigint | undefined {
+  const config = useRuntimeConfig();
+  const queryClient = useQueryClient();
+  const { data: blockNumber } = useBlockNumber({ chainId: config.chainId, watch: true });
+  useEffect(() => {
+    if (blockNumber === undefined) return;
+    void queryClient.invalidateQueries({ queryKey: [CHAIN_QUERY] }, { cancelRefetch: false });
+  }, [blockNumber, queryClient]);
+  return blockNumber;
 }
 
 /** The connected account when the wallet is on the deployment's chain. */
