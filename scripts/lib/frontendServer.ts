@@ -7,12 +7,13 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import zlib from "node:zlib";
 import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
 import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { type DeploymentRecord, parseDeploymentJson } from "../../oracle/src/protocol/deployment";
 import type { FrontendRuntimeConfig } from "../../oracle/src/protocol/frontendConfig";
 import { writeFrontendAbis } from "./frontendAbis";
+import { frontendApp } from "./frontendApp";
 
 /** `frontend/public/config.json` and what the server answers at `/config.json`. */
 export function frontendRuntimeConfig(
@@ -75,24 +76,12 @@ export async function buildFrontend(hre: HardhatRuntimeEnvironment, { force = fa
   return dist;
 }
 
-const CONTENT_TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".webmanifest": "application/manifest+json; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".txt": "text/plain; charset=utf-8",
-};
-
 export interface FrontendServer {
   url: string;
   close(): Promise<void>;
 }
 
-/** Serves `dist` and the runtime config on `hostname:port` (0: any free port). */
+/** Serves `dist` and the runtime config on `hostname:port` (0: any free port): see frontendApp.ts. */
 export async function serveFrontend(options: {
   dist: string;
   /** The runtime configuration, or a function read on every request (when it is known only later). */
@@ -100,37 +89,9 @@ export async function serveFrontend(options: {
   hostname?: string;
   port?: number;
 }): Promise<FrontendServer> {
-  const dist = path.resolve(options.dist);
   const { config } = options;
-  const configJson = () => JSON.stringify(typeof config === "function" ? config() : config);
-  const server = http.createServer((request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url ?? "/", "http://localhost").pathname);
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      response.writeHead(405, { allow: "GET, HEAD" }).end();
-      return;
-    }
-    if (pathname === "/config.json") {
-      response.writeHead(200, { "content-type": CONTENT_TYPES[".json"], "cache-control": "no-store" }).end(configJson());
-      return;
-    }
-    const file = path.join(dist, pathname === "/" ? "index.html" : pathname);
-    if (!file.startsWith(dist + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      response.writeHead(404, { "content-type": CONTENT_TYPES[".txt"] }).end("not found");
-      return;
-    }
-    const immutable = pathname.startsWith("/assets/");
-    const type = CONTENT_TYPES[path.extname(file)] ?? "application/octet-stream";
-    const gzip = /\bgzip\b/.test(String(request.headers["accept-encoding"] ?? "")) && /text|json|javascript|svg|manifest/.test(type);
-    response.writeHead(200, {
-      "content-type": type,
-      "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-      vary: "accept-encoding",
-      ...(gzip ? { "content-encoding": "gzip" } : {}),
-    });
-    if (request.method === "HEAD") response.end();
-    else if (gzip) fs.createReadStream(file).pipe(zlib.createGzip()).pipe(response);
-    else fs.createReadStream(file).pipe(response);
-  });
+  const app = frontendApp(options.dist, typeof config === "function" ? config : () => config);
+  const server = createAdaptorServer({ fetch: app.fetch }) as http.Server;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.hostname ?? "127.0.0.1", () => resolve());
