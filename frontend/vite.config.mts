@@ -2,6 +2,7 @@
 import path from "node:path";
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { VitePWA } from "vite-plugin-pwa";
 
 const frontend = path.dirname(new URL(import.meta.url).pathname);
 
@@ -36,13 +37,36 @@ const noQrModal = { "@reown/appkit/core": path.join(frontend, "src", "wallet", "
 export default defineConfig(({ command, mode }) => ({
   root: frontend,
   base: "./",
-  plugins: [react()],
+  plugins: [
+    react(),
+    // The service worker (src/sw.ts), with the build's file list and revisions injected. The page
+    // registers it itself (src/pwa/register.ts); the web manifest is public/manifest.webmanifest.
+    VitePWA({
+      strategies: "injectManifest",
+      srcDir: "src",
+      filename: "sw.ts",
+      injectRegister: false,
+      manifest: false,
+      injectManifest: {
+        globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
+        // WalletConnect's provider is fetched only when a user connects a phone wallet (online anyway).
+        globIgnores: ["assets/walletconnect-*.js"],
+      },
+    }),
+  ],
   resolve: { alias: command === "build" ? { ...preactCompat, ...noQrModal } : mode === "test" ? { ...testingOnPreact, ...preactCompat, ...noQrModal } : noQrModal },
   build: {
     outDir: path.join(frontend, "dist"),
     emptyOutDir: true,
     target: "es2022",
     chunkSizeWarningLimit: 800,
+    rollupOptions: {
+      output: {
+        // Named, so the service worker's precache can leave it out (above).
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.some((id) => id.includes("@walletconnect/ethereum-provider")) ? "assets/walletconnect-[hash].js" : "assets/[name]-[hash].js",
+      },
+    },
   },
   server: { host: "127.0.0.1", port: 5173, fs: { allow: [path.join(frontend, "..")] } },
   test: {

@@ -4,6 +4,7 @@ import { createRoot } from "react-dom/client";
 import { WagmiProvider } from "wagmi";
 import { App, preloadPage } from "./App";
 import { RefreshOnNewBlock } from "./components/RefreshOnNewBlock";
+import { UpdatePrompt } from "./pwa/UpdatePrompt";
 import { RuntimeConfigContext } from "./config/context";
 import { loadRuntimeConfig } from "./config/runtimeConfig";
 import "./styles.css";
@@ -22,6 +23,7 @@ async function boot() {
         <WagmiProvider config={wagmiConfig}>
           <QueryClientProvider client={queryClient}>
             <RefreshOnNewBlock />
+            <UpdatePrompt />
             <App />
           </QueryClientProvider>
         </WagmiProvider>
@@ -39,8 +41,7 @@ boot().catch((error: unknown) => {
   container.append(message);
 });
 
+// The offline shell and the update prompt (src/sw.ts); the dev server has no service worker.
 if ("serviceWorker" in navigator && import.meta.env.PROD) {
-  window.addEventListener("load", () => {
-    navigator.serviceWorker.register("./sw.js").catch(() => undefined);
-  });
+  void import("./pwa/register").then(({ registerServiceWorker }) => registerServiceWorker());
 }

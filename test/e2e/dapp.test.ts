@@ -10,7 +10,7 @@ import { Wallet, formatEther, parseEther } from "ethers";
 import type { Locator, Page } from "playwright-core";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
 import submissions from "../fixtures/submissions.json";
-import { type DappStack, E2E_EXPLORER, E2E_TIMING, SCREENSHOTS, advanceChainTime, seriousAxeViolations, startDappStack } from "./dappHarness";
+import { ACTIVATED_SERVICE_WORKER, type DappStack, E2E_EXPLORER, E2E_TIMING, SCREENSHOTS, advanceChainTime, seriousAxeViolations, startDappStack } from "./dappHarness";
 import { printLogsOnFailure } from "../oracle/node/nodeHarness";
 
 const STEP_TIMEOUT_MS = 60_000;
@@ -358,7 +358,7 @@ describe("dApp end to end (headless Chromium)", function () {
     await page.goto(`${stack.appUrl}/#/network`);
     const manifest = await page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())");
     expect(manifest).to.include({ name: "CashKey", display: "standalone" });
-    expect(await page.evaluate("navigator.serviceWorker.ready.then((r) => r.active.state)")).to.equal("activated");
+    expect(await page.evaluate(ACTIVATED_SERVICE_WORKER)).to.equal("activated");
     await page.context().setOffline(true);
     try {
       await page.reload();

@@ -115,7 +115,13 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
   };
 }
 
-/** Moves the chain's clock forward and mines a block. */
+/**
+ * Page-side code: the state of the page's service worker once it has finished activating
+ * (`navigator.serviceWorker.ready` resolves while it may still be "activating").
+ */
+export const ACTIVATED_SERVICE_WORKER = `navigator.serviceWorker.ready.then((r) => r.active.state === "activated" ? "activated"
+  : new Promise((resolve) => r.active.addEventListener("statechange", (e) => e.target.state !== "activating" && resolve(e.target.state))))`;
+
 /** The serious and critical WCAG 2.1 A/AA violations axe-core finds on the page as it is, one line each. */
 export async function seriousAxeViolations(page: Page, label: string): Promise<string[]> {
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
@@ -128,6 +134,7 @@ export async function seriousAxeViolations(page: Page, label: string): Promise<s
     .map((v) => `${label}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
 }
 
+/** Moves the chain's clock forward and mines a block. */
 export async function advanceChainTime(seconds: number): Promise<void> {
   await hre.network.provider.request({ method: "evm_increaseTime", params: [seconds] });
   await hre.network.provider.request({ method: "evm_mine", params: [] });
