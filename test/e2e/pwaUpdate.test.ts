@@ -63,6 +63,13 @@ describe("service worker updates (headless Chromium)", function () {
     expect(entry, "index.html's precache entry in sw.js").to.be.a("string");
     const md5 = (file: string) => crypto.createHash("md5").update(fs.readFileSync(file)).digest("hex");
     expect(entry).to.contain(md5(path.join(dist, "index.html")));
+    // Hashed names need no revision; every other file's revision is its md5, so any change reinstalls.
+    const entries = [...sw.matchAll(/\{"revision":(null|"([0-9a-f]{32})"),"url":"([^"]+)"\}/g)].map((m) => ({ revision: m[2] ?? null, url: m[3] }));
+    expect(entries.length, "precache entries in sw.js").to.be.greaterThan(10);
+    for (const { revision, url } of entries) {
+      if (url.startsWith("assets/")) expect(revision, url).to.equal(null);
+      else expect(revision, url).to.equal(md5(path.join(dist, url)));
+    }
 
     const page = await (await browser.newContext()).newPage();
     const pageErrors: string[] = [];
