@@ -1,0 +1,215 @@
+import { expect } from "chai";
+import hre from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import { MaxUint256, getAddress, keccak256, parseEther, recoverAddress, toUtf8Bytes } from "ethers";
+import { HEURISTIC_APPEAL_EVALUATOR_HASH, evaluateAppeal } from "../../../oracle/src/challenges/appealEvaluator";
+import { createLlmScorer } from "../../../oracle/src/eval/scorers/llm";
+import { contentHash } from "../../../oracle/src/protocol/contentHash";
+import { challengeVerdictDigest, challengesDomain } from "../../../oracle/src/protocol/challengeVerdict";
+import { evaluatorHash } from "../../../oracle/src/protocol/evaluatorHash";
+import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
+import { deployCashKey } from "../../../scripts/deploy";
+import { decorateAll } from "../../../scripts/bench/scoring/decorations";
+import { fillerPlain } from "../../../scripts/bench/scoring/lowEffort";
+import { Random } from "../../../scripts/bench/scoring/random";
+import fixtures from "../../fixtures/submissions.json";
+import { deploymentRecordOf, randomWallet } from "../chain/oracleFixture";
+import { FakeOpenAiServer } from "../helpers/fakeOpenAiServer";
+import { submissionView, submitHash, upload } from "../node/nodeHarness";
+import { waitUntil } from "../chain/rpcProxy";
+import { createNetwork, useNetworkTestChain } from "./networkHarness";
+
+const DAY = 24 * 60 * 60;
+const GULLIBLE_MODEL = "gullible-7b";
+/** The scorer the operators were fooled with: a model that pays decoration (the appeal runs without it). */
+const gullibleScorer = (baseURL: string) => createLlmScorer({ baseURL, model: GULLIBLE_MODEL, quantization: "none", maxTransportRetries: 0, timeoutMs: 10_000 });
+const GULLIBLE_HASH = evaluatorHash(gullibleScorer("http://127.0.0.1:1/v1").descriptor);
+
+const FILLER = decorateAll(fillerPlain(new Random(31), "heldout"), new Random(32), "heldout");
+const GOOD = fixtures.items.filter((i) => i.label === "useful")[3]!.text;
+const FILLER_REASON = "Decorated filler: generic sentences dressed with figures, names and links; nothing checkable.";
+const FRIVOLOUS_REASON = "I just do not like it.";
+const ANSWER = "Every figure in it comes from the cited report.";
+
+async function fixture() {
+  const [deployer, alice, bob, carol] = await hre.ethers.getSigners();
+  const keys = Array.from({ length: 3 }, () => randomWallet());
+  const deployBlock = (await hre.ethers.provider.getBlockNumber()) + 1;
+  const deployment = await deployCashKey(hre, {
+    deployer,
+    operators: keys.map((k) => k.address),
+    threshold: 2,
+    evaluators: [GULLIBLE_HASH],
+    baseQuota: 1_000,
+    quotaTiers: [],
+    writeDeployment: false,
+  });
+  const record = await deploymentRecordOf(deployment, deployBlock);
+  const order = (await deployment.rewards.operators()).map((a) => getAddress(a));
+  keys.sort((a, b) => order.indexOf(a.address) - order.indexOf(b.address));
+  const challengesAddress = await deployment.challenges.getAddress();
+  for (const who of [bob, carol]) {
+    await (await deployment.token.connect(deployer).transfer(who.address, parseEther("1000"))).wait();
+    await (await deployment.token.connect(who).approve(challengesAddress, MaxUint256)).wait();
+  }
+  return { ...deployment, record, keys, deployer, alice, bob, carol };
+}
+
+async function postText(url: string, id: bigint, kind: "reason" | "answer", text: string): Promise<Response> {
+  return fetch(`${url}/v1/challenges/${id}/${kind}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }) });
+}
+
+async function challengeView(url: string, id: bigint) {
+  const response = await fetch(`${url}/v1/challenges/${id}`);
+  expect(response.status, `GET /v1/challenges/${id}`).to.equal(200);
+  return (await response.json()) as {
+    status: string;
+    reason: { code: string; hash: string; text: string | null };
+    answer: { hash: string; text: string | null } | null;
+    evaluations: {
+      rationaleRoot: string;
+      committed: boolean;
+      upheld: boolean;
+      original: { rationaleJson: string; proof: string[] };
+      appeal: { rationaleJson: string; rationale: { grounds: string; appeal: { points: number } }; proof: string[] };
+    } | null;
+    votes: { peer: string; role: string; decision: string }[];
+  };
+}
+
+describe("operator network: challenges judged by the quorum (three nodes, threshold 2)", function () {
+  const context = useNetworkTestChain();
+  let llm: FakeOpenAiServer | undefined;
+  afterEach(async function () {
+    await llm?.close();
+    llm = undefined;
+  });
+
+  it("upholds a challenge of decorated filler (points removed, challenger paid) and rejects a frivolous one (bond to the author)", async function () {
+    this.timeout(300_000);
+    const f = await loadFixture(fixture);
+    const { rewards, challenges, token, record, keys, alice, bob, carol, deployer } = f;
+    expect(await challenges.isAppealEvaluator(HEURISTIC_APPEAL_EVALUATOR_HASH)).to.equal(true);
+
+    // The gullible model pays 95 for anything but the good text, which it scores as the heuristic does.
+    const good = await evaluateAppeal({ item: { submissionId: 2n, author: alice.address, contentHash: contentHash({ text: GOOD }), content: { text: GOOD } }, maxPoints: 1000 });
+    const marker = GOOD.slice(0, 40);
+    llm = await FakeOpenAiServer.start();
+    llm.fallback = (request) => {
+      const isGood = request.body.messages.some((m) => m.content.includes(marker));
+      const answer = isGood
+        ? { ...good.subScores, overall: good.score, rationale: "Solid and specific." }
+        : { substance: 95, originality: 95, clarity: 95, evidence: 95, overall: 95, rationale: "Rich in figures, names and sources." };
+      return { kind: "answer", content: JSON.stringify(answer) };
+    };
+    const network = context.track(
+      await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200" }, { scorer: gullibleScorer(llm.baseURL) }),
+    );
+    for (const node of network.nodes) await node.start();
+    const [n0, n1, n2] = network.nodes;
+
+    // Alice's two items, scored by the quorum with the gullible model.
+    const fillerId = await submitHash(rewards, alice, await upload(n0.url, FILLER));
+    const goodId = await submitHash(rewards, alice, await upload(n0.url, GOOD));
+    await waitUntil(async () => (await rewards.isScored(fillerId)) && (await rewards.isScored(goodId)), "both items scored", 90_000);
+    const scored = new Map<bigint, bigint>();
+    for (const e of await rewards.queryFilter(rewards.filters.Scored(), record.deployBlock)) scored.set(e.args.id, e.args.points);
+    const fillerPoints = Number(scored.get(fillerId));
+    const goodPoints = Number(scored.get(goodId));
+    expect(fillerPoints, "the fooled quorum paid the filler").to.be.greaterThan(0);
+    expect(goodPoints).to.be.greaterThan(0);
+    const epoch = Number(await rewards.currentEpoch());
+    const pointsBefore = await rewards.pointsOf(alice.address);
+    const [bob0, carol0, alice0] = await Promise.all([token.balanceOf(bob.address), token.balanceOf(carol.address), token.balanceOf(alice.address)]);
+    const bond = (await challenges.params()).bond;
+
+    // Bob challenges the filler as decoration; Carol challenges the good item as spam, and Alice answers.
+    await (await challenges.connect(bob).open(fillerId, epoch, fillerPoints, 2, 0, keccak256(toUtf8Bytes(FILLER_REASON)))).wait();
+    await (await challenges.connect(carol).open(goodId, epoch, goodPoints, 3, 0, keccak256(toUtf8Bytes(FRIVOLOUS_REASON)))).wait();
+    await (await challenges.connect(alice).answer(2n, keccak256(toUtf8Bytes(ANSWER)))).wait();
+    expect(await challenges.claimableAt(epoch), "claims of the epoch wait for the challenges").to.equal(0n);
+
+    // The texts, each to one node; a text that is not the committed one is refused.
+    expect((await postText(n1.url, 1n, "reason", "something else")).status).to.equal(409);
+    const accepted = await postText(n1.url, 1n, "reason", FILLER_REASON);
+    expect(accepted.status).to.equal(200);
+    expect(await accepted.json()).to.deep.equal({ hash: keccak256(toUtf8Bytes(FILLER_REASON)).toLowerCase(), stored: true });
+    expect((await postText(n2.url, 2n, "reason", FRIVOLOUS_REASON)).status).to.equal(200);
+    expect((await postText(n0.url, 2n, "answer", ANSWER)).status).to.equal(200);
+    expect((await postText(n0.url, 99n, "reason", FILLER_REASON)).status).to.equal(404);
+
+    // The quorum's verdicts land: upheld for the filler, rejected for the good item.
+    await waitUntil(async () => Number((await challenges.challenge(1n)).status) === 2 && Number((await challenges.challenge(2n)).status) === 2, "both verdicts posted", 90_000);
+    expect((await challenges.challenge(1n)).firstUpheld).to.equal(true);
+    expect((await challenges.challenge(2n)).firstUpheld).to.equal(false);
+
+    // Each verdict carries at least two distinct operators' signatures over its digest.
+    const { chainId } = await hre.ethers.provider.getNetwork();
+    const domain = challengesDomain(chainId, await challenges.getAddress());
+    const operators = new Set(keys.map((k) => k.address));
+    const roots = new Map<bigint, string>();
+    for (const event of await challenges.queryFilter(challenges.filters.VerdictPosted(), record.deployBlock)) {
+      roots.set(event.args.id, event.args.rationaleRoot);
+      expect(event.args.evaluator).to.equal(HEURISTIC_APPEAL_EVALUATOR_HASH);
+      const tx = await hre.ethers.provider.getTransaction(event.transactionHash);
+      const call = challenges.interface.parseTransaction({ data: tx!.data })!;
+      const [verdict, signatures] = call.args as unknown as [{ challengeId: bigint; upheld: boolean; evaluator: string; rationaleRoot: string; deadline: bigint }, string[]];
+      const c = await challenges.challenge(verdict.challengeId);
+      const digest = challengeVerdictDigest(domain, {
+        challengeId: verdict.challengeId,
+        submissionId: c.submissionId,
+        epoch: Number(c.epoch),
+        points: Number(c.points),
+        reason: Number(c.reason),
+        upheld: verdict.upheld,
+        evaluator: verdict.evaluator,
+        rationaleRoot: verdict.rationaleRoot,
+        deadline: verdict.deadline,
+      });
+      const signers = signatures.map((s) => recoverAddress(digest, s));
+      expect(new Set(signers).size).to.equal(signers.length);
+      expect(signers.length).to.be.at.least(2);
+      for (const signer of signers) expect(operators.has(signer)).to.equal(true);
+    }
+
+    // Every node serves the challenge: texts (spread by the leader's proposal), both evaluations, proofs.
+    for (const node of [n0, n2]) {
+      await waitUntil(async () => (await challengeView(node.url, 1n)).evaluations?.committed === true, `node ${node.index} holds the verdict's rationales`, 30_000);
+      const view = await challengeView(node.url, 1n);
+      expect(view.reason).to.deep.include({ code: "decoration", text: FILLER_REASON });
+      const ev = view.evaluations!;
+      expect(ev.rationaleRoot).to.equal(roots.get(1n)!.toLowerCase());
+      expect(ev.upheld).to.equal(true);
+      expect(verifyRationale(ev.rationaleRoot, { submissionId: 1n, rationaleJson: ev.appeal.rationaleJson }, ev.appeal.proof)).to.equal(true);
+      expect(verifyRationale(ev.rationaleRoot, { submissionId: 0n, rationaleJson: ev.original.rationaleJson }, ev.original.proof)).to.equal(true);
+      expect(ev.original.rationaleJson).to.equal((await submissionView(node.url, fillerId)).rationaleJson);
+      expect(ev.appeal.rationale.appeal.points).to.be.below(fillerPoints / 2);
+    }
+    const rejected = await challengeView(n0.url, 2n);
+    expect(rejected.answer?.text).to.equal(ANSWER);
+    expect(rejected.evaluations?.appeal.rationale.grounds).to.equal("score_confirmed");
+    const listed = (await (await fetch(`${n1.url}/v1/challenges?status=verdict`)).json()) as { challenges: { id: string }[] };
+    expect(listed.challenges.map((c) => c.id)).to.deep.equal(["2", "1"]);
+
+    // Nobody escalates: after the escalation window anyone applies the outcomes, before any claim of the epoch.
+    await time.increase(2 * DAY + 1);
+    await (await challenges.connect(deployer).finalize(1n)).wait();
+    await (await challenges.connect(deployer).finalize(2n)).wait();
+    const removed = (await rewards.queryFilter(rewards.filters.PointsRemoved(), record.deployBlock)).map((e) => e.args);
+    expect(removed.map((r) => [r.submissionId, r.points])).to.deep.equal([[fillerId, BigInt(fillerPoints)]]);
+    expect(await rewards.pointsOf(alice.address)).to.equal(pointsBefore - BigInt(fillerPoints));
+    const reward = removed[0]!.reward;
+    expect(reward).to.be.greaterThan(0n);
+    expect(await token.balanceOf(bob.address), "bob: bond back and the reward").to.equal(bob0 + reward);
+    expect(await token.balanceOf(carol.address), "carol: bond lost").to.equal(carol0 - bond);
+    expect(await token.balanceOf(alice.address), "alice: half of carol's bond").to.equal(alice0 + bond / 2n);
+
+    // The nodes follow the outcomes: metrics count one upheld and one rejected challenge.
+    await waitUntil(async () => {
+      const text = await (await fetch(`${n2.url}/metrics`)).text();
+      return text.includes('cashkey_oracle_challenges{status="upheld"} 1') && text.includes('cashkey_oracle_challenges{status="rejected"} 1');
+    }, "metrics show the outcomes", 30_000);
+    const metrics = await (await fetch(`${n1.url}/metrics`)).text();
+    expect(metrics).to.match(/cashkey_oracle_challenge_verdicts_led_total\{outcome="posted"\} [1-9]/);
+  });
+});
