@@ -188,8 +188,9 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     const rejected = await challengeView(n0.url, 2n);
     expect(rejected.answer?.text).to.equal(ANSWER);
     expect(rejected.evaluations?.appeal.rationale.grounds).to.equal("score_confirmed");
-    const listed = (await (await fetch(`${n1.url}/v1/challenges?status=verdict`)).json()) as { challenges: { id: string }[] };
-    expect(listed.challenges.map((c) => c.id)).to.deep.equal(["2", "1"]);
+    const listed = async () => ((await (await fetch(`${n1.url}/v1/challenges?status=verdict`)).json()) as { challenges: { id: string }[] }).challenges.map((c) => c.id);
+    await waitUntil(async () => (await listed()).length === 2, "node 1 follows both verdicts", 30_000);
+    expect(await listed()).to.deep.equal(["2", "1"]);
 
     // Nobody escalates: after the escalation window anyone applies the outcomes, before any claim of the epoch.
     await time.increase(2 * DAY + 1);
