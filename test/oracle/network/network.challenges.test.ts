@@ -1,11 +1,13 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { MaxUint256, getAddress, keccak256, parseEther, recoverAddress, toUtf8Bytes } from "ethers";
+import { MaxUint256, type Wallet, getAddress, keccak256, parseEther, recoverAddress, toUtf8Bytes } from "ethers";
 import { HEURISTIC_APPEAL_EVALUATOR_HASH, evaluateAppeal } from "../../../oracle/src/challenges/appealEvaluator";
 import { createLlmScorer } from "../../../oracle/src/eval/scorers/llm";
 import { contentHash } from "../../../oracle/src/protocol/contentHash";
-import { challengeVerdictDigest, challengesDomain } from "../../../oracle/src/protocol/challengeVerdict";
+import { type ChallengeVerdictMessage, challengeVerdictDigest, challengesDomain, signChallengeVerdict } from "../../../oracle/src/protocol/challengeVerdict";
+import { verdictRoot } from "../../../oracle/src/challenges/judge";
+import { encodeVerdictProposal } from "../../../oracle/src/challenges/verdictProposal";
 import { evaluatorHash } from "../../../oracle/src/protocol/evaluatorHash";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import { deployCashKey } from "../../../scripts/deploy";
@@ -85,7 +87,7 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     llm = undefined;
   });
 
-  it("upholds a challenge of decorated filler (points removed, challenger paid) and rejects a frivolous one (bond to the author)", async function () {
+  it("upholds a challenge of decorated filler (points removed, challenger paid) and rejects a frivolous one (bond to the author); a leader down waits, forged proposals are refused", async function () {
     this.timeout(300_000);
     const f = await loadFixture(fixture);
     const { rewards, challenges, token, record, keys, alice, bob, carol, deployer } = f;
@@ -103,7 +105,7 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
       return { kind: "answer", content: JSON.stringify(answer) };
     };
     const network = context.track(
-      await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200" }, { scorer: gullibleScorer(llm.baseURL) }),
+      await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "600000" }, { scorer: gullibleScorer(llm.baseURL) }),
     );
     for (const node of network.nodes) await node.start();
     const [n0, n1, n2] = network.nodes;
@@ -119,6 +121,8 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     expect(fillerPoints, "the fooled quorum paid the filler").to.be.greaterThan(0);
     expect(goodPoints).to.be.greaterThan(0);
     const epoch = Number(await rewards.currentEpoch());
+    // Node 1, the leader of challenge 1 (operators[1 mod 3]), is down: challenge 1 waits for it.
+    await n1.stop();
     const pointsBefore = await rewards.pointsOf(alice.address);
     const [bob0, carol0, alice0] = await Promise.all([token.balanceOf(bob.address), token.balanceOf(carol.address), token.balanceOf(alice.address)]);
     const bond = (await challenges.params()).bond;
@@ -130,22 +134,70 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     expect(await challenges.claimableAt(epoch), "claims of the epoch wait for the challenges").to.equal(0n);
 
     // The texts, each to one node; a text that is not the committed one is refused.
-    expect((await postText(n1.url, 1n, "reason", "something else")).status).to.equal(409);
-    const accepted = await postText(n1.url, 1n, "reason", FILLER_REASON);
+    expect((await postText(n0.url, 1n, "reason", "something else")).status).to.equal(409);
+    const accepted = await postText(n0.url, 1n, "reason", FILLER_REASON);
     expect(accepted.status).to.equal(200);
     expect(await accepted.json()).to.deep.equal({ hash: keccak256(toUtf8Bytes(FILLER_REASON)).toLowerCase(), stored: true });
     expect((await postText(n2.url, 2n, "reason", FRIVOLOUS_REASON)).status).to.equal(200);
     expect((await postText(n0.url, 2n, "answer", ANSWER)).status).to.equal(200);
     expect((await postText(n0.url, 99n, "reason", FILLER_REASON)).status).to.equal(404);
 
-    // The quorum's verdicts land: upheld for the filler, rejected for the good item.
-    await waitUntil(async () => Number((await challenges.challenge(1n)).status) === 2 && Number((await challenges.challenge(2n)).status) === 2, "both verdicts posted", 90_000);
+    // Challenge 2's leader (node 2) and node 0 reach the threshold without node 1.
+    await waitUntil(async () => Number((await challenges.challenge(2n)).status) === 2, "verdict 2 posted", 90_000);
+    expect(Number((await challenges.challenge(1n)).status), "challenge 1 waits for its leader").to.equal(1);
+
+    // What node 0 answers to proposals for challenge 1: it refuses strangers and wrong facts, disputes
+    // a verdict it does not reach, and signs only its own verdict and rationale root.
+    const c1 = await challenges.challenge(1n);
+    const domain = challengesDomain((await hre.ethers.provider.getNetwork()).chainId, await challenges.getAddress());
+    const propose = async (signer: Wallet, over: Partial<ChallengeVerdictMessage>, rationales = { original: '{"x":0}', appeal: '{"x":1}' }) => {
+      const message: ChallengeVerdictMessage = {
+        challengeId: 1n,
+        submissionId: c1.submissionId,
+        epoch: Number(c1.epoch),
+        points: Number(c1.points),
+        reason: Number(c1.reason),
+        upheld: true,
+        evaluator: HEURISTIC_APPEAL_EVALUATOR_HASH,
+        rationaleRoot: verdictRoot(rationales.original, rationales.appeal),
+        deadline: BigInt(await time.latest()) + 600n,
+        ...over,
+      };
+      const body = encodeVerdictProposal({
+        chainId: domain.chainId as bigint,
+        challenges: await challenges.getAddress(),
+        leader: signer.address,
+        message,
+        originalRationale: rationales.original,
+        appealRationale: rationales.appeal,
+        reasonText: null,
+        answerText: null,
+        digest: challengeVerdictDigest(domain, message),
+        signature: await signChallengeVerdict(signer, domain, message),
+      });
+      const response = await fetch(`${n0.url}/v1/peer/challenge-verdicts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as { decision?: string; reason?: string; signature?: string; error?: { code: string } }, digest: challengeVerdictDigest(domain, message) };
+    };
+    expect((await propose(randomWallet(), {})).body.error?.code).to.equal("verdict_not_operator");
+    expect((await propose(keys[1]!, { points: Number(c1.points) + 1 })).body.error?.code).to.equal("verdict_facts");
+    const flipped = await propose(keys[1]!, { upheld: false });
+    expect(flipped.status).to.equal(200);
+    expect(flipped.body).to.include({ decision: "disputed", reason: "verdict" });
+    const own = (await challengeView(n0.url, 1n)).evaluations!;
+    expect(own).to.include({ committed: false, upheld: true });
+    const wrongRoot = await propose(keys[1]!, {}, { original: own.original.rationaleJson, appeal: own.appeal.rationaleJson.replace('"upheld":true', '"upheld":true ') });
+    expect(wrongRoot.body).to.include({ decision: "disputed", reason: "rationale" });
+    const agreed = await propose(keys[1]!, {}, { original: own.original.rationaleJson, appeal: own.appeal.rationaleJson });
+    expect(agreed.body.decision).to.equal("signed");
+    expect(recoverAddress(agreed.digest, agreed.body.signature!)).to.equal(keys[0]!.address);
+
+    // Node 1 comes back and leads challenge 1: the quorum upholds it.
+    await n1.start();
+    await waitUntil(async () => Number((await challenges.challenge(1n)).status) === 2, "verdict 1 posted", 90_000);
     expect((await challenges.challenge(1n)).firstUpheld).to.equal(true);
     expect((await challenges.challenge(2n)).firstUpheld).to.equal(false);
 
     // Each verdict carries at least two distinct operators' signatures over its digest.
-    const { chainId } = await hre.ethers.provider.getNetwork();
-    const domain = challengesDomain(chainId, await challenges.getAddress());
     const operators = new Set(keys.map((k) => k.address));
     const roots = new Map<bigint, string>();
     for (const event of await challenges.queryFilter(challenges.filters.VerdictPosted(), record.deployBlock)) {
@@ -172,11 +224,11 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
       for (const signer of signers) expect(operators.has(signer)).to.equal(true);
     }
 
-    // Every node serves the challenge: texts (spread by the leader's proposal), both evaluations, proofs.
-    for (const node of [n0, n2]) {
+    // Every node serves the challenge: texts, both evaluations, proofs.
+    for (const node of [n0, n1, n2]) {
       await waitUntil(async () => (await challengeView(node.url, 1n)).evaluations?.committed === true, `node ${node.index} holds the verdict's rationales`, 30_000);
       const view = await challengeView(node.url, 1n);
-      expect(view.reason).to.deep.include({ code: "decoration", text: FILLER_REASON });
+      if (node === n0) expect(view.reason).to.deep.include({ code: "decoration", text: FILLER_REASON });
       const ev = view.evaluations!;
       expect(ev.rationaleRoot).to.equal(roots.get(1n)!.toLowerCase());
       expect(ev.upheld).to.equal(true);
@@ -187,6 +239,8 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     }
     const rejected = await challengeView(n0.url, 2n);
     expect(rejected.answer?.text).to.equal(ANSWER);
+    // The reason reached node 0 with node 2's proposal (it was given to node 2 only).
+    expect(rejected.reason.text).to.equal(FRIVOLOUS_REASON);
     expect(rejected.evaluations?.appeal.rationale.grounds).to.equal("score_confirmed");
     const listed = async () => ((await (await fetch(`${n1.url}/v1/challenges?status=verdict`)).json()) as { challenges: { id: string }[] }).challenges.map((c) => c.id);
     await waitUntil(async () => (await listed()).length === 2, "node 1 follows both verdicts", 30_000);
