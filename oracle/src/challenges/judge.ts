@@ -33,7 +33,7 @@ export interface Judgement {
 }
 
 /** Why this node cannot judge a challenge yet (it says so to a leader instead of voting). */
-export type Unjudgeable = { unavailable: "submission" | "content" | "original_rationale" | "duplicate_content"; detail: string };
+export type Unjudgeable = { unavailable: "submission" | "content" | "original_rationale" | "duplicate_content" | "scored_event"; detail: string };
 
 export function verdictRoot(originalRationale: string, appealRationale: string): string {
   return buildRationaleTree([
@@ -78,6 +78,9 @@ export class ChallengeJudge {
       this.options.chain.scoredFacts(challenge.submissionId),
       evaluateAppeal({ item, ...(duplicateOf && { duplicateOf }), maxPoints: this.options.maxPoints }),
     ]);
+    // `open` requires a scored item, so a missing Scored event means this node's read is behind (or
+    // starts after it): it does not judge rather than reject on facts it failed to read.
+    if (scored === undefined) return { unavailable: "scored_event", detail: `this node finds no Scored event of submission ${challenge.submissionId}` };
     const decision = decideVerdict({ challenge, scored, appeal: { points: appeal.points, flags: appeal.flags } });
     const appealRationale = canonicalJson({
       kind: "cashkey-challenge-appeal",
@@ -89,7 +92,7 @@ export class ChallengeJudge {
       reason: CHALLENGE_REASONS[challenge.reason] ?? "other",
       duplicateOf: challenge.duplicateOf.toString(),
       reasonHash: challenge.reasonHash,
-      scored: scored ?? null,
+      scored,
       appeal: { ...appeal.rationale, points: appeal.points },
       upheld: decision.upheld,
       grounds: decision.grounds,

@@ -23,6 +23,9 @@ import type { ChallengeJudge, Judgement } from "./judge";
 import type { ChallengeMetrics } from "./metrics";
 import { type VerdictProposalJson, type VerdictVoteJson, encodeVerdictProposal } from "./verdictProposal";
 
+/** `IChallenges.Status.Open`. */
+const OPEN_STATUS = 1;
+
 export interface VerdictLeaderOptions {
   store: Store;
   signer: Signer;
@@ -76,12 +79,15 @@ export class VerdictLeader {
 
   private async round(challenge: ChallengeRecord, operators: readonly string[], threshold: number, self: string): Promise<void> {
     const { store, judge, signer, chainId, challengesAddress, logger, metrics } = this.options;
+    // The chain may be ahead of the follower: a verdict already posted, or the verdict time over.
+    const [onChain, now] = await Promise.all([this.options.challenges.challenge(challenge.id), this.options.chain.time()]);
+    if (Number(onChain.status) !== OPEN_STATUS || now > onChain.deadline) return;
     const judgement = await judge.judge(challenge);
     if ("unavailable" in judgement) {
       logger.info({ challenge: challenge.id.toString(), ...judgement }, "cannot judge the challenge yet");
       return;
     }
-    const message = this.message(challenge, judgement, (await this.options.chain.time()) + BigInt(this.options.deadlineSeconds));
+    const message = this.message(challenge, judgement, now + BigInt(this.options.deadlineSeconds));
     const domain = challengesDomain(chainId, challengesAddress);
     const digest = challengeVerdictDigest(domain, message).toLowerCase();
     const signature = await signChallengeVerdict(signer, domain, message);
