@@ -57,6 +57,23 @@ async function fixture() {
   return { ...deployment, record, keys, deployer, alice, bob, carol };
 }
 
+/** The gullible model: it pays 95 for anything but the good text, which it scores as the heuristic does. */
+async function gullibleModel(): Promise<FakeOpenAiServer> {
+  const good = await evaluateAppeal({ item: { submissionId: 2n, author: AUTHOR_PLACEHOLDER, contentHash: contentHash({ text: GOOD }), content: { text: GOOD } }, maxPoints: 1000 });
+  const marker = GOOD.slice(0, 40);
+  const server = await FakeOpenAiServer.start();
+  server.fallback = (request) => {
+    const isGood = request.body.messages.some((m) => m.content.includes(marker));
+    const answer = isGood
+      ? { ...good.subScores, overall: good.score, rationale: "Solid and specific." }
+      : { substance: 95, originality: 95, clarity: 95, evidence: 95, overall: 95, rationale: "Rich in figures, names and sources." };
+    return { kind: "answer", content: JSON.stringify(answer) };
+  };
+  return server;
+}
+/** The heuristic's score does not depend on the author. */
+const AUTHOR_PLACEHOLDER = "0x0000000000000000000000000000000000000001";
+
 async function postText(url: string, id: bigint, kind: "reason" | "answer", text: string): Promise<Response> {
   return fetch(`${url}/v1/challenges/${id}/${kind}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }) });
 }
@@ -93,17 +110,7 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     const { rewards, challenges, token, record, keys, alice, bob, carol, deployer } = f;
     expect(await challenges.isAppealEvaluator(HEURISTIC_APPEAL_EVALUATOR_HASH)).to.equal(true);
 
-    // The gullible model pays 95 for anything but the good text, which it scores as the heuristic does.
-    const good = await evaluateAppeal({ item: { submissionId: 2n, author: alice.address, contentHash: contentHash({ text: GOOD }), content: { text: GOOD } }, maxPoints: 1000 });
-    const marker = GOOD.slice(0, 40);
-    llm = await FakeOpenAiServer.start();
-    llm.fallback = (request) => {
-      const isGood = request.body.messages.some((m) => m.content.includes(marker));
-      const answer = isGood
-        ? { ...good.subScores, overall: good.score, rationale: "Solid and specific." }
-        : { substance: 95, originality: 95, clarity: 95, evidence: 95, overall: 95, rationale: "Rich in figures, names and sources." };
-      return { kind: "answer", content: JSON.stringify(answer) };
-    };
+    llm = await gullibleModel();
     const network = context.track(
       await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "600000" }, { scorer: gullibleScorer(llm.baseURL) }),
     );
@@ -266,5 +273,24 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     }, "metrics show the outcomes", 30_000);
     const metrics = await (await fetch(`${n1.url}/metrics`)).text();
     expect(metrics).to.match(/cashkey_oracle_challenge_verdicts_led_total\{outcome="posted"\} [1-9]/);
+  });
+
+  it("fails over to the next operator when a challenge's leader is down", async function () {
+    this.timeout(300_000);
+    const f = await loadFixture(fixture);
+    const { rewards, challenges, record, keys, alice, carol } = f;
+    llm = await gullibleModel();
+    const network = context.track(await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "4000" }, { scorer: gullibleScorer(llm.baseURL) }));
+    for (const node of network.nodes) await node.start();
+    const goodId = await submitHash(rewards, alice, await upload(network.nodes[0]!.url, GOOD));
+    await waitUntil(() => rewards.isScored(goodId), "the item scored", 90_000);
+    const points = (await rewards.queryFilter(rewards.filters.Scored(goodId), record.deployBlock))[0]!.args.points;
+    // Challenge 1's first leader is operators[1]: it is down, so after the failover timeout operators[2] leads.
+    await network.nodes[1]!.stop();
+    await (await challenges.connect(carol).open(goodId, await rewards.currentEpoch(), points, 3, 0, keccak256(toUtf8Bytes(FRIVOLOUS_REASON)))).wait();
+    await waitUntil(async () => Number((await challenges.challenge(1n)).status) === 2, "the verdict posted by the next leader", 90_000);
+    const [posted] = await challenges.queryFilter(challenges.filters.VerdictPosted(), record.deployBlock);
+    expect(posted!.args.upheld).to.equal(false);
+    expect((await hre.ethers.provider.getTransaction(posted!.transactionHash))!.from).to.equal(keys[2]!.address);
   });
 });
