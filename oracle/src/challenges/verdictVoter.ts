@@ -20,6 +20,9 @@ import type { ChallengeJudge } from "./judge";
 import type { ChallengeMetrics } from "./metrics";
 import { type VerdictProposal, VerdictProposalError, type VerdictVoteJson, decodeVerdictProposal, textHash } from "./verdictProposal";
 
+/** Proposed evaluations kept per challenge at most (besides this node's own). */
+export const MAX_PROPOSED_EVALUATIONS = 8;
+
 export interface VerdictVoterOptions {
   store: Store;
   signer: Signer;
@@ -89,15 +92,20 @@ export class VerdictVoter {
     const challenge = store.challenges.get(m.challengeId)!;
     if (proposal.reasonText !== null) store.challenges.putText(challenge.reasonHash, proposal.reasonText);
     if (proposal.answerText !== null && challenge.answerHash !== null) store.challenges.putText(challenge.answerHash, proposal.answerText);
-    store.challenges.putEvaluation({
-      challengeId: m.challengeId,
-      rationaleRoot: m.rationaleRoot,
-      evaluator: m.evaluator,
-      upheld: m.upheld,
-      originalRationale: proposal.originalRationale,
-      appealRationale: proposal.appealRationale,
-      own: false,
-    });
+    // Kept to serve them if the verdict commits to them; a few per challenge (an operator sending
+    // ever new rationales cannot fill the disk).
+    const known = store.challenges.evaluation(m.challengeId, m.rationaleRoot) !== undefined;
+    if (!known && store.challenges.evaluationCount(m.challengeId) < MAX_PROPOSED_EVALUATIONS) {
+      store.challenges.putEvaluation({
+        challengeId: m.challengeId,
+        rationaleRoot: m.rationaleRoot,
+        evaluator: m.evaluator,
+        upheld: m.upheld,
+        originalRationale: proposal.originalRationale,
+        appealRationale: proposal.appealRationale,
+        own: false,
+      });
+    }
 
     const own = await judge.judge(challenge);
     let dispute: { reason: "verdict" | "rationale" | "unavailable"; detail: string } | undefined;

@@ -118,6 +118,7 @@ export class ChallengeRepository {
   private readonly upsertEvaluation: Statement;
   private readonly selectEvaluation: Statement;
   private readonly selectOwnEvaluation: Statement;
+  private readonly countEvaluations: Statement;
   private readonly upsertVote: Statement;
   private readonly selectVotes: Statement;
   private readonly selectProgress: Statement;
@@ -153,6 +154,7 @@ export class ChallengeRepository {
       ON CONFLICT (challenge_id, rationale_root) DO UPDATE SET own = max(own, excluded.own)`);
     this.selectEvaluation = db.prepare("SELECT * FROM challenge_evaluations WHERE challenge_id = ? AND rationale_root = ?");
     this.selectOwnEvaluation = db.prepare("SELECT * FROM challenge_evaluations WHERE challenge_id = ? AND own = 1 ORDER BY created_at DESC LIMIT 1");
+    this.countEvaluations = db.prepare("SELECT count(*) FROM challenge_evaluations WHERE challenge_id = ?").pluck();
     this.upsertVote = db.prepare(`
       INSERT INTO challenge_votes (challenge_id, peer, role, decision, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (challenge_id, peer, role) DO UPDATE SET decision = excluded.decision, detail = excluded.detail, updated_at = excluded.updated_at`);
@@ -258,6 +260,11 @@ export class ChallengeRepository {
       own: evaluation.own ? 1 : 0,
       now: this.now(),
     });
+  }
+
+  /** Evaluations kept for a challenge (own and proposed). */
+  evaluationCount(challengeId: bigint): number {
+    return num(this.countEvaluations.get(idValue("challengeId", challengeId)) as bigint);
   }
 
   evaluation(challengeId: bigint, rationaleRoot: string): ChallengeEvaluationRecord | undefined {

@@ -8,6 +8,7 @@ import { contentHash } from "../../../oracle/src/protocol/contentHash";
 import { type ChallengeVerdictMessage, challengeVerdictDigest, challengesDomain, signChallengeVerdict } from "../../../oracle/src/protocol/challengeVerdict";
 import { verdictRoot } from "../../../oracle/src/challenges/judge";
 import { encodeVerdictProposal } from "../../../oracle/src/challenges/verdictProposal";
+import { MAX_PROPOSED_EVALUATIONS } from "../../../oracle/src/challenges/verdictVoter";
 import { evaluatorHash } from "../../../oracle/src/protocol/evaluatorHash";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import { deployCashKey } from "../../../scripts/deploy";
@@ -197,6 +198,11 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     const agreed = await propose(keys[1]!, {}, { original: own.original.rationaleJson, appeal: own.appeal.rationaleJson });
     expect(agreed.body.decision).to.equal("signed");
     expect(recoverAddress(agreed.digest, agreed.body.signature!)).to.equal(keys[0]!.address);
+    // An operator sending ever new rationales fills at most a few rows per challenge.
+    for (let i = 0; i < MAX_PROPOSED_EVALUATIONS + 2; i++) {
+      expect((await propose(keys[1]!, { upheld: false }, { original: `{"spam":${i}}`, appeal: '{"x":1}' })).body.decision).to.equal("disputed");
+    }
+    expect(n0.test!.node.store.challenges.evaluationCount(1n)).to.equal(MAX_PROPOSED_EVALUATIONS);
 
     // Node 1 comes back and leads challenge 1: the quorum upholds it.
     await n1.start();
