@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { MaxUint256, keccak256, toUtf8Bytes } from "ethers";
+import { MaxUint256, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import pino from "pino";
 import { Challenges__factory } from "../../../oracle/src/bindings";
 import { ChallengeEventFollower } from "../../../oracle/src/challenges/eventFollower";
 import { openStore } from "../../../oracle/src/store";
-import { DAY, deployStandard, item, postBatch, submitMany } from "../../helpers/cashkey";
+import { DAY, EVALUATOR, deployStandard, item, postBatch, submitMany } from "../../helpers/cashkey";
+import { impersonate } from "../../helpers/impersonate";
 import { REASON_HASH, Reason, postVerdict } from "../../helpers/challenges";
 
 const ANSWER_HASH = keccak256(toUtf8Bytes("every figure has its source"));
@@ -69,6 +70,29 @@ describe("challenge event follower", function () {
       expect(BigInt(resolved.resolution!.toChallenger)).to.equal(opened.bond);
       expect(BigInt(resolved.resolution!.reward)).to.be.greaterThan(0n);
       expect(store.challenges.countByStatus()).to.include({ upheld: 1, open: 0 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it("follows an escalation to the token holders and their decision", async function () {
+    const f = await loadFixture(fixture);
+    const store = openStore(":memory:");
+    try {
+      await (await f.challenges.connect(f.bob).open(f.id2, f.epoch, 50, Reason.Spam, 0, REASON_HASH)).wait();
+      await postVerdict(f.challenges, f.operatorSigners, 1n, false);
+      await (await f.challenges.connect(f.bob).escalate(1n)).wait();
+      await follower(f, store).sync();
+      expect(store.challenges.get(1n)).to.deep.include({ status: "escalated", verdict: { upheld: false, evaluator: EVALUATOR, rationaleRoot: ZeroHash } });
+      const timelock = await impersonate(await f.timelock.getAddress());
+      await (await f.challenges.connect(timelock).decide(1n, true)).wait();
+      await follower(f, store).sync();
+      const decided = store.challenges.get(1n)!;
+      expect(decided.status).to.equal("upheld");
+      // The challenger gets its bond and its escalation bond back, plus the reward.
+      const bond = (await f.challenges.params()).bond;
+      expect(BigInt(decided.resolution!.toChallenger)).to.equal(3n * bond);
+      expect(store.challenges.countByStatus()).to.include({ escalated: 0, upheld: 1 });
     } finally {
       store.close();
     }
