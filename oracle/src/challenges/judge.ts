@@ -65,7 +65,8 @@ export class ChallengeJudge {
     }
     const item = this.item(challenge.submissionId);
     if ("unavailable" in item) return item;
-    const original = store.batches.liveBatchOf(challenge.submissionId)?.items.find((i) => i.submissionId === challenge.submissionId)?.rationaleJson ?? null;
+    const batch = store.batches.liveBatchOf(challenge.submissionId);
+    const original = batch?.items.find((i) => i.submissionId === challenge.submissionId)?.rationaleJson ?? null;
     if (original === null) return { unavailable: "original_rationale", detail: "this node lacks the rationale the item's batch committed" };
     let duplicateOf: AppealItem | undefined;
     if (CHALLENGE_REASONS[challenge.reason] === "duplicate") {
@@ -75,7 +76,7 @@ export class ChallengeJudge {
     }
 
     const [scored, appeal] = await Promise.all([
-      this.options.chain.scoredFacts(challenge.submissionId),
+      this.options.chain.scoredFacts(challenge.submissionId, batch?.state === "landed" ? batch.txHash : null),
       evaluateAppeal({ item, ...(duplicateOf && { duplicateOf }), maxPoints: this.options.maxPoints }),
     ]);
     // `open` requires a scored item, so a missing Scored event means this node's read is behind (or

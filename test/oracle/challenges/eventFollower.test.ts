@@ -3,7 +3,8 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MaxUint256, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import pino from "pino";
-import { Challenges__factory } from "../../../oracle/src/bindings";
+import { Challenges__factory, Rewards__factory } from "../../../oracle/src/bindings";
+import { rewardsChallengeChain } from "../../../oracle/src/challenges/chainFacts";
 import { ChallengeEventFollower } from "../../../oracle/src/challenges/eventFollower";
 import { openStore } from "../../../oracle/src/store";
 import { DAY, EVALUATOR, deployStandard, item, postBatch, submitMany } from "../../helpers/cashkey";
@@ -16,10 +17,10 @@ async function fixture() {
   const deployBlock = await hre.ethers.provider.getBlockNumber();
   const d = await deployStandard();
   const [id1, id2] = await submitMany(d.rewards, d.alice, 2);
-  await postBatch(d, [item(id1, 80, 100), item(id2, 70, 50)]);
+  const batchTx = (await postBatch(d, [item(id1, 80, 100), item(id2, 70, 50)])).hash;
   const epoch = Number(await d.rewards.currentEpoch());
   await d.token.connect(d.bob).approve(await d.challenges.getAddress(), MaxUint256);
-  return { ...d, id1, id2, epoch, deployBlock };
+  return { ...d, id1, id2, epoch, deployBlock, batchTx };
 }
 
 function follower(f: Awaited<ReturnType<typeof fixture>>, store: ReturnType<typeof openStore>, confirmations = 1) {
@@ -110,6 +111,24 @@ describe("challenge event follower", function () {
     } finally {
       store.close();
     }
+  });
+});
+
+describe("challenge chain facts", function () {
+  it("reads an item's credit from its batch's receipt or, without it, from a log search, alike", async function () {
+    const f = await loadFixture(fixture);
+    // Another epoch since: the credit's epoch is the batch block's, not the current one.
+    await time.increase(8 * DAY);
+    const rewards = Rewards__factory.connect(f.rewards.target as string, hre.ethers.provider);
+    const viaReceipt = await rewardsChallengeChain(rewards, f.deployBlock).scoredFacts(f.id2, f.batchTx);
+    const viaSearch = await rewardsChallengeChain(rewards, f.deployBlock).scoredFacts(f.id2);
+    expect(viaReceipt).to.deep.equal({ epoch: f.epoch, points: 50 });
+    expect(viaSearch).to.deep.equal(viaReceipt);
+    expect(Number(await f.rewards.currentEpoch())).to.be.greaterThan(f.epoch);
+    // A receipt without the item's Scored event falls back to the search; an unscored item has none.
+    const unrelated = (await f.token.connect(f.bob).approve(f.alice.address, 1n)).hash;
+    expect(await rewardsChallengeChain(rewards, f.deployBlock).scoredFacts(f.id1, unrelated)).to.deep.equal({ epoch: f.epoch, points: 100 });
+    expect(await rewardsChallengeChain(rewards, f.deployBlock).scoredFacts(99n)).to.equal(undefined);
   });
 });
 
