@@ -9,6 +9,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { type Signer, ZeroAddress, formatEther, getAddress, parseEther } from "ethers";
 import type { CashKeyForwarder, CashKeyGovernor, CashKeyTimelock, CashKeyToken, Challenges, Rewards } from "../typechain-types";
 import { HEURISTIC_EVALUATOR_HASH } from "../oracle/src/protocol/evaluatorHash";
+import { HEURISTIC_APPEAL_EVALUATOR_HASH } from "../oracle/src/challenges/appealEvaluator";
 import { deployOptionsFromEnv } from "./lib/deployEnv";
 import { type DeploymentRecord, parseDeploymentJson, parseDeploymentRecord } from "../oracle/src/protocol/deployment";
 
@@ -112,7 +113,7 @@ export interface DeployOptions {
    * forfeited bond 50 %.
    */
   challengeParams?: Partial<ChallengeParamsOption>;
-  /** Approved appeal evaluators. Default: the approved evaluators. */
+  /** Approved appeal evaluators. Default: the approved evaluators and the oracle's heuristic appeal evaluator (oracle/src/challenges). */
   appealEvaluators?: string[];
   /** Write deployments/<chainId>.json. Default: true. */
   writeDeployment?: boolean;
@@ -279,7 +280,7 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
       admin: timelockAddress,
       treasury: options.treasury ?? timelockAddress,
       params: challengeParams,
-      appealEvaluators: options.appealEvaluators ?? options.evaluators ?? [HEURISTIC_EVALUATOR_HASH],
+      appealEvaluators: options.appealEvaluators ?? [...(options.evaluators ?? [HEURISTIC_EVALUATOR_HASH]), HEURISTIC_APPEAL_EVALUATOR_HASH],
     },
   ])) as unknown as Challenges;
   const challengesAddress = await challenges.getAddress();

@@ -140,6 +140,8 @@ export interface ApiNodeOptions {
   /** The gasless relayer and its per-client limit. */
   relayer?: ApiDeps["relayer"];
   relayClientLimit?: ApiDeps["relayClientLimit"];
+  /** Challenges of scores (oracle/src/challenges/service.ts). */
+  challenges?: ApiDeps["challenges"];
 }
 
 export interface ApiNode {
@@ -172,6 +174,7 @@ export async function startApiNode(options: ApiNodeOptions): Promise<ApiNode> {
       storageHealth: options.storageHealth,
       relayer: options.relayer,
       relayClientLimit: options.relayClientLimit,
+      challenges: options.challenges,
     });
     const server = await serveApp(app, { host: config.host, port: config.port, listener: options.listener, limits: { ...config.http, trustProxy: config.trustProxy } });
     logger.info({ url: server.url, db: store.path }, "oracle API listening");

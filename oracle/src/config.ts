@@ -78,6 +78,9 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_MAX_PROPOSAL_BYTES", path: "network.maxProposalBytes" },
   { env: "CASHKEY_ORACLE_FUNCTIONS_VERIFIER", path: "functions.verifier" },
   { env: "CASHKEY_ORACLE_PUBLIC_URL", path: "functions.publicUrl" },
+  { env: "CASHKEY_ORACLE_CHALLENGES", path: "challenges.enabled" },
+  { env: "CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS", path: "challenges.pollIntervalMs" },
+  { env: "CASHKEY_ORACLE_CHALLENGE_VERDICT_DEADLINE_SECONDS", path: "challenges.verdictDeadlineSeconds" },
   { env: "CASHKEY_ORACLE_LOG_LEVEL", path: "logLevel" },
 ];
 
@@ -245,6 +248,17 @@ const ConfigSchema = z
         verifier: address.optional(),
         /** This node's API as the DON reaches it; default: the address it listens on. */
         publicUrl: url(["http:", "https:"]).optional(),
+      })
+      .strict()
+      .default({}),
+    /** Challenges of scores (oracle/src/challenges): follow, judge, co-sign and post verdicts. */
+    challenges: z
+      .object({
+        enabled: boolean.default(true),
+        /** How often new Challenges events are read and due verdicts led. */
+        pollIntervalMs: integer(50, 600_000).default(5_000),
+        /** A verdict's EIP-712 deadline: chain time plus this. */
+        verdictDeadlineSeconds: integer(30, 86_400).default(600),
       })
       .strict()
       .default({}),

@@ -44,6 +44,7 @@ import { PeerClient } from "./network/peerClient";
 import { PeerRequestVerifier, signedPeerFetch } from "./network/peerAuth";
 import { OperatorRoster } from "./network/roster";
 import { createNetworkApi } from "./network/service";
+import { type ChallengeService, startChallengeService } from "./challenges/service";
 import { createVerifierClient } from "./functions/verifierClient";
 import { Batcher } from "./pipeline/batcher";
 import { EvaluationQueue } from "./pipeline/evaluationQueue";
@@ -116,6 +117,7 @@ interface Running {
   batchLoop: PassLoop;
   operator: string;
   telegram?: TelegramBot;
+  challengeService?: ChallengeService;
 }
 
 export class OracleNode {
@@ -339,6 +341,28 @@ export class OracleNode {
         onFatal: (error) => logger.fatal({ err: error }, "the watcher stopped; resync the node"),
       });
 
+      // --- Challenges of scores (oracle/src/challenges): follow them, judge them, co-sign and post verdicts.
+      const challengeService = await startChallengeService({
+        settings: config.challenges,
+        store,
+        provider,
+        rewards,
+        signer: wallet,
+        chainId,
+        startBlock: contracts.startBlock,
+        confirmations,
+        maxPoints: Number(maxPoints),
+        failoverTimeoutMs: config.network.failoverTimeoutMs,
+        peerTimeoutMs: config.network.peerTimeoutMs,
+        peerUrls: () => roster.peerUrls(),
+        fetch: peerFetch,
+        registry: metrics.registry,
+        logger,
+        now: this.now,
+      });
+      cleanups.push(() => challengeService?.halt());
+      // --- end of challenges
+
       const relayer = this.createRelayer(provider, contracts.forwarder, contracts.rewards, store, metrics, logger);
       const api = await startApiNode({
         config,
@@ -350,6 +374,7 @@ export class OracleNode {
         store,
         metrics,
         network: createNetworkApi({ store, follower, roster, operator }),
+        challenges: challengeService?.api,
         listener: this.options.listener,
         peerVerifier: new PeerRequestVerifier({ isOperator: operators }),
         storageHealth: storage,
@@ -360,11 +385,12 @@ export class OracleNode {
         this.options.telegram === undefined
           ? undefined
           : new TelegramBot({ ...this.options.telegram, store, rewards, ...(challenges && { challenges }), logger, metrics: metrics.registry });
-      this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator, telegram };
+      this.running = { store, provider, metrics, api, watcher, evaluation, evaluationLoop, batchLoop, operator, telegram, challengeService };
       watcher.start();
       evaluationLoop.start();
       batchLoop.start();
       telegram?.start();
+      challengeService?.start();
       logger.info({ url: api.server.url, rewards: contracts.rewards, chainId: chainId.toString(), evaluator: evaluation.evaluatorHash, scorer: scorer.descriptor.name }, "oracle node started");
     } catch (error) {
       for (const cleanup of cleanups.reverse()) cleanup();
@@ -382,6 +408,7 @@ export class OracleNode {
     await running.evaluation.drain();
     await running.batchLoop.stop();
     await running.telegram?.stop();
+    await running.challengeService?.stop();
     await running.api.close();
     running.provider.destroy();
     running.store.close();
@@ -403,6 +430,7 @@ export class OracleNode {
     running.batchLoop.halt();
     running.evaluation.halt();
     void running.telegram?.stop();
+    running.challengeService?.halt();
     void running.watcher.stop();
     running.store.close();
     running.provider.destroy();

@@ -87,6 +87,7 @@ export function deployOptionsFromEnv(env: Env): DeployOptions {
     operators: addressList(env, "CASHKEY_OPERATORS"),
     threshold: integer(env, "CASHKEY_THRESHOLD"),
     evaluators: bytes32List(env, "CASHKEY_EVALUATORS"),
+    appealEvaluators: bytes32List(env, "CASHKEY_APPEAL_EVALUATORS"),
     guardian: address(env, "CASHKEY_GUARDIAN"),
     epochLength: integer(env, "CASHKEY_EPOCH_LENGTH"),
     epochBudget: ckey(env, "CASHKEY_EPOCH_BUDGET"),

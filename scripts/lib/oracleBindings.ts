@@ -11,7 +11,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types";
 import { glob, runTypeChain } from "typechain";
 
 /** The contracts whose ABIs the node uses (chain adapters, relayer, Functions verifier client). */
-export const ORACLE_CONTRACTS = ["Rewards", "CashKeyToken", "CashKeyForwarder", "FunctionsBatchVerifier"] as const;
+export const ORACLE_CONTRACTS = ["Rewards", "CashKeyToken", "CashKeyForwarder", "FunctionsBatchVerifier", "Challenges"] as const;
 
 export function bindingsDir(root: string): string {
   return path.join(root, "oracle", "src", "bindings");

@@ -139,6 +139,13 @@ describe("deployOptionsFromEnv", function () {
     });
   });
 
+  describe("CASHKEY_APPEAL_EVALUATORS", function () {
+    it("parses a comma-separated list of bytes32 hashes and refuses anything else", function () {
+      expect(deployOptionsFromEnv({ CASHKEY_APPEAL_EVALUATORS: `${HASH_2},${HASH_1}` })).to.deep.equal({ appealEvaluators: [HASH_2, HASH_1] });
+      expectRefused({ CASHKEY_APPEAL_EVALUATORS: "heuristic-appeal" }, "CASHKEY_APPEAL_EVALUATORS", '"heuristic-appeal" is not a bytes32 hash');
+    });
+  });
+
   describe("CASHKEY_QUOTA_TIERS", function () {
     it("parses STAKE:QUOTA pairs, stake in CKEY", function () {
       expect(deployOptionsFromEnv({ CASHKEY_QUOTA_TIERS: "1000:20, 2500.5 : 100" })).to.deep.equal({

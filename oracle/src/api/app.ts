@@ -9,6 +9,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { ApiError, renderError } from "./errors";
 import { rateLimit } from "./middleware/rateLimit";
 import { requestMetrics } from "./middleware/requestMetrics";
+import { challengeVerdictsRouter, challengesRouter } from "./routes/challenges";
 import { contentRouter } from "./routes/content";
 import { healthRouter } from "./routes/health";
 import { homeRouter } from "./routes/home";
@@ -66,6 +67,8 @@ export function createApp(inputDeps: ApiDeps) {
   app.route("/v1/health", healthRouter(deps));
   app.route("/metrics", metricsRouter(deps));
   app.route("/v1", peerRouter(deps));
+  app.route("/v1/challenges", challengesRouter(deps));
+  app.route("/v1/peer", challengeVerdictsRouter(deps));
   app.route("/v1/relay", relayRouter({ relayer: deps.relayer, config, now: deps.now, ...deps.relayClientLimit }));
   const documentConfig = {
     openapi: "3.0.3",

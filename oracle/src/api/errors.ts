@@ -25,6 +25,9 @@ export type ApiErrorCode =
   | "storage_unavailable"
   | "incomplete_body"
   | `relay_${string}`
+  | `challenge_${string}`
+  | "challenges_disabled"
+  | `verdict_${string}`
   | "internal_error";
 
 export interface ApiErrorBody {

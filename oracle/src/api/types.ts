@@ -9,6 +9,7 @@ import type { NetworkApi } from "../network/api";
 import type { PeerRequestVerifier } from "../network/peerAuth";
 import type { StorageHealth } from "../store/storageHealth";
 import type { Relayer } from "../relay/relayer";
+import type { ChallengesApi } from "../challenges/service";
 
 /** Hono environment of the app: node-server bindings (absent under `app.request()`) and request variables. */
 export type AppEnv = {
@@ -75,6 +76,8 @@ export interface ApiDeps {
   relayer?: Relayer;
   /** Relayed requests per client: burst and refill window. Default 20 per hour. */
   relayClientLimit?: { clientBurst: number; clientWindowMs: number };
+  /** Challenges of scores (`/v1/challenges`, `/v1/peer/challenge-verdicts`); absent, they answer 503. */
+  challenges?: ChallengesApi;
 }
 
 /** One reason the node is not fully healthy. */

@@ -3,10 +3,12 @@
 /* eslint-disable */
 export type { CashKeyForwarder } from "./CashKeyForwarder";
 export type { CashKeyToken } from "./CashKeyToken";
+export type { Challenges } from "./Challenges";
 export type { FunctionsBatchVerifier } from "./FunctionsBatchVerifier";
 export type { Rewards } from "./Rewards";
 export * as factories from "./factories";
 export { CashKeyForwarder__factory } from "./factories/CashKeyForwarder__factory";
 export { CashKeyToken__factory } from "./factories/CashKeyToken__factory";
+export { Challenges__factory } from "./factories/Challenges__factory";
 export { FunctionsBatchVerifier__factory } from "./factories/FunctionsBatchVerifier__factory";
 export { Rewards__factory } from "./factories/Rewards__factory";

@@ -11,6 +11,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { BatchRepository } from "./batches";
 import { BatchPostRepository } from "./batchPosts";
+import { ChallengeRepository } from "./challenges";
 import { ContentRepository } from "./content";
 import { SqliteCopyStore } from "./copyIndex";
 import { CursorRepository } from "./cursor";
@@ -61,6 +62,8 @@ export interface Store {
   readonly telegramNotices: TelegramNoticeRepository;
   /** The duplicate index's storage (eval/duplicateIndex.ts). */
   readonly copies: SqliteCopyStore;
+  /** Challenges of scores, their texts, appeal evaluations and verdict votes (oracle/src/challenges). */
+  readonly challenges: ChallengeRepository;
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE); a throw rolls everything back. */
   transaction<T>(fn: () => T): T;
   /** The latest applied migration. */
@@ -114,6 +117,7 @@ export function openStore(file: string, options: StoreOptions = {}): Store {
     telegramAccounts: new TelegramAccountRepository(db, now),
     telegramNotices: new TelegramNoticeRepository(db, now),
     copies: new SqliteCopyStore(db),
+    challenges: new ChallengeRepository(db, now),
     transaction: <T>(fn: () => T): T => db.transaction(fn).immediate(),
     schemaVersion: () => num(version.get() as bigint),
     ping: () => void ping.get(),
@@ -180,4 +184,6 @@ export type { ChainCursor } from "./cursor";
 export type { WatcherBlock } from "./watcherBlocks";
 export type { BatchPostRecord } from "./batchPosts";
 export type { NewTelegramNotice, TelegramNoticeRecord, TelegramNoticeState } from "./telegramNotices";
+export { CHALLENGE_STATUSES, MAX_CHALLENGE_TEXT_CHARS } from "./challenges";
+export type { ChallengeEvaluationRecord, ChallengeRecord, ChallengeResolution, ChallengeStatus, ChallengeVoteRecord, NewChallenge } from "./challenges";
 export type { DisputeRecord, PeerAgreement, ProposalDecision, ProposalRole, StoredProposal } from "./network";

@@ -302,6 +302,81 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    name: "challenges",
+    sql: `
+      -- Challenges of scores (oracle/src/challenges, docs/CONTRACTS.md "Challenges"): one row per
+      -- ChallengeOpened, updated by the challenge's later events. status follows the contract's
+      -- Status (open → verdict → escalated → upheld | rejected | dismissed). bond and the amounts in
+      -- resolution are decimal strings (uint128/uint256 do not fit an INTEGER).
+      CREATE TABLE challenges (
+        id                INTEGER PRIMARY KEY CHECK (id > 0),
+        submission_id     INTEGER NOT NULL CHECK (submission_id > 0),
+        challenger        TEXT    NOT NULL CHECK ${hex("challenger", 20)},
+        author            TEXT    NOT NULL CHECK ${hex("author", 20)},
+        epoch             INTEGER NOT NULL CHECK (epoch >= 0),
+        points            INTEGER NOT NULL CHECK (points >= 0),
+        reason            INTEGER NOT NULL CHECK (reason BETWEEN 0 AND 5),
+        duplicate_of      INTEGER NOT NULL CHECK (duplicate_of >= 0),
+        reason_hash       TEXT    NOT NULL CHECK ${hex("reason_hash", 32)},
+        answer_hash       TEXT    CHECK (answer_hash IS NULL OR ${hex("answer_hash", 32)}),
+        bond              TEXT    NOT NULL CHECK (bond GLOB '[0-9]*'),
+        status            TEXT    NOT NULL DEFAULT 'open'
+                          CHECK (status IN ('open', 'verdict', 'escalated', 'upheld', 'rejected', 'dismissed')),
+        verdict_upheld    INTEGER CHECK (verdict_upheld IS NULL OR verdict_upheld IN (0, 1)),
+        verdict_evaluator TEXT    CHECK (verdict_evaluator IS NULL OR ${hex("verdict_evaluator", 32)}),
+        verdict_root      TEXT    CHECK (verdict_root IS NULL OR ${hex("verdict_root", 32)}),
+        resolution        TEXT,
+        opened_block      INTEGER NOT NULL CHECK (opened_block >= 0),
+        opened_tx         TEXT    NOT NULL CHECK ${hex("opened_tx", 32)},
+        seen_at           INTEGER NOT NULL,
+        updated_at        INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX challenges_by_status     ON challenges (status, id);
+      CREATE INDEX challenges_by_submission ON challenges (submission_id, id);
+
+      -- Reason and answer texts, by keccak256 of their UTF-8 bytes (the hash committed on-chain).
+      CREATE TABLE challenge_texts (
+        hash        TEXT    PRIMARY KEY CHECK ${hex("hash", 32)},
+        text        TEXT    NOT NULL,
+        received_at INTEGER NOT NULL
+      ) STRICT;
+
+      -- Appeal evaluations of a challenge by rationale root: this node's own (own = 1) and those
+      -- proposed by leaders (own = 0), so that the one the posted verdict commits to can be served
+      -- with its proofs whichever node computed it. Both texts are exact: their hashes are the leaves.
+      CREATE TABLE challenge_evaluations (
+        challenge_id       INTEGER NOT NULL REFERENCES challenges (id) ON DELETE CASCADE,
+        rationale_root     TEXT    NOT NULL CHECK ${hex("rationale_root", 32)},
+        evaluator          TEXT    NOT NULL CHECK ${hex("evaluator", 32)},
+        upheld             INTEGER NOT NULL CHECK (upheld IN (0, 1)),
+        original_rationale TEXT    NOT NULL,
+        appeal_rationale   TEXT    NOT NULL,
+        own                INTEGER NOT NULL CHECK (own IN (0, 1)),
+        created_at         INTEGER NOT NULL,
+        PRIMARY KEY (challenge_id, rationale_root)
+      ) STRICT;
+
+      -- Verdict proposals: as leader, each peer's answer; as follower, this node's answer to a leader.
+      CREATE TABLE challenge_votes (
+        challenge_id INTEGER NOT NULL REFERENCES challenges (id) ON DELETE CASCADE,
+        peer         TEXT    NOT NULL CHECK ${hex("peer", 20)},
+        role         TEXT    NOT NULL CHECK (role IN ('leader', 'follower')),
+        decision     TEXT    NOT NULL CHECK (decision IN ('signed', 'disputed')),
+        detail       TEXT    NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        PRIMARY KEY (challenge_id, peer, role)
+      ) STRICT;
+
+      -- How far the challenge follower has read the chain ('block': the next block to read).
+      CREATE TABLE challenge_progress (
+        name        TEXT    PRIMARY KEY,
+        value       INTEGER NOT NULL,
+        updated_at  INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 export interface AppliedMigration {

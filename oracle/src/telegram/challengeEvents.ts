@@ -1,8 +1,9 @@
 /**
  * Reads `ChallengeOpened` of the Challenges contract (Rewards 1.3.0 names it: `Rewards.challenges()`)
- * for the bot's challenged-score messages. The oracle ships no Challenges bindings; the event's
- * signature here is the one in contracts/interfaces/IChallenges.sol (the enum `Reason` is a uint8 in
- * the ABI), and a test checks it against the compiled contract's.
+ * for the bot's challenged-score messages. It keeps its own one-event ABI (the node's challenge part
+ * uses the generated bindings, oracle/src/bindings/Challenges.ts); the event's signature here is the
+ * one in contracts/interfaces/IChallenges.sol (the enum `Reason` is a uint8 in the ABI), and a test
+ * checks it against the compiled contract's.
  */
 import { Contract, type Provider, ZeroAddress } from "ethers";
 import type { Logger } from "pino";

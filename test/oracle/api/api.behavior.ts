@@ -7,7 +7,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { contentHash } from "../../../oracle/src/protocol/contentHash";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import { AUTHOR, EVALUATOR, batchOf, okEvaluation, rationaleJsonOf, seedEvaluated, submissionEvent } from "../store/fixtures";
-import { ALLOWED_ORIGIN, type Harness, MAX_CONTENT_BYTES, type TestApiOptions } from "./harness";
+import { ALLOWED_ORIGIN, type Harness, MAX_CONTENT_BYTES, type SendInit, type TestApiOptions } from "./harness";
 
 type RequestBody = NonNullable<RequestInit["body"]>;
 type Start = (options?: TestApiOptions) => Promise<Harness>;
@@ -322,6 +322,38 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
     });
   });
 
+  describe("challenges without a Challenges contract", function () {
+    const json = (body: unknown): SendInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+    it("answers 503 challenges_disabled on every challenge route", async function () {
+      for (const [path, init] of [
+        ["/v1/challenges", undefined],
+        ["/v1/challenges/1", undefined],
+        ["/v1/challenges/1/reason", json({ text: "spam" })],
+        ["/v1/challenges/1/answer", json({ text: "not spam" })],
+        ["/v1/peer/challenge-verdicts", json({})],
+      ] as const) {
+        const response = await h.send(path, init);
+        expect(response.status, path).to.equal(503);
+        expect(((await response.json()) as { error: { code: string } }).error.code, path).to.equal("challenges_disabled");
+      }
+    });
+
+    it("refuses a malformed id or text before anything else (400)", async function () {
+      const code = async (path: string, init?: SendInit) => {
+        const response = await h.send(path, init);
+        expect(response.status, path).to.equal(400);
+        return ((await response.json()) as { error: { code: string } }).error.code;
+      };
+      expect(await code("/v1/challenges/0")).to.equal("invalid_parameter");
+      expect(await code("/v1/challenges/01/reason", json({ text: "x" }))).to.equal("invalid_parameter");
+      expect(await code("/v1/challenges/1/reason", json({ text: "" }))).to.equal("invalid_body");
+      expect(await code("/v1/challenges/1/reason", json({ text: "x".repeat(2001) }))).to.equal("invalid_body");
+      expect(await code("/v1/challenges/1/answer", json({ text: "x", extra: 1 }))).to.equal("invalid_body");
+      expect(await code("/v1/challenges?status=pending")).to.equal("bad_request");
+    });
+  });
+
   describe("GET /v1/openapi.json", function () {
     it("documents every route from the schemas that validate requests", async function () {
       const response = await h.send("/v1/openapi.json");
@@ -342,7 +374,15 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
         "/v1/peer/proposals/{digest}",
         "/v1/network",
         "/v1/relay",
+        "/v1/challenges",
+        "/v1/challenges/{id}",
+        "/v1/challenges/{id}/reason",
+        "/v1/challenges/{id}/answer",
+        "/v1/peer/challenge-verdicts",
       ]);
+      expect(doc.components.schemas.ChallengeText.properties).to.have.keys(["text"]);
+      expect(doc.components.schemas.ChallengeText.additionalProperties).to.equal(false);
+      expect(doc.components.schemas.Challenge.properties).to.include.keys(["reason", "answer", "evaluations", "votes"]);
       expect(Object.keys(doc.paths["/v1/content"].put.requestBody!.content)).to.have.members(["text/plain", "application/json"]);
       expect(doc.components.schemas.ContentUpload.properties).to.have.keys(["text", "title", "url", "author", "salt"]);
       expect(Object.keys(doc.paths["/v1/relay"].post.requestBody!.content)).to.have.members(["application/json"]);

@@ -3,5 +3,6 @@
 /* eslint-disable */
 export { CashKeyForwarder__factory } from "./CashKeyForwarder__factory";
 export { CashKeyToken__factory } from "./CashKeyToken__factory";
+export { Challenges__factory } from "./Challenges__factory";
 export { FunctionsBatchVerifier__factory } from "./FunctionsBatchVerifier__factory";
 export { Rewards__factory } from "./Rewards__factory";
