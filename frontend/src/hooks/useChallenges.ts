@@ -2,10 +2,12 @@
  * Chain reads for bonded challenges: the governance parameters and an epoch's claim gate, from the
  * Challenges contract named in `/config.json` (absent before Rewards 1.3.0: every hook stays disabled).
  */
+import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { useRuntimeConfig } from "../config/context";
 import { challengesAbi, rewardsAbi, tokenAbi } from "../generated/abis";
 import type { ChallengeParams, EpochGate } from "../lib/challenges";
+import { indexerGet } from "../lib/indexer";
 import { useChainQuery } from "./useChain";
 
 export function useChallengesAddress(): Address | undefined {
@@ -103,4 +105,17 @@ export function useChainChallenge(id: bigint | undefined) {
     (client) => client.readContract({ address: challenges!, abi: challengesAbi, functionName: "challenge", args: [id!] }),
     challenges !== undefined && id !== undefined && id > 0n,
   );
+}
+
+/** An indexer read that follows the chain (challenges change state while the page is open); disabled without an indexer. */
+export function useIndexedChallenges<T>(path: string | undefined) {
+  const { indexerUrl } = useRuntimeConfig();
+  const query = useQuery({
+    queryKey: ["indexer-live", indexerUrl, path],
+    queryFn: () => indexerGet<T>(indexerUrl!, path!),
+    enabled: indexerUrl !== undefined && path !== undefined,
+    retry: false,
+    refetchInterval: 3_000,
+  });
+  return { ...query, configured: indexerUrl !== undefined };
 }

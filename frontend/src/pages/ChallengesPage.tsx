@@ -1,10 +1,9 @@
 import { useState } from "react";
 import { ChallengeSummary } from "../components/challenges/ChallengeSummary";
 import { useAccountState } from "../hooks/useChain";
-import { useChallengeParams, useChallengesAddress } from "../hooks/useChallenges";
+import { useChallengeParams, useChallengesAddress, useIndexedChallenges } from "../hooks/useChallenges";
 import { type IndexedChallenge, atRisk } from "../lib/challenges";
 import { formatDuration } from "../lib/format";
-import { useIndexer } from "../lib/indexer";
 
 const VIEWS = [
   ["active", "In progress"],
@@ -25,7 +24,7 @@ export default function ChallengesPage() {
   if (mine !== "" && address) query.set(mine, address);
   const cursor = cursors[cursors.length - 1];
   if (cursor) query.set("cursor", cursor);
-  const list = useIndexer<{ items: IndexedChallenge[]; next: string | null }>(`/v1/challenges?${query}`);
+  const list = useIndexedChallenges<{ items: IndexedChallenge[]; next: string | null }>(`/v1/challenges?${query}`);
 
   return (
     <>

@@ -1,8 +1,7 @@
 import { challengesAbi, rewardsAbi } from "../../generated/abis";
 import { useChainQuery, useChainTime, useEpoch } from "../../hooks/useChain";
-import { useChallengeParams, useChallengesAddress, useEpochGates } from "../../hooks/useChallenges";
+import { useChallengeParams, useChallengesAddress, useEpochGates, useIndexedChallenges } from "../../hooks/useChallenges";
 import { type IndexedChallenge, describeGate } from "../../lib/challenges";
-import { useIndexer } from "../../lib/indexer";
 
 /** At most this many of the account's unfinal epochs are shown. */
 const MAX_EPOCHS = 8;
@@ -35,7 +34,7 @@ export function ClaimGate({ address }: { address: `0x${string}` }) {
     for (let e = Math.max(range.finalized, last - MAX_EPOCHS + 1); e <= last; e += 1) epochs.push(e);
   }
   const gates = useEpochGates(epochs).data;
-  const active = useIndexer<{ items: IndexedChallenge[] }>(epochs.length > 0 && gates?.some((g) => g.openCount > 0n) ? "/v1/challenges?status=active&limit=100" : undefined).data;
+  const active = useIndexedChallenges<{ items: IndexedChallenge[] }>(epochs.length > 0 && gates?.some((g) => g.openCount > 0n) ? "/v1/challenges?status=active&limit=100" : undefined).data;
   if (contract === undefined || gates === undefined || now === undefined || epochs.length === 0) return null;
   return (
     <section className="card" aria-labelledby="claim-gate-title">

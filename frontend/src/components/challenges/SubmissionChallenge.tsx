@@ -2,11 +2,10 @@ import { useId, useState } from "react";
 import { useRuntimeConfig } from "../../config/context";
 import { challengesAbi } from "../../generated/abis";
 import { useChainQuery } from "../../hooks/useChain";
-import { useChainChallenge, useChallengesAddress } from "../../hooks/useChallenges";
+import { useChainChallenge, useChallengesAddress, useIndexedChallenges } from "../../hooks/useChallenges";
 import { useTransaction } from "../../hooks/useTransaction";
 import { type IndexedChallenge, MAX_REASON_CHARS, REASONS, STATUSES, reasonHash, sendChallengeText } from "../../lib/challenges";
 import { formatTimestamp, formatTokens, shortAddress } from "../../lib/format";
-import { useIndexer } from "../../lib/indexer";
 import { TxStatus } from "../TxStatus";
 import { ChallengeActions } from "./ChallengeActions";
 
@@ -23,7 +22,7 @@ export function SubmissionChallenge({ submissionId }: { submissionId: bigint }) 
     contract !== undefined,
   ).data;
   const stored = useChainChallenge(openId).data;
-  const indexed = useIndexer<{ challenge: IndexedChallenge }>(openId ? `/v1/challenges/${openId}` : undefined).data?.challenge;
+  const indexed = useIndexedChallenges<{ challenge: IndexedChallenge }>(openId ? `/v1/challenges/${openId}` : undefined).data?.challenge;
   if (openId === undefined || openId === 0n || stored === undefined) return null;
   const status = STATUSES[Number(stored.status)] ?? "none";
   const reason = REASONS[Number(stored.reason)];
