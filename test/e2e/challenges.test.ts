@@ -16,7 +16,7 @@ import { challengesDomain, signChallengeVerdict, verdictArgs } from "../../oracl
 import submissions from "../fixtures/submissions.json";
 import { verdictMessage } from "../helpers/challenges";
 import { printLogsOnFailure, submitHash, upload, waitUntil } from "../oracle/node/nodeHarness";
-import { type DappStack, SCREENSHOTS, advanceChainTime, startDappStack } from "./dappHarness";
+import { type DappStack, SCREENSHOTS, advanceChainTime, seriousAxeViolations, startDappStack } from "./dappHarness";
 
 const STEP_TIMEOUT_MS = 60_000;
 const USEFUL_TEXT = submissions.items.find((item) => item.label === "useful")!.text;
@@ -132,12 +132,13 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     await panel.getByLabel("Reason").selectOption({ label: "Duplicate of an earlier submission" });
     await textOf(panel.getByRole("alert"), /Name the earlier submission it duplicates/);
     await panel.getByLabel("Reason").selectOption({ label: "Decoration / padding" });
+    await panel.screenshot({ path: path.join(SCREENSHOTS, "challenge-open.png") });
+    expect(await seriousAxeViolations(challengerPage, "item page with the challenge form")).to.deep.equal([]);
     await panel.getByRole("button", { name: "Approve 100 CKEY" }).click();
     await confirmTx(challengerPage, /Allow the Challenges contract to take the 100 CKEY bond/);
     await panel.getByRole("button", { name: "Open challenge" }).click();
     await confirmTx(challengerPage, new RegExp(`Challenge submission #${itemId} \\(decoration / padding\\) with a bond of 100 CKEY`));
     await textOf(panel.getByTestId("challenge-opened"), /^Challenge #1 is open\./);
-    await challengerPage.screenshot({ path: path.join(SCREENSHOTS, "challenge-open.png"), fullPage: true });
 
     const stored = await challenges.challenge(1n);
     expect(stored.challenger).to.equal(challenger.address);
@@ -157,6 +158,7 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     await textOf(card, /Challenge #1\s*open/);
     await textOf(card, new RegExp(`Decoration / padding · \\d+ points of\\s*epoch 0 · bond 100 CKEY`));
     await textOf(card.getByTestId("challenge-outcome"), /^Open: the operators' verdict is due by \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/);
+    expect(await seriousAxeViolations(challengerPage, "challenges page")).to.deep.equal([]);
   });
 
   it("shows the author the challenge on My submissions, and the author answers", async function () {

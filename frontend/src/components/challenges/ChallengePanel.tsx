@@ -148,7 +148,7 @@ function ChallengeForm({ item, epoch, points }: { item: IndexedItem; epoch: numb
       <p className="small" data-testid="challenge-risk">
         {atRisk(params)}
       </p>
-      <dl className="timeline" data-testid="challenge-timeline">
+      <dl className="challenge-timeline" data-testid="challenge-timeline">
         {openingTimeline(params, now, state.lastScoredAt).map((step) => (
           <div key={step.label}>
             <dt>{step.label}</dt>
