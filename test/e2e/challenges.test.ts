@@ -159,6 +159,10 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     await textOf(card, new RegExp(`Decoration / padding · \\d+ points of\\s*epoch 0 · bond 100 CKEY`));
     await textOf(card.getByTestId("challenge-outcome"), /^Open: the operators' verdict is due by \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/);
     expect(await seriousAxeViolations(challengerPage, "challenges page")).to.deep.equal([]);
+    // On a 360 px phone the page does not scroll sideways.
+    await challengerPage.setViewportSize({ width: 360, height: 780 });
+    expect(await challengerPage.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")).to.equal(0);
+    await challengerPage.setViewportSize({ width: 1280, height: 900 });
   });
 
   it("shows the author the challenge on My submissions, and the author answers", async function () {
