@@ -1,7 +1,7 @@
 import { useId, useState } from "react";
 import { useRuntimeConfig } from "../../config/context";
 import { challengesAbi } from "../../generated/abis";
-import { useChainQuery } from "../../hooks/useChain";
+import { useAccountState, useChainQuery } from "../../hooks/useChain";
 import { useChainChallenge, useChallengesAddress, useIndexedChallenges } from "../../hooks/useChallenges";
 import { useTransaction } from "../../hooks/useTransaction";
 import { type IndexedChallenge, MAX_REASON_CHARS, REASONS, STATUSES, reasonHash, sendChallengeText } from "../../lib/challenges";
@@ -10,19 +10,25 @@ import { TxStatus } from "../TxStatus";
 import { ChallengeActions } from "./ChallengeActions";
 
 /**
- * On the author's own submission: the challenge in progress on it, read from the chain (the indexer, when
- * there is one, adds whether it was answered), and the author's answer: free, its hash on-chain, its
- * text to the nodes. The author's money is at stake only if it escalates an upheld verdict.
+ * On the author's own submission: the challenge in progress on it (found in the indexer's list of the
+ * author's active challenges, or with `openChallengeOf` without an indexer; its state read from the
+ * chain), and the author's answer: free, its hash on-chain, its text to the nodes. The author's money is at stake only if it escalates an upheld verdict.
  */
 export function SubmissionChallenge({ submissionId }: { submissionId: bigint }) {
   const contract = useChallengesAddress();
-  const openId = useChainQuery(
+  const { address } = useAccountState();
+  // One shared indexer query for all of the author's rows (react-query dedupes the key); the chain, item by
+  // item, only when there is no indexer or it does not answer.
+  const listed = useIndexedChallenges<{ items: IndexedChallenge[] }>(contract && address ? `/v1/challenges?author=${address.toLowerCase()}&status=active&limit=100` : undefined);
+  const fromChain = useChainQuery(
     ["open-challenge-of", contract, submissionId.toString()],
     (client) => client.readContract({ address: contract!, abi: challengesAbi, functionName: "openChallengeOf", args: [submissionId] }),
-    contract !== undefined,
+    contract !== undefined && (!listed.configured || listed.isError),
   ).data;
+  const fromIndexer = listed.data?.items.find((c) => c.submissionId === submissionId.toString());
+  const openId = listed.configured && !listed.isError ? (listed.data === undefined ? undefined : fromIndexer ? BigInt(fromIndexer.id) : 0n) : fromChain;
   const stored = useChainChallenge(openId).data;
-  const indexed = useIndexedChallenges<{ challenge: IndexedChallenge }>(openId ? `/v1/challenges/${openId}` : undefined).data?.challenge;
+  const indexed = fromIndexer;
   if (openId === undefined || openId === 0n || stored === undefined) return null;
   const status = STATUSES[Number(stored.status)] ?? "none";
   const reason = REASONS[Number(stored.reason)];
