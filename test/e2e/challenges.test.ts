@@ -19,7 +19,7 @@ import { printLogsOnFailure, submitHash, upload, waitUntil } from "../oracle/nod
 import { type DappStack, SCREENSHOTS, advanceChainTime, seriousAxeViolations, startDappStack } from "./dappHarness";
 
 const STEP_TIMEOUT_MS = 60_000;
-const USEFUL_TEXT = submissions.items.find((item) => item.label === "useful")!.text;
+const [USEFUL_TEXT, SECOND_USEFUL_TEXT] = submissions.items.filter((item) => item.label === "useful").map((item) => item.text) as [string, string];
 const REASON_TEXT = "Padding: the second half repeats the first in other words.";
 const ANSWER_TEXT = "Each paragraph adds figures the first does not have.";
 
@@ -223,6 +223,40 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     await confirmTx(authorPage, /Send your .* CKEY from closed epochs to your own address/);
     await waitUntil(async () => (await stack.deployment.rewards.queryFilter(stack.deployment.rewards.filters.Claimed(author.address))).length === 1, "the claim", STEP_TIMEOUT_MS);
     expect(await challenges.finalizedEpochs()).to.be.greaterThan(0n);
+  });
+
+  it("lets the author escalate an upheld verdict from My submissions, bonding twice the bond; the Challenges page shows it escalated", async function () {
+    const { rewards, token, challenges } = stack.deployment;
+    // A second item in the current epoch, challenged directly on the chain (the form is tested above).
+    const hash = await upload(stack.oracle.node.url, SECOND_USEFUL_TEXT);
+    const second = await submitHash(rewards, author, hash, 1);
+    await waitUntil(async () => (await rewards.queryFilter(rewards.filters.Scored(second))).length === 1, "the second item scored", STEP_TIMEOUT_MS);
+    const [scored] = await rewards.queryFilter(rewards.filters.Scored(second));
+    expect(scored!.args.points).to.be.greaterThan(0n);
+    const { bond } = await challenges.params();
+    await (await token.connect(challenger).approve(await challenges.getAddress(), bond)).wait();
+    await (await challenges.connect(challenger).open(second, await rewards.currentEpoch(), scored!.args.points, 5, 0, keccak256(toUtf8Bytes("not information")))).wait();
+    const id = await challenges.challengeCount();
+    const message = await verdictMessage(challenges, id, true);
+    const { chainId } = await hre.ethers.provider.getNetwork();
+    await (await challenges.postVerdict(verdictArgs(message), [await signChallengeVerdict(stack.operator, challengesDomain(chainId, await challenges.getAddress()), message)])).wait();
+    // The author needs 2 × bond of unstaked CKEY.
+    await (await token.connect(challenger).transfer(author.address, bond * 2n)).wait();
+
+    await authorPage.getByRole("link", { name: "My submissions" }).click();
+    const box = authorPage.getByTestId(`submission-challenge-${second}`);
+    await textOf(box, new RegExp(`Challenged \\(#${id}, other\\).*: verdict\\.\\s*Verdict: upheld; escalation possible until`, "s"));
+    await box.getByRole("button", { name: "Approve 200 CKEY to escalate" }).click();
+    await confirmTx(authorPage, /Allow the Challenges contract to take 200 CKEY, the escalation bond/);
+    await box.getByRole("button", { name: "Escalate to governance (200 CKEY)" }).click();
+    await confirmTx(authorPage, new RegExp(`Bond 200 CKEY and ask the token holders to decide challenge #${id}`));
+    await textOf(box, /: escalated\.\s*Escalated to governance; decision due by/);
+    const stored = await challenges.challenge(id);
+    expect(stored.status).to.equal(3n);
+    expect(stored.escalationBond).to.equal(bond * 2n);
+
+    await challengerPage.getByRole("button", { name: "Escalated" }).click();
+    await textOf(challengerPage.getByTestId(`challenge-${id}`).getByTestId("challenge-outcome"), new RegExp(`^Escalated to governance \\(verdict was upheld\\); decision due by ${escape(utc(stored.deadline))}\\.$`));
   });
 
   it("raised no uncaught error in the pages", function () {
