@@ -6,7 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { keccak256 as ethersKeccak, toUtf8Bytes } from "ethers";
-import { encodeErrorResult, parseEther } from "viem";
+import { encodeErrorResult, encodeFunctionData, parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { challengesAbi } from "../src/generated/abis";
 import { parseRuntimeConfig } from "../src/config/runtimeConfig";
@@ -25,6 +25,8 @@ import {
   sendChallengeText,
 } from "../src/lib/challenges";
 import { describeError } from "../src/lib/errors";
+import { describeCall } from "../src/lib/proposalActions";
+import { decisionDescription } from "../src/components/challenges/ChallengeActions";
 import { formatTimestamp } from "../src/lib/format";
 import { runtimeConfig } from "./render";
 
@@ -197,5 +199,16 @@ describe("challenges: runtime configuration and errors", () => {
     expect(describeError(revert("ChallengesEpochNotFinal", [3, 5_000n]))).toBe(`Epoch 3 is not final yet: claimable from ${formatTimestamp(5_000n)}.`);
     expect(describeError(revert("ChallengesOwnItem", ["0x00000000000000000000000000000000000000a1"]))).toBe("You cannot challenge your own submission.");
     expect(describeError(revert("ChallengesGroundsRejected", [8n, 3]))).toBe("A challenge of submission 8 for spam was already rejected: pick another reason.");
+  });
+});
+
+describe("challenges: governance's decision", () => {
+  it("proposes Challenges.decide and puts the call into words on the Governance pages", () => {
+    const contracts = { ...runtimeConfig().contracts, challenges: "0xa513E6E4b8f2a923D98304ec87F64353C4D5C853" as const };
+    const calldata = encodeFunctionData({ abi: challengesAbi, functionName: "decide", args: [3n, true] });
+    expect(describeCall(contracts.challenges, calldata, contracts)).toBe("Challenges.decide(3, true)");
+    // A deployment without Challenges in its config: the call stays unnamed rather than misattributed.
+    expect(describeCall(contracts.challenges, calldata, runtimeConfig().contracts)).toBe(`call ${calldata.slice(0, 10)} on ${contracts.challenges}`);
+    expect(decisionDescription("3", false).split("\n")[0]).toBe("Reject challenge #3");
   });
 });

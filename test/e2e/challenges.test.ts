@@ -225,7 +225,7 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     expect(await challenges.finalizedEpochs()).to.be.greaterThan(0n);
   });
 
-  it("lets the author escalate an upheld verdict from My submissions, bonding twice the bond; the Challenges page shows it escalated", async function () {
+  it("lets the author escalate an upheld verdict from My submissions, bonding twice the bond; the Challenges page shows it escalated and proposes the decision", async function () {
     const { rewards, token, challenges } = stack.deployment;
     // A second item in the current epoch, challenged directly on the chain (the form is tested above).
     const hash = await upload(stack.oracle.node.url, SECOND_USEFUL_TEXT);
@@ -256,7 +256,21 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     expect(stored.escalationBond).to.equal(bond * 2n);
 
     await challengerPage.getByRole("button", { name: "Escalated" }).click();
-    await textOf(challengerPage.getByTestId(`challenge-${id}`).getByTestId("challenge-outcome"), new RegExp(`^Escalated to governance \\(verdict was upheld\\); decision due by ${escape(utc(stored.deadline))}\\.$`));
+    const card = challengerPage.getByTestId(`challenge-${id}`);
+    await textOf(card.getByTestId("challenge-outcome"), new RegExp(`^Escalated to governance \\(verdict was upheld\\); decision due by ${escape(utc(stored.deadline))}\\.$`));
+
+    // Any holder with the proposal threshold puts the decision to a vote: a Governor proposal calling Challenges.decide.
+    const { governor } = stack.deployment;
+    await (await token.connect(challenger).delegate(challenger.address)).wait();
+    await advanceChainTime(1);
+    await card.getByRole("button", { name: "Propose: reject" }).click();
+    await confirmTx(challengerPage, new RegExp(`Propose that the token holders reject challenge #${id} \\(Challenges.decide through the Timelock`));
+    await waitUntil(async () => (await governor.queryFilter(governor.filters.ProposalCreated())).length === 1, "the proposal", STEP_TIMEOUT_MS);
+    const [created] = await governor.queryFilter(governor.filters.ProposalCreated());
+    expect(created!.args.proposer).to.equal(challenger.address);
+    expect([...created!.args.targets]).to.deep.equal([await challenges.getAddress()]);
+    expect([...created!.args.calldatas]).to.deep.equal([challenges.interface.encodeFunctionData("decide", [id, false])]);
+    expect(created!.args.description).to.match(new RegExp(`^Reject challenge #${id}\\n`));
   });
 
   it("raised no uncaught error in the pages", function () {

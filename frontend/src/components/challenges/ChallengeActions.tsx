@@ -1,4 +1,5 @@
-import { challengesAbi, tokenAbi } from "../../generated/abis";
+import { encodeFunctionData } from "viem";
+import { challengesAbi, governorAbi, tokenAbi } from "../../generated/abis";
 import { useAccountState, useChainTime } from "../../hooks/useChain";
 import { useChallengeAllowance, useChallengesAddress } from "../../hooks/useChallenges";
 import { useTransaction } from "../../hooks/useTransaction";
@@ -9,7 +10,8 @@ import { TxStatus } from "../TxStatus";
 
 /**
  * What anyone may do with a challenge now: finalize it once its phase has run out; escalate a verdict
- * (the side it went against, before the escalation window ends, bonding twice the challenge's bond).
+ * (the side it went against, before the escalation window ends, bonding twice the challenge's bond);
+ * propose governance's decision on an escalated one (a Governor proposal calling `Challenges.decide`).
  */
 export function ChallengeActions({ challenge }: { challenge: Pick<IndexedChallenge, "id" | "status" | "deadline" | "bond" | "verdictUpheld" | "author" | "challenger"> }) {
   const runtime = useRuntimeConfig();
@@ -77,7 +79,42 @@ export function ChallengeActions({ challenge }: { challenge: Pick<IndexedChallen
             Escalate to governance ({formatTokens(escalationBond)} CKEY)
           </button>
         ))}
+      {challenge.status === "escalated" && !finalizable && address !== undefined &&
+        ([true, false] as const).map((upheld) => (
+          <button
+            key={String(upheld)}
+            type="button"
+            className="secondary"
+            disabled={tx.busy}
+            onClick={() =>
+              tx.send(
+                "Propose decision",
+                {
+                  address: runtime.contracts.governor,
+                  abi: governorAbi,
+                  functionName: "propose",
+                  args: [
+                    [challenges],
+                    [0n],
+                    [encodeFunctionData({ abi: challengesAbi, functionName: "decide", args: [id, upheld] })],
+                    decisionDescription(challenge.id, upheld),
+                  ],
+                },
+                {
+                  summary: `Propose that the token holders ${upheld ? "uphold" : "reject"} challenge #${challenge.id} (Challenges.decide through the Timelock, before ${formatTimestamp(deadline)}).`,
+                },
+              )
+            }
+          >
+            Propose: {upheld ? "uphold" : "reject"}
+          </button>
+        ))}
       <TxStatus tx={tx} />
     </div>
   );
+}
+
+/** The proposal's description (its first line is the title the Governance page shows). */
+export function decisionDescription(id: string, upheld: boolean): string {
+  return `${upheld ? "Uphold" : "Reject"} challenge #${id}\n\nChallenges.decide(${id}, ${upheld}): the token holders' decision on an escalated challenge (docs/CONTRACTS.md, "Challenges").`;
 }
