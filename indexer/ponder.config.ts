@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";
-import { governorAbi, rewardsAbi, tokenAbi } from "./abis/generated";
+import { challengesAbi, governorAbi, rewardsAbi, tokenAbi } from "./abis/generated";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -19,6 +19,8 @@ interface DeploymentRecord {
   token: `0x${string}`;
   rewards: `0x${string}`;
   governor: `0x${string}`;
+  /** Absent in records written before Rewards 1.3.0: then no challenge is indexed. */
+  challenges?: `0x${string}`;
   deployBlock: number;
 }
 
@@ -45,5 +47,12 @@ export default createConfig({
     Rewards: { chain: "cashkey", abi: rewardsAbi, address: deployment.rewards, startBlock: deployment.deployBlock },
     CashKeyToken: { chain: "cashkey", abi: tokenAbi, address: deployment.token, startBlock: deployment.deployBlock },
     CashKeyGovernor: { chain: "cashkey", abi: governorAbi, address: deployment.governor, startBlock: deployment.deployBlock },
+    // Ponder needs every contract with handlers configured; without a Challenges record it watches the zero address (no logs).
+    Challenges: {
+      chain: "cashkey",
+      abi: challengesAbi,
+      address: deployment.challenges ?? "0x0000000000000000000000000000000000000000",
+      startBlock: deployment.deployBlock,
+    },
   },
 });

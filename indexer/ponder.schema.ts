@@ -177,3 +177,5 @@ export const vote = onchainTable(
   }),
   (t) => ({ pk: primaryKey({ columns: [t.proposalId, t.voter] }) }),
 );
+
+export { challenge } from "./schema/challenges";

@@ -18,6 +18,7 @@ const PAGES = {
   proposal: () => import("./pages/ProposalPage"),
   network: () => import("./pages/NetworkPage"),
   explore: () => import("./pages/ExplorePage"),
+  challenges: () => import("./pages/ChallengesPage"),
 };
 
 /** Starts loading the first page's code at once, in parallel with the runtime configuration. */
@@ -36,6 +37,7 @@ const GovernancePage = lazy(PAGES.governance);
 const ProposalPage = lazy(PAGES.proposal);
 const NetworkPage = lazy(PAGES.network);
 const ExplorePage = lazy(PAGES.explore);
+const ChallengesPage = lazy(PAGES.challenges);
 
 export const NAV = [
   ["submit", "Submit"],
@@ -45,6 +47,7 @@ export const NAV = [
   ["governance", "Governance"],
   ["network", "Network"],
   ["explore", "Explore"],
+  ["challenges", "Challenges"],
 ] as const;
 
 function Page({ route }: { route: string[] }) {
@@ -66,6 +69,8 @@ function Page({ route }: { route: string[] }) {
       return <ExplorePage id={id} />;
     case "submit":
       return <SubmitPage />;
+    case "challenges":
+      return <ChallengesPage />;
     default:
       return (
         <p className="notice" role="alert">

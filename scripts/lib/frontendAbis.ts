@@ -13,6 +13,7 @@ const CONTRACTS = {
   CashKeyGovernor: "governorAbi",
   CashKeyTimelock: "timelockAbi",
   CashKeyForwarder: "forwarderAbi",
+  Challenges: "challengesAbi",
 } as const;
 
 export function abisFile(root: string): string {

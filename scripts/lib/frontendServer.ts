@@ -34,12 +34,16 @@ export function frontendRuntimeConfig(
       governor: record.governor,
       timelock: record.timelock,
       ...(record.forwarder === undefined ? {} : { forwarder: record.forwarder }),
+      ...(record.challenges === undefined ? {} : { challenges: record.challenges }),
     },
     deployBlock: record.deployBlock,
     ...(walletConnectProjectId ? { walletConnectProjectId } : {}),
     ...(env.CASHKEY_EXPLORER_URL ? { explorerUrl: env.CASHKEY_EXPLORER_URL } : {}),
     ...(maxContentBytes !== undefined ? { maxContentBytes } : {}),
     ...(env.CASHKEY_INDEXER_URL ? { indexerUrl: env.CASHKEY_INDEXER_URL } : {}),
+    ...(env.CASHKEY_CHALLENGE_NODE_URLS !== undefined
+      ? { challengeNodeUrls: env.CASHKEY_CHALLENGE_NODE_URLS.split(",").map((u) => u.trim()).filter((u) => u !== "") }
+      : {}),
   };
 }
 

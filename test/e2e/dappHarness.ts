@@ -15,6 +15,7 @@ import { type FrontendServer, buildFrontend, frontendRuntimeConfig, serveFronten
 import { type DeploymentRecord, parseDeploymentJson } from "../../oracle/src/protocol/deployment";
 import { type TestNode, createTestNode, nodeConfig } from "../oracle/node/nodeHarness";
 import { tempDir } from "../oracle/store/fixtures";
+import { type RunningIndexer, startIndexer } from "../indexer/indexerHarness";
 
 export const CHROMIUM = process.env.CASHKEY_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -30,6 +31,8 @@ const OPERATOR_KEY = "0x" + "e2".repeat(32);
 export interface DappStackOptions {
   /** The node checks Mini App launch data against this bot token, and relays only with it. */
   telegramBotToken?: string;
+  /** Also run the indexer (Ponder on PGlite) and name it in `/config.json`: Explore, Challenges and the claim gate's challenge list read it. */
+  indexer?: boolean;
 }
 
 export interface DappStack {
@@ -39,6 +42,10 @@ export interface DappStack {
   record: DeploymentRecord;
   deployment: Awaited<ReturnType<typeof deployCashKey>>;
   browser: Browser;
+  /** The one operator: its key signs score batches and challenge verdicts (threshold 1). */
+  operator: Wallet;
+  /** Present when started with `indexer: true`. */
+  indexer?: RunningIndexer;
   /** What `/config.json` says from the next request on (WalletConnect appears only with a project id). */
   setWalletConnectProjectId(projectId: string | undefined): void;
   close(): Promise<void>;
@@ -68,10 +75,11 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
   const record = parseDeploymentJson(fs.readFileSync(path.join(dir, `${chainId}.json`), "utf8"));
 
   let oracleUrl = "";
+  let indexerUrl: string | undefined;
   let walletConnectProjectId: string | undefined;
   const app: FrontendServer = await serveFrontend({
     dist,
-    config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl, walletConnectProjectId, { ...process.env, CASHKEY_EXPLORER_URL: E2E_EXPLORER }),
+    config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl, walletConnectProjectId, { ...process.env, CASHKEY_EXPLORER_URL: E2E_EXPLORER, ...(indexerUrl ? { CASHKEY_INDEXER_URL: indexerUrl } : {}) }),
   });
   const config = nodeConfig(dir, record, rpcUrl, {
     CASHKEY_ORACLE_CONFIRMATIONS: "0",
@@ -90,6 +98,11 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
   const oracle = createTestNode(config, operator, { relay });
   await oracle.node.start();
   oracleUrl = oracle.node.url;
+  let indexer: RunningIndexer | undefined;
+  if (options.indexer) {
+    indexer = await startIndexer({ rpcUrl, deploymentFile: path.join(dir, `${chainId}.json`), nodeUrls: [oracle.node.url], dir, database: "pglite" });
+    indexerUrl = indexer.url;
+  }
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -102,11 +115,14 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
     record,
     deployment,
     browser,
+    operator,
+    indexer,
     setWalletConnectProjectId: (projectId) => {
       walletConnectProjectId = projectId;
     },
     close: async () => {
       await browser.close();
+      await indexer?.stop();
       await oracle.node.stop();
       await app.close();
       await chain.close();

@@ -54,6 +54,12 @@ function maxContentBytes(value: unknown): number {
   return value as number;
 }
 
+function challengeNodes(value: unknown): { challengeNodeUrls?: string[] } {
+  if (value === undefined || value === null) return {};
+  if (!Array.isArray(value) || value.length > 16) throw new RuntimeConfigError("config.json: challengeNodeUrls is not a list of at most 16 URLs");
+  return { challengeNodeUrls: value.map((entry, i) => url(entry, `challengeNodeUrls[${i}]`)) };
+}
+
 /** Validates the parsed `config.json`. */
 export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   if (typeof raw !== "object" || raw === null) throw new RuntimeConfigError("config.json: not an object");
@@ -72,11 +78,13 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
       governor: address(contracts.governor, "contracts.governor"),
       timelock: address(contracts.timelock, "contracts.timelock"),
       ...(contracts.forwarder === undefined ? {} : { forwarder: address(contracts.forwarder, "contracts.forwarder") }),
+      ...(contracts.challenges === undefined ? {} : { challenges: address(contracts.challenges, "contracts.challenges") }),
     },
     deployBlock: BigInt(deployBlock as number),
     ...walletConnect(value.walletConnectProjectId),
     ...explorer(value.explorerUrl),
     maxContentBytes: maxContentBytes(value.maxContentBytes),
+    ...challengeNodes(value.challengeNodeUrls),
     ...(value.indexerUrl === undefined || value.indexerUrl === null || value.indexerUrl === "" ? {} : { indexerUrl: url(value.indexerUrl, "indexerUrl") }),
   };
 }

@@ -3,11 +3,12 @@
  * contract's custom error is decoded from the revert data against every CashKey ABI and put into words.
  */
 import { type Abi, type Hex, decodeErrorResult, isHex } from "viem";
-import { governorAbi, rewardsAbi, timelockAbi, tokenAbi } from "../generated/abis";
+import { challengesAbi, governorAbi, rewardsAbi, timelockAbi, tokenAbi } from "../generated/abis";
+import { CHALLENGE_ERROR_DESCRIPTIONS } from "./challenges";
 import { formatTokens } from "./format";
 import { describeWalletError, hasName } from "./walletErrors";
 
-const ALL_ABIS = [...rewardsAbi, ...tokenAbi, ...governorAbi, ...timelockAbi] as unknown as Abi;
+const ALL_ABIS = [...rewardsAbi, ...tokenAbi, ...governorAbi, ...timelockAbi, ...challengesAbi] as unknown as Abi;
 
 const PROPOSAL_STATES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
 
@@ -51,6 +52,7 @@ const DESCRIPTIONS: Record<string, (args: readonly unknown[]) => string> = {
   TimelockUnexpectedOperationState: () => "The timelock operation is not ready: wait until the timelock delay has passed.",
   TimelockUnexecutedPredecessor: () => "A previous timelock operation must execute first.",
   TimelockInsufficientDelay: () => "The timelock delay is too short.",
+  ...CHALLENGE_ERROR_DESCRIPTIONS,
 };
 
 export interface DecodedError {

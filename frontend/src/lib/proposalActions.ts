@@ -3,7 +3,7 @@
  * Governor executes through the Timelock; and the reverse, a proposal's calls put into words.
  */
 import { type Address, type Hex, decodeFunctionData, encodeFunctionData, getAddress, isAddress, isHex, parseEther } from "viem";
-import { rewardsAbi, tokenAbi } from "../generated/abis";
+import { challengesAbi, rewardsAbi, tokenAbi } from "../generated/abis";
 import { formatTokens } from "./format";
 
 export type ParameterChange =
@@ -95,10 +95,11 @@ export function buildProposalCall(change: ParameterChange, contracts: { rewards:
 }
 
 /** A proposal call in words, e.g. "Rewards.setEpochBudget(50,000 CKEY)". */
-export function describeCall(target: string, calldata: Hex, contracts: { rewards: Address; token: Address }): string {
+export function describeCall(target: string, calldata: Hex, contracts: { rewards: Address; token: Address; challenges?: Address }): string {
   const known = [
     ["Rewards", contracts.rewards, rewardsAbi],
     ["CashKeyToken", contracts.token, tokenAbi],
+    ...(contracts.challenges ? ([["Challenges", contracts.challenges, challengesAbi]] as const) : []),
   ] as const;
   for (const [name, where, abi] of known) {
     if (getAddress(target) !== getAddress(where)) continue;

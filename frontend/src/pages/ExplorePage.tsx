@@ -7,6 +7,8 @@ import { useChainQuery } from "../hooks/useChain";
 import { type IndexedBatch, type IndexedItem, useIndexer } from "../lib/indexer";
 import { fetchSubmission } from "../lib/oracle";
 import { formatTimestamp, shortAddress, shortHash } from "../lib/format";
+import { ChallengePanel } from "../components/challenges/ChallengePanel";
+import type { IndexedChallenge } from "../lib/challenges";
 
 /** Explore: recent information, full-text search with filters, and an item with its whole text. */
 export default function ExplorePage({ id }: { id?: string }) {
@@ -84,7 +86,7 @@ function Highlights({ segments }: { segments: { text: string; match: boolean }[]
 }
 
 function ItemView({ id }: { id: string }) {
-  const detail = useIndexer<{ item: IndexedItem; batch: IndexedBatch | null }>(/^\d{1,20}$/.test(id) ? `/v1/items/${id}` : undefined);
+  const detail = useIndexer<{ item: IndexedItem; batch: IndexedBatch | null; challenges?: IndexedChallenge[] }>(/^\d{1,20}$/.test(id) ? `/v1/items/${id}` : undefined);
   if (!/^\d{1,20}$/.test(id)) return <p role="alert">No submission {id}.</p>;
   if (!detail.configured) return <p role="alert">This app has no indexer configured.</p>;
   if (detail.error) return <p role="alert">{detail.error.message}</p>;
@@ -127,6 +129,7 @@ function ItemView({ id }: { id: string }) {
         )}
       </dl>
       {batch && <Rationale id={item.id} batch={batch} />}
+      <ChallengePanel item={item} challenges={detail.data.challenges} />
     </article>
   );
 }

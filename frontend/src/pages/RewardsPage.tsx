@@ -7,6 +7,7 @@ import { rewardsAbi } from "../generated/abis";
 import { type EpochState, contractsOf, useAccountState, useChainQuery, useChainTime, useEpoch } from "../hooks/useChain";
 import { useTransaction } from "../hooks/useTransaction";
 import { TxLink } from "../components/TxLink";
+import { ClaimGate } from "../components/challenges/ClaimGate";
 import { formatDuration, formatTimestamp, formatTokens, shortAddress } from "../lib/format";
 
 function useRewardsOf(address: `0x${string}` | undefined, epoch: number | undefined) {
@@ -181,6 +182,7 @@ function RewardsPanel() {
         </button>
         <TxStatus tx={tx} />
       </form>
+      {address && <ClaimGate address={address} />}
       <section className="card" aria-labelledby="earnings-title">
         <h2 id="earnings-title">Earnings per epoch</h2>
         <Earnings earnings={earnings.data} epoch={epoch.data} />

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import { RequireWallet } from "../components/RequireWallet";
+import { SubmissionChallenge } from "../components/challenges/SubmissionChallenge";
 import { HowScoring, SUB_SCORES, explainPoints, useMaxPoints } from "../components/Scoring";
 import { TxLink } from "../components/TxLink";
 import { useRuntimeConfig } from "../config/context";
@@ -131,6 +132,7 @@ function SubmissionRow({ submission }: { submission: ChainSubmission }) {
           Score <strong data-testid="score">{submission.score}</strong>/100 · <strong>{submission.points}</strong> points
         </p>
       )}
+      {scoredOnChain && <SubmissionChallenge submissionId={submission.id} />}
       {scoredOnChain && (
         <p className="muted small" data-testid="points-why">
           {explainPoints(submission.score!, submission.points!, view.data?.flags ?? [], maxPoints)}

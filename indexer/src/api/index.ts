@@ -9,6 +9,7 @@ import { and, asc, desc, eq, gte, lt, lte, or, sql } from "ponder";
 type SQL = ReturnType<typeof sql>;
 import { z } from "zod";
 import { SEARCH_DOCUMENT } from "../../ponder.schema";
+import { challengeRoutes, challengesOfItem } from "./challenges";
 import { Address, ApiError, EpochNumber, Limit, UintString, decodeCursor, encodeCursor, errorResponse, json, notFound, parse, rateLimit } from "./http";
 
 const { submission, batch, epoch, authorEpoch, claim, proposal, vote, operator, stakeEvent, delegation, rewardsClock } = schema;
@@ -106,7 +107,7 @@ app.get("/v1/items/:id", async (c) => {
   const [item] = await db.select().from(submission).where(eq(submission.id, id)).limit(1);
   if (item === undefined) throw new ApiError(404, "item_not_found", "No submission with this id.");
   const [posted] = item.batchNonce === null ? [] : await db.select().from(batch).where(eq(batch.nonce, item.batchNonce)).limit(1);
-  return json(c, { item, batch: posted ?? null });
+  return json(c, { item, batch: posted ?? null, challenges: await challengesOfItem(id) });
 });
 
 const SearchQuery = z.object({
@@ -279,6 +280,8 @@ app.get("/v1/proposals/:id", async (c) => {
   const votes = await db.select().from(vote).where(eq(vote.proposalId, id)).orderBy(desc(vote.weight), asc(vote.voter)).limit(1_000);
   return json(c, { proposal: found, votes });
 });
+
+challengeRoutes(app);
 
 // Ponder's own not-found answer is text: keep this API's JSON for unknown paths under /v1.
 app.all("/v1/*", notFound);

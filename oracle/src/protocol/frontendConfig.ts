@@ -7,7 +7,7 @@ export interface FrontendRuntimeConfig {
   chainId: number;
   rpcUrl: string;
   oracleUrl: string;
-  contracts: { token: string; rewards: string; governor: string; timelock: string; forwarder?: string };
+  contracts: { token: string; rewards: string; governor: string; timelock: string; forwarder?: string; challenges?: string };
   /** The block the dApp starts its log scans from. */
   deployBlock: number;
   /** WalletConnect Cloud project id (32 hex digits); absent, the app offers no WalletConnect. */
@@ -18,4 +18,10 @@ export interface FrontendRuntimeConfig {
   maxContentBytes?: number;
   /** The indexer's HTTP API (docs/INDEXER.md, from CASHKEY_INDEXER_URL); absent, Explore says so. */
   indexerUrl?: string;
+  /**
+   * Nodes the dApp sends a challenger's reason text to after `Challenges.open` (best effort, checked by
+   * them against the on-chain reasonHash; from CASHKEY_CHALLENGE_NODE_URLS, comma-separated). Absent: the
+   * oracle node (`oracleUrl`); empty: the text is not sent anywhere.
+   */
+  challengeNodeUrls?: string[];
 }
