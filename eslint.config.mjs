@@ -10,8 +10,9 @@ import js from "@eslint/js";
 import prettier from "eslint-config-prettier";
 import globals from "globals";
 import tseslint from "typescript-eslint";
+import { defineConfig } from "eslint/config";
 
-export default tseslint.config(
+export default defineConfig(
   {
     // Build outputs, generated code and installed packages.
     ignores: [
@@ -55,8 +56,9 @@ export default tseslint.config(
     },
   },
   {
-    // Node: the oracle, Hardhat scripts and tasks, the tests, the indexer.
-    files: ["**/*.{ts,js,mjs,cjs}"],
+    // Node: the oracle, Hardhat scripts and tasks, the tests, the indexer, the dApp's build config.
+    files: ["**/*.{ts,mts,js,mjs,cjs}"],
+    ignores: ["frontend/src/**", "frontend/test/**", "frontend/public/**"],
     languageOptions: { globals: { ...globals.node } },
   },
   {
