@@ -17,6 +17,7 @@ const SOLC_VERSION = "0.8.28";
 // solc-js build that ships in the pinned npm package instead.
 subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersion: string }, _hre, runSuper) => {
   if (args.solcVersion !== SOLC_VERSION) return runSuper(args);
+  // Loaded only when a compile asks for this version: every Hardhat command loads this config.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const solc = require("solc");
   return {

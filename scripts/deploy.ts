@@ -430,6 +430,7 @@ export function readDeploymentRecord(dir: string, chainId: number): DeploymentRe
 
 if (require.main === module) {
   // `npx hardhat run scripts/deploy.ts --network <name>`
+  // Only a run as a script creates the Hardhat runtime; importers (tests, tasks, other scripts) pass theirs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hre: HardhatRuntimeEnvironment = require("hardhat");
   deployCashKey(hre, { ...deployOptionsFromEnv(process.env), log: true }).catch((error: unknown) => {

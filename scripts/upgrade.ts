@@ -302,6 +302,7 @@ export function upgradeProposalJson(proposal: UpgradeProposal): string {
 }
 
 if (require.main === module) {
+  // Only a run as a script creates the Hardhat runtime; importers (tests, tasks, other scripts) pass theirs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const hre: HardhatRuntimeEnvironment = require("hardhat");
   (async () => {

@@ -37,6 +37,8 @@ export class CashKeyError extends Error {
    * deepest cause when no predicate is given.
    */
   walk(predicate?: (error: unknown) => boolean): unknown {
+    // A cursor that starts at this error and moves down the chain, not an alias kept for a closure.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     let current: unknown = this;
     for (;;) {
       if (predicate?.(current)) return current;

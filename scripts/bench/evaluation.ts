@@ -13,7 +13,6 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { cpus } from "node:os";
 import { createEvaluator } from "../../oracle/src/eval/evaluate";
 import { benchmarkDuplicateIndex } from "./dupindex";
-import { preprocess } from "../../oracle/src/eval/preprocess";
 import { createHeuristicScorer } from "../../oracle/src/eval/scorers/heuristic";
 import fixtures from "../../test/fixtures/submissions.json";
 import { prng } from "../../test/helpers/prng";

@@ -12,6 +12,8 @@
  *
  * Alone: `npx hardhat run scripts/bench/faults.ts` (JSON on stdout; FAULT_BENCH_LOG=info shows the nodes' logs).
  */
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
@@ -158,8 +160,6 @@ export async function benchmarkFaults(dir: string): Promise<FaultFigures> {
 }
 
 if (require.main === module) {
-  const fs = require("node:fs") as typeof import("node:fs");
-  const os = require("node:os") as typeof import("node:os");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cashkey-bench-faults-"));
   benchmarkFaults(dir)
     .then((figures) => console.log(JSON.stringify(figures, null, 2)))

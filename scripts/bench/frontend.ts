@@ -21,7 +21,7 @@ const RUNS = Number(process.env.CASHKEY_BENCH_RUNS ?? 3);
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"];
 
 // Lighthouse and chrome-launcher are ES modules; ts-node compiles `import()` to `require()`, so keep it native.
-const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- a runtime import() has no module types
 
 interface JsonRpcServerLike {
   listen(): Promise<{ address: string; port: number }>;

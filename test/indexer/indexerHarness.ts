@@ -31,6 +31,8 @@ export interface IndexerOptions {
 export interface RunningIndexer {
   url: string;
   logs: string[];
+  // The tests read the JSON of many endpoints field by field and assert each value.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   get(pathAndQuery: string): Promise<{ status: number; body: any; headers: Headers }>;
   /** Waits until every block up to `blockNumber` is indexed. */
   waitForBlock(blockNumber: number, limitMs?: number): Promise<void>;

@@ -37,6 +37,7 @@ export const SubmissionIdParamsSchema = z.object({
 });
 
 /** Control characters other than tab, line feed and carriage return (each would be stored as a six-byte JSON escape). */
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
 /** What shows nothing: white space, format characters (zero-width spaces and joiners, bidi marks), and the rest. */
 const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}\u115f\u1160\u3164\uffa0\u2800]/gu;

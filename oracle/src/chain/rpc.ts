@@ -3,7 +3,6 @@
  * which failures are worth retrying, and a capped exponential backoff that a stop can interrupt.
  */
 import { FetchRequest, JsonRpcProvider, Network, isError } from "ethers";
-import type { ChainLogger } from "../ports/runtime";
 
 /**
  * A provider fit for the watcher and the poster: the chain id is fixed (no network detection that

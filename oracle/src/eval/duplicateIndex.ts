@@ -272,14 +272,6 @@ export function strength(match: CopyMatch): number {
   return Math.max(match.containsOld, match.containsNew);
 }
 
-function countPostings(store: CopyStore, list: "shingle" | "fact", hashes: Uint32Array, before: bigint): Map<bigint, number> {
-  const counts = new Map<bigint, number>();
-  for (const h of hashes) {
-    for (const id of store.postings(list, h, before, POSTINGS_PER_HASH)) counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
-  return counts;
-}
-
 /** The candidates sharing the most shingles, ties by smaller id: deterministic. */
 function topCandidates(counts: Map<bigint, number>, minShared: number): [bigint, number][] {
   const all = [...counts].filter(([, n]) => n >= minShared);

@@ -233,7 +233,7 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     needles: ["ignor", "disregard", "forget", "discard", "override", "bypass", "follow"],
     // Imperative only (sentence start, after "please", a colon or a comma): "tries to override a
     // model's instructions" describes an attack rather than making one.
-    re: /(?<=(?:^|[.!?:;\n(\[—–-]|please|kindly|now|just|and|then|,)\s{0,3})(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
+    re: /(?<=(?:^|[.!?:;\n([—–-]|please|kindly|now|just|and|then|,)\s{0,3})(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
     // A decoded form is suspicious in itself; its sentences need not start where the text does.
     decodedRe: /\b(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
   },

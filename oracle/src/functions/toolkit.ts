@@ -21,9 +21,7 @@ import { FunctionsCoordinatorTestHelperSource, FunctionsRouterSource } from "@ch
 
 /** The ethers v5 the toolkit resolves (npm keeps it nested under the toolkit; ours is v6). */
 const requireFromToolkit = createRequire(require.resolve("@chainlink/functions-toolkit"));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ethersV5 = requireFromToolkit("ethers") as typeof import("@chainlink/functions-toolkit/node_modules/ethers");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const cbor = requireFromToolkit("cbor") as { decodeAllSync(input: Buffer): unknown[] };
 
 /** Anything that answers JSON-RPC requests: `hre.network.provider`, or an HTTP endpoint wrapped. */

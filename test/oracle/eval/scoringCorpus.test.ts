@@ -161,7 +161,10 @@ describe("scoring corpus (bench:scoring)", function () {
     });
 
     it("hides invisible characters and Cyrillic look-alikes inside words", function () {
+      // The classes list invisible characters one by one: U+200D is one of them, not a joiner.
+      // eslint-disable-next-line no-misleading-character-class
       expect(make("invisible")).to.match(/\p{L}[\uFE0F\u2063\u200E\u200B\u200C\u200D\u2060\u00AD\uFEFF\u180E]+\p{L}/u);
+      // eslint-disable-next-line no-misleading-character-class
       expect(make("invisible").replace(/[\uFE0F\u2063\u200E\u200B\u200C\u200D\u2060\u00AD\uFEFF\u180E]/g, "")).to.equal(ORIGINAL);
       const homoglyphs = make("homoglyphs");
       const mixed = words(homoglyphs).filter((w) => /\p{Script=Cyrillic}|\p{Script=Greek}/u.test(w));

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
-import { eventually, submissionView, submitHash, upload } from "../node/nodeHarness";
+import { eventually, submitHash, upload } from "../node/nodeHarness";
 import { type NetworkNode, createNetwork, distinctTexts, networkFixture, useNetworkTestChain } from "./networkHarness";
 
 async function threeOperatorsThresholdTwo() {

@@ -10,7 +10,7 @@ import { tempDir } from "../store/fixtures";
 import { createTestNode, eventually, nodeConfig, startTestChain, submitHash, upload } from "./nodeHarness";
 
 import { startOnLoopback } from "../api/harness";
-import { ROOT, cli } from "./cliRunner";
+import { cli } from "./cliRunner";
 
 function lines(text: string): string[] {
   return text.split("\n").filter((line) => line.trim() !== "");
