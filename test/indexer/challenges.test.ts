@@ -9,7 +9,7 @@ import path from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 import { TASK_NODE_CREATE_SERVER } from "hardhat/builtin-tasks/task-names";
-import { Wallet, ZeroHash, keccak256, parseEther, toUtf8Bytes } from "ethers";
+import { Wallet, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { deployCashKey } from "../../scripts/deploy";
 import { rewardsDomain, signScoreBatch } from "../../oracle/src/protocol/eip712";
