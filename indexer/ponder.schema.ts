@@ -143,25 +143,29 @@ export const operator = onchainTable("operator", (t) => ({
   frozenUntil: t.bigint(),
 }));
 
-export const proposal = onchainTable("proposal", (t) => ({
-  id: t.bigint().primaryKey(),
-  proposer: t.hex().notNull(),
-  description: t.text().notNull(),
-  targets: t.json().$type<string[]>().notNull(),
-  values: t.json().$type<string[]>().notNull(),
-  calldatas: t.json().$type<string[]>().notNull(),
-  voteStart: t.bigint().notNull(),
-  voteEnd: t.bigint().notNull(),
-  forVotes: t.bigint().notNull(),
-  againstVotes: t.bigint().notNull(),
-  abstainVotes: t.bigint().notNull(),
-  voterCount: t.integer().notNull(),
-  queuedEta: t.bigint(),
-  executed: t.boolean().notNull(),
-  canceled: t.boolean().notNull(),
-  createdAt: t.bigint().notNull(),
-  txHash: t.hex().notNull(),
-}));
+export const proposal = onchainTable(
+  "proposal",
+  (t) => ({
+    id: t.bigint().primaryKey(),
+    proposer: t.hex().notNull(),
+    description: t.text().notNull(),
+    targets: t.json().$type<string[]>().notNull(),
+    values: t.json().$type<string[]>().notNull(),
+    calldatas: t.json().$type<string[]>().notNull(),
+    voteStart: t.bigint().notNull(),
+    voteEnd: t.bigint().notNull(),
+    forVotes: t.bigint().notNull(),
+    againstVotes: t.bigint().notNull(),
+    abstainVotes: t.bigint().notNull(),
+    voterCount: t.integer().notNull(),
+    queuedEta: t.bigint(),
+    executed: t.boolean().notNull(),
+    canceled: t.boolean().notNull(),
+    createdAt: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+  }),
+  (t) => ({ createdIdx: index().on(t.createdAt, t.id) }),
+);
 
 export const vote = onchainTable(
   "vote",

@@ -91,3 +91,55 @@ export function contentSet(content: StoredContent, source: string) {
  * `to_tsvector('english', <this>)`, computed by the database when the text is stored.
  */
 export const SEARCH_DOCUMENT_SQL = "coalesce(title, '') || ' ' || text";
+
+export interface ProposalCreatedEvent {
+  proposalId: bigint;
+  proposer: Hex;
+  description: string;
+  targets: readonly Hex[];
+  values: readonly bigint[];
+  calldatas: readonly Hex[];
+  voteStart: bigint;
+  voteEnd: bigint;
+  timestamp: bigint;
+  txHash: Hex;
+}
+
+/** The `proposal` row a `ProposalCreated` event inserts (no votes yet). */
+export function proposalCreatedRow(event: ProposalCreatedEvent) {
+  return {
+    id: event.proposalId,
+    proposer: event.proposer,
+    description: event.description,
+    targets: [...event.targets] as string[],
+    values: event.values.map((value) => value.toString()),
+    calldatas: [...event.calldatas] as string[],
+    voteStart: event.voteStart,
+    voteEnd: event.voteEnd,
+    forVotes: 0n,
+    againstVotes: 0n,
+    abstainVotes: 0n,
+    voterCount: 0,
+    executed: false,
+    canceled: false,
+    createdAt: event.timestamp,
+    txHash: event.txHash,
+  };
+}
+
+export interface VoteTally {
+  forVotes: bigint;
+  againstVotes: bigint;
+  abstainVotes: bigint;
+  voterCount: number;
+}
+
+/** A proposal's tally after one vote (GovernorCountingSimple: 0 against, 1 for, 2 abstain). */
+export function addVote(tally: VoteTally, support: number, weight: bigint): VoteTally {
+  return {
+    forVotes: tally.forVotes + (support === 1 ? weight : 0n),
+    againstVotes: tally.againstVotes + (support === 0 ? weight : 0n),
+    abstainVotes: tally.abstainVotes + (support === 2 ? weight : 0n),
+    voterCount: tally.voterCount + 1,
+  };
+}

@@ -21,7 +21,7 @@ import { type Hex, decodeFunctionData, getAddress, recoverAddress, size, slice }
 import { rewardsDomain, scoreBatchDigest } from "../../oracle/src/protocol/eip712";
 import { rewardsAbi } from "../abis/generated";
 import { type FetchedContent, fetchContent, nodeUrls } from "./content";
-import { type RewardsClock, SEARCH_DOCUMENT_SQL, addToTally, contentSet, epochOf, scoredSet, submittedRow } from "../lib/rows";
+import { type RewardsClock, SEARCH_DOCUMENT_SQL, addToTally, addVote, contentSet, epochOf, proposalCreatedRow, scoredSet, submittedRow } from "../lib/rows";
 
 const NODE_URLS = nodeUrls();
 
@@ -268,24 +268,7 @@ ponder.on("CashKeyToken:DelegateChanged", async ({ event, context }) => {
 });
 
 ponder.on("CashKeyGovernor:ProposalCreated", async ({ event, context }) => {
-  await context.db.insert(proposal).values({
-    id: event.args.proposalId,
-    proposer: event.args.proposer,
-    description: event.args.description,
-    targets: [...event.args.targets],
-    values: event.args.values.map((value) => value.toString()),
-    calldatas: [...event.args.calldatas],
-    voteStart: event.args.voteStart,
-    voteEnd: event.args.voteEnd,
-    forVotes: 0n,
-    againstVotes: 0n,
-    abstainVotes: 0n,
-    voterCount: 0,
-    executed: false,
-    canceled: false,
-    createdAt: event.block.timestamp,
-    txHash: event.transaction.hash,
-  });
+  await context.db.insert(proposal).values(proposalCreatedRow({ ...event.args, timestamp: event.block.timestamp, txHash: event.transaction.hash }));
 });
 
 async function recordVote(
@@ -295,12 +278,7 @@ async function recordVote(
   txHash: Hex,
 ): Promise<void> {
   await context.db.insert(vote).values({ ...args, timestamp, txHash });
-  await context.db.update(proposal, { id: args.proposalId }).set((row) => ({
-    forVotes: row.forVotes + (args.support === 1 ? args.weight : 0n),
-    againstVotes: row.againstVotes + (args.support === 0 ? args.weight : 0n),
-    abstainVotes: row.abstainVotes + (args.support === 2 ? args.weight : 0n),
-    voterCount: row.voterCount + 1,
-  }));
+  await context.db.update(proposal, { id: args.proposalId }).set((row) => addVote(row, args.support, args.weight));
 }
 
 ponder.on("CashKeyGovernor:VoteCast", async ({ event, context }) => {

@@ -30,6 +30,8 @@ export interface IndexerOptions {
 
 export interface RunningIndexer {
   url: string;
+  /** The database schema Ponder writes (PostgreSQL: dropped by `stop`). */
+  schema: string;
   logs: string[];
   get(pathAndQuery: string): Promise<{ status: number; body: any; headers: Headers }>;
   /** Waits until every block up to `blockNumber` is indexed. */
@@ -120,6 +122,7 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
   };
   return {
     url,
+    schema,
     logs,
     get,
     waitForBlock: async (blockNumber, limitMs = 60_000) => {
