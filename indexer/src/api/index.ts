@@ -14,7 +14,7 @@ import { Address, ApiError, EpochNumber, Limit, UintString, decodeCursor, encode
 const { submission, batch, epoch, authorEpoch, claim, proposal, vote, operator, stakeEvent, delegation, rewardsClock } = schema;
 
 /** A search ranks at most this many matches, the newest (docs/INDEXER.md, "Scaling"). */
-const SEARCH_CANDIDATES = Number(process.env.CASHKEY_INDEXER_SEARCH_CANDIDATES ?? 500);
+const SEARCH_CANDIDATES = Number(process.env.CASHKEY_INDEXER_SEARCH_CANDIDATES ?? 200);
 
 /** A list shows this much of each text; the item page shows all of it. */
 const SNIPPET_CHARS = 280;
