@@ -1,12 +1,18 @@
 /**
- * `npm run bench:indexer`: the indexer's indexing throughput and query latency, printed as JSON.
+ * `npm run bench:indexer`: the indexer's indexing throughput, database size and query latency, printed as JSON.
  *
- * On the in-process Hardhat chain: N distinct ~2 KB texts (default 2,000, CASHKEY_BENCH_INDEXER_N) are
- * submitted from 10 authors and scored in batches of 250 signed by the one operator (threshold 1): the
- * same events the oracle flow produces, faster. A real HTTP content server serves each text by hash, so
- * the indexer's fetch-and-verify path runs for every item. Then Ponder (`indexer/`) starts from scratch
- * on PGlite (and on PostgreSQL when DATABASE_URL is set) and the time until it has indexed the head is
- * measured, then the latency of each dApp query over loopback (200 requests each, sequential).
+ * 1. The live path. On the in-process Hardhat chain: N distinct ~2 KB texts (default 1,000,
+ *    CASHKEY_BENCH_INDEXER_N) are submitted from 10 authors and scored in batches of 250 signed by the one
+ *    operator (threshold 1): the same events the oracle flow produces, faster. A real HTTP content server
+ *    serves each text by hash, so the indexer's fetch-and-verify path runs for every item. Ponder
+ *    (`indexer/`) starts from scratch on PGlite (and on PostgreSQL when DATABASE_URL is set); the time
+ *    until it has indexed the head is measured, then a few queries' latency.
+ * 2. The scale path. A synthetic history (default 1,000,000 submissions on PostgreSQL,
+ *    CASHKEY_BENCH_INDEXER_BULK_N; 100,000 on PGlite, CASHKEY_BENCH_INDEXER_BULK_N_PGLITE; 0 skips) is
+ *    built by the handlers' own row functions and written in bulk into the same Ponder schema
+ *    (scripts/bench/indexerBulk.ts); its load throughput and the schema's size are measured, then, on
+ *    PostgreSQL, the latency of each dApp query through the running Ponder API server with parameters
+ *    drawn as users would (200 sequential requests each, loopback).
  */
 import fs from "node:fs";
 import http from "node:http";
