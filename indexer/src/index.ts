@@ -16,11 +16,12 @@ import {
   submission,
   vote,
 } from "ponder:schema";
-import { eq, sql } from "ponder";
+import { and, eq, sql } from "ponder";
 import { type Hex, decodeFunctionData, getAddress, recoverAddress, size, slice } from "viem";
 import { rewardsDomain, scoreBatchDigest } from "../../oracle/src/protocol/eip712";
 import { rewardsAbi } from "../abis/generated";
-import { fetchContent, nodeUrls } from "./content";
+import { type FetchedContent, fetchContent, nodeUrls } from "./content";
+import { type RewardsClock, SEARCH_DOCUMENT_SQL, addToTally, addVote, contentSet, epochOf, proposalCreatedRow, scoredSet, submittedRow } from "../lib/rows";
 
 const NODE_URLS = nodeUrls();
 
@@ -28,7 +29,7 @@ const NODE_URLS = nodeUrls();
  * Rewards' clock is fixed at initialization; it is read from the contract at the first Rewards event
  * (the deployment record's start block may precede the Rewards proxy) and kept in a row.
  */
-async function epochAt(context: Context<"Rewards:Submitted">, timestamp: bigint): Promise<number> {
+async function clockOf(context: Context<"Rewards:Submitted">): Promise<RewardsClock> {
   let clock = await context.db.find(rewardsClock, { id: 1 });
   if (clock === null) {
     const address = context.contracts.Rewards.address as Hex;
@@ -38,66 +39,87 @@ async function epochAt(context: Context<"Rewards:Submitted">, timestamp: bigint)
     ]);
     clock = await context.db.insert(rewardsClock).values({ id: 1, genesis, epochLength });
   }
-  return Number((timestamp - clock.genesis) / clock.epochLength);
+  return clock;
 }
 
 ponder.on("Rewards:Submitted", async ({ event, context }) => {
-  await context.db.insert(submission).values({
-    id: event.args.id,
-    author: event.args.author,
-    contentHash: event.args.contentHash,
-    category: event.args.category,
-    submittedAt: event.block.timestamp,
-    submittedEpoch: await epochAt(context, event.block.timestamp),
-    submitTx: event.transaction.hash,
-    contentStatus: "pending",
-  });
+  const row = submittedRow({ ...event.args, timestamp: event.block.timestamp, txHash: event.transaction.hash }, await clockOf(context));
+  await context.db.insert(submission).values(row);
 });
+
+/**
+ * Content fetches started by `Scored` and awaited by the `BatchPosted` that closes the same transaction
+ * (the contract emits every item's `Scored`, then one `BatchPosted`): a batch's texts are fetched
+ * concurrently, up to CONTENT_CONCURRENCY at a time, instead of one after another inside each handler.
+ */
+const CONTENT_CONCURRENCY = Number(process.env.CASHKEY_INDEXER_CONTENT_CONCURRENCY ?? 16);
+const contentFetches = new Map<string, Promise<FetchedContent>>();
+let fetchesRunning = 0;
+const fetchQueue: (() => void)[] = [];
+
+async function limitedFetch(contentHashHex: string): Promise<FetchedContent> {
+  if (fetchesRunning >= CONTENT_CONCURRENCY) await new Promise<void>((resolve) => fetchQueue.push(resolve));
+  fetchesRunning += 1;
+  try {
+    return await fetchContent(contentHashHex, NODE_URLS);
+  } finally {
+    fetchesRunning -= 1;
+    fetchQueue.shift()?.();
+  }
+}
+
+function startContentFetch(contentHashHex: string): Promise<FetchedContent> {
+  const key = contentHashHex.toLowerCase();
+  let pending = contentFetches.get(key);
+  if (pending === undefined) {
+    pending = limitedFetch(key);
+    contentFetches.set(key, pending);
+  }
+  return pending;
+}
 
 ponder.on("Rewards:Scored", async ({ event, context }) => {
-  const scoredEpoch = await epochAt(context, event.block.timestamp);
-  const points = BigInt(event.args.points);
-  const row = await context.db.update(submission, { id: event.args.id }).set({
-    score: event.args.score,
-    points,
-    scoredAt: event.block.timestamp,
-    scoredEpoch,
-    scoreTx: event.transaction.hash,
-  });
+  const clock = await clockOf(context);
+  const set = scoredSet({ ...event.args, timestamp: event.block.timestamp, txHash: event.transaction.hash }, clock);
+  const row = await context.db.update(submission, { id: event.args.id }).set(set);
   await context.db
     .insert(authorEpoch)
-    .values({ author: event.args.author, epoch: scoredEpoch, points, scoredCount: 1 })
-    .onConflictDoUpdate((existing) => ({ points: existing.points + points, scoredCount: existing.scoredCount + 1 }));
+    .values({ author: event.args.author, epoch: set.scoredEpoch, points: set.points, scoredCount: 1 })
+    .onConflictDoUpdate((existing) => addToTally(existing, set.points));
   await context.db
     .insert(epoch)
-    .values({ epoch: scoredEpoch, totalPoints: points, scoredCount: 1 })
-    .onConflictDoUpdate((existing) => ({ totalPoints: existing.totalPoints + points, scoredCount: existing.scoredCount + 1 }));
-
-  if (NODE_URLS.length === 0) return;
-  const fetched = await fetchContent(row.contentHash, NODE_URLS);
-  if (fetched.status !== "fetched") {
-    await context.db.update(submission, { id: event.args.id }).set({ contentStatus: fetched.status });
-    return;
-  }
-  const { text, title, url } = fetched.content;
-  await context.db.update(submission, { id: event.args.id }).set({
-    contentStatus: "fetched",
-    text,
-    title: title ?? null,
-    url: url ?? null,
-    contentSource: fetched.source,
-    searchVector: await searchVector(context, `${title ?? ""} ${text}`),
-  });
+    .values({ epoch: set.scoredEpoch, totalPoints: set.points, scoredCount: 1 })
+    .onConflictDoUpdate((existing) => {
+      const tally = addToTally({ points: existing.totalPoints, scoredCount: existing.scoredCount }, set.points);
+      return { totalPoints: tally.points, scoredCount: tally.scoredCount };
+    });
+  if (NODE_URLS.length > 0) void startContentFetch(row.contentHash);
 });
 
-/** The database's own English text-search vector of `document`, as text (a select on no table: Ponder flushes nothing for it). */
-async function searchVector(context: Context<"Rewards:Scored">, document: string): Promise<string> {
-  type Row = { v: string } | string[];
-  const result = (await context.db.sql.execute(sql`select to_tsvector('english', ${document})::text as v`)) as unknown as Row[] | { rows: Row[] };
-  // PGlite's driver answers the rows, node-postgres a result holding them.
-  const row = (Array.isArray(result) ? result : result.rows)[0];
-  if (row === undefined) throw new Error(`to_tsvector returned no row: ${JSON.stringify(result).slice(0, 200)}`);
-  return Array.isArray(row) ? row[0]! : row.v;
+/**
+ * Stores the fetched texts of a transaction's scored items and the batch nonce, and computes their
+ * search vectors in one statement (the database's own English text-search vector, kept as text:
+ * Ponder's tables take no tsvector column).
+ */
+async function storeBatchContents(context: Context<"Rewards:BatchPosted">, txHash: Hex, nonce: bigint): Promise<void> {
+  if (NODE_URLS.length > 0) {
+    const scored = await context.db.sql
+      .select({ id: submission.id, contentHash: submission.contentHash })
+      .from(submission)
+      .where(and(eq(submission.scoreTx, txHash), eq(submission.contentStatus, "pending")));
+    const fetched = await Promise.all(scored.map((row) => startContentFetch(row.contentHash)));
+    for (const [i, row] of scored.entries()) {
+      const outcome = fetched[i]!;
+      contentFetches.delete(row.contentHash.toLowerCase());
+      const set = outcome.status === "fetched" ? contentSet(outcome.content, outcome.source) : { contentStatus: outcome.status };
+      await context.db.update(submission, { id: row.id }).set(set);
+    }
+  }
+  // The batch's Scored events came earlier in the same transaction.
+  await context.db.sql
+    .update(submission)
+    .set({ batchNonce: nonce, searchVector: sql`case when ${submission.text} is null then null else to_tsvector('english', ${sql.raw(SEARCH_DOCUMENT_SQL)}) end` })
+    .where(eq(submission.scoreTx, txHash));
 }
 
 /** The signers of a direct `postScores` call, recovered as the contract does; empty when it came through another contract. */
@@ -131,15 +153,14 @@ ponder.on("Rewards:BatchPosted", async ({ event, context }) => {
     evaluator: event.args.evaluator,
     rationaleRoot: event.args.rationaleRoot,
     count: Number(event.args.count),
-    epoch: await epochAt(context, event.block.timestamp),
+    epoch: epochOf(await clockOf(context), event.block.timestamp),
     relayer: event.transaction.from,
     signers: direct ? await batchSigners(event.transaction.input, context.chain.id, rewards) : [],
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
     txHash: event.transaction.hash,
   });
-  // The batch's Scored events came earlier in the same transaction.
-  await context.db.sql.update(submission).set({ batchNonce: event.args.nonce }).where(eq(submission.scoreTx, event.transaction.hash));
+  await storeBatchContents(context, event.transaction.hash, event.args.nonce);
 });
 
 ponder.on("Rewards:EpochBudgetSnapshotted", async ({ event, context }) => {
@@ -247,24 +268,7 @@ ponder.on("CashKeyToken:DelegateChanged", async ({ event, context }) => {
 });
 
 ponder.on("CashKeyGovernor:ProposalCreated", async ({ event, context }) => {
-  await context.db.insert(proposal).values({
-    id: event.args.proposalId,
-    proposer: event.args.proposer,
-    description: event.args.description,
-    targets: [...event.args.targets],
-    values: event.args.values.map((value) => value.toString()),
-    calldatas: [...event.args.calldatas],
-    voteStart: event.args.voteStart,
-    voteEnd: event.args.voteEnd,
-    forVotes: 0n,
-    againstVotes: 0n,
-    abstainVotes: 0n,
-    voterCount: 0,
-    executed: false,
-    canceled: false,
-    createdAt: event.block.timestamp,
-    txHash: event.transaction.hash,
-  });
+  await context.db.insert(proposal).values(proposalCreatedRow({ ...event.args, timestamp: event.block.timestamp, txHash: event.transaction.hash }));
 });
 
 async function recordVote(
@@ -274,12 +278,7 @@ async function recordVote(
   txHash: Hex,
 ): Promise<void> {
   await context.db.insert(vote).values({ ...args, timestamp, txHash });
-  await context.db.update(proposal, { id: args.proposalId }).set((row) => ({
-    forVotes: row.forVotes + (args.support === 1 ? args.weight : 0n),
-    againstVotes: row.againstVotes + (args.support === 0 ? args.weight : 0n),
-    abstainVotes: row.abstainVotes + (args.support === 2 ? args.weight : 0n),
-    voterCount: row.voterCount + 1,
-  }));
+  await context.db.update(proposal, { id: args.proposalId }).set((row) => addVote(row, args.support, args.weight));
 }
 
 ponder.on("CashKeyGovernor:VoteCast", async ({ event, context }) => {

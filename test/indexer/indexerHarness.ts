@@ -30,6 +30,8 @@ export interface IndexerOptions {
 
 export interface RunningIndexer {
   url: string;
+  /** The database schema Ponder writes (PostgreSQL: dropped by `stop`). */
+  schema: string;
   logs: string[];
   // The tests read the JSON of many endpoints field by field and assert each value.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -122,6 +124,7 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
   };
   return {
     url,
+    schema,
     logs,
     get,
     waitForBlock: async (blockNumber, limitMs = 60_000) => {

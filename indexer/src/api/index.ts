@@ -5,7 +5,7 @@
 import { Hono } from "hono";
 import { db } from "ponder:api";
 import schema from "ponder:schema";
-import { and, asc, desc, eq, gte, lt, lte, or, sql } from "ponder";
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql } from "ponder";
 type SQL = ReturnType<typeof sql>;
 import { z } from "zod";
 import { SEARCH_DOCUMENT } from "../../ponder.schema";
@@ -13,6 +13,9 @@ import { challengeRoutes, challengesOfItem } from "./challenges";
 import { Address, ApiError, EpochNumber, Limit, UintString, decodeCursor, encodeCursor, errorResponse, json, notFound, parse, rateLimit } from "./http";
 
 const { submission, batch, epoch, authorEpoch, claim, proposal, vote, operator, stakeEvent, delegation, rewardsClock } = schema;
+
+/** A search ranks at most this many matches, the newest (docs/INDEXER.md, "Scaling"). */
+const SEARCH_CANDIDATES = Number(process.env.CASHKEY_INDEXER_SEARCH_CANDIDATES ?? 200);
 
 /** A list shows this much of each text; the item page shows all of it. */
 const SNIPPET_CHARS = 280;
@@ -143,12 +146,10 @@ app.get("/v1/search", async (c) => {
   const document = sql.raw(SEARCH_DOCUMENT);
   const tsquery = sql`websearch_to_tsquery('english', ${query.q})`;
   const rank = sql<number>`ts_rank_cd(${document}, ${tsquery})`;
-  const rows = await db
-    .select({
-      ...listed,
-      rank,
-      headline: sql<string>`ts_headline('english', translate(coalesce(${submission.text}, ''), ${MARK_START + MARK_END}, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2`})`,
-    })
+  // Ranking reads each match's vector, so only the newest SEARCH_CANDIDATES matches are ranked: found
+  // through the GIN index (or, for a word in most texts, by walking ids down), then ordered best first.
+  const candidates = db
+    .select({ id: submission.id })
     .from(submission)
     .where(
       and(
@@ -158,6 +159,20 @@ app.get("/v1/search", async (c) => {
         query.epoch === undefined ? undefined : eq(submission.scoredEpoch, query.epoch),
         query.minScore === undefined ? undefined : gte(submission.score, query.minScore),
         query.maxScore === undefined ? undefined : lte(submission.score, query.maxScore),
+      ),
+    )
+    .orderBy(desc(submission.id))
+    .limit(SEARCH_CANDIDATES);
+  const rows = await db
+    .select({
+      ...listed,
+      rank,
+      headline: sql<string>`ts_headline('english', translate(coalesce(${submission.text}, ''), ${MARK_START + MARK_END}, ''), ${tsquery}, ${`StartSel=${MARK_START}, StopSel=${MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2`})`,
+    })
+    .from(submission)
+    .where(
+      and(
+        inArray(submission.id, candidates),
         after ? sql`(${rank} < ${after[0]}::real or (${rank} = ${after[0]}::real and ${submission.id} < ${BigInt(after[1])}))` : undefined,
       ),
     )
