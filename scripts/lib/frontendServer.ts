@@ -23,6 +23,7 @@ export function frontendRuntimeConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): FrontendRuntimeConfig {
   const maxContentBytes = env.CASHKEY_ORACLE_MAX_CONTENT_BYTES ? Number(env.CASHKEY_ORACLE_MAX_CONTENT_BYTES) : undefined;
+  const historyFallbackBlocks = env.CASHKEY_HISTORY_FALLBACK_BLOCKS ? Number(env.CASHKEY_HISTORY_FALLBACK_BLOCKS) : undefined;
   return {
     chainId: record.chainId,
     rpcUrl,
@@ -39,6 +40,7 @@ export function frontendRuntimeConfig(
     ...(env.CASHKEY_EXPLORER_URL ? { explorerUrl: env.CASHKEY_EXPLORER_URL } : {}),
     ...(maxContentBytes !== undefined ? { maxContentBytes } : {}),
     ...(env.CASHKEY_INDEXER_URL ? { indexerUrl: env.CASHKEY_INDEXER_URL } : {}),
+    ...(historyFallbackBlocks !== undefined ? { historyFallbackBlocks } : {}),
   };
 }
 
