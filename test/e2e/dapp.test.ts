@@ -162,7 +162,8 @@ describe("dApp end to end (headless Chromium)", function () {
 
   it("shows operators, the batch with its signer count and the leaderboard on the network page", async function () {
     await page.getByRole("link", { name: "Network" }).click();
-    await textOf(page.getByTestId("batches"), /#0.*1\s*1\s*heuristic/s);
+    // Batch #0: one item, signed by one operator (its address shown), heuristic evaluator.
+    await textOf(page.getByTestId("batches"), /#0.*1\s*1 0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}\s*heuristic/s);
     await textOf(page.getByTestId("operators"), /0x/);
     const [deployer] = await hre.ethers.getSigners();
     await textOf(page.getByTestId("leaderboard"), new RegExp(`${deployer.address.slice(0, 6)}.*points`));

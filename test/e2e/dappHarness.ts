@@ -2,6 +2,8 @@
  * The local stack for the dApp's end-to-end test: the in-process Hardhat chain over JSON-RPC on a free
  * loopback port, CashKey deployed with short governance delays, one oracle node (heuristic scorer,
  * threshold 1), the built frontend served on loopback, and Debian's Chromium driven by playwright-core.
+ * On request: the indexer (Ponder on PGlite, started when the test says), and a proxy between the dApp
+ * and the chain that refuses `eth_getLogs` over 10,000 blocks as public providers do.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -15,6 +17,8 @@ import { type FrontendServer, buildFrontend, frontendRuntimeConfig, serveFronten
 import { type DeploymentRecord, parseDeploymentJson } from "../../oracle/src/protocol/deployment";
 import { type TestNode, createTestNode, nodeConfig } from "../oracle/node/nodeHarness";
 import { tempDir } from "../oracle/store/fixtures";
+import { type RunningIndexer, startIndexer } from "../indexer/indexerHarness";
+import { LogRangeProxy } from "./logRangeProxy";
 
 export const CHROMIUM = process.env.CASHKEY_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -30,6 +34,8 @@ const OPERATOR_KEY = "0x" + "e2".repeat(32);
 export interface DappStackOptions {
   /** The node checks Mini App launch data against this bot token, and relays only with it. */
   telegramBotToken?: string;
+  /** The dApp reaches the chain through a `LogRangeProxy` (the oracle node and the indexer do not). */
+  logRangeProxy?: boolean;
 }
 
 export interface DappStack {
@@ -39,6 +45,12 @@ export interface DappStack {
   record: DeploymentRecord;
   deployment: Awaited<ReturnType<typeof deployCashKey>>;
   browser: Browser;
+  /** The proxy the dApp's RPC URL points at, with `logRangeProxy`. */
+  logProxy?: LogRangeProxy;
+  /** The indexer once `startIndexer` has run (stopping it leaves `/config.json` naming it: unreachable). */
+  indexer?: RunningIndexer;
+  /** Starts the indexer over the chain as it is; `/config.json` names it from the next request on. */
+  startIndexer(): Promise<RunningIndexer>;
   /** What `/config.json` says from the next request on (WalletConnect appears only with a project id). */
   setWalletConnectProjectId(projectId: string | undefined): void;
   close(): Promise<void>;
@@ -67,11 +79,18 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
   const { chainId } = await hre.ethers.provider.getNetwork();
   const record = parseDeploymentJson(fs.readFileSync(path.join(dir, `${chainId}.json`), "utf8"));
 
+  const logProxy = options.logRangeProxy ? await LogRangeProxy.start(rpcUrl) : undefined;
   let oracleUrl = "";
   let walletConnectProjectId: string | undefined;
+  let indexer: RunningIndexer | undefined;
   const app: FrontendServer = await serveFrontend({
     dist,
-    config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl, walletConnectProjectId, { ...process.env, CASHKEY_EXPLORER_URL: E2E_EXPLORER }),
+    config: () =>
+      frontendRuntimeConfig(record, logProxy?.url ?? rpcUrl, oracleUrl, walletConnectProjectId, {
+        ...process.env,
+        CASHKEY_EXPLORER_URL: E2E_EXPLORER,
+        CASHKEY_INDEXER_URL: indexer?.url ?? "",
+      }),
   });
   const config = nodeConfig(dir, record, rpcUrl, {
     CASHKEY_ORACLE_CONFIRMATIONS: "0",
@@ -95,24 +114,33 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", ...OFFLINE_BROWSER_ARGS],
   });
-  return {
+  const stack: DappStack = {
     rpcUrl,
     appUrl: app.url,
     oracle,
     record,
     deployment,
     browser,
+    logProxy,
+    startIndexer: async () => {
+      indexer = await startIndexer({ database: "pglite", rpcUrl, deploymentFile: path.join(dir, `${chainId}.json`), nodeUrls: [oracle.node.url], dir });
+      stack.indexer = indexer;
+      return indexer;
+    },
     setWalletConnectProjectId: (projectId) => {
       walletConnectProjectId = projectId;
     },
     close: async () => {
       await browser.close();
+      await indexer?.stop();
       await oracle.node.stop();
       await app.close();
+      await logProxy?.close();
       await chain.close();
       cleanup();
     },
   };
+  return stack;
 }
 
 /** Moves the chain's clock forward and mines a block. */
