@@ -49,9 +49,12 @@ describe("dApp end to end (headless Chromium)", function () {
   const pageErrors: string[] = [];
 
   before(async function () {
+    this.timeout(300_000);
     // The shared in-process chain goes back to where it was, clock included, for the suites after this one.
     snapshot = (await hre.network.provider.request({ method: "evm_snapshot", params: [] })) as string;
     stack = await startDappStack();
+    // History pages read the indexer, as in `npm start` (test/e2e/history.test.ts covers the fallback without it).
+    await stack.startIndexer();
     const context = await stack.browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -60,6 +63,7 @@ describe("dApp end to end (headless Chromium)", function () {
   afterEach(async function () {
     if (!stack || this.currentTest?.state !== "failed") return;
     printLogsOnFailure(this.currentTest, [stack.oracle]);
+    console.log(stack.indexer?.logs.slice(-20).join("\n"));
     console.log(`page at failure (${page.url()}):\n${await page.locator("main").innerText().catch(() => "?")}`);
   });
 

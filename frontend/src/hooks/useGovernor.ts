@@ -1,4 +1,4 @@
-import type { Address, Hex } from "viem";
+import { type Address, type Hex, getAddress } from "viem";
 import { governorAbi } from "../generated/abis";
 import { useChainQuery } from "./useChain";
 import { useHistory } from "./useHistory";
@@ -38,7 +38,7 @@ const DESCRIBED = 100;
 function useProposalTexts() {
   return useHistory(["proposal-texts"], {
     indexerPath: `/v1/proposals?limit=${DESCRIBED}`,
-    fromIndexer: (body: { items: IndexedProposal[] }) => new Map(body.items.map((row): [string, ProposalText] => [row.id, { description: row.description, proposer: row.proposer }])),
+    fromIndexer: (body: { items: IndexedProposal[] }) => new Map(body.items.map((row): [string, ProposalText] => [row.id, { description: row.description, proposer: getAddress(row.proposer) }])),
     fromChain: async (client, range, config) => {
       const created = await client.getContractEvents({ address: config.contracts.governor, abi: governorAbi, eventName: "ProposalCreated", ...range });
       return new Map(created.map((log): [string, ProposalText] => [log.args.proposalId!.toString(), { description: log.args.description!, proposer: log.args.proposer! }]));
@@ -116,8 +116,8 @@ export function useProposalRecord(id: bigint | undefined) {
       indexerPath: `/v1/proposals/${id}`,
       fromIndexer: (body: { proposal: IndexedProposal; votes: IndexedVote[] }): ProposalRecord => ({
         description: body.proposal.description,
-        proposer: body.proposal.proposer,
-        votes: body.votes.map((v) => ({ voter: v.voter, support: v.support, weight: BigInt(v.weight), reason: v.reason })),
+        proposer: getAddress(body.proposal.proposer),
+        votes: body.votes.map((v) => ({ voter: getAddress(v.voter), support: v.support, weight: BigInt(v.weight), reason: v.reason })),
       }),
       whenNotIndexed: { description: "", votes: [] },
       fromChain: async (client, range, config): Promise<ProposalRecord> => {

@@ -1,4 +1,4 @@
-import { type Address, decodeFunctionData } from "viem";
+import { type Address, decodeFunctionData, getAddress } from "viem";
 import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
 import { rewardsAbi, tokenAbi } from "../generated/abis";
 import { HistoryNotice } from "../components/HistoryNotice";
@@ -75,7 +75,7 @@ function useLeaderboard(epoch: { current: number; genesis: bigint; length: bigin
     ["leaderboard", epoch?.current],
     {
       indexerPath: `/v1/leaderboard?epoch=${epoch?.current}&limit=${LEADERS_LISTED}`,
-      fromIndexer: (body: { items: { author: Address; points: string }[] }) => body.items.map((row): [Address, bigint] => [row.author, BigInt(row.points)]),
+      fromIndexer: (body: { items: { author: Address; points: string }[] }) => body.items.map((row): [Address, bigint] => [getAddress(row.author), BigInt(row.points)]),
       fromChain: async (client, range, { contracts }) => {
         const start = epoch!.genesis + BigInt(epoch!.current) * epoch!.length;
         const scored = await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Scored", ...range });
