@@ -149,8 +149,11 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
   }
 
   before(async function () {
+    this.timeout(300_000);
     snapshot = (await hre.network.provider.request({ method: "evm_snapshot", params: [] })) as string;
     stack = await startDappStack({ telegramBotToken: BOT_TOKEN });
+    // History pages read the indexer, as in `npm start`.
+    await stack.startIndexer();
   });
 
   afterEach(async function () {
