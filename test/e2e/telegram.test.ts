@@ -250,6 +250,8 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
     await textOf(tg.getByTestId("tx-paid-by"), /gas paid by the oracle's relayer/);
     expect(await stack.deployment.token.balanceOf(friend)).to.equal(claimable);
     expect(await hre.ethers.provider.getBalance(address)).to.equal(0n);
+    // The claim history (from the indexer) lists it once indexed.
+    await textOf(tg.getByTestId("claims"), new RegExp(`CKEY to ${friend.slice(0, 6)}`));
     await tg.screenshot({ path: path.join(SCREENSHOTS, "telegram-claim-light.png"), fullPage: true });
   });
 
