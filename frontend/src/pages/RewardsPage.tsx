@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { isAddress } from "viem";
+import { getAddress, isAddress } from "viem";
 import { HistoryNotice } from "../components/HistoryNotice";
 import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
@@ -134,7 +134,7 @@ function useClaims(address: `0x${string}` | undefined) {
     {
       indexerPath: `/v1/authors/${address}/claims?limit=${CLAIMS_LISTED}`,
       fromIndexer: (body: { items: { id: string; to: string; tokens: string; timestamp: string; txHash: `0x${string}` }[] }) =>
-        body.items.map((row): ClaimRow => ({ key: row.id, tokens: BigInt(row.tokens), to: row.to, at: BigInt(row.timestamp), txHash: row.txHash })),
+        body.items.map((row): ClaimRow => ({ key: row.id, tokens: BigInt(row.tokens), to: getAddress(row.to), at: BigInt(row.timestamp), txHash: row.txHash })),
       fromChain: async (client, range, { contracts }) => {
         const logs = (await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Claimed", args: { user: address }, ...range }))
           .reverse()
