@@ -81,8 +81,10 @@ describe("ExplorePage", () => {
     expect(await screen.findByRole("alert")).toHaveProperty("textContent", "No submission with this id.");
   });
 
-  it("says so when no indexer is configured", async () => {
+  it("says a search needs the indexer when none is configured", async () => {
     renderWithProviders(<ExplorePage />, runtimeConfig());
-    await waitFor(() => expect(screen.getByRole("alert").textContent).toMatch(/no indexer configured/));
+    fireEvent.change(screen.getByLabelText("Search"), { target: { value: "eruption" } });
+    fireEvent.click(screen.getByRole("button", { name: "Search" }));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toMatch(/Search needs the indexer, and this app has no indexer configured/));
   });
 });

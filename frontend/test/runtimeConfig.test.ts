@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_MAX_CONTENT_BYTES, RuntimeConfigError, loadRuntimeConfig, parseRuntimeConfig } from "../src/config/runtimeConfig";
+import { DEFAULT_HISTORY_FALLBACK_BLOCKS, DEFAULT_MAX_CONTENT_BYTES, RuntimeConfigError, loadRuntimeConfig, parseRuntimeConfig } from "../src/config/runtimeConfig";
 import type { FrontendRuntimeConfig } from "../../oracle/src/protocol/frontendConfig";
 import { runtimeConfig } from "./render";
 
@@ -39,7 +39,18 @@ describe("runtime configuration", () => {
       deployBlock: 12n,
       // Absent on the wire: the node's default upload limit.
       maxContentBytes: DEFAULT_MAX_CONTENT_BYTES,
+      historyFallbackBlocks: DEFAULT_HISTORY_FALLBACK_BLOCKS,
     });
+  });
+
+  it("takes a history fallback window of at most 10,000 blocks (what public providers serve per eth_getLogs)", () => {
+    const { deployBlock, ...rest } = runtimeConfig();
+    const base = { ...rest, deployBlock: Number(deployBlock) };
+    expect(parseRuntimeConfig(base).historyFallbackBlocks).toBe(5_000);
+    expect(parseRuntimeConfig({ ...base, historyFallbackBlocks: 10_000 }).historyFallbackBlocks).toBe(10_000);
+    for (const bad of [0, 10_001, 2.5, "500"]) {
+      expect(() => parseRuntimeConfig({ ...base, historyFallbackBlocks: bad })).toThrow(/historyFallbackBlocks is not an integer in 1\.\.10000/);
+    }
   });
 
   it("refuses a config without a valid address, naming the field", () => {

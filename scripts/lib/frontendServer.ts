@@ -24,6 +24,7 @@ export function frontendRuntimeConfig(
   env: NodeJS.ProcessEnv = process.env,
 ): FrontendRuntimeConfig {
   const maxContentBytes = env.CASHKEY_ORACLE_MAX_CONTENT_BYTES ? Number(env.CASHKEY_ORACLE_MAX_CONTENT_BYTES) : undefined;
+  const historyFallbackBlocks = env.CASHKEY_HISTORY_FALLBACK_BLOCKS ? Number(env.CASHKEY_HISTORY_FALLBACK_BLOCKS) : undefined;
   return {
     chainId: record.chainId,
     rpcUrl,
@@ -44,6 +45,7 @@ export function frontendRuntimeConfig(
     ...(env.CASHKEY_CHALLENGE_NODE_URLS !== undefined
       ? { challengeNodeUrls: env.CASHKEY_CHALLENGE_NODE_URLS.split(",").map((u) => u.trim()).filter((u) => u !== "") }
       : {}),
+    ...(historyFallbackBlocks !== undefined ? { historyFallbackBlocks } : {}),
   };
 }
 

@@ -2,6 +2,8 @@
  * The local stack for the dApp's end-to-end test: the in-process Hardhat chain over JSON-RPC on a free
  * loopback port, CashKey deployed with short governance delays, one oracle node (heuristic scorer,
  * threshold 1), the built frontend served on loopback, and Debian's Chromium driven by playwright-core.
+ * On request: the indexer (Ponder on PGlite, started when the test says), and a proxy between the dApp
+ * and the chain that refuses `eth_getLogs` over 10,000 blocks as public providers do.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -16,6 +18,7 @@ import { type DeploymentRecord, parseDeploymentJson } from "../../oracle/src/pro
 import { type TestNode, createTestNode, nodeConfig } from "../oracle/node/nodeHarness";
 import { tempDir } from "../oracle/store/fixtures";
 import { type RunningIndexer, startIndexer } from "../indexer/indexerHarness";
+import { LogRangeProxy } from "./logRangeProxy";
 
 export const CHROMIUM = process.env.CASHKEY_CHROMIUM ?? "/usr/bin/chromium";
 
@@ -31,7 +34,9 @@ const OPERATOR_KEY = "0x" + "e2".repeat(32);
 export interface DappStackOptions {
   /** The node checks Mini App launch data against this bot token, and relays only with it. */
   telegramBotToken?: string;
-  /** Also run the indexer (Ponder on PGlite) and name it in `/config.json`: Explore, Challenges and the claim gate's challenge list read it. */
+  /** The dApp reaches the chain through a `LogRangeProxy` (the oracle node and the indexer do not). */
+  logRangeProxy?: boolean;
+  /** Start the indexer (Ponder on PGlite) with the stack, as `startIndexer()` does later: Explore, Challenges and the claim gate's challenge list read it. */
   indexer?: boolean;
 }
 
@@ -44,8 +49,12 @@ export interface DappStack {
   browser: Browser;
   /** The one operator: its key signs score batches and challenge verdicts (threshold 1). */
   operator: Wallet;
-  /** Present when started with `indexer: true`. */
+  /** The proxy the dApp's RPC URL points at, with `logRangeProxy`. */
+  logProxy?: LogRangeProxy;
+  /** The indexer once `startIndexer` has run (stopping it leaves `/config.json` naming it: unreachable). */
   indexer?: RunningIndexer;
+  /** Starts the indexer over the chain as it is; `/config.json` names it from the next request on. */
+  startIndexer(): Promise<RunningIndexer>;
   /** What `/config.json` says from the next request on (WalletConnect appears only with a project id). */
   setWalletConnectProjectId(projectId: string | undefined): void;
   close(): Promise<void>;
@@ -74,12 +83,18 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
   const { chainId } = await hre.ethers.provider.getNetwork();
   const record = parseDeploymentJson(fs.readFileSync(path.join(dir, `${chainId}.json`), "utf8"));
 
+  const logProxy = options.logRangeProxy ? await LogRangeProxy.start(rpcUrl) : undefined;
   let oracleUrl = "";
-  let indexerUrl: string | undefined;
   let walletConnectProjectId: string | undefined;
+  let indexer: RunningIndexer | undefined;
   const app: FrontendServer = await serveFrontend({
     dist,
-    config: () => frontendRuntimeConfig(record, rpcUrl, oracleUrl, walletConnectProjectId, { ...process.env, CASHKEY_EXPLORER_URL: E2E_EXPLORER, ...(indexerUrl ? { CASHKEY_INDEXER_URL: indexerUrl } : {}) }),
+    config: () =>
+      frontendRuntimeConfig(record, logProxy?.url ?? rpcUrl, oracleUrl, walletConnectProjectId, {
+        ...process.env,
+        CASHKEY_EXPLORER_URL: E2E_EXPLORER,
+        CASHKEY_INDEXER_URL: indexer?.url ?? "",
+      }),
   });
   const config = nodeConfig(dir, record, rpcUrl, {
     CASHKEY_ORACLE_CONFIRMATIONS: "0",
@@ -98,17 +113,12 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
   const oracle = createTestNode(config, operator, { relay });
   await oracle.node.start();
   oracleUrl = oracle.node.url;
-  let indexer: RunningIndexer | undefined;
-  if (options.indexer) {
-    indexer = await startIndexer({ rpcUrl, deploymentFile: path.join(dir, `${chainId}.json`), nodeUrls: [oracle.node.url], dir, database: "pglite" });
-    indexerUrl = indexer.url;
-  }
 
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage", ...OFFLINE_BROWSER_ARGS],
   });
-  return {
+  const stack: DappStack = {
     rpcUrl,
     appUrl: app.url,
     oracle,
@@ -116,7 +126,12 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
     deployment,
     browser,
     operator,
-    indexer,
+    logProxy,
+    startIndexer: async () => {
+      indexer = await startIndexer({ database: "pglite", rpcUrl, deploymentFile: path.join(dir, `${chainId}.json`), nodeUrls: [oracle.node.url], dir });
+      stack.indexer = indexer;
+      return indexer;
+    },
     setWalletConnectProjectId: (projectId) => {
       walletConnectProjectId = projectId;
     },
@@ -125,10 +140,13 @@ export async function startDappStack(options: DappStackOptions = {}): Promise<Da
       await indexer?.stop();
       await oracle.node.stop();
       await app.close();
+      await logProxy?.close();
       await chain.close();
       cleanup();
     },
   };
+  if (options.indexer) await stack.startIndexer();
+  return stack;
 }
 
 /**

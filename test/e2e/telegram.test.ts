@@ -149,8 +149,11 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
   }
 
   before(async function () {
+    this.timeout(300_000);
     snapshot = (await hre.network.provider.request({ method: "evm_snapshot", params: [] })) as string;
     stack = await startDappStack({ telegramBotToken: BOT_TOKEN });
+    // History pages read the indexer, as in `npm start`.
+    await stack.startIndexer();
   });
 
   afterEach(async function () {
@@ -247,6 +250,8 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
     await textOf(tg.getByTestId("tx-paid-by"), /gas paid by the oracle's relayer/);
     expect(await stack.deployment.token.balanceOf(friend)).to.equal(claimable);
     expect(await hre.ethers.provider.getBalance(address)).to.equal(0n);
+    // The claim history (from the indexer) lists it once indexed.
+    await textOf(tg.getByTestId("claims"), new RegExp(`CKEY to ${friend.slice(0, 6)}`));
     await tg.screenshot({ path: path.join(SCREENSHOTS, "telegram-claim-light.png"), fullPage: true });
   });
 

@@ -5,15 +5,22 @@ import type { FrontendRuntimeConfig } from "../../../oracle/src/protocol/fronten
  * `/config.json` as the app uses it: the wire form (`FrontendRuntimeConfig`, declared once in the
  * protocol module) validated, with checksummed addresses, absolute URLs and the deploy block as a bigint.
  */
-export type RuntimeConfig = Omit<FrontendRuntimeConfig, "contracts" | "deployBlock" | "maxContentBytes"> & {
+export type RuntimeConfig = Omit<FrontendRuntimeConfig, "contracts" | "deployBlock" | "maxContentBytes" | "historyFallbackBlocks"> & {
   contracts: { [Name in keyof FrontendRuntimeConfig["contracts"]]: Address };
   deployBlock: bigint;
   /** The oracle node's upload limit; the node's default when `/config.json` has none. */
   maxContentBytes: number;
+  /** Latest blocks read for history without an indexer; `DEFAULT_HISTORY_FALLBACK_BLOCKS` when `/config.json` has none. */
+  historyFallbackBlocks: number;
 };
 
 /** The oracle node's default `maxContentBytes` (oracle/src/config.ts). */
 export const DEFAULT_MAX_CONTENT_BYTES = 16_384;
+
+/** History read from the chain covers this many latest blocks by default (docs/INDEXER.md "The dApp"). */
+export const DEFAULT_HISTORY_FALLBACK_BLOCKS = 5_000;
+/** The widest `eth_getLogs` range public providers serve: no history read from the chain spans more. */
+export const MAX_HISTORY_FALLBACK_BLOCKS = 10_000;
 
 export class RuntimeConfigError extends Error {
   override name = "RuntimeConfigError";
@@ -60,6 +67,13 @@ function challengeNodes(value: unknown): { challengeNodeUrls?: string[] } {
   return { challengeNodeUrls: value.map((entry, i) => url(entry, `challengeNodeUrls[${i}]`)) };
 }
 
+function historyFallbackBlocks(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_HISTORY_FALLBACK_BLOCKS;
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > MAX_HISTORY_FALLBACK_BLOCKS)
+    throw new RuntimeConfigError(`config.json: historyFallbackBlocks is not an integer in 1..${MAX_HISTORY_FALLBACK_BLOCKS}`);
+  return value as number;
+}
+
 /** Validates the parsed `config.json`. */
 export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
   if (typeof raw !== "object" || raw === null) throw new RuntimeConfigError("config.json: not an object");
@@ -85,6 +99,7 @@ export function parseRuntimeConfig(raw: unknown): RuntimeConfig {
     ...explorer(value.explorerUrl),
     maxContentBytes: maxContentBytes(value.maxContentBytes),
     ...challengeNodes(value.challengeNodeUrls),
+    historyFallbackBlocks: historyFallbackBlocks(value.historyFallbackBlocks),
     ...(value.indexerUrl === undefined || value.indexerUrl === null || value.indexerUrl === "" ? {} : { indexerUrl: url(value.indexerUrl, "indexerUrl") }),
   };
 }

@@ -35,6 +35,13 @@ export interface IndexedBatch {
 
 export class IndexerError extends Error {
   override name = "IndexerError";
+  /** The HTTP status the indexer answered; undefined when it could not be reached at all. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 export async function indexerGet<T>(baseUrl: string, path: string): Promise<T> {
@@ -45,7 +52,7 @@ export async function indexerGet<T>(baseUrl: string, path: string): Promise<T> {
     throw new IndexerError("The indexer is unreachable.");
   }
   const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-  if (!response.ok) throw new IndexerError(body?.error?.message ?? `The indexer answered HTTP ${response.status}.`);
+  if (!response.ok) throw new IndexerError(body?.error?.message ?? `The indexer answered HTTP ${response.status}.`, response.status);
   return body as T;
 }
 

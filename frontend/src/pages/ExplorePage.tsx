@@ -2,8 +2,12 @@ import { useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import { useRuntimeConfig } from "../config/context";
+import type { Hex } from "viem";
+import { HistoryNotice } from "../components/HistoryNotice";
 import { rewardsAbi } from "../generated/abis";
 import { useChainQuery } from "../hooks/useChain";
+import { useHistory } from "../hooks/useHistory";
+import { batchRootFromTx } from "../lib/batchRoot";
 import { type IndexedBatch, type IndexedItem, useIndexer } from "../lib/indexer";
 import { fetchSubmission } from "../lib/oracle";
 import { formatTimestamp, shortAddress, shortHash } from "../lib/format";
@@ -15,6 +19,47 @@ export default function ExplorePage({ id }: { id?: string }) {
   return id ? <ItemView id={id} /> : <Browse />;
 }
 
+/** Items listed before any search. */
+const RECENT = 20;
+
+/**
+ * The latest scored information: the indexer's, or the `Scored` events of the chain's latest blocks
+ * with each submission's category and time read from Rewards (no text: only the indexer keeps it).
+ */
+function useRecentItems(enabled: boolean) {
+  return useHistory(
+    ["explore-recent"],
+    {
+      indexerPath: `/v1/items?sort=recent&limit=${RECENT}`,
+      fromIndexer: (body: { items: IndexedItem[] }) => body.items,
+      fromChain: async (client, range, { contracts }) => {
+        const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
+        const scored = (await client.getContractEvents({ ...rewards, eventName: "Scored", ...range })).slice(-RECENT).reverse();
+        return Promise.all(
+          scored.map(async (log): Promise<IndexedItem> => {
+            const record = await client.readContract({ ...rewards, functionName: "submission", args: [log.args.id!] });
+            return {
+              id: log.args.id!.toString(),
+              author: log.args.author!,
+              contentHash: "",
+              category: record.category,
+              submittedAt: record.submittedAt.toString(),
+              score: log.args.score!,
+              points: log.args.points!.toString(),
+              scoredEpoch: null,
+              batchNonce: null,
+              contentStatus: "pending",
+              title: null,
+              snippet: null,
+            };
+          }),
+        );
+      },
+    },
+    enabled,
+  );
+}
+
 function Browse() {
   const [draft, setDraft] = useState({ q: "", category: "", minScore: "" });
   const [search, setSearch] = useState<typeof draft | undefined>();
@@ -24,7 +69,9 @@ function Browse() {
     if (search.category !== "") params.set("category", search.category);
     if (search.minScore !== "") params.set("minScore", search.minScore);
   }
-  const results = useIndexer<{ items: IndexedItem[]; next: string | null }>(search ? `/v1/search?${params}` : "/v1/items?sort=recent&limit=20");
+  const found = useIndexer<{ items: IndexedItem[]; next: string | null }>(search ? `/v1/search?${params}` : undefined);
+  const recent = useRecentItems(search === undefined);
+  const shown = search ? { error: found.error, items: found.data?.items } : { error: recent.error, items: recent.data?.data };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -49,21 +96,22 @@ function Browse() {
         </label>
         <button type="submit">Search</button>
       </form>
-      {!results.configured ? (
+      {search === undefined && <HistoryNotice histories={[recent.data]} />}
+      {search !== undefined && !found.configured ? (
         <p className="notice" role="alert">
-          This app has no indexer configured, so there is no history to browse.
+          Search needs the indexer, and this app has no indexer configured.
         </p>
-      ) : results.error ? (
+      ) : shown.error ? (
         <p className="notice" role="alert">
-          {results.error.message}
+          {shown.error.message}
         </p>
-      ) : results.data === undefined ? (
+      ) : shown.items === undefined ? (
         <p>Loading…</p>
-      ) : results.data.items.length === 0 ? (
+      ) : shown.items.length === 0 ? (
         <p>{search ? "Nothing matches." : "Nothing scored yet."}</p>
       ) : (
         <ol className="explore-results">
-          {results.data.items.map((item) => (
+          {shown.items.map((item) => (
             <li key={item.id} data-testid="explore-item">
               <a href={`#/explore/${item.id}`}>{item.title ?? `Submission ${item.id}`}</a> · score {item.score ?? "pending"} · category {item.category} ·{" "}
               {shortAddress(item.author)}
@@ -135,24 +183,16 @@ function ItemView({ id }: { id: string }) {
 }
 
 /**
- * The node's rationale, verified against the root the chain holds: read from the one block the indexer
- * names (never a scan), so neither the indexer nor the node can vouch for a rationale alone.
+ * The node's rationale, verified against the root the chain holds: read from the receipt of the
+ * transaction the indexer names (never a scan), so neither the indexer nor the node can vouch for a
+ * rationale alone.
  */
 function Rationale({ id, batch }: { id: string; batch: IndexedBatch }) {
   const { oracleUrl } = useRuntimeConfig();
   const view = useQuery({ queryKey: ["oracle-submission", oracleUrl, id], queryFn: () => fetchSubmission(oracleUrl, BigInt(id)), retry: false });
-  const block = BigInt(batch.blockNumber);
-  const chainRoot = useChainQuery(["batch-root-at", batch.nonce, batch.blockNumber], async (client, { contracts }) => {
-    const [posted] = await client.getContractEvents({
-      address: contracts.rewards,
-      abi: rewardsAbi,
-      eventName: "BatchPosted",
-      args: { nonce: BigInt(batch.nonce) },
-      fromBlock: block,
-      toBlock: block,
-    });
-    return posted?.args.rationaleRoot ?? null;
-  });
+  const chainRoot = useChainQuery(["batch-root-of", batch.nonce, batch.txHash], (client, { contracts }) =>
+    batchRootFromTx(client, contracts.rewards, BigInt(batch.nonce), batch.txHash as Hex),
+  );
   const rationaleJson = view.data?.rationaleJson;
   const proof = view.data?.batch?.proof;
   if (view.error) return <p className="muted">The oracle node did not answer: no rationale to show.</p>;

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { getAddress, isAddress } from "viem";
+import { HistoryNotice } from "../components/HistoryNotice";
 import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
 import { useRuntimeConfig } from "../config/context";
@@ -69,6 +70,7 @@ function ProposalList() {
   return (
     <section className="card" aria-labelledby="proposals-title">
       <h2 id="proposals-title">Proposals</h2>
+      <HistoryNotice histories={[proposals.history]} />
       {proposals.data?.length === 0 && <p className="muted">No proposals yet: delegate your votes, then propose a change below.</p>}
       <ul className="list" data-testid="proposals">
         {proposals.data?.map((p) => (

@@ -1,8 +1,12 @@
-import { type Address, decodeFunctionData } from "viem";
+import { type Address, decodeFunctionData, getAddress } from "viem";
 import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
 import { rewardsAbi, tokenAbi } from "../generated/abis";
+import { HistoryNotice } from "../components/HistoryNotice";
 import { TxLink } from "../components/TxLink";
 import { useChainQuery, useEpoch } from "../hooks/useChain";
+import { useHistory } from "../hooks/useHistory";
+import { signersOf } from "../lib/batchSigners";
+import { blockTimes } from "../lib/history";
 import { formatDuration, formatTokens, shortAddress, shortHash } from "../lib/format";
 
 function useOperators() {
@@ -21,43 +25,68 @@ function useOperators() {
   });
 }
 
-/** The last batches, each with its signer count read from the `postScores` call that posted it. */
+/** Batches shown, newest first. */
+const BATCHES_LISTED = 10;
+/** Authors shown on the leaderboard. */
+const LEADERS_LISTED = 20;
+
+interface BatchRow {
+  nonce: bigint;
+  evaluator: string;
+  count: bigint;
+  txHash: `0x${string}`;
+  /** Who signed (the indexer recovers them from a direct `postScores` call); undefined when relayed through another contract. */
+  signers?: string[];
+}
+
+/**
+ * The last batches with their signers: the indexer's, or from the chain's latest blocks, each batch's
+ * signers recovered from the `postScores` call data that posted it.
+ */
 function useBatches() {
-  return useChainQuery(["batches"], async (client, { contracts, deployBlock }) => {
-    const posted = (await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "BatchPosted", fromBlock: deployBlock })).slice(-10).reverse();
-    return Promise.all(
-      posted.map(async (log) => {
-        const tx = await client.getTransaction({ hash: log.transactionHash });
-        let signers: number | undefined;
-        try {
-          const { functionName, args } = decodeFunctionData({ abi: rewardsAbi, data: tx.input });
-          if (functionName === "postScores") signers = (args[2] as readonly unknown[]).length;
-        } catch {
-          // relayed through another contract: the count is not in the call data
-        }
-        return { nonce: log.args.nonce!, evaluator: log.args.evaluator!, count: log.args.count!, root: log.args.rationaleRoot!, txHash: log.transactionHash, signers };
-      }),
-    );
+  return useHistory(["batches"], {
+    indexerPath: `/v1/batches?limit=${BATCHES_LISTED}`,
+    fromIndexer: (body: { items: { nonce: string; evaluator: string; count: number; signers: string[]; txHash: `0x${string}` }[] }) =>
+      body.items.map(
+        (row): BatchRow => ({ nonce: BigInt(row.nonce), evaluator: row.evaluator, count: BigInt(row.count), txHash: row.txHash, signers: row.signers.length > 0 ? row.signers : undefined }),
+      ),
+    fromChain: async (client, range, { contracts }) => {
+      const posted = (await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "BatchPosted", ...range })).slice(-BATCHES_LISTED).reverse();
+      return Promise.all(
+        posted.map(async (log): Promise<BatchRow> => {
+          const tx = await client.getTransaction({ hash: log.transactionHash });
+          let signers: string[] | undefined;
+          try {
+            const { functionName, args } = decodeFunctionData({ abi: rewardsAbi, data: tx.input });
+            if (functionName === "postScores") signers = await signersOf(client, contracts.rewards, args);
+          } catch {
+            // relayed through another contract: the signatures are not in the call data
+          }
+          return { nonce: log.args.nonce!, evaluator: log.args.evaluator!, count: log.args.count!, txHash: log.transactionHash, signers };
+        }),
+      );
+    },
   });
 }
 
-/** Authors by points credited in the current epoch, from `Scored` events and their blocks' times. */
+/** Authors by points credited in the current epoch: the indexer's leaderboard, or the `Scored` events of the chain's latest blocks. */
 function useLeaderboard(epoch: { current: number; genesis: bigint; length: bigint } | undefined) {
-  return useChainQuery(
+  return useHistory(
     ["leaderboard", epoch?.current],
-    async (client, { contracts, deployBlock }) => {
-      const start = epoch!.genesis + BigInt(epoch!.current) * epoch!.length;
-      const scored = await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Scored", fromBlock: deployBlock });
-      const times = new Map<bigint, bigint>();
-      await Promise.all(
-        [...new Set(scored.map((l) => l.blockNumber))].map(async (n) => times.set(n, (await client.getBlock({ blockNumber: n })).timestamp)),
-      );
-      const totals = new Map<Address, bigint>();
-      for (const log of scored) {
-        if (times.get(log.blockNumber)! < start) continue;
-        totals.set(log.args.author!, (totals.get(log.args.author!) ?? 0n) + BigInt(log.args.points!));
-      }
-      return [...totals].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).slice(0, 20);
+    {
+      indexerPath: `/v1/leaderboard?epoch=${epoch?.current}&limit=${LEADERS_LISTED}`,
+      fromIndexer: (body: { items: { author: Address; points: string }[] }) => body.items.map((row): [Address, bigint] => [getAddress(row.author), BigInt(row.points)]),
+      fromChain: async (client, range, { contracts }) => {
+        const start = epoch!.genesis + BigInt(epoch!.current) * epoch!.length;
+        const scored = await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Scored", ...range });
+        const times = await blockTimes(client, scored.map((l) => l.blockNumber));
+        const totals = new Map<Address, bigint>();
+        for (const log of scored) {
+          if (times.get(log.blockNumber)! < start) continue;
+          totals.set(log.args.author!, (totals.get(log.args.author!) ?? 0n) + BigInt(log.args.points!));
+        }
+        return [...totals].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).slice(0, LEADERS_LISTED);
+      },
     },
     epoch !== undefined,
   );
@@ -125,10 +154,11 @@ export default function NetworkPage() {
           </table>
         </div>
       </section>
+      <HistoryNotice histories={[batches.data, leaderboard.data]} />
       <section className="card" aria-labelledby="batches-title">
         <h2 id="batches-title">Recent batches</h2>
-        {batches.data?.length === 0 && <p className="muted">No batches yet: scores appear here once operators post their first batch.</p>}
-        {batches.data !== undefined && batches.data.length > 0 && (
+        {batches.data?.data.length === 0 && <p className="muted">No batches yet: scores appear here once operators post their first batch.</p>}
+        {batches.data !== undefined && batches.data.data.length > 0 && (
           <div className="table-wrap">
             <table>
               <thead>
@@ -140,7 +170,7 @@ export default function NetworkPage() {
                 </tr>
               </thead>
               <tbody data-testid="batches">
-                {batches.data?.map((b) => (
+                {batches.data?.data.map((b) => (
                   <tr key={b.nonce.toString()} id={`batch-${b.nonce}`}>
                     <td>
                       #{b.nonce.toString()}{" "}
@@ -149,7 +179,15 @@ export default function NetworkPage() {
                       </span>
                     </td>
                     <td>{b.count.toString()}</td>
-                    <td>{b.signers ?? "?"}</td>
+                    <td data-testid="batch-signers">
+                      {b.signers ? (
+                        <>
+                          {b.signers.length} <span className="muted small mono">{b.signers.map(shortAddress).join(", ")}</span>
+                        </>
+                      ) : (
+                        "?"
+                      )}
+                    </td>
                     <td className="mono">{b.evaluator === HEURISTIC_EVALUATOR_HASH ? "heuristic" : shortHash(b.evaluator)}</td>
                   </tr>
                 ))}
@@ -160,9 +198,9 @@ export default function NetworkPage() {
       </section>
       <section className="card" aria-labelledby="leaders-title">
         <h2 id="leaders-title">Leaderboard this epoch</h2>
-        {leaderboard.data?.length === 0 && <p className="muted">No points credited this epoch yet.</p>}
+        {leaderboard.data?.data.length === 0 && <p className="muted">No points credited this epoch yet.</p>}
         <ol data-testid="leaderboard">
-          {leaderboard.data?.map(([author, points]) => (
+          {leaderboard.data?.data.map(([author, points]) => (
             <li key={author}>
               <span className="mono">{shortAddress(author)}</span> — {points.toString()} points
             </li>

@@ -1,10 +1,11 @@
 import { useState } from "react";
+import { HistoryNotice } from "../components/HistoryNotice";
 import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
 import { useRuntimeConfig } from "../config/context";
 import { contractsOf, useAccountState, useChainTime } from "../hooks/useChain";
 import { ProposalDescription, VoteBar } from "../components/ProposalBits";
-import { type ProposalDetail, type Vote, useProposal, useVotes } from "../hooks/useGovernor";
+import { type ProposalDetail, type Vote, useProposal, useProposalRecord } from "../hooks/useGovernor";
 import { useTransaction } from "../hooks/useTransaction";
 import { formatDuration, formatTimestamp, formatTokens, shortAddress } from "../lib/format";
 import { describeCall } from "../lib/proposalActions";
@@ -156,8 +157,10 @@ export default function ProposalPage({ id }: { id: string }) {
   const proposal = useProposal(id, address);
   const now = useChainTime();
   const p = proposal.data;
-  const votes = useVotes(p?.id);
-  const myVote = votes.data?.find((v) => v.voter.toLowerCase() === address?.toLowerCase());
+  const record = useProposalRecord(p?.id);
+  const votes = record.data?.data.votes;
+  const description = record.data?.data.description ?? "";
+  const myVote = votes?.find((v) => v.voter.toLowerCase() === address?.toLowerCase());
   return (
     <>
       <p>
@@ -170,15 +173,16 @@ export default function ProposalPage({ id }: { id: string }) {
       )}
       {p && (
         <>
+          <HistoryNotice histories={[record.data]} />
           <h1>
             {p.number > 0 && <span className="muted">#{p.number} </span>}
-            {p.description.split("\n")[0] || "Untitled proposal"}
+            {description.split("\n")[0] || "Untitled proposal"}
           </h1>
           <p>
             <span className={`badge state-${p.state.toLowerCase()}`} data-testid="proposal-state">
               {p.state}
             </span>{" "}
-            {p.proposer && <span className="muted">by {shortAddress(p.proposer)}</span>}
+            {record.data?.data.proposer && <span className="muted">by {shortAddress(record.data.data.proposer)}</span>}
           </p>
           <section className="card" aria-labelledby="calls-title">
             <h2 id="calls-title">What it does</h2>
@@ -187,14 +191,14 @@ export default function ProposalPage({ id }: { id: string }) {
                 <li key={i}>{describeCall(t, p.calldatas[i], runtime.contracts)}</li>
               ))}
             </ul>
-            {p.description.includes("\n") && <ProposalDescription body={p.description.split("\n").slice(1).join("\n").trim()} />}
+            {description.includes("\n") && <ProposalDescription body={description.split("\n").slice(1).join("\n").trim()} />}
           </section>
           <section className="card" aria-labelledby="votes-title">
             <h2 id="votes-title">Votes</h2>
             <Votes proposal={p} />
             <Timeline proposal={p} now={now.data} />
             <h3>Voters</h3>
-            <Voters votes={votes.data} me={address} />
+            <Voters votes={votes} me={address} />
           </section>
           <RequireWallet what="vote, queue or execute">
             <Actions proposal={p} now={now.data} myVote={myVote} />

@@ -1,11 +1,14 @@
 import { useState } from "react";
-import { isAddress } from "viem";
+import { getAddress, isAddress } from "viem";
+import { HistoryNotice } from "../components/HistoryNotice";
 import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
 import { useRuntimeConfig } from "../config/context";
 import { rewardsAbi } from "../generated/abis";
 import { type EpochState, contractsOf, useAccountState, useChainQuery, useChainTime, useEpoch } from "../hooks/useChain";
+import { useHistory } from "../hooks/useHistory";
 import { useTransaction } from "../hooks/useTransaction";
+import { blockTimes } from "../lib/history";
 import { TxLink } from "../components/TxLink";
 import { ClaimGate } from "../components/challenges/ClaimGate";
 import { formatDuration, formatTimestamp, formatTokens, shortAddress } from "../lib/format";
@@ -41,30 +44,52 @@ export interface EpochEarning {
   closed: boolean;
 }
 
+interface IndexedEarning {
+  epoch: number;
+  points: string;
+  budget: string | null;
+  totalPoints: string | null;
+  tokens: string | null;
+}
+
 /**
- * Points and CKEY per epoch, newest first: the account's `Scored` points grouped by the epoch of the
- * block that credited them (the batch's), each epoch's share from `epochInfo`.
+ * Points and CKEY per epoch, newest first: the indexer's per-epoch rows; from the chain, the account's
+ * `Scored` points in the latest blocks grouped by the epoch of the block that credited them (the
+ * batch's), each epoch's share from `epochInfo`.
  */
 function useEarnings(address: `0x${string}` | undefined, epoch: EpochState | undefined) {
-  return useChainQuery(
+  return useHistory(
     ["earnings", address, epoch?.current],
-    async (client, { contracts, deployBlock }): Promise<EpochEarning[]> => {
-      const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
-      const scored = await client.getContractEvents({ ...rewards, eventName: "Scored", args: { author: address }, fromBlock: deployBlock });
-      const times = new Map<bigint, bigint>();
-      await Promise.all([...new Set(scored.map((l) => l.blockNumber))].map(async (n) => times.set(n, (await client.getBlock({ blockNumber: n })).timestamp)));
-      const byEpoch = new Map<number, bigint>();
-      for (const log of scored) {
-        const e = Number((times.get(log.blockNumber)! - epoch!.genesis) / epoch!.length);
-        byEpoch.set(e, (byEpoch.get(e) ?? 0n) + BigInt(log.args.points ?? 0));
-      }
-      const epochs = [...byEpoch.keys()].sort((a, b) => b - a).slice(0, EARNING_EPOCHS);
-      const infos = await Promise.all(epochs.map((e) => client.readContract({ ...rewards, functionName: "epochInfo", args: [e] })));
-      return epochs.map((e, i) => {
-        const points = byEpoch.get(e)!;
-        const { budget, totalPoints } = infos[i];
-        return { epoch: e, points, totalPoints, budget, tokens: totalPoints > 0n ? (points * budget) / totalPoints : 0n, closed: e < epoch!.current };
-      });
+    {
+      indexerPath: `/v1/authors/${address}/earnings?limit=${EARNING_EPOCHS}`,
+      fromIndexer: (body: { items: IndexedEarning[] }) =>
+        body.items.map(
+          (row): EpochEarning => ({
+            epoch: row.epoch,
+            points: BigInt(row.points),
+            totalPoints: BigInt(row.totalPoints ?? 0),
+            budget: BigInt(row.budget ?? 0),
+            tokens: BigInt(row.tokens ?? 0),
+            closed: row.epoch < epoch!.current,
+          }),
+        ),
+      fromChain: async (client, range, { contracts }): Promise<EpochEarning[]> => {
+        const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
+        const scored = await client.getContractEvents({ ...rewards, eventName: "Scored", args: { author: address }, ...range });
+        const times = await blockTimes(client, scored.map((l) => l.blockNumber));
+        const byEpoch = new Map<number, bigint>();
+        for (const log of scored) {
+          const e = Number((times.get(log.blockNumber)! - epoch!.genesis) / epoch!.length);
+          byEpoch.set(e, (byEpoch.get(e) ?? 0n) + BigInt(log.args.points ?? 0));
+        }
+        const epochs = [...byEpoch.keys()].sort((a, b) => b - a).slice(0, EARNING_EPOCHS);
+        const infos = await Promise.all(epochs.map((e) => client.readContract({ ...rewards, functionName: "epochInfo", args: [e] })));
+        return epochs.map((e, i) => {
+          const points = byEpoch.get(e)!;
+          const { budget, totalPoints } = infos[i];
+          return { epoch: e, points, totalPoints, budget, tokens: totalPoints > 0n ? (points * budget) / totalPoints : 0n, closed: e < epoch!.current };
+        });
+      },
     },
     address !== undefined && epoch !== undefined,
   );
@@ -92,16 +117,34 @@ function Earnings({ earnings, epoch }: { earnings: EpochEarning[] | undefined; e
   );
 }
 
+interface ClaimRow {
+  key: string;
+  tokens: bigint;
+  to: string;
+  /** Seconds. */
+  at: bigint;
+  txHash: `0x${string}`;
+}
+
+/** Claims shown, newest first. */
+const CLAIMS_LISTED = 20;
+
 function useClaims(address: `0x${string}` | undefined) {
-  return useChainQuery(
+  return useHistory(
     ["claims", address],
-    async (client, { contracts, deployBlock }) => {
-      const logs = (
-        await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Claimed", args: { user: address }, fromBlock: deployBlock })
-      ).reverse();
-      const times = new Map<bigint, bigint>();
-      await Promise.all([...new Set(logs.map((l) => l.blockNumber))].map(async (n) => times.set(n, (await client.getBlock({ blockNumber: n })).timestamp)));
-      return logs.map((log) => ({ log, at: times.get(log.blockNumber)! }));
+    {
+      indexerPath: `/v1/authors/${address}/claims?limit=${CLAIMS_LISTED}`,
+      fromIndexer: (body: { items: { id: string; to: string; tokens: string; timestamp: string; txHash: `0x${string}` }[] }) =>
+        body.items.map((row): ClaimRow => ({ key: row.id, tokens: BigInt(row.tokens), to: getAddress(row.to), at: BigInt(row.timestamp), txHash: row.txHash })),
+      fromChain: async (client, range, { contracts }) => {
+        const logs = (await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Claimed", args: { user: address }, ...range }))
+          .reverse()
+          .slice(0, CLAIMS_LISTED);
+        const times = await blockTimes(client, logs.map((l) => l.blockNumber));
+        return logs.map(
+          (log): ClaimRow => ({ key: `${log.transactionHash}-${log.logIndex}`, tokens: log.args.tokens!, to: log.args.to!, at: times.get(log.blockNumber)!, txHash: log.transactionHash }),
+        );
+      },
     },
     address !== undefined,
   );
@@ -128,6 +171,7 @@ function RewardsPanel() {
 
   return (
     <>
+      <HistoryNotice histories={[earnings.data, claims.data]} />
       <section className="card grid" aria-label="Your points">
         <div>
           <h2>Lifetime points</h2>
@@ -185,17 +229,17 @@ function RewardsPanel() {
       {address && <ClaimGate address={address} />}
       <section className="card" aria-labelledby="earnings-title">
         <h2 id="earnings-title">Earnings per epoch</h2>
-        <Earnings earnings={earnings.data} epoch={epoch.data} />
+        <Earnings earnings={earnings.data?.data} epoch={epoch.data} />
       </section>
       <section className="card" aria-labelledby="claims-title">
         <h2 id="claims-title">Claim history</h2>
-        {claims.data?.length === 0 && <p className="muted">No claims yet.</p>}
+        {claims.data?.data.length === 0 && <p className="muted">No claims yet.</p>}
         <ul className="list" data-testid="claims">
-          {claims.data?.map(({ log, at }) => (
-            <li key={`${log.transactionHash}-${log.logIndex}`}>
-              {formatTokens(log.args.tokens)} CKEY to <span className="mono">{shortAddress(log.args.to)}</span> <span className="muted small">{formatTimestamp(at)}</span>{" "}
+          {claims.data?.data.map(({ key, tokens, to, at, txHash }) => (
+            <li key={key}>
+              {formatTokens(tokens)} CKEY to <span className="mono">{shortAddress(to)}</span> <span className="muted small">{formatTimestamp(at)}</span>{" "}
               <span className="muted small">
-                <TxLink hash={log.transactionHash} />
+                <TxLink hash={txHash} />
               </span>
             </li>
           ))}

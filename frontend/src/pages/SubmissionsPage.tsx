@@ -1,65 +1,101 @@
 import { useQuery } from "@tanstack/react-query";
+import type { Hex } from "viem";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import { RequireWallet } from "../components/RequireWallet";
 import { SubmissionChallenge } from "../components/challenges/SubmissionChallenge";
 import { HowScoring, SUB_SCORES, explainPoints, useMaxPoints } from "../components/Scoring";
 import { TxLink } from "../components/TxLink";
+import { HistoryNotice } from "../components/HistoryNotice";
 import { useRuntimeConfig } from "../config/context";
 import { rewardsAbi } from "../generated/abis";
 import { useAccountState, useChainQuery } from "../hooks/useChain";
-import { shortHash } from "../lib/format";
+import { useHistory } from "../hooks/useHistory";
+import { batchRootFromTx } from "../lib/batchRoot";
+import { formatTimestamp, shortHash } from "../lib/format";
+import type { IndexedItem } from "../lib/indexer";
+import { CATEGORIES } from "./SubmitPage";
 import { type OracleSubmission, fetchSubmission } from "../lib/oracle";
 
-interface ChainSubmission {
+interface MySubmission {
   id: bigint;
   contentHash: string;
   category: number;
+  /** Seconds; absent when read from the chain's logs (no block time fetched for them). */
+  submittedAt?: bigint;
   score?: number;
   points?: number;
+  /** The text's opening (the indexer's snippet); absent without the indexer or before the text is fetched. */
+  snippet?: string;
 }
 
-/** The author's submissions and their scores, from the chain's events. */
+/** Submissions listed on the page (the newest). */
+const LISTED = 50;
+
+/** The author's submissions and their scores: from the indexer, else the chain's latest blocks. */
 function useMySubmissions() {
   const { address } = useAccountState();
-  return useChainQuery(
+  return useHistory(
     ["my-submissions", address],
-    async (client, { contracts, deployBlock }) => {
-      const [submitted, scored] = await Promise.all([
-        client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Submitted", args: { author: address }, fromBlock: deployBlock }),
-        client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Scored", args: { author: address }, fromBlock: deployBlock }),
-      ]);
-      const scores = new Map(scored.map((log) => [log.args.id!, log.args]));
-      return submitted
-        .map((log): ChainSubmission => {
-          const score = scores.get(log.args.id!);
-          return { id: log.args.id!, contentHash: log.args.contentHash!, category: log.args.category!, score: score?.score, points: score?.points };
-        })
-        .reverse();
+    {
+      indexerPath: `/v1/authors/${address}/submissions?limit=${LISTED}`,
+      fromIndexer: (body: { items: IndexedItem[] }) =>
+        body.items.map(
+          (item): MySubmission => ({
+            id: BigInt(item.id),
+            contentHash: item.contentHash,
+            category: item.category,
+            submittedAt: BigInt(item.submittedAt),
+            score: item.score ?? undefined,
+            points: item.points === null ? undefined : Number(item.points),
+            snippet: item.snippet ?? undefined,
+          }),
+        ),
+      fromChain: async (client, range, { contracts }) => {
+        const [submitted, scored] = await Promise.all([
+          client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Submitted", args: { author: address }, ...range }),
+          client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Scored", args: { author: address }, ...range }),
+        ]);
+        const scores = new Map(scored.map((log) => [log.args.id!, log.args]));
+        return submitted
+          .map((log): MySubmission => {
+            const score = scores.get(log.args.id!);
+            return { id: log.args.id!, contentHash: log.args.contentHash!, category: log.args.category!, score: score?.score, points: score?.points };
+          })
+          .reverse()
+          .slice(0, LISTED);
+      },
     },
     address !== undefined,
   );
 }
 
-/** The batch's rationale root as posted on-chain (never the oracle's word for it). */
-function useBatchRoot(nonce: string | undefined) {
+/** The text's first lines, for the list (the whole text is on its Explore page). */
+function firstLines(text: string, lines = 3): string {
+  const kept = text.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, lines);
+  return kept.join("\n");
+}
+
+/**
+ * The batch's rationale root as posted on-chain (never the oracle's word for it): read from the receipt
+ * of the transaction the node names, accepted only from Rewards' own `BatchPosted` with this nonce.
+ */
+function useBatchRoot(nonce: string | undefined, txHash: Hex | null | undefined) {
   return useChainQuery(
     ["batch-root", nonce],
-    async (client, { contracts, deployBlock }) => {
-      const [posted] = await client.getContractEvents({
-        address: contracts.rewards,
-        abi: rewardsAbi,
-        eventName: "BatchPosted",
-        args: { nonce: BigInt(nonce!) },
-        fromBlock: deployBlock,
-      });
-      return posted ? { root: posted.args.rationaleRoot!, txHash: posted.transactionHash } : null;
+    async (client, { contracts }) => {
+      const root = await batchRootFromTx(client, contracts.rewards, BigInt(nonce!), txHash!);
+      return root === null ? null : { root, txHash: txHash! };
     },
-    nonce !== undefined,
+    nonce !== undefined && !!txHash,
   );
 }
 
+function categoryName(category: number): string {
+  return CATEGORIES.find(([value]) => value === category)?.[1] ?? `Category ${category}`;
+}
+
 export function Rationale({ view, flagged }: { view: OracleSubmission; flagged: boolean }) {
-  const batch = useBatchRoot(view.batch?.nonce);
+  const batch = useBatchRoot(view.batch?.nonce, view.batch?.txHash as Hex | null | undefined);
   if (!view.rationaleJson) return <p className="muted">No rationale yet.</p>;
   let verified: boolean | undefined;
   if (batch.data && view.batch?.proof) {
@@ -109,7 +145,7 @@ export function Rationale({ view, flagged }: { view: OracleSubmission; flagged: 
   );
 }
 
-function SubmissionRow({ submission }: { submission: ChainSubmission }) {
+function SubmissionRow({ submission }: { submission: MySubmission }) {
   const { oracleUrl } = useRuntimeConfig();
   const scoredOnChain = submission.score !== undefined;
   const view = useQuery({
@@ -126,7 +162,21 @@ function SubmissionRow({ submission }: { submission: ChainSubmission }) {
       <h2>
         #{submission.id.toString()} <span className={`badge status-${status}`}>{status}</span>
       </h2>
-      <p className="mono muted">{shortHash(submission.contentHash)}</p>
+      {submission.snippet && (
+        <p className="snippet pre" data-testid="snippet">
+          {firstLines(submission.snippet)}
+        </p>
+      )}
+      <p className="muted small" data-testid="submission-meta">
+        {categoryName(submission.category)}
+        {submission.submittedAt !== undefined && <> · {formatTimestamp(submission.submittedAt)}</>} · <span className="mono">{shortHash(submission.contentHash)}</span>
+        {submission.score !== undefined && (
+          <>
+            {" "}
+            · <a href={`#/explore/${submission.id}`}>open</a>
+          </>
+        )}
+      </p>
       {scoredOnChain && (
         <p>
           Score <strong data-testid="score">{submission.score}</strong>/100 · <strong>{submission.points}</strong> points
@@ -173,13 +223,19 @@ export default function SubmissionsPage() {
       <h1>My submissions</h1>
       <HowScoring />
       <RequireWallet what="see your submissions">
-        {submissions.data?.length === 0 && (
+        <HistoryNotice histories={[submissions.data]} />
+        {submissions.error && (
+          <p className="notice warn" role="alert">
+            {submissions.error.message}
+          </p>
+        )}
+        {submissions.data?.data.length === 0 && (
           <p className="notice">
             No submissions yet. <a href="#/submit">Submit something</a>.
           </p>
         )}
         <ul className="list">
-          {submissions.data?.map((s) => (
+          {submissions.data?.data.map((s) => (
             <SubmissionRow key={s.id.toString()} submission={s} />
           ))}
         </ul>

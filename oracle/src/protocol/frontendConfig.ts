@@ -8,7 +8,7 @@ export interface FrontendRuntimeConfig {
   rpcUrl: string;
   oracleUrl: string;
   contracts: { token: string; rewards: string; governor: string; timelock: string; forwarder?: string; challenges?: string };
-  /** The block the dApp starts its log scans from. */
+  /** The deployment's first block: the dApp's bounded history reads (no indexer) never start before it. */
   deployBlock: number;
   /** WalletConnect Cloud project id (32 hex digits); absent, the app offers no WalletConnect. */
   walletConnectProjectId?: string;
@@ -24,4 +24,10 @@ export interface FrontendRuntimeConfig {
    * oracle node (`oracleUrl`); empty: the text is not sent anywhere.
    */
   challengeNodeUrls?: string[];
+  /**
+   * How many of the latest blocks the dApp reads history from when the indexer is unreachable or not
+   * configured (1..10000, from CASHKEY_HISTORY_FALLBACK_BLOCKS; public providers refuse `eth_getLogs`
+   * over wider ranges); 5,000 when absent. docs/INDEXER.md "The dApp".
+   */
+  historyFallbackBlocks?: number;
 }
