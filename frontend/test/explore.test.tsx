@@ -83,7 +83,7 @@ describe("ExplorePage", () => {
 
   it("says a search needs the indexer when none is configured", async () => {
     renderWithProviders(<ExplorePage />, runtimeConfig());
-    fireEvent.change(screen.getByLabelText("Search"), { target: { value: "eruption" } });
+    fireEvent.input(screen.getByLabelText("Search"), { target: { value: "eruption" } });
     fireEvent.click(screen.getByRole("button", { name: "Search" }));
     await waitFor(() => expect(screen.getByRole("alert").textContent).toMatch(/Search needs the indexer, and this app has no indexer configured/));
   });
