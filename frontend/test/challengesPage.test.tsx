@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { keccak256, stringToBytes } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChallengePanel } from "../src/components/challenges/ChallengePanel";
 import ChallengesPage from "../src/pages/ChallengesPage";
@@ -103,5 +104,56 @@ describe("ChallengePanel", () => {
     renderWithProviders(<ChallengePanel item={{ ...item, score: null, points: null, scoredEpoch: null }} challenges={[]} />, config);
     expect(await screen.findByText("Only a scored item can be challenged.")).toBeTruthy();
     expect(screen.queryByRole("button", { name: /Open challenge|Approve/ })).toBeNull();
+  });
+});
+
+describe("challenge texts from the operator nodes", () => {
+  const REASON = "Same sentence five times, nothing new.";
+  const ANSWER = "Each sentence adds a figure.";
+  let node: http.Server;
+  let nodeUrl: string;
+  let indexer: http.Server;
+  let indexerUrl: string;
+  const committed = challenge("9", { status: "verdict", verdictUpheld: true, reasonHash: keccak256(stringToBytes(REASON)), answerHash: keccak256(stringToBytes(ANSWER)) });
+
+  beforeAll(async () => {
+    const send = (response: http.ServerResponse, status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
+    // The node serves the reason as committed, and an answer with one word changed.
+    node = http.createServer((request, response) => {
+      if (request.url !== "/v1/challenges/9") return send(response, 404, { error: { code: "challenge_not_found" } });
+      send(response, 200, {
+        id: "9",
+        reason: { code: "duplicate", hash: committed.reasonHash, text: REASON },
+        answer: { hash: committed.answerHash, text: ANSWER.replace("adds", "repeats") },
+        evaluations: {
+          committed: true,
+          upheld: true,
+          appeal: { rationale: { grounds: "points_below_threshold", detail: "", appeal: { score: 21, points: 4, flags: [{ code: "low_effort" }], summary: "Repetitive." } } },
+        },
+      });
+    });
+    indexer = http.createServer((_request, response) => send(response, 200, { items: [committed], next: null }));
+    for (const server of [node, indexer]) await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    nodeUrl = `http://127.0.0.1:${(node.address() as AddressInfo).port}`;
+    indexerUrl = `http://127.0.0.1:${(indexer.address() as AddressInfo).port}`;
+  });
+  afterAll(() => Promise.all([node, indexer].map((s) => new Promise<void>((resolve) => s.close(() => resolve())))));
+
+  it("shows the reason that matches its hash, refuses the tampered answer, and shows the appeal evaluation's summary (page and item panel)", async () => {
+    const config = { ...runtimeConfig(), indexerUrl, challengeNodeUrls: [nodeUrl] };
+    const { unmount } = renderWithProviders(<ChallengesPage />, config);
+    const card = await screen.findByTestId("challenge-9");
+    await waitFor(() => expect(card.querySelector("[data-testid=challenge-reason-text]")?.textContent).toBe(`Reason: ${REASON}`));
+    expect(card.querySelector("[data-testid=challenge-answer-text]")?.textContent).toMatch(/^Author's answer: text not available/);
+    expect(card.textContent).not.toContain("repeats");
+    expect(card.querySelector("[data-testid=challenge-appeal]")?.textContent).toMatch(
+      /^Appeal evaluation: score 21\/100 · 4 points · flags low_effort · upholds the challenge: the appeal evaluation pays well under the credited points\./,
+    );
+    unmount();
+
+    const item = { id: "8", author: committed.author, contentHash: "0x" + "ab".repeat(32), category: 1, submittedAt: "1", score: 70, points: "40", scoredEpoch: 0, batchNonce: "0", contentStatus: "fetched" as const, title: null };
+    renderWithProviders(<ChallengePanel item={item} challenges={[committed] as never} />, config);
+    await waitFor(() => expect(screen.getByTestId("challenge-reason-text").textContent).toBe(`Reason: ${REASON}`));
+    expect(screen.getByTestId("challenge-answer-text").textContent).toMatch(/text not available/);
   });
 });

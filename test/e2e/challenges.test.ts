@@ -158,6 +158,8 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     await textOf(card, /Challenge #1\s*open/);
     await textOf(card, new RegExp(`Decoration / padding · \\d+ points of\\s*epoch 0 · bond 100 CKEY`));
     await textOf(card.getByTestId("challenge-outcome"), /^Open: the operators' verdict is due by \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\.$/);
+    // The reason text, read back from the oracle node and checked against the hash committed on-chain.
+    await textOf(card.getByTestId("challenge-reason-text"), new RegExp(`^Reason: ${escape(REASON_TEXT)}$`));
     expect(await seriousAxeViolations(challengerPage, "challenges page")).to.deep.equal([]);
     // On a 360 px phone the page does not scroll sideways.
     await challengerPage.setViewportSize({ width: 360, height: 780 });
@@ -183,14 +185,19 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
   it("moves the epoch's claimable time on the Rewards page: held by the open challenge", async function () {
     const { challenges } = stack.deployment;
     expect(await challenges.claimableAt(0)).to.equal(0n);
-    const stored = await challenges.challenge(1n);
     const params = await challenges.params();
-    const latest = stored.deadline + params.escalationWindow + params.escalationTimeout;
+    // The latest end of the challenge's remaining phases (open: verdict, escalation, decision; after the
+    // oracle node's verdict: escalation and decision). The node may post its verdict at any moment, so
+    // the page is compared with the bound of the status it shows.
+    const expected = async () => {
+      const stored = await challenges.challenge(1n);
+      const latest = stored.status === 1n ? stored.deadline + params.escalationWindow + params.escalationTimeout : stored.deadline + params.escalationTimeout;
+      return new RegExp(`^Epoch 0: held by 1 open challenge \\(#1\\); claimable once resolved, at the latest from ${escape(utc(latest))}\\. See the challenges$`);
+    };
     await authorPage.getByRole("link", { name: "Rewards" }).click();
-    await textOf(
-      authorPage.getByTestId("claim-gate-0"),
-      new RegExp(`^Epoch 0: held by 1 open challenge \\(#1\\); claimable once resolved, at the latest from ${escape(utc(latest))}\\. See the challenges$`),
-    );
+    const gate = authorPage.getByTestId("claim-gate-0");
+    await waitUntil(async () => (await expected()).test((await gate.first().textContent({ timeout: STEP_TIMEOUT_MS })) ?? ""), "the claim gate names the challenge's latest end", STEP_TIMEOUT_MS);
+    await textOf(gate, await expected());
   });
 
   it("resolves by the quorum's verdict and a finalization from the app: the outcome and payouts show, the epoch is claimable", async function () {
@@ -204,6 +211,7 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     }
     const verdict = await challenges.challenge(1n);
     const card = challengerPage.getByTestId("challenge-1");
+    await textOf(card.getByTestId("challenge-answer-text"), new RegExp(`^Author's answer: ${escape(ANSWER_TEXT)}$`));
     await textOf(card.getByTestId("challenge-outcome"), new RegExp(`^Verdict: ${verdict.firstUpheld ? "upheld" : "rejected"}; the other side may escalate until`));
     await advanceChainTime(Number((await challenges.params()).escalationWindow) + 1);
     await card.getByRole("button", { name: "Finalize #1" }).click();

@@ -6,7 +6,8 @@ import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import { useRuntimeConfig } from "../config/context";
 import { challengesAbi, rewardsAbi, tokenAbi } from "../generated/abis";
-import type { ChallengeParams, EpochGate } from "../lib/challenges";
+import { type ChallengeStatus, type ChallengeParams, type EpochGate, ACTIVE_STATUSES } from "../lib/challenges";
+import { type CommittedHashes, fetchChallengeTexts } from "../lib/challengeTexts";
 import { indexerGet } from "../lib/indexer";
 import { useChainQuery } from "./useChain";
 
@@ -118,4 +119,24 @@ export function useIndexedChallenges<T>(path: string | undefined) {
     refetchInterval: 3_000,
   });
   return { ...query, configured: indexerUrl !== undefined };
+}
+
+/** The nodes the dApp reads challenge texts from: the configured challenge nodes and the oracle node. */
+export function useChallengeNodeUrls(): string[] {
+  const { challengeNodeUrls, oracleUrl } = useRuntimeConfig();
+  return [...new Set([...(challengeNodeUrls ?? []), oracleUrl])];
+}
+
+/**
+ * A challenge's reason and answer texts from the nodes, each shown only when it hashes to the committed
+ * value, and the appeal evaluation a node serves; re-read while the challenge is in progress.
+ */
+export function useChallengeTexts(challenge: CommittedHashes & { status: ChallengeStatus }) {
+  const nodes = useChallengeNodeUrls();
+  return useQuery({
+    queryKey: ["challenge-texts", nodes.join(","), challenge.id, challenge.reasonHash, challenge.answerHash, challenge.status],
+    queryFn: () => fetchChallengeTexts(nodes, challenge),
+    retry: false,
+    refetchInterval: ACTIVE_STATUSES.includes(challenge.status) ? 15_000 : false,
+  });
 }

@@ -21,8 +21,11 @@ import { FakeOpenAiServer } from "../helpers/fakeOpenAiServer";
 import { submissionView, submitHash, upload } from "../node/nodeHarness";
 import { waitUntil } from "../chain/rpcProxy";
 import { createNetwork, useNetworkTestChain } from "./networkHarness";
+import { encodeCall, proposalOf, proposeVoteQueueExecute, selfDelegate } from "../../helpers/governance";
 
 const DAY = 24 * 60 * 60;
+/** `IChallenges.Status`. */
+const Status = { Open: 1, Verdict: 2, Escalated: 3, Upheld: 4, Rejected: 5 } as const;
 const GULLIBLE_MODEL = "gullible-7b";
 /** The scorer the operators were fooled with: a model that pays decoration (the appeal runs without it). */
 const gullibleScorer = (baseURL: string) => createLlmScorer({ baseURL, model: GULLIBLE_MODEL, quantization: "none", maxTransportRetries: 0, timeoutMs: 10_000 });
@@ -84,6 +87,8 @@ async function challengeView(url: string, id: bigint) {
   expect(response.status, `GET /v1/challenges/${id}`).to.equal(200);
   return (await response.json()) as {
     status: string;
+    verdict: { upheld: boolean } | null;
+    resolution: { toChallenger: string; toAuthor: string; toTreasury: string; reward: string } | null;
     reason: { code: string; hash: string; text: string | null };
     answer: { hash: string; text: string | null } | null;
     evaluations: {
@@ -279,6 +284,77 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     }, "metrics show the outcomes", 30_000);
     const metrics = await (await fetch(`${n1.url}/metrics`)).text();
     expect(metrics).to.match(/cashkey_oracle_challenge_verdicts_led_total\{outcome="posted"\} [1-9]/);
+  });
+
+  it("an escalated verdict is decided by the token holders through a real Governor proposal (propose, vote, queue, execute): the outcome and payouts on-chain and as every node reports it", async function () {
+    this.timeout(300_000);
+    const f = await loadFixture(fixture);
+    const { rewards, challenges, token, governor, record, keys, alice, bob, deployer } = f;
+    llm = await gullibleModel();
+    const network = context.track(
+      await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "4000" }, { scorer: gullibleScorer(llm.baseURL) }),
+    );
+    for (const node of network.nodes) await node.start();
+    const [n0] = network.nodes;
+
+    // The fooled quorum pays Alice's filler; Bob challenges it and the quorum upholds the challenge.
+    const fillerId = await submitHash(rewards, alice, await upload(n0!.url, FILLER));
+    await waitUntil(() => rewards.isScored(fillerId), "the filler scored", 90_000);
+    const fillerPoints = (await rewards.queryFilter(rewards.filters.Scored(fillerId), record.deployBlock))[0]!.args.points;
+    expect(fillerPoints).to.be.greaterThan(0n);
+    const epoch = Number(await rewards.currentEpoch());
+    const bond = (await challenges.params()).bond;
+    const bobBeforeOpen = await token.balanceOf(bob.address);
+    await (await challenges.connect(bob).open(fillerId, epoch, fillerPoints, 2, 0, keccak256(toUtf8Bytes(FILLER_REASON)))).wait();
+    expect((await postText(n0!.url, 1n, "reason", FILLER_REASON)).status).to.equal(200);
+    await waitUntil(async () => Number((await challenges.challenge(1n)).status) === Status.Verdict, "the quorum's verdict posted", 90_000);
+    expect((await challenges.challenge(1n)).firstUpheld, "the quorum upholds the challenge").to.equal(true);
+
+    // Bob, the winner so far, cannot escalate; Alice, the losing author, escalates by bonding twice the bond.
+    await expect(challenges.connect(bob).escalate(1n)).to.be.revertedWithCustomError(challenges, "ChallengesNotEscalator");
+    await (await token.connect(deployer).transfer(alice.address, 2n * bond)).wait();
+    await (await token.connect(alice).approve(await challenges.getAddress(), 2n * bond)).wait();
+    const pointsBefore = await rewards.pointsOf(alice.address);
+    const treasury = await challenges.treasury();
+    const [alice0, treasury0] = await Promise.all([token.balanceOf(alice.address), token.balanceOf(treasury)]);
+    await expect(challenges.connect(alice).escalate(1n)).to.emit(challenges, "ChallengeEscalated").withArgs(1n, alice.address, 2n * bond);
+    expect(await token.balanceOf(alice.address)).to.equal(alice0 - 2n * bond);
+    for (const node of network.nodes) {
+      await waitUntil(async () => (await challengeView(node.url, 1n)).status === "escalated", `node ${node.index} follows the escalation`, 30_000);
+    }
+
+    // The token holders overturn the quorum: a Governor proposal calling Challenges.decide(1, false),
+    // voted with delegated CKEY, queued in the Timelock after the vote, executed after its delay.
+    await selfDelegate(token, [deployer]);
+    const proposal = proposalOf([await encodeCall(challenges, "decide", [1n, false])], "Challenge 1: the item stands (overturn the quorum)");
+    const { executeTx } = await proposeVoteQueueExecute(governor, deployer, [deployer], proposal);
+    await expect(executeTx).to.emit(challenges, "ChallengeDecided").withArgs(1n, false);
+    // Rejected: the points stay; Alice gets her escalation bond back and half of Bob's bond, the treasury the rest.
+    const rejectedAuthorShare = (bond * BigInt((await challenges.params()).rejectedAuthorBps)) / 10_000n;
+    await expect(executeTx).to.emit(challenges, "ChallengeResolved").withArgs(1n, Status.Rejected, 0n, 2n * bond + rejectedAuthorShare, bond - rejectedAuthorShare, 0n);
+    expect(Number((await challenges.challenge(1n)).status)).to.equal(Status.Rejected);
+    expect(await rewards.pointsOf(alice.address), "the points stay").to.equal(pointsBefore);
+    expect(await rewards.queryFilter(rewards.filters.PointsRemoved(), record.deployBlock)).to.have.length(0);
+    expect(await token.balanceOf(alice.address)).to.equal(alice0 + rejectedAuthorShare);
+    expect(await token.balanceOf(bob.address), "bob: bond lost").to.equal(bobBeforeOpen - bond);
+    expect(await token.balanceOf(treasury)).to.equal(treasury0 + bond - rejectedAuthorShare);
+
+    // Every node reports the governance outcome (the quorum's verdict kept beside it) and counts it.
+    for (const node of network.nodes) {
+      await waitUntil(async () => (await challengeView(node.url, 1n)).status === "rejected", `node ${node.index} follows the decision`, 30_000);
+      const view = await challengeView(node.url, 1n);
+      expect(view.verdict?.upheld, "the quorum's first verdict").to.equal(true);
+      expect(view.resolution).to.deep.equal({
+        toChallenger: "0",
+        toAuthor: (2n * bond + rejectedAuthorShare).toString(),
+        toTreasury: (bond - rejectedAuthorShare).toString(),
+        reward: "0",
+      });
+      const metrics = await (await fetch(`${node.url}/metrics`)).text();
+      expect(metrics).to.include('cashkey_oracle_challenges{status="rejected"} 1');
+      expect(metrics).to.include('cashkey_oracle_challenges{status="upheld"} 0');
+      expect(metrics).to.include('cashkey_oracle_challenges{status="escalated"} 0');
+    }
   });
 
   it("fails over to the next operator when a challenge's leader is down", async function () {

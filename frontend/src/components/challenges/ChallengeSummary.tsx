@@ -1,8 +1,9 @@
 import { formatTimestamp, formatTokens, shortAddress, shortHash } from "../../lib/format";
 import { type IndexedChallenge, REASONS, describeOutcome } from "../../lib/challenges";
 import { ChallengeActions } from "./ChallengeActions";
+import { ChallengeTexts } from "./ChallengeTexts";
 
-/** One challenge: who, why, the bond, where it stands or how it ended and who was paid; the actions it allows now. */
+/** One challenge: who, why (the reason and answer texts from the nodes, checked against their hashes), the bond, where it stands or how it ended and who was paid; the actions it allows now. */
 export function ChallengeSummary({ challenge, showItem = true }: { challenge: IndexedChallenge; showItem?: boolean }) {
   const reason = REASONS[challenge.reason];
   return (
@@ -25,6 +26,7 @@ export function ChallengeSummary({ challenge, showItem = true }: { challenge: In
         {formatTimestamp(BigInt(challenge.openedAt))} · reason hash <span title={challenge.reasonHash}>{shortHash(challenge.reasonHash)}</span>
         {challenge.answerHash ? " · the author answered" : ""}
       </p>
+      <ChallengeTexts challenge={challenge} />
       <p data-testid="challenge-outcome">{describeOutcome(challenge)}</p>
       <ChallengeActions challenge={challenge} />
     </li>
