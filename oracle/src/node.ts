@@ -30,13 +30,10 @@ import { CashKeyError } from "./errors";
 import type { Scorer } from "./eval/scorers/types";
 import { type OracleMetrics, createMetrics } from "./metrics";
 import { signedPeerFetch } from "./network/peerAuth";
-import type { SubmissionWatcher } from "./chain/watcher";
-import type { EvaluationQueue } from "./pipeline/evaluationQueue";
 import type { PassLoop } from "./pipeline/loop";
 import { type Store, openStore } from "./store";
 import { StorageHealth } from "./store/storageHealth";
 import type { ApiNode } from "./apiServer";
-import type { TelegramBot } from "./telegram/bot";
 import { type NodeApi, serveNodeApi } from "./wiring/api";
 import { type NodeBatching, wireBatching } from "./wiring/batching";
 import { connectChain, requireHttpRpc, warnUnlessCounted } from "./wiring/chain";
@@ -82,13 +79,9 @@ interface Running {
   provider: JsonRpcProvider;
   metrics: OracleMetrics;
   api: ApiNode;
-  watcher: SubmissionWatcher;
-  evaluation: EvaluationQueue;
   evaluationLoop: PassLoop;
   batchLoop: PassLoop;
-  operator: string;
-  telegram?: TelegramBot;
-  /** The parts in start order, for stop() and halt(). */
+  /** The parts, for stop() and halt(). */
   parts: { watch: NodeWatcher; evaluate: NodeEvaluation; batch: NodeBatching; telegram: NodeTelegram; serve: NodeApi };
 }
 
@@ -125,7 +118,8 @@ export class OracleNode {
   /** Opens the store, checks the chain and the contracts, serves the API and starts the loops. */
   async start(): Promise<void> {
     if (this.running) throw new NodeStartError("The node is already running.");
-    const { config, timing } = { config: this.options.config, timing: this.timing };
+    const { config } = this.options;
+    const timing = this.timing;
     this.abort = new AbortController();
     const contracts = resolveContracts(config);
     requireHttpRpc(config);
@@ -202,7 +196,7 @@ export class OracleNode {
         onContent: wake.evaluation,
         healthIssues: () => nodeHealthIssues(watch.watcher.status(), network.landed.status(), Date.now(), confirmations),
       });
-      cleanups.push(() => serve.halt());
+      cleanups.push(() => void serve.halt().catch(() => undefined));
       const telegram = await wireTelegram({ config, settings: this.options.telegram, store, provider, rewards, metrics, logger });
 
       this.running = {
@@ -210,12 +204,8 @@ export class OracleNode {
         provider,
         metrics,
         api: serve.api,
-        watcher: watch.watcher,
-        evaluation,
         evaluationLoop: evaluate.loop,
         batchLoop: batch.loop,
-        operator,
-        telegram: telegram.bot,
         parts: { watch, evaluate, batch, telegram, serve },
       };
       watch.start();
