@@ -4,7 +4,7 @@ import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "./tasks";
-import { withoutAcceptedWarnings } from "./scripts/lib/compileWarnings";
+import { type SolcDiagnostic, withoutAcceptedWarnings } from "./scripts/lib/compileWarnings";
 
 // bcrypto (a dependency of the Chainlink Functions toolkit) throws at load without its native addon,
 // whose install script package.json's allowScripts denies (docs/SECURITY.md): use its JavaScript backend.
@@ -30,7 +30,7 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
 
 // solc's transient-storage warning (2394) at OpenZeppelin's TransientSlot.sol is a reviewed decision, not
 // printed at each compile: see scripts/lib/compileWarnings.ts. Errors and every other warning are printed.
-subtask(TASK_COMPILE_SOLIDITY_LOG_COMPILATION_ERRORS).setAction(async (args: { output: { errors?: [] }; quiet: boolean }, _hre, runSuper) =>
+subtask(TASK_COMPILE_SOLIDITY_LOG_COMPILATION_ERRORS).setAction(async (args: { output: { errors?: SolcDiagnostic[] }; quiet: boolean }, _hre, runSuper) =>
   runSuper({ ...args, output: withoutAcceptedWarnings(args.output) }),
 );
 
