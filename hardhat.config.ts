@@ -1,9 +1,10 @@
 import { subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, TASK_COMPILE_SOLIDITY_LOG_COMPILATION_ERRORS } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 import "@openzeppelin/hardhat-upgrades";
 import "./tasks";
+import { type SolcDiagnostic, withoutAcceptedWarnings } from "./scripts/lib/compileWarnings";
 
 // bcrypto (a dependency of the Chainlink Functions toolkit) throws at load without its native addon,
 // whose install script package.json's allowScripts denies (docs/SECURITY.md): use its JavaScript backend.
@@ -27,6 +28,12 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD).setAction(async (args: { solcVersi
     isSolcJs: true,
   };
 });
+
+// solc's transient-storage warning (2394) at OpenZeppelin's TransientSlot.sol is a reviewed decision, not
+// printed at each compile: see scripts/lib/compileWarnings.ts. Errors and every other warning are printed.
+subtask(TASK_COMPILE_SOLIDITY_LOG_COMPILATION_ERRORS).setAction(async (args: { output: { errors?: SolcDiagnostic[] }; quiet: boolean }, _hre, runSuper) =>
+  runSuper({ ...args, output: withoutAcceptedWarnings(args.output) }),
+);
 
 const config: HardhatUserConfig = {
   solidity: {

@@ -13,10 +13,8 @@ import { HEURISTIC_APPEAL_EVALUATOR_HASH } from "../oracle/src/challenges/appeal
 import { deployOptionsFromEnv } from "./lib/deployEnv";
 import { type DeploymentRecord, parseDeploymentJson, parseDeploymentRecord } from "../oracle/src/protocol/deployment";
 
+/** `deployments/<chainId>.json` as this script writes it: the protocol's schema (oracle/src/protocol/deployment.ts). See docs/CONTRACTS.md. */
 export type { DeploymentRecord };
-
-/** `deployments/<chainId>.json` as this script writes it (the protocol's schema). See docs/CONTRACTS.md. */
-export type CashKeyDeploymentRecord = DeploymentRecord;
 
 /** Challenges parameters (docs/CONTRACTS.md, "Challenges"); durations in seconds, amounts in CKEY wei. */
 export interface ChallengeParamsOption {
@@ -308,7 +306,7 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   await (await timelock.connect(deployer).renounceRole(await timelock.DEFAULT_ADMIN_ROLE(), deployerAddress)).wait();
 
   if (options.writeDeployment ?? true) {
-    const record: CashKeyDeploymentRecord = {
+    const record: DeploymentRecord = {
       chainId: Number(chainId),
       token: tokenAddress,
       rewards: rewardsAddress,

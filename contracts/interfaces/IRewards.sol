@@ -22,6 +22,8 @@ interface IRewards is IStakeLock {
 
     /// @notice A submission record (one storage slot). The content hash lives in the `Submitted` event.
     struct Submission {
+        // one slot: author (bytes 0..19, all `postScores`' loop reads) | submittedAt (20..24) | epoch (25..28)
+        //           | category (29..30)
         address author;
         uint40 submittedAt;
         uint32 epoch;
@@ -69,6 +71,8 @@ interface IRewards is IStakeLock {
     /// @param lastEpochPoints Points of `lastEpoch` not yet converted to tokens (zero once settled).
     /// @param settledTokens Tokens from closed epochs, settled but not yet claimed.
     struct Account {
+        // The view of the packed word `Rewards` keeps per author (bits 0..63 | 64..95 | 96..159 | 160..255,
+        // library AccountPacking); not itself a storage struct.
         uint64 lifetimePoints;
         uint32 lastEpoch;
         uint64 lastEpochPoints;
@@ -77,12 +81,14 @@ interface IRewards is IStakeLock {
 
     /// @notice An epoch's budget (snapshotted at its first credit) and its total points.
     struct EpochInfo {
+        // one slot: budget (bytes 0..15) | totalPoints (16..31); read as one word by `postScores`' loop
         uint128 budget;
         uint128 totalPoints;
     }
 
     /// @notice A stake tier: an author with at least `minStake` staked may submit `quota` times per epoch.
     struct QuotaTier {
+        // one slot per array element: minStake (bytes 0..15) | quota (16..19)
         uint128 minStake;
         uint32 quota;
     }

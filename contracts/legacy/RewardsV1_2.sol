@@ -27,6 +27,8 @@ import {ScoreItem} from "../libraries/ScoreItem.sol";
 /// @dev Gas: `postScores` keeps per-item work to one cold read of the submission, one read-modify-write
 /// of the author's packed account word, the `Scored` event and a bitmap bit kept in memory. Everything
 /// per batch (epoch totals, bitmap words) is summed in memory and written once.
+// The name carries the released version (1.1 → V1_1): the upgrades plugin and test/contracts/Upgrades.test.ts
+// refer to the legacy implementations by these names, so they are not CapWords.
 // solhint-disable-next-line contract-name-capwords
 contract RewardsV1_2 is
     Initializable,

@@ -92,40 +92,68 @@ contract Rewards is
     uint256 private constant _ITEM_ALREADY_SCORED = 2;
     uint256 private constant _ACCOUNT_OVERFLOW = 3;
 
+    /// @dev Storage layout, relative to `_REWARDS_STORAGE_LOCATION` (slot B), with byte offsets inside a
+    /// slot (offset 0 = the lowest-order byte). Checked by the upgrades plugin against the legacy versions
+    /// (test/contracts/Upgrades.test.ts) and slot by slot by test/contracts/Rewards.layout.test.ts. The
+    /// assembly loop (`_creditItems`) and `_checkLoopConstants` depend on the mapping slots B+9, B+10, B+11
+    /// and B+13; fields may only be appended, after `lastScoredAt`. docs/CONTRACTS.md, "Storage layout".
     /// @custom:storage-location erc7201:cashkey.storage.Rewards
     struct RewardsStorage {
+        // slot B+0: token (bytes 0..19) | epochLength (20..27)
         ICashKeyToken token;
         uint64 epochLength;
+        // slot B+1: genesis (0..7) | submissionCount (8..15) | nextBatchNonce (16..23)
+        //           | maxPointsPerSubmission (24..27) | baseQuota (28..31) — one read for postScores' checks
         uint64 genesis;
         uint64 submissionCount;
         uint64 nextBatchNonce;
         uint32 maxPointsPerSubmission;
         uint32 baseQuota;
+        // slot B+2: threshold (0..1); the rest of the slot is unused (1.0.0's layout, kept)
         uint16 threshold;
+        // slot B+3
         uint256 epochBudget;
+        // slot B+4
         uint256 minOperatorStake;
+        // slot B+5: length; elements at keccak256(B+5) + i
         address[] operators;
+        // slot B+6: keccak256(account . B+6)
         mapping(address account => bool) isOperator;
+        // slot B+7
         mapping(bytes32 evaluator => bool) approvedEvaluators;
+        // slot B+8: length; one `QuotaTier` slot per element at keccak256(B+8) + i
         QuotaTier[] quotaTiers;
+        // slot B+9 = _SUBMISSIONS_SLOT: one `Submission` slot per id (the loop reads the author, bytes 0..19)
         mapping(uint64 id => Submission) submissions;
+        // slot B+10 = _SCORED_BITMAP_SLOT: word i holds ids 255i..255i+254 in bits 0..254; bit 255 the sentinel
         mapping(uint256 wordIndex => uint256 bits) scoredBitmap;
+        // slot B+11 = _ACCOUNTS_SLOT: the packed account word (AccountPacking): lifetime points bits 0..63 |
+        //             last epoch 64..95 | its unsettled points 96..159 | settled tokens 160..255
         mapping(address author => uint256 packedAccount) accounts;
+        // slot B+12: the usage word (`_usage`): epoch bits 0..31 | submissions in it 32..63 | quota + 1 64..95
         mapping(address author => uint256 packedUsage) quotaUsage;
+        // slot B+13 = _EPOCHS_SLOT: one `EpochInfo` slot per epoch (budget bits 0..127 | total points 128..255)
         mapping(uint32 epoch => EpochInfo) epochs;
         // Appended in 1.1.0 (version 2 of the initializers).
+        // slot B+14: governor (0..19) | bondReleaseMargin (20..27)
         address governor;
         uint64 bondReleaseMargin;
+        // slot B+15
         uint256 reservedBudget;
+        // slot B+16: one `BondLock` slot per operator
         mapping(address operator => BondLock) bondLocks;
+        // slot B+17
         uint256 warmedWords;
         // Appended in 1.3.0 (no initializer: zero means "no Challenges, claims not gated").
+        // slot B+18: challenges (0..19)
         address challenges;
+        // slot B+19
         mapping(uint32 epoch => uint256 timestamp) lastScoredAt;
     }
 
-    /// @dev A removed or frozen operator's lock on its token stake (one slot).
+    /// @dev A removed or frozen operator's lock on its token stake.
     struct BondLock {
+        // one slot: removedAt (bytes 0..7) | frozenUntil (8..15)
         uint64 removedAt;
         uint64 frozenUntil;
     }

@@ -14,11 +14,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { getAddress, isAddress } from "ethers";
 import { z } from "zod";
-import { CashKeyError } from "./errors";
+import { ConfigError } from "./configError";
 import { DeploymentRecordSchema, deploymentIssues } from "./protocol/deployment";
 import { RELAY_ENV } from "./relay/env";
 import { TELEGRAM_ENV } from "./telegram/env";
 import { DEFAULT_ENSEMBLE } from "./eval/scorers/ensemble";
+
+/** In its own module so that relay/ and telegram/, whose settings this file reads, need not import it. */
+export { ConfigError };
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -86,16 +89,6 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
 
 const SECRET_PATHS = new Set(SETTINGS.filter((s) => s.secret).map((s) => s.path));
 
-export class ConfigError extends CashKeyError {
-  override name = "ConfigError";
-  /** One line per problem, each naming the setting. */
-  readonly issues: readonly string[];
-
-  constructor(issues: readonly string[]) {
-    super("Invalid configuration.", { metaMessages: issues });
-    this.issues = issues;
-  }
-}
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 

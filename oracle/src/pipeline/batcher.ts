@@ -8,27 +8,31 @@
  * marked `posting` before the poster runs; the poster records its signed transaction before
  * broadcasting it and recognizes a batch already on-chain. A restarted node therefore resumes the
  * stored batch and never sends a second transaction for it.
+ *
+ * This class decides what happens next (leadership, unfinished batches, backoff); the parts live in
+ * pipeline/batching/: the queue, the co-signing round, disputes, the Functions verifier's approval and
+ * posting.
  */
 import type { Logger } from "pino";
 import type { Provider } from "ethers";
 import type { Rewards } from "../bindings";
-import { getAddress } from "ethers";
 import { type BatchPolicy, type EvaluatedSubmission, buildBatch, nextCloseByAgeMs, selectBatch } from "../batch/builder";
 import type { BatchSigner } from "../batch/signer";
 import { type BackoffOptions, backoffDelay } from "../backoff";
-import type { BatchPoster, SignedBatch } from "../chain/poster";
-import type { PostOutcome } from "../ports/batchLedger";
+import type { BatchPoster } from "../chain/poster";
 import type { OracleMetrics } from "../metrics";
-import { CashKeyError } from "../errors";
-import { orderSignatures, rewardsDomain } from "../protocol/eip712";
-import type { CollectResult, PeerDispute, SignatureCollector } from "../network/collector";
+import type { SignatureCollector } from "../network/collector";
 import type { LandedBatchSync } from "../network/landedSync";
 import type { LeaderSchedule } from "../network/leaderSchedule";
-import { DEFERRING_REASONS, type DisputeReason, encodeProposal } from "../network/proposal";
 import type { ChainView, OperatorRoster } from "../network/roster";
 import type { BatchRecord, Store } from "../store";
-import type { VerifierClient } from "../functions/verifierClient";
-import type { AttributedSignature, BatchHeader } from "../protocol/eip712";
+import { CoSigning, type CoSigningOutcome } from "./batching/coSigning";
+import { Disputes } from "./batching/disputes";
+import { type BatcherVerifier, FunctionsApproval } from "./batching/functionsApproval";
+import { BatchPosting, type PostingResult } from "./batching/posting";
+import { BatchQueue } from "./batching/queue";
+
+export type { BatcherVerifier } from "./batching/functionsApproval";
 
 export interface BatcherOptions {
   store: Store;
@@ -68,12 +72,6 @@ export interface BatcherNetwork {
   verifier?: BatcherVerifier;
 }
 
-export interface BatcherVerifier {
-  client: VerifierClient;
-  /** This node's API base URL, where the DON fetches the proposal. */
-  operatorUrl: () => string;
-}
-
 /** Nonces whose proposals are kept after the chain moved past them. */
 const PROPOSALS_KEPT = 1024n;
 
@@ -85,12 +83,32 @@ export class Batcher {
   private notOperatorWarned = false;
   private lastFailoverAttempt = 0;
   private prunedAt: bigint | undefined;
-  /** Disputed submissions and when (performance.now) they may join a batch again. */
-  private readonly cooling = new Map<bigint, number>();
-  /** Digests this node asked the Functions verifier about (once each per run). */
-  private readonly verificationRequested = new Set<string>();
+  private readonly queue: BatchQueue;
+  private readonly approval: FunctionsApproval;
+  private readonly coSigning: CoSigning;
+  private readonly posting: BatchPosting;
 
-  constructor(private readonly options: BatcherOptions) {}
+  constructor(private readonly options: BatcherOptions) {
+    const { store, rewards, network, metrics, logger, stopping } = options;
+    this.queue = new BatchQueue({ store, rewards, evaluatorHash: options.evaluatorHash, maxItems: options.policy.maxItems });
+    this.approval = new FunctionsApproval(network.verifier, logger);
+    const disputes = new Disputes({ store, queue: this.queue, maxDisputes: network.maxDisputes, disputeRetryMs: network.disputeRetryMs, metrics, logger });
+    this.coSigning = new CoSigning({
+      store,
+      signer: options.signer,
+      chainId: options.chainId,
+      rewardsAddress: options.rewardsAddress,
+      roster: network.roster,
+      collector: network.collector,
+      approval: this.approval,
+      disputes,
+      metrics,
+      logger,
+      stopping,
+      chainNowMs: () => this.chainNowMs(),
+    });
+    this.posting = new BatchPosting({ store, poster: options.poster, metrics, logger, stopping });
+  }
 
   /**
    * One step: finish the unfinished batch (gather its co-signatures, or post it), else — when this
@@ -110,12 +128,9 @@ export class Batcher {
       this.prunedAt = view.nextNonce;
     }
     const unfinished = this.unfinished();
-    if (unfinished !== undefined) {
-      if (unfinished.state === "built") return this.gather(unfinished, view);
-      return this.post(unfinished);
-    }
+    if (unfinished !== undefined) return this.finish(unfinished, view);
 
-    const queue = this.queue();
+    const queue = this.queue.entries();
     const selection = selectBatch(queue, policy, now());
     if (selection === undefined) {
       const closesAt = nextCloseByAgeMs(queue, policy);
@@ -130,207 +145,44 @@ export class Batcher {
     this.notOperatorWarned = false;
     const dueAt = selection.reason === "size" ? 0 : Math.min(...selection.entries.map((e) => e.queuedAtMs)) + policy.maxAgeMs;
     // The Functions verifier is an operator that never leads: the rotation skips it (docs/FUNCTIONS.md).
-    const verifier = network.verifier === undefined ? undefined : getAddress(network.verifier.client.verifier);
+    const verifier = this.approval.address;
     const leadership = network.schedule.leadership(view.operators.filter((operator) => operator !== verifier), dueAt, now());
     if (leadership.leader !== self) return Math.max(1, leadership.msUntilNextAttempt);
     if (leadership.attempt > 0 && leadership.attempt !== this.lastFailoverAttempt) {
       this.lastFailoverAttempt = leadership.attempt;
       this.options.logger.warn({ batchNonce: view.nextNonce.toString(), attempt: leadership.attempt }, "no batch landed in time; this node takes over as leader");
     }
-    const entries = await this.withoutScored(selection.entries);
+    const entries = await this.queue.withoutScored(selection.entries);
     if (entries.length === 0) return 0;
     const batch = await this.build(entries, view);
     if (batch === undefined) return this.backOff();
-    return batch.state === "built" ? this.gather(batch, view) : this.post(batch);
+    return this.finish(batch, view);
   }
 
-  /**
-   * Drops the submissions the chain already scored (through a batch another operator posted) and
-   * marks them scored here.
-   */
-  private async withoutScored(entries: EvaluatedSubmission[]): Promise<EvaluatedSubmission[]> {
-    const { rewards, store } = this.options;
-    const scored = await Promise.all(entries.map((entry) => rewards.isScored(entry.submissionId)));
-    const kept: EvaluatedSubmission[] = [];
-    store.transaction(() => {
-      entries.forEach((entry, i) => {
-        if (scored[i]) store.submissions.setStatus(entry.submissionId, "scored");
-        else kept.push(entry);
-      });
-    });
-    return kept;
+  /** A stored batch's next step: a `built` one gathers co-signatures, a signed one is posted. */
+  private async finish(batch: BatchRecord, view: ChainView): Promise<number> {
+    if (batch.state !== "built") return this.afterPost(await this.posting.post(batch));
+    const outcome: CoSigningOutcome = await this.coSigning.gather(batch, view);
+    switch (outcome.next) {
+      case "post":
+        return this.afterPost(await this.posting.post(outcome.batch));
+      case "again":
+        return 0;
+      case "retry":
+        return this.backOff();
+    }
   }
 
-  /**
-   * Proposes a batch this node built to the other operators and gathers their signatures. With
-   * `threshold()` signatures it posts; with disputes it abandons the batch, so its undisputed items
-   * go into the next one at once and the disputed ones wait (and are held after `maxDisputes`);
-   * with too few answers it tries again after a backoff, until the deadline.
-   */
-  private async gather(batch: BatchRecord, view: ChainView): Promise<number> {
-    const { store, network, metrics, logger } = this.options;
-    if (batch.nonce !== view.nextNonce || BigInt(Math.floor((await this.chainNowMs()) / 1000)) >= batch.deadline) {
-      store.batches.transition(batch.id, "abandoned");
-      metrics.proposalsLed.inc({ outcome: "stale" });
-      metrics.batches.inc({ state: "abandoned" });
-      logger.info({ batchNonce: batch.nonce.toString() }, "proposal stale (nonce taken or deadline passed); items return to the queue");
-      return 0;
-    }
-    const self = await this.options.signer.getAddress();
-    const current = new Set(view.operators);
-    const valid = batch.signatures.filter((s) => current.has(getAddress(s.signer)));
-    const header = { nonce: batch.nonce, evaluator: batch.evaluator, rationaleRoot: batch.rationaleRoot, deadline: batch.deadline };
-    const items = batch.items.map((item) => item.item);
-    const own = valid.find((s) => getAddress(s.signer) === self);
-    if (own === undefined) throw new CashKeyError("A built batch lacks this node's own signature.");
-    const proposal = encodeProposal({
-      chainId: this.options.chainId,
-      rewards: this.options.rewardsAddress,
-      leader: self,
-      header,
-      items: batch.items.map((item) => ({
-        submissionId: item.submissionId,
-        score: item.score,
-        points: item.points,
-        contentHash: store.submissions.get(item.submissionId)?.contentHash ?? "0x".padEnd(66, "0"),
-        rationaleJson: item.rationaleJson,
-      })),
-      digest: batch.digest,
-      signature: own.signature,
-    });
-    store.network.saveProposal({ digest: batch.digest, role: "leader", nonce: batch.nonce, leader: self, proposal });
-
-    let signatures = valid;
-    let latest = batch;
-    const approval = await this.verifierApproval(batch.digest, header, items);
-    if (approval !== undefined && current.has(approval.signer) && !signatures.some((s) => getAddress(s.signer) === approval.signer)) {
-      latest = store.batches.addSignature(batch.id, approval);
-      signatures = latest.signatures.filter((s) => current.has(getAddress(s.signer)));
-    }
-    const verifier = network.verifier === undefined ? undefined : getAddress(network.verifier.client.verifier);
-    let result: CollectResult | undefined;
-    if (signatures.length < view.threshold) {
-      result = await network.collector.collect({
-        proposal,
-        batch: { domain: rewardsDomain(this.options.chainId, this.options.rewardsAddress), header, items },
-        digest: batch.digest,
-        // The verifier is an operator without a node: it answers through the DON, not to proposals.
-        operators: view.operators.filter((operator) => operator !== verifier),
-        have: new Set(signatures.map((s) => getAddress(s.signer))),
-        needed: view.threshold,
-        peerUrls: await network.roster.peerUrls(),
-      });
-      if (this.options.stopping()) return 0;
-      let record = latest;
-      for (const signature of result.signatures) record = store.batches.addSignature(batch.id, signature);
-      signatures = record.signatures.filter((s) => current.has(getAddress(s.signer)));
-    }
-    if (signatures.length >= view.threshold) {
-      const signed = store.batches.transition(batch.id, "signed");
-      metrics.proposalsLed.inc({ outcome: "posted" });
-      logger.info({ batchNonce: batch.nonce.toString(), signatures: signatures.length, threshold: view.threshold }, "batch co-signed; posting");
-      return this.post(signed);
-    }
-    if (result !== undefined && result.disputes.length > 0) {
-      this.applyDisputes(batch, result.disputes);
-      metrics.proposalsLed.inc({ outcome: "disputed" });
-      return 0;
-    }
-    metrics.proposalsLed.inc({ outcome: "short" });
-    logger.warn(
-      { batchNonce: batch.nonce.toString(), signatures: signatures.length, threshold: view.threshold, failures: result?.failures },
-      "not enough co-signatures yet; will propose again",
-    );
-    return this.backOff();
-  }
-
-  /**
-   * The Functions verifier's contract signature once the DON approved `digest`; until then, asks it
-   * (once per digest, after the proposal is stored and served). A verifier that cannot be reached
-   * costs nothing but its signature: the threshold decides whether the batch waits for it.
-   */
-  private async verifierApproval(digest: string, header: BatchHeader, items: readonly bigint[]): Promise<AttributedSignature | undefined> {
-    const verifier = this.options.network.verifier;
-    if (verifier === undefined) return undefined;
-    const { logger } = this.options;
-    try {
-      const signature = await verifier.client.approvedSignature(digest);
-      if (signature !== undefined) return { signer: getAddress(verifier.client.verifier), signature };
-      if (!this.verificationRequested.has(digest)) {
-        this.verificationRequested.add(digest);
-        const requestId = await verifier.client.requestVerification({ digest, header, items, operatorUrl: verifier.operatorUrl() });
-        logger.info({ digest, requestId }, "Functions verification requested");
-      }
-    } catch (error) {
-      logger.warn({ err: error, digest }, "Functions verifier not reached; the batch goes on without it");
-    }
-    return undefined;
-  }
-
-  /**
-   * Abandons a disputed batch: its items return to the queue, the disputed ones after
-   * `disputeRetryMs`; a disagreement (not a deferral) counts toward holding the item for review.
-   */
-  private applyDisputes(batch: BatchRecord, disputes: readonly PeerDispute[]): void {
-    const { store, network, metrics, logger } = this.options;
-    const retryAt = performance.now() + network.disputeRetryMs;
-    const counted = new Set<string>();
-    store.transaction(() => {
-      store.batches.transition(batch.id, "abandoned");
-      for (const dispute of disputes) {
-        const id = BigInt(dispute.submissionId);
-        if (!batch.items.some((item) => item.submissionId === id)) continue;
-        this.cooling.set(id, retryAt);
-        if (DEFERRING_REASONS.has(dispute.reason as DisputeReason) || counted.has(dispute.submissionId)) continue;
-        counted.add(dispute.submissionId);
-        const record = store.network.recordDispute({ submissionId: id, reason: dispute.reason, detail: dispute.detail, peer: dispute.peer, limit: network.maxDisputes });
-        if (record.held) logger.error({ submissionId: dispute.submissionId, disputes: record.count, reason: dispute.reason }, "submission held for review after repeated disputes");
-      }
-    });
-    metrics.batches.inc({ state: "abandoned" });
-    logger.warn({ batchNonce: batch.nonce.toString(), disputed: disputes.length, items: batch.items.length }, "proposal disputed; disputed items wait, the rest go again");
+  private afterPost(result: PostingResult): number {
+    if (result === "retry") return this.backOff();
+    if (result === "landed") this.failures = 0;
+    return 0;
   }
 
   /** The lowest-nonce batch that is stored but neither landed nor abandoned. */
   private unfinished(): BatchRecord | undefined {
     const { batches } = this.options.store;
     return UNFINISHED_STATES.flatMap((state) => batches.listByState(state)).sort((a, b) => (a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : a.id - b.id))[0];
-  }
-
-  /** Evaluated submissions with this node's evaluation, by id; held and cooling ones left out. */
-  private queue(): EvaluatedSubmission[] {
-    const { store, policy } = this.options;
-    const evaluator = this.options.evaluatorHash();
-    const clock = performance.now();
-    const queue: EvaluatedSubmission[] = [];
-    let afterId = 0n;
-    for (;;) {
-      const page = store.submissions.listByStatus("evaluated", { afterId, limit: 200 });
-      for (const submission of page) {
-        afterId = submission.id;
-        const coolingUntil = this.cooling.get(submission.id);
-        if (coolingUntil !== undefined) {
-          if (coolingUntil > clock) continue;
-          this.cooling.delete(submission.id);
-        }
-        if (store.network.isHeld(submission.id)) continue;
-        const evaluation = store.evaluations.get(submission.id, evaluator);
-        if (evaluation?.status !== "ok") {
-          // Evaluated by another evaluator (the scorer was changed): evaluate it again with this one.
-          store.submissions.setStatus(submission.id, "pending");
-          continue;
-        }
-        queue.push({
-          submissionId: submission.id,
-          score: evaluation.score,
-          points: evaluation.points,
-          rationaleJson: evaluation.rationaleJson,
-          queuedAtMs: evaluation.updatedAt,
-        });
-        if (queue.length >= policy.maxItems) return queue;
-      }
-      if (page.length < 200) return queue;
-    }
   }
 
   private async build(entries: EvaluatedSubmission[], view: ChainView): Promise<BatchRecord | undefined> {
@@ -369,78 +221,6 @@ export class Batcher {
     return record;
   }
 
-  /** Posts a stored batch and applies the outcome; returns 0 to go on at once, or the backoff. */
-  private async post(batch: BatchRecord): Promise<number> {
-    const { store, poster, metrics, logger } = this.options;
-    if (batch.state !== "posting") store.batches.transition(batch.id, "posting");
-    const signed: SignedBatch = {
-      header: { nonce: batch.nonce, evaluator: batch.evaluator, rationaleRoot: batch.rationaleRoot, deadline: batch.deadline },
-      items: batch.items.map((item) => item.item),
-      signatures: orderSignatures(batch.signatures),
-    };
-    const started = performance.now();
-    const outcome = await poster.post(signed);
-    if (this.options.stopping()) return 0;
-    metrics.batchPostSeconds.observe({ outcome: outcomeLabel(outcome) }, (performance.now() - started) / 1000);
-    const current = store.batches.get(batch.id);
-    if (current?.state === "abandoned") {
-      this.reconcileAbandoned(current, outcome);
-      return 0;
-    }
-    switch (outcome.status) {
-      case "landed":
-        store.batches.transition(batch.id, "landed", { txHash: outcome.txHash });
-        metrics.batches.inc({ state: "landed" });
-        this.failures = 0;
-        logger.info({ batchNonce: batch.nonce.toString(), items: batch.items.length, txHash: outcome.txHash, postedBySelf: outcome.postedBySelf }, "batch landed; its submissions are scored");
-        return 0;
-      case "superseded":
-        store.batches.transition(batch.id, "abandoned");
-        metrics.batches.inc({ state: "abandoned" });
-        logger.warn({ batchNonce: batch.nonce.toString(), txHash: outcome.txHash }, "another batch took this nonce; items return to the queue");
-        return 0;
-      case "failed": {
-        const { error } = outcome;
-        if (error.retriable) {
-          logger.warn({ batchNonce: batch.nonce.toString(), reason: error.reason, err: error }, "batch not posted; will retry");
-          return this.backOff();
-        }
-        this.abandonRefused(batch, error.errorName, error.errorArgs);
-        logger.error({ batchNonce: batch.nonce.toString(), reason: error.reason, errorName: error.errorName, err: error }, "batch refused; abandoned, items return to the queue");
-        return this.backOff();
-      }
-    }
-  }
-
-  /**
-   * The contract refused the batch for good. It is abandoned (its items return to the queue); an item
-   * the chain already scored (through a batch this node does not know) is marked scored instead.
-   */
-  private abandonRefused(batch: BatchRecord, errorName: string | undefined, errorArgs: Record<string, unknown>): void {
-    const { store, metrics } = this.options;
-    store.transaction(() => {
-      store.batches.transition(batch.id, "abandoned");
-      if (errorName === "RewardsAlreadyScored") store.submissions.setStatus(errorArgs.submissionId as bigint, "scored");
-    });
-    metrics.batches.inc({ state: "abandoned" });
-  }
-
-  /**
-   * A reorg abandoned the batch while its transaction was out. If that transaction landed anyway, the
-   * chain scored its items: they are marked scored so that no later batch tries them again.
-   */
-  private reconcileAbandoned(batch: BatchRecord, outcome: PostOutcome): void {
-    const { store, logger } = this.options;
-    if (outcome.status !== "landed") return;
-    store.transaction(() => {
-      for (const { submissionId } of batch.items) {
-        const status = store.submissions.get(submissionId)?.status;
-        if (status === "pending" || status === "evaluated" || status === "failed") store.submissions.setStatus(submissionId, "scored");
-      }
-    });
-    logger.error({ batchNonce: batch.nonce.toString(), txHash: outcome.txHash }, "an abandoned batch landed; its submissions are marked scored");
-  }
-
   private backOff(): number {
     this.failures += 1;
     const delayMs = backoffDelay(this.failures, this.options.backoff);
@@ -454,9 +234,4 @@ export class Batcher {
     const latest = await this.options.provider.getBlock("latest");
     return Math.max(Date.now(), (latest?.timestamp ?? 0) * 1000);
   }
-}
-
-function outcomeLabel(outcome: PostOutcome): string {
-  if (outcome.status !== "failed") return outcome.status;
-  return outcome.error.reason === "reverted" ? "reverted" : "failed";
 }

@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import { Wallet, getAddress, isHexString } from "ethers";
-import { ConfigError } from "../config";
+import { ConfigError } from "../configError";
 import { RELAY_ENV } from "./env";
 import { DEFAULT_RELAYER_LIMITS, type RelayerLimits } from "./relayer";
 

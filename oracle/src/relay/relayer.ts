@@ -9,8 +9,8 @@ import { type BaseWallet, type FunctionFragment, type Interface, type Provider, 
 import type { Logger } from "pino";
 import { CashKeyForwarder__factory, Rewards__factory } from "../bindings";
 import type { CashKeyForwarder, Rewards } from "../bindings";
-import { ApiError } from "../api/errors";
-import { TokenBuckets } from "../api/middleware/rateLimit";
+import { ApiError } from "../http/errors";
+import { TokenBuckets } from "../http/tokenBuckets";
 import { decodeRevertData, revertDataOf } from "../chain/contracts";
 import { FORWARD_REQUEST_TYPES, type ForwardRequestData, forwarderDomain } from "../protocol/forwardRequest";
 import type { Store } from "../store";

@@ -5,7 +5,7 @@
  * one process only and each message must be sent by one node.
  */
 import fs from "node:fs";
-import { ConfigError } from "../config";
+import { ConfigError } from "../configError";
 import { RELAY_ENV } from "../relay/env";
 import type { TelegramBotSettings } from "./bot";
 import { DEFAULT_TELEGRAM_API_ROOT, TELEGRAM_ENV } from "./env";

@@ -4,7 +4,7 @@
  * Telegram user, one to one and for good. A sybil then needs one Telegram account per relayed
  * account. With `required`, a request without valid launch data is not relayed at all.
  */
-import { ApiError } from "../api/errors";
+import { ApiError } from "../http/errors";
 import type { RelayIdentity } from "../relay/relayer";
 import type { Store } from "../store";
 import { TelegramAuthError, verifyInitData } from "./initData";

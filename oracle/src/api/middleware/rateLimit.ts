@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import type { Context, MiddlewareHandler } from "hono";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { ApiError } from "../errors";
+import { TokenBuckets } from "../../http/tokenBuckets";
 import type { AppEnv } from "../types";
 import { PeerRequestVerifier } from "../../network/peerAuth";
 
@@ -26,52 +27,7 @@ export interface RateLimitOptions {
   peers?: { verifier: PeerRequestVerifier; max: number };
 }
 
-interface Bucket {
-  tokens: number;
-  at: number;
-}
-
-/**
- * A token bucket per client: `max` tokens, refilled at `max / windowMs` per ms, one per request.
- * An empty bucket answers 429 with Retry-After (whole seconds until the next token).
- */
-export class TokenBuckets {
-  private readonly buckets = new Map<string, Bucket>();
-  private readonly perMs: number;
-
-  constructor(private readonly options: Pick<RateLimitOptions, "max" | "windowMs" | "now" | "maxClients">) {
-    this.perMs = options.max / options.windowMs;
-  }
-
-  /** Takes a token for `client`; returns 0 when allowed, else the ms until a token is available. */
-  take(client: string): number {
-    const now = this.options.now();
-    const bucket = this.buckets.get(client) ?? { tokens: this.options.max, at: now };
-    bucket.tokens = Math.min(this.options.max, bucket.tokens + Math.max(0, now - bucket.at) * this.perMs);
-    bucket.at = now;
-    this.buckets.delete(client);
-    this.buckets.set(client, bucket);
-    if (this.buckets.size > (this.options.maxClients ?? 10_000)) this.evict(now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil((1 - bucket.tokens) / this.perMs);
-  }
-
-  /** Drops buckets that have refilled (they equal a fresh one), then the least recently used. */
-  private evict(now: number): void {
-    for (const [client, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.at) * this.perMs >= this.options.max) this.buckets.delete(client);
-    }
-    const limit = this.options.maxClients ?? 10_000;
-    for (const client of this.buckets.keys()) {
-      if (this.buckets.size <= limit) break;
-      this.buckets.delete(client);
-    }
-  }
-}
-
+/** A token bucket per client (http/tokenBuckets.ts); an empty bucket answers 429 with Retry-After (whole seconds until the next token). */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const buckets = new TokenBuckets(options);
   const peerBuckets = options.peers && new TokenBuckets({ ...options, max: options.peers.max });

@@ -1,7 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Relayer } from "../../relay/relayer";
 import { ApiError, validationError } from "../errors";
-import { TokenBuckets, clientKey } from "../middleware/rateLimit";
+import { clientKey } from "../middleware/rateLimit";
+import { TokenBuckets } from "../../http/tokenBuckets";
 import { APPLICATION_JSON, admitBody } from "../middleware/body";
 import { createRouter } from "../router";
 import { ErrorSchema } from "../schemas";
