@@ -57,22 +57,19 @@ export const submission = onchainTable(
   }),
 );
 
-export const batch = onchainTable(
-  "batch",
-  (t) => ({
-    nonce: t.bigint().primaryKey(),
-    evaluator: t.hex().notNull(),
-    rationaleRoot: t.hex().notNull(),
-    count: t.integer().notNull(),
-    epoch: t.integer().notNull(),
-    relayer: t.hex().notNull(),
-    /** Signer addresses recovered from a direct `postScores` call (empty when relayed through another contract). */
-    signers: t.json().$type<string[]>().notNull(),
-    blockNumber: t.bigint().notNull(),
-    timestamp: t.bigint().notNull(),
-    txHash: t.hex().notNull(),
-  }),
-);
+export const batch = onchainTable("batch", (t) => ({
+  nonce: t.bigint().primaryKey(),
+  evaluator: t.hex().notNull(),
+  rationaleRoot: t.hex().notNull(),
+  count: t.integer().notNull(),
+  epoch: t.integer().notNull(),
+  relayer: t.hex().notNull(),
+  /** Signer addresses recovered from a direct `postScores` call (empty when relayed through another contract). */
+  signers: t.json().$type<string[]>().notNull(),
+  blockNumber: t.bigint().notNull(),
+  timestamp: t.bigint().notNull(),
+  txHash: t.hex().notNull(),
+}));
 
 export const epoch = onchainTable("epoch", (t) => ({
   epoch: t.integer().primaryKey(),

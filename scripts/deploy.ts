@@ -143,12 +143,7 @@ export const LOCAL_CHAIN_ID = 31337;
  * `floor(path / epochLength) + 2` epochs, where `path` is voting delay + voting period + late-quorum
  * extension + Timelock delay + margin — so each bond must exceed that take divided by the quorum.
  */
-export function defaultMinOperatorStake(p: {
-  epochBudget: bigint;
-  epochLength: number;
-  threshold: number;
-  governancePathSeconds: number;
-}): bigint {
+export function defaultMinOperatorStake(p: { epochBudget: bigint; epochLength: number; threshold: number; governancePathSeconds: number }): bigint {
   const epochsAtRisk = BigInt(Math.floor(p.governancePathSeconds / p.epochLength) + 2);
   return (epochsAtRisk * p.epochBudget) / BigInt(p.threshold) + parseEther("1");
 }
@@ -197,12 +192,7 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   };
 
   // The deployer is the Timelock's admin only until the Governor is wired in, then renounces.
-  const timelock = (await deployProxy("CashKeyTimelock", [
-    timelockDelay,
-    [],
-    [ZeroAddress],
-    deployerAddress,
-  ])) as unknown as CashKeyTimelock;
+  const timelock = (await deployProxy("CashKeyTimelock", [timelockDelay, [], [ZeroAddress], deployerAddress])) as unknown as CashKeyTimelock;
   const timelockAddress = await timelock.getAddress();
 
   const token = (await deployProxy("CashKeyToken", [
@@ -235,30 +225,34 @@ export async function deployCashKey(hre: HardhatRuntimeEnvironment, options: Dep
   const forwarderAddress = await forwarder.getAddress();
   say(`CashKeyForwarder: ${forwarderAddress}`);
 
-  const rewards = (await deployProxy("Rewards", [
-    {
-      token: tokenAddress,
-      // The deployer wires Challenges in, then hands the admin role to the Timelock (below).
-      admin: deployerAddress,
-      guardian,
-      epochLength,
-      epochBudget,
-      operators,
-      threshold,
-      minOperatorStake,
-      evaluators: options.evaluators ?? [HEURISTIC_EVALUATOR_HASH],
-      maxPointsPerSubmission: options.maxPointsPerSubmission ?? 1000,
-      baseQuota: options.baseQuota ?? (local ? 5 : 0),
-      quotaTiers: (
-        options.quotaTiers ?? [
-          { minStake: parseEther("1000"), quota: 20 },
-          { minStake: parseEther("10000"), quota: 100 },
-        ]
-      ).map((t) => ({ minStake: t.minStake, quota: t.quota })),
-      governor: governorAddress,
-      bondReleaseMargin,
-    },
-  ], [forwarderAddress])) as unknown as Rewards;
+  const rewards = (await deployProxy(
+    "Rewards",
+    [
+      {
+        token: tokenAddress,
+        // The deployer wires Challenges in, then hands the admin role to the Timelock (below).
+        admin: deployerAddress,
+        guardian,
+        epochLength,
+        epochBudget,
+        operators,
+        threshold,
+        minOperatorStake,
+        evaluators: options.evaluators ?? [HEURISTIC_EVALUATOR_HASH],
+        maxPointsPerSubmission: options.maxPointsPerSubmission ?? 1000,
+        baseQuota: options.baseQuota ?? (local ? 5 : 0),
+        quotaTiers: (
+          options.quotaTiers ?? [
+            { minStake: parseEther("1000"), quota: 20 },
+            { minStake: parseEther("10000"), quota: 100 },
+          ]
+        ).map((t) => ({ minStake: t.minStake, quota: t.quota })),
+        governor: governorAddress,
+        bondReleaseMargin,
+      },
+    ],
+    [forwarderAddress],
+  )) as unknown as Rewards;
   const rewardsAddress = await rewards.getAddress();
 
   const challengeParams: ChallengeParamsOption = {

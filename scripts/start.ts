@@ -96,9 +96,19 @@ async function main(): Promise<void> {
   // CASHKEY_FUNCTIONS=1: the Chainlink Functions verifier co-signs every batch (threshold: every node and the verifier; docs/FUNCTIONS.md).
   // Loaded only when asked for: the Functions toolkit's eccrypto prints "secp256k1 unavailable" when it
   // loads, as its native addon is not built (package.json denies its install script; the JS code is used).
-  const functions = process.env.CASHKEY_FUNCTIONS === "1"
-    ? await (await import("./lib/startFunctions")).startLocalFunctions(hre, { rpcUrl, rewards: await rewards.getAddress(), timelock: await timelock.getAddress(), logsFromBlock: 0, threshold: operatorKeys.length + 1, log: console.log })
-    : undefined;
+  const functions =
+    process.env.CASHKEY_FUNCTIONS === "1"
+      ? await (
+          await import("./lib/startFunctions")
+        ).startLocalFunctions(hre, {
+          rpcUrl,
+          rewards: await rewards.getAddress(),
+          timelock: await timelock.getAddress(),
+          logsFromBlock: 0,
+          threshold: operatorKeys.length + 1,
+          log: console.log,
+        })
+      : undefined;
 
   const oracles: OracleNode[] = [];
   for (const [i, operatorKey] of operatorKeys.entries()) {

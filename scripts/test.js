@@ -39,7 +39,15 @@ if (!mocha || (mochaStatus !== 0 && mocha.failed === 0)) totals.failed += 1;
 
 if (files.length === 0) {
   const vitestSummary = path.join(work, "vitest.json");
-  const vitestStatus = run([bin("vitest", "vitest"), "run", "--config", "frontend/vite.config.mts", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestSummary}`]);
+  const vitestStatus = run([
+    bin("vitest", "vitest"),
+    "run",
+    "--config",
+    "frontend/vite.config.mts",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${vitestSummary}`,
+  ]);
   const vitest = read(vitestSummary);
   if (vitest) {
     totals.passed += vitest.numPassedTests;

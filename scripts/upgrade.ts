@@ -189,10 +189,7 @@ function encodeCall(factoryInterface: Interface, request: UpgradeRequest): strin
  * Validates and deploys the new implementation of `request.contract`, and returns the governance
  * proposal that performs the upgrade.
  */
-export async function prepareUpgradeProposal(
-  hre: HardhatRuntimeEnvironment,
-  request: UpgradeRequest,
-): Promise<UpgradeProposal> {
+export async function prepareUpgradeProposal(hre: HardhatRuntimeEnvironment, request: UpgradeRequest): Promise<UpgradeProposal> {
   const { ethers, upgrades } = hre;
   const contract = resolveContract(request.contract);
   for (const [variable, name] of [
@@ -278,9 +275,7 @@ async function constructorArgsFor(
   const inputs = factoryInterface.deploy.inputs;
   if (request.constructorArgs !== undefined) {
     if (request.constructorArgs.length !== inputs.length) {
-      throw new UpgradeInputError(
-        `CONSTRUCTOR_ARGS: ${request.newImplementation} takes ${inputs.length} constructor argument(s), got ${request.constructorArgs.length}`,
-      );
+      throw new UpgradeInputError(`CONSTRUCTOR_ARGS: ${request.newImplementation} takes ${inputs.length} constructor argument(s), got ${request.constructorArgs.length}`);
     }
     return { constructorArgs: request.constructorArgs };
   }

@@ -103,19 +103,13 @@ export async function readStatusRecord(hre: HardhatRuntimeEnvironment, file?: st
     throw new HardhatPluginError(TASK_NAME, error instanceof DeploymentRecordError ? error.shortMessage : String(error));
   }
   if (record.chainId !== Number(chainId)) {
-    throw new HardhatPluginError(
-      TASK_NAME,
-      `${location} is for chain ${String(record.chainId)}, but ${hre.network.name} is chain ${chainId}`,
-    );
+    throw new HardhatPluginError(TASK_NAME, `${location} is for chain ${String(record.chainId)}, but ${hre.network.name} is chain ${chainId}`);
   }
   return record;
 }
 
 /** Gathers the state of the deployment `record` from the connected chain. */
-export async function deploymentStatus(
-  hre: HardhatRuntimeEnvironment,
-  record: StatusDeploymentRecord,
-): Promise<DeploymentStatus> {
+export async function deploymentStatus(hre: HardhatRuntimeEnvironment, record: StatusDeploymentRecord): Promise<DeploymentStatus> {
   const { ethers } = hre;
   const addresses = Object.fromEntries(CONTRACT_KEYS.map((k) => [k, getAddress(record[k])])) as Record<ContractKey, string>;
   for (const key of CONTRACT_KEYS) {

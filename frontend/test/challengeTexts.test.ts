@@ -19,7 +19,13 @@ const appealRationale = {
   upheld: true,
   grounds: "reason_confirmed",
   detail: "The appeal evaluation raises decoration, as the challenge says.",
-  appeal: { evaluator: "0x" + "ee".repeat(32), score: 12, points: 3, flags: [{ code: "decoration", detail: "figures without sources" }], summary: "Filler with decoration." },
+  appeal: {
+    evaluator: "0x" + "ee".repeat(32),
+    score: 12,
+    points: 3,
+    flags: [{ code: "decoration", detail: "figures without sources" }],
+    summary: "Filler with decoration.",
+  },
 };
 
 /** What a node answers for challenge 1, with the given texts. */
@@ -56,10 +62,13 @@ async function serve(handler: (path: string, response: http.ServerResponse) => v
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-const json = (response: http.ServerResponse, status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+const json = (response: http.ServerResponse, status: number, body: unknown) =>
+  response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 beforeAll(async () => {
-  honest = await serve((path, response) => (path === "/v1/challenges/1" ? json(response, 200, view(REASON, ANSWER)) : json(response, 404, { error: { code: "challenge_not_found" } })));
+  honest = await serve((path, response) =>
+    path === "/v1/challenges/1" ? json(response, 200, view(REASON, ANSWER)) : json(response, 404, { error: { code: "challenge_not_found" } }),
+  );
   // Serves the texts with one word changed, and claims the hashes are theirs.
   tampering = await serve((_path, response) =>
     json(response, 200, {

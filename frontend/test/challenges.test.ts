@@ -89,7 +89,9 @@ describe("challenges: timeline and claim gate", () => {
 
   it("says when an epoch becomes claimable, and what holds it", () => {
     const gate = { epoch: 2, claimableAt: 5_000n, openCount: 0n, final: false };
-    expect(describeGate(gate, 4_000n, [], PARAMS)).toBe(`Epoch 2: claimable from ${formatTimestamp(5_000n)}, when the epoch has ended and its challenge window has closed.`);
+    expect(describeGate(gate, 4_000n, [], PARAMS)).toBe(
+      `Epoch 2: claimable from ${formatTimestamp(5_000n)}, when the epoch has ended and its challenge window has closed.`,
+    );
     expect(describeGate(gate, 6_000n, [], PARAMS)).toBe("Epoch 2: claimable (its challenge window has closed).");
     expect(describeGate({ ...gate, final: true }, 4_000n, [], PARAMS)).toBe("Epoch 2: final, claimable.");
     const held = { ...gate, claimableAt: 0n, openCount: 2n };
@@ -136,10 +138,20 @@ const CHALLENGE: IndexedChallenge = {
 describe("challenges: outcomes", () => {
   it("puts each outcome and its payouts into words", () => {
     expect(describeOutcome(CHALLENGE)).toBe("Upheld: 40 points removed; reward 50 CKEY. Paid: challenger 150 CKEY.");
-    expect(describeOutcome({ ...CHALLENGE, status: "rejected", decidedUpheld: false, escalatedBy: CHALLENGE.challenger, toChallenger: "0", toAuthor: String(parseEther("150")), toTreasury: String(parseEther("150")) })).toBe(
-      "Rejected by governance: the score stands. Paid: author 150 CKEY, treasury 150 CKEY.",
+    expect(
+      describeOutcome({
+        ...CHALLENGE,
+        status: "rejected",
+        decidedUpheld: false,
+        escalatedBy: CHALLENGE.challenger,
+        toChallenger: "0",
+        toAuthor: String(parseEther("150")),
+        toTreasury: String(parseEther("150")),
+      }),
+    ).toBe("Rejected by governance: the score stands. Paid: author 150 CKEY, treasury 150 CKEY.");
+    expect(describeOutcome({ ...CHALLENGE, status: "dismissed", verdictUpheld: null, toChallenger: String(parseEther("100")), reward: "0" })).toMatch(
+      /^Dismissed: .* Paid: challenger 100 CKEY\.$/,
     );
-    expect(describeOutcome({ ...CHALLENGE, status: "dismissed", verdictUpheld: null, toChallenger: String(parseEther("100")), reward: "0" })).toMatch(/^Dismissed: .* Paid: challenger 100 CKEY\.$/);
     expect(describeOutcome({ ...CHALLENGE, status: "open", resolvedAt: null })).toBe(`Open: the operators' verdict is due by ${formatTimestamp(1000n)}.`);
   });
 
@@ -194,7 +206,9 @@ describe("challenges: runtime configuration and errors", () => {
   });
 
   it("puts the claim gate's and the contract's errors into words", () => {
-    const revert = (errorName: string, args: readonly unknown[]) => ({ data: encodeErrorResult({ abi: challengesAbi, errorName: errorName as never, args: args as never }) });
+    const revert = (errorName: string, args: readonly unknown[]) => ({
+      data: encodeErrorResult({ abi: challengesAbi, errorName: errorName as never, args: args as never }),
+    });
     expect(describeError(revert("ChallengesEpochNotFinal", [3, 0n]))).toBe("Epoch 3 is held by an open challenge: its tokens become claimable once it is resolved.");
     expect(describeError(revert("ChallengesEpochNotFinal", [3, 5_000n]))).toBe(`Epoch 3 is not final yet: claimable from ${formatTimestamp(5_000n)}.`);
     expect(describeError(revert("ChallengesOwnItem", ["0x00000000000000000000000000000000000000a1"]))).toBe("You cannot challenge your own submission.");

@@ -50,11 +50,24 @@ beforeAll(async () => {
   server = http.createServer((request, response) => {
     requests.push(request.url ?? "");
     const path = new URL(request.url ?? "/", "http://x");
-    const send = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
+    const send = (status: number, body: unknown) =>
+      response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
     if (path.pathname !== "/v1/challenges") return send(404, { error: { code: "not_found", message: "No route." } });
     if (path.searchParams.get("status") === "resolved") {
       return send(200, {
-        items: [challenge("2", { status: "rejected", reason: 3, reasonName: "spam", duplicateOf: null, verdictUpheld: false, toChallenger: "0", toAuthor: "50000000000000000000", toTreasury: "50000000000000000000", reward: "0" })],
+        items: [
+          challenge("2", {
+            status: "rejected",
+            reason: 3,
+            reasonName: "spam",
+            duplicateOf: null,
+            verdictUpheld: false,
+            toChallenger: "0",
+            toAuthor: "50000000000000000000",
+            toTreasury: "50000000000000000000",
+            reward: "0",
+          }),
+        ],
         next: null,
       });
     }
@@ -91,10 +104,25 @@ describe("ChallengesPage", () => {
 });
 
 describe("ChallengePanel", () => {
-  const item = { id: "8", author: "0x00000000000000000000000000000000000000a1", contentHash: "0x" + "ab".repeat(32), category: 1, submittedAt: "1", score: 70, points: "40", scoredEpoch: 0, batchNonce: "0", contentStatus: "fetched" as const, title: null };
+  const item = {
+    id: "8",
+    author: "0x00000000000000000000000000000000000000a1",
+    contentHash: "0x" + "ab".repeat(32),
+    category: 1,
+    submittedAt: "1",
+    score: 70,
+    points: "40",
+    scoredEpoch: 0,
+    batchNonce: "0",
+    contentStatus: "fetched" as const,
+    title: null,
+  };
 
   it("shows the item's challenges, and says when the deployment has no Challenges contract", async () => {
-    renderWithProviders(<ChallengePanel item={item} challenges={[challenge("5", { status: "dismissed", toChallenger: "100000000000000000000", reward: "0" })] as never} />, withIndexer());
+    renderWithProviders(
+      <ChallengePanel item={item} challenges={[challenge("5", { status: "dismissed", toChallenger: "100000000000000000000", reward: "0" })] as never} />,
+      withIndexer(),
+    );
     expect((await screen.findByTestId("challenge-5")).textContent).toMatch(/Dismissed: no verdict in time.*Paid: challenger 100 CKEY\./);
     expect(screen.getByText(/no Challenges contract/)).toBeTruthy();
   });
@@ -114,10 +142,16 @@ describe("challenge texts from the operator nodes", () => {
   let nodeUrl: string;
   let indexer: http.Server;
   let indexerUrl: string;
-  const committed = challenge("9", { status: "verdict", verdictUpheld: true, reasonHash: keccak256(stringToBytes(REASON)), answerHash: keccak256(stringToBytes(ANSWER)) });
+  const committed = challenge("9", {
+    status: "verdict",
+    verdictUpheld: true,
+    reasonHash: keccak256(stringToBytes(REASON)),
+    answerHash: keccak256(stringToBytes(ANSWER)),
+  });
 
   beforeAll(async () => {
-    const send = (response: http.ServerResponse, status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
+    const send = (response: http.ServerResponse, status: number, body: unknown) =>
+      response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
     // The node serves the reason as committed, and an answer with one word changed.
     node = http.createServer((request, response) => {
       if (request.url !== "/v1/challenges/9") return send(response, 404, { error: { code: "challenge_not_found" } });
@@ -128,7 +162,9 @@ describe("challenge texts from the operator nodes", () => {
         evaluations: {
           committed: true,
           upheld: true,
-          appeal: { rationale: { grounds: "points_below_threshold", detail: "", appeal: { score: 21, points: 4, flags: [{ code: "low_effort" }], summary: "Repetitive." } } },
+          appeal: {
+            rationale: { grounds: "points_below_threshold", detail: "", appeal: { score: 21, points: 4, flags: [{ code: "low_effort" }], summary: "Repetitive." } },
+          },
         },
       });
     });
@@ -151,7 +187,19 @@ describe("challenge texts from the operator nodes", () => {
     );
     unmount();
 
-    const item = { id: "8", author: committed.author, contentHash: "0x" + "ab".repeat(32), category: 1, submittedAt: "1", score: 70, points: "40", scoredEpoch: 0, batchNonce: "0", contentStatus: "fetched" as const, title: null };
+    const item = {
+      id: "8",
+      author: committed.author,
+      contentHash: "0x" + "ab".repeat(32),
+      category: 1,
+      submittedAt: "1",
+      score: 70,
+      points: "40",
+      scoredEpoch: 0,
+      batchNonce: "0",
+      contentStatus: "fetched" as const,
+      title: null,
+    };
     renderWithProviders(<ChallengePanel item={item} challenges={[committed] as never} />, config);
     await waitFor(() => expect(screen.getByTestId("challenge-reason-text").textContent).toBe(`Reason: ${REASON}`));
     expect(screen.getByTestId("challenge-answer-text").textContent).toMatch(/text not available/);

@@ -18,7 +18,7 @@ describe("describeError", () => {
     expect(describeError({ data })).toBe("Not enough unstaked CKEY: 5 CKEY available, 7.5 CKEY needed.");
   });
 
-  it("groups large amounts in errors (never \"99970000 CKEY\")", () => {
+  it('groups large amounts in errors (never "99970000 CKEY")', () => {
     const data = encodeErrorResult({ abi: tokenAbi, errorName: "CashKeyTokenInsufficientStake", args: [ALICE, parseEther("99970000"), parseEther("100000000.5")] });
     expect(describeError({ data })).toBe("Not enough staked CKEY: 99,970,000 CKEY staked, 100,000,000.5 CKEY requested.");
   });

@@ -32,16 +32,36 @@ beforeAll(async () => {
   server = http.createServer((request, response) => {
     requests.push(request.url ?? "");
     const path = new URL(request.url ?? "/", "http://x");
-    const send = (status: number, body: unknown) => response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
+    const send = (status: number, body: unknown) =>
+      response.writeHead(status, { "content-type": "application/json", "access-control-allow-origin": "*" }).end(JSON.stringify(body));
     if (path.pathname === "/v1/items") return send(200, { items: [item("2", { snippet: "Glaciers in the Alps lost half their volume." })], next: null });
     if (path.pathname === "/v1/search") {
       return send(200, {
-        items: [item("1", { rank: 0.2, highlights: [{ text: "The <b>Laki</b> ", match: false }, { text: "eruption", match: true }, { text: " cooled Europe.", match: false }] })],
+        items: [
+          item("1", {
+            rank: 0.2,
+            highlights: [
+              { text: "The <b>Laki</b> ", match: false },
+              { text: "eruption", match: true },
+              { text: " cooled Europe.", match: false },
+            ],
+          }),
+        ],
         next: null,
       });
     }
     if (path.pathname === "/v1/items/1") {
-      return send(200, { item: item("1", { text: "The Laki eruption cooled Europe." }), batch: { nonce: "0", evaluator: "0x" + "11".repeat(32), rationaleRoot: "0x" + "22".repeat(32), signers: [AUTHOR], blockNumber: "12", txHash: "0x" + "33".repeat(32) } });
+      return send(200, {
+        item: item("1", { text: "The Laki eruption cooled Europe." }),
+        batch: {
+          nonce: "0",
+          evaluator: "0x" + "11".repeat(32),
+          rationaleRoot: "0x" + "22".repeat(32),
+          signers: [AUTHOR],
+          blockNumber: "12",
+          txHash: "0x" + "33".repeat(32),
+        },
+      });
     }
     return send(404, { error: { code: "item_not_found", message: "No submission with this id." } });
   });

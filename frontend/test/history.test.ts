@@ -35,7 +35,9 @@ beforeAll(async () => {
       logRanges.push({ fromBlock: call.params[0].fromBlock, toBlock: call.params[0].toBlock });
       return send([]);
     }
-    response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ jsonrpc: "2.0", id: call.id, error: { code: -32601, message: "not served here" } }));
+    response
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify({ jsonrpc: "2.0", id: call.id, error: { code: -32601, message: "not served here" } }));
   });
   indexer = await listen((_request, response) => {
     const body = indexerStatus === 200 ? { items: [{ id: "7" }] } : { error: { code: "x", message: `answered ${indexerStatus}` } };

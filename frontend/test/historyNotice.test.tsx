@@ -3,7 +3,12 @@ import { describe, expect, it } from "vitest";
 import { HistoryNotice } from "../src/components/HistoryNotice";
 import { renderWithProviders, runtimeConfig } from "./render";
 
-const fromChain = (fromBlock: bigint, toBlock: bigint, reason: "unconfigured" | "unreachable") => ({ source: "chain" as const, data: [], range: { fromBlock, toBlock }, reason });
+const fromChain = (fromBlock: bigint, toBlock: bigint, reason: "unconfigured" | "unreachable") => ({
+  source: "chain" as const,
+  data: [],
+  range: { fromBlock, toBlock },
+  reason,
+});
 
 describe("HistoryNotice", () => {
   it("says nothing when every list came from the indexer", () => {
@@ -20,6 +25,8 @@ describe("HistoryNotice", () => {
 
   it("says the whole history was read when the latest blocks reach back to the deployment", () => {
     renderWithProviders(<HistoryNotice histories={[fromChain(0n, 26n, "unconfigured")]} />, runtimeConfig());
-    expect(screen.getByTestId("history-fallback").textContent).toBe("This app has no indexer configured: the history below is read from the chain, all 27 blocks since the deployment.");
+    expect(screen.getByTestId("history-fallback").textContent).toBe(
+      "This app has no indexer configured: the history below is read from the chain, all 27 blocks since the deployment.",
+    );
   });
 });

@@ -21,16 +21,27 @@ describe("proposal calldata", () => {
     const call = buildProposalCall({ kind: "quota", baseQuota: "3", tiers: "1000:20, 10000:100" }, contracts);
     const decoded = decodeFunctionData({ abi: rewardsAbi, data: call.calldata });
     expect(decoded.functionName).toBe("setQuota");
-    expect(decoded.args).toEqual([3, [{ minStake: parseEther("1000"), quota: 20 }, { minStake: parseEther("10000"), quota: 100 }]]);
+    expect(decoded.args).toEqual([
+      3,
+      [
+        { minStake: parseEther("1000"), quota: 20 },
+        { minStake: parseEther("10000"), quota: 100 },
+      ],
+    ]);
   });
 
   it("builds threshold, operator and evaluator changes", () => {
     const operator = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
     expect(decodeFunctionData({ abi: rewardsAbi, data: buildProposalCall({ kind: "threshold", threshold: "2" }, contracts).calldata }).args).toEqual([2n]);
     expect(decodeFunctionData({ abi: rewardsAbi, data: buildProposalCall({ kind: "addOperator", operator }, contracts).calldata }).functionName).toBe("addOperator");
-    expect(decodeFunctionData({ abi: rewardsAbi, data: buildProposalCall({ kind: "removeOperator", operator }, contracts).calldata }).functionName).toBe("removeOperator");
+    expect(decodeFunctionData({ abi: rewardsAbi, data: buildProposalCall({ kind: "removeOperator", operator }, contracts).calldata }).functionName).toBe(
+      "removeOperator",
+    );
     const evaluator = `0x${"ab".repeat(32)}` as const;
-    expect(decodeFunctionData({ abi: rewardsAbi, data: buildProposalCall({ kind: "evaluator", evaluator, approved: false }, contracts).calldata }).args).toEqual([evaluator, false]);
+    expect(decodeFunctionData({ abi: rewardsAbi, data: buildProposalCall({ kind: "evaluator", evaluator, approved: false }, contracts).calldata }).args).toEqual([
+      evaluator,
+      false,
+    ]);
   });
 
   it("refuses bad input with a message the form shows", () => {

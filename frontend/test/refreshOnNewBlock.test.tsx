@@ -26,7 +26,14 @@ beforeAll(async () => {
       const body = JSON.parse(raw) as { id: number; method: string } | { id: number; method: string }[];
       bodies.push(body);
       const answer = ({ id, method }: { id: number; method: string }) => {
-        const result = method === "eth_chainId" ? "0x7a69" : method === "eth_blockNumber" ? `0x${head.toString(16)}` : method === "eth_getBalance" ? `0x${(head * 10).toString(16)}` : null;
+        const result =
+          method === "eth_chainId"
+            ? "0x7a69"
+            : method === "eth_blockNumber"
+              ? `0x${head.toString(16)}`
+              : method === "eth_getBalance"
+                ? `0x${(head * 10).toString(16)}`
+                : null;
         return result === null ? { jsonrpc: "2.0", id, error: { code: -32601, message: `no ${method}` } } : { jsonrpc: "2.0", id, result };
       };
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(Array.isArray(body) ? body.map(answer) : answer(body)));

@@ -28,7 +28,12 @@ export function runtimeConfig(chainId = 31337): RuntimeConfig {
 /** The app's own wagmi config, or one with a mock wallet connected to `walletChainId`. */
 export function wagmiConfigFor(runtime: RuntimeConfig, walletChainId?: number) {
   if (walletChainId === undefined) return createWagmiConfig(runtime);
-  const chain = defineChain({ id: runtime.chainId, name: "test", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [runtime.rpcUrl] } } });
+  const chain = defineChain({
+    id: runtime.chainId,
+    name: "test",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [runtime.rpcUrl] } },
+  });
   const other = defineChain({ ...chain, id: walletChainId, name: "other" });
   const chains = walletChainId === runtime.chainId ? ([chain] as const) : ([chain, other] as const);
   const connectors: CreateConnectorFn[] = [mock({ accounts: [ACCOUNT], features: { reconnect: true } })];

@@ -14,9 +14,7 @@ describe("points in words", () => {
   });
 
   it("names the flag that capped or zeroed a score", () => {
-    expect(explainPoints(10, 0, [{ code: "near_duplicate", severity: "major" }], 1000)).toMatch(
-      /score of 10 \(capped by the near_duplicate flag\) is below the minimum/,
-    );
+    expect(explainPoints(10, 0, [{ code: "near_duplicate", severity: "major" }], 1000)).toMatch(/score of 10 \(capped by the near_duplicate flag\) is below the minimum/);
     expect(explainPoints(0, 0, [{ code: "exact_duplicate", severity: "blocking" }], 1000)).toMatch(/^No points: flagged exact_duplicate/);
   });
 

@@ -28,7 +28,15 @@ describe("Telegram Mini App", () => {
   it("keeps Telegram's colours where they read, and moves the rest until they reach WCAG AA", () => {
     const root = document.createElement("div");
     // Telegram's light palette: white on #2481cc is 4.1:1 and the hint grey on white 2.8:1.
-    applyTelegramTheme(root, { bg_color: "#ffffff", text_color: "#000000", hint_color: "#999999", link_color: "#2481cc", button_color: "#2481cc", button_text_color: "#ffffff", secondary_bg_color: "#efeff3" });
+    applyTelegramTheme(root, {
+      bg_color: "#ffffff",
+      text_color: "#000000",
+      hint_color: "#999999",
+      link_color: "#2481cc",
+      button_color: "#2481cc",
+      button_text_color: "#ffffff",
+      secondary_bg_color: "#efeff3",
+    });
     const get = (v: string) => root.style.getPropertyValue(v);
     expect(get("--text")).toBe("#000000");
     expect(contrastRatio(get("--accent"), get("--accent-text"))).toBeGreaterThanOrEqual(4.5);

@@ -41,9 +41,7 @@ describe("the vault in Telegram's CloudStorage", () => {
     const record: VaultRecord = await createVault("correct horse battery", { iterations: 1_000 });
     const store = cloudMirroredVaultStore(memoryVaultStore(), client.methods);
     await store.put(record);
-    expect(Object.keys(JSON.parse(client.cloud.get(CLOUD_VAULT_KEY)!)).sort()).toEqual(
-      ["address", "backedUpAt", "cipher", "ciphertext", "createdAt", "kdf", "version"],
-    );
+    expect(Object.keys(JSON.parse(client.cloud.get(CLOUD_VAULT_KEY)!)).sort()).toEqual(["address", "backedUpAt", "cipher", "ciphertext", "createdAt", "kdf", "version"]);
     await store.delete();
     expect(client.cloud.has(CLOUD_VAULT_KEY)).toBe(false);
     expect(await store.get()).toBeUndefined();

@@ -133,7 +133,16 @@ describe("relayed calls", () => {
     const posted: { url: string; body: { request: Record<string, string>; telegramInitData?: string } }[] = [];
     const fetchImpl = (async (url: string, init: RequestInit) => {
       posted.push({ url, body: JSON.parse(String(init.body)) });
-      return new Response(JSON.stringify({ txHash: "0xabc", signer: account.address, relayer: "0x000000000000000000000000000000000000dEaD", function: "submit", gasUsed: "90625", blockNumber: 9 }));
+      return new Response(
+        JSON.stringify({
+          txHash: "0xabc",
+          signer: account.address,
+          relayer: "0x000000000000000000000000000000000000dEaD",
+          function: "submit",
+          gasUsed: "90625",
+          blockNumber: 9,
+        }),
+      );
     }) as unknown as typeof fetch;
     const receipt = await relayCall({
       account: account.address,
@@ -165,11 +174,21 @@ describe("relayed calls", () => {
 
   it("turns a refusal into RelayRefusedError with the node's code", async () => {
     const fetchImpl = (async () =>
-      new Response(JSON.stringify({ error: { code: "relay_would_revert", message: "Refused", details: { error: "RewardsQuotaExceeded" } } }), { status: 422 })) as unknown as typeof fetch;
+      new Response(JSON.stringify({ error: { code: "relay_would_revert", message: "Refused", details: { error: "RewardsQuotaExceeded" } } }), {
+        status: 422,
+      })) as unknown as typeof fetch;
     const account = privateKeyToAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
     const error = await relayCall({
-      account: account.address, chainId: 31337, forwarder, rewards, data: "0x", nonce: 0n, nowSeconds: 0n,
-      signTypedData: (t) => account.signTypedData(t), oracleUrl: "http://oracle", fetchImpl,
+      account: account.address,
+      chainId: 31337,
+      forwarder,
+      rewards,
+      data: "0x",
+      nonce: 0n,
+      nowSeconds: 0n,
+      signTypedData: (t) => account.signTypedData(t),
+      oracleUrl: "http://oracle",
+      fetchImpl,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RelayRefusedError);
     expect(error).toMatchObject({ status: 422, code: "relay_would_revert", details: { error: "RewardsQuotaExceeded" } });

@@ -14,7 +14,8 @@ import { WALLETCONNECT_ID, WalletConnectUnreachableError, lazyWalletConnect, wal
 import { ACCOUNT, renderWithProviders, runtimeConfig } from "./render";
 
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
-const PAIRING_URI = "wc:7f6e504bfad60b485450578e05678ed3e8e8c4751d3c6160be17160d63ec90f9@2?relay-protocol=irn&symKey=587d5484ce2a2a6ee3ba1962fdd7e8588e06200c46823bd18fbd67def96ad303";
+const PAIRING_URI =
+  "wc:7f6e504bfad60b485450578e05678ed3e8e8c4751d3c6160be17160d63ec90f9@2?relay-protocol=irn&symKey=587d5484ce2a2a6ee3ba1962fdd7e8588e06200c46823bd18fbd67def96ad303";
 
 type Relay = "silent" | "failing" | "refusing" | "answering";
 

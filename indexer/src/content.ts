@@ -23,9 +23,7 @@ const ContentResponse = z.object({
   }),
 });
 
-export type FetchedContent =
-  | { status: "fetched"; content: Content; source: string }
-  | { status: "unavailable" | "mismatch" };
+export type FetchedContent = { status: "fetched"; content: Content; source: string } | { status: "unavailable" | "mismatch" };
 
 export function nodeUrls(env: NodeJS.ProcessEnv = process.env): string[] {
   return (env.CASHKEY_INDEXER_NODE_URLS ?? "")

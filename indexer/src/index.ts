@@ -3,19 +3,7 @@
  * here so that every page reads one indexed row set instead of replaying history.
  */
 import { type Context, ponder } from "ponder:registry";
-import {
-  authorEpoch,
-  batch,
-  claim,
-  delegation,
-  epoch,
-  operator,
-  proposal,
-  rewardsClock,
-  stakeEvent,
-  submission,
-  vote,
-} from "ponder:schema";
+import { authorEpoch, batch, claim, delegation, epoch, operator, proposal, rewardsClock, stakeEvent, submission, vote } from "ponder:schema";
 import { and, eq, sql } from "ponder";
 import { type Hex, decodeFunctionData, getAddress, recoverAddress, size, slice } from "viem";
 import { rewardsDomain, scoreBatchDigest } from "../../oracle/src/protocol/eip712";
@@ -203,10 +191,7 @@ ponder.on("Rewards:OperatorBondFrozen", async ({ event, context }) => {
 });
 
 ponder.on("Rewards:OperatorBondUnfrozen", async ({ event, context }) => {
-  await context.db
-    .insert(operator)
-    .values({ address: event.args.operator, active: false })
-    .onConflictDoUpdate({ frozenUntil: null });
+  await context.db.insert(operator).values({ address: event.args.operator, active: false }).onConflictDoUpdate({ frozenUntil: null });
 });
 
 ponder.on("CashKeyToken:Staked", async ({ event, context }) => {

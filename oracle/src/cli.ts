@@ -145,7 +145,7 @@ export function buildProgram(): Command & { exitStatus(): number } {
     .argument("[file]", "a UTF-8 text file")
     .description(
       "score a local text with the configured scorer and print the score, sub-scores, flags and rationale (no chain needed); " +
-        "with --batch, score a JSON-lines corpus as consecutive submissions (docs/OPERATORS.md, \"Batch dry run\")",
+        'with --batch, score a JSON-lines corpus as consecutive submissions (docs/OPERATORS.md, "Batch dry run")',
     )
     .option("--max-points <n>", "points for a perfect score, as Rewards.maxPointsPerSubmission", positiveInteger, 1000)
     .option("--json", "print the evaluation as JSON")

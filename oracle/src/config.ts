@@ -89,7 +89,6 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
 
 const SECRET_PATHS = new Set(SETTINGS.filter((s) => s.secret).map((s) => s.path));
 
-
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 function integer(min: number, max: number) {
@@ -101,7 +100,10 @@ function integer(min: number, max: number) {
 }
 
 const text = (what = "a non-empty string") =>
-  z.string({ invalid_type_error: `expected ${what}`, required_error: `expected ${what}` }).trim().min(1, `expected ${what}`);
+  z
+    .string({ invalid_type_error: `expected ${what}`, required_error: `expected ${what}` })
+    .trim()
+    .min(1, `expected ${what}`);
 
 function url(protocols: readonly string[]) {
   const message = `expected a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`;
@@ -123,12 +125,20 @@ const origin = text("an origin").refine((value) => {
   }
 }, "expected an origin such as http://localhost:5173 (scheme, host, optional port; no path or trailing slash)");
 
-const address = text("an address").refine(isAddress, "expected a 0x-prefixed 20-byte address").transform((value) => getAddress(value));
+const address = text("an address")
+  .refine(isAddress, "expected a 0x-prefixed 20-byte address")
+  .transform((value) => getAddress(value));
 
 /** A JSON array, or in the environment a comma-separated list. */
 function list<T extends z.ZodTypeAny>(item: T) {
   return z.preprocess(
-    (value) => (typeof value === "string" ? value.split(",").map((s) => s.trim()).filter((s) => s !== "") : value),
+    (value) =>
+      typeof value === "string"
+        ? value
+            .split(",")
+            .map((s) => s.trim())
+            .filter((s) => s !== "")
+        : value,
     z.array(item, { invalid_type_error: "expected a list (comma-separated in the environment)" }),
   );
 }

@@ -21,11 +21,7 @@ export class CashKeyError extends Error {
   constructor(shortMessage: string, options: CashKeyErrorOptions = {}) {
     const details = options.details ?? detailsOf(options.cause);
     const metaMessages = options.metaMessages ?? [];
-    const message = [
-      shortMessage,
-      ...(metaMessages.length > 0 ? ["", ...metaMessages] : []),
-      ...(details ? ["", `Details: ${details}`] : []),
-    ].join("\n");
+    const message = [shortMessage, ...(metaMessages.length > 0 ? ["", ...metaMessages] : []), ...(details ? ["", `Details: ${details}`] : [])].join("\n");
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.shortMessage = shortMessage;
     this.details = details;

@@ -125,23 +125,10 @@ export function readKeystorePassword(keystore: { password?: string; passwordFile
 }
 
 /** Field names that hold secrets wherever they appear in a log object (up to three levels deep). */
-export const SECRET_FIELDS = [
-  "privateKey",
-  "private_key",
-  "signingKey",
-  "mnemonic",
-  "password",
-  "apiKey",
-  "api_key",
-  "secret",
-  "authorization",
-] as const;
+export const SECRET_FIELDS = ["privateKey", "private_key", "signingKey", "mnemonic", "password", "apiKey", "api_key", "secret", "authorization"] as const;
 
 /** pino `redact` paths: every SECRET_FIELDS name at depth 1, 2 and 3, and request headers. */
-export const LOG_REDACT_PATHS: readonly string[] = [
-  ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
-  'req.headers["x-api-key"]',
-];
+export const LOG_REDACT_PATHS: readonly string[] = [...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]), 'req.headers["x-api-key"]'];
 
 /**
  * Replaces ethers wallets and signing keys (at any depth up to 4) by their address before pino

@@ -182,7 +182,22 @@ export class OracleNode {
           wake.batch();
         },
       });
-      const challenges = await wireChallenges({ config, contracts, store, provider, rewards, wallet, chainId, maxPoints, confirmations, network, fetch: peerFetch, metrics, logger, now });
+      const challenges = await wireChallenges({
+        config,
+        contracts,
+        store,
+        provider,
+        rewards,
+        wallet,
+        chainId,
+        maxPoints,
+        confirmations,
+        network,
+        fetch: peerFetch,
+        metrics,
+        logger,
+        now,
+      });
       cleanups.push(() => challenges?.halt());
       const serve = await serveNodeApi({
         config,
@@ -218,7 +233,16 @@ export class OracleNode {
       batch.start();
       telegram.start();
       challenges?.start();
-      logger.info({ url: serve.api.server.url, rewards: contracts.rewards, chainId: chainId.toString(), evaluator: evaluation.evaluatorHash, scorer: evaluate.scorer.descriptor.name }, "oracle node started");
+      logger.info(
+        {
+          url: serve.api.server.url,
+          rewards: contracts.rewards,
+          chainId: chainId.toString(),
+          evaluator: evaluation.evaluatorHash,
+          scorer: evaluate.scorer.descriptor.name,
+        },
+        "oracle node started",
+      );
     } catch (error) {
       for (const cleanup of cleanups.reverse()) cleanup();
       throw error;

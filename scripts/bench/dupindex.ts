@@ -76,9 +76,7 @@ function bulkLoad(file: string, from: number, to: number, sketchOf: (id: number)
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.pragma("cache_size = -262144");
-  const insertItem = db.prepare(
-    "INSERT INTO copy_items (id, author, content_hash, content_key, template, shingles, facts, words) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
-  );
+  const insertItem = db.prepare("INSERT INTO copy_items (id, author, content_hash, content_key, template, shingles, facts, words) VALUES (?, ?, NULL, ?, ?, ?, ?, ?)");
   const insertPosting = db.prepare("INSERT INTO copy_postings (hash, id) VALUES (?, ?)");
   const ID_BITS = 2 ** 21;
   const shingleKeys: number[] = [];
@@ -86,7 +84,15 @@ function bulkLoad(file: string, from: number, to: number, sketchOf: (id: number)
   const itemsTx = db.transaction((first: number, last: number) => {
     for (let id = first; id <= last; id++) {
       const sketch = sketchOf(id);
-      insertItem.run(id, authorOf(id), Buffer.from(sketch.contentKey, "hex"), sketch.template === "" ? null : Buffer.from(sketch.template, "hex"), sketch.shingles.length, toBytes(sketch.facts), toBytes(sketch.words));
+      insertItem.run(
+        id,
+        authorOf(id),
+        Buffer.from(sketch.contentKey, "hex"),
+        sketch.template === "" ? null : Buffer.from(sketch.template, "hex"),
+        sketch.shingles.length,
+        toBytes(sketch.facts),
+        toBytes(sketch.words),
+      );
       for (const h of sketch.shingles) shingleKeys.push(h * ID_BITS + id);
       for (const h of sketch.facts) factKeys.push(h * ID_BITS + id);
     }
@@ -99,7 +105,10 @@ function bulkLoad(file: string, from: number, to: number, sketchOf: (id: number)
       insertPosting.run(offset + (key - id) / ID_BITS, id);
     }
   });
-  for (const [list, offset] of [[shingleKeys, 0], [factKeys, 2 ** 32]] as const) {
+  for (const [list, offset] of [
+    [shingleKeys, 0],
+    [factKeys, 2 ** 32],
+  ] as const) {
     const keys = Float64Array.from(list).sort();
     list.length = 0;
     for (let start = 0; start < keys.length; start += 1_000_000) postingsTx(keys, offset, start, Math.min(keys.length, start + 1_000_000));
@@ -122,7 +131,12 @@ export function benchmarkDuplicateIndex(items: number, queries = 2_000): Duplica
     contentKey: createHash("sha256").update(`item ${id}`).digest("hex"),
     shingles: shingleSample(content),
     words: content,
-    template: id % 10 === 0 ? createHash("sha256").update(`template ${id % TEMPLATES}`).digest("hex") : "",
+    template:
+      id % 10 === 0
+        ? createHash("sha256")
+            .update(`template ${id % TEMPLATES}`)
+            .digest("hex")
+        : "",
     facts: Uint32Array.from([0, 1, 2].map(() => Math.floor(random() * 1_000_000) * 2 + 1)).sort(),
   });
 

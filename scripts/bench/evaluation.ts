@@ -23,7 +23,6 @@ const MEASURED_EVALUATIONS = 5_000;
 const INDEXED_ITEMS = 100_000;
 const QUERIES = 2_000;
 
-
 const random = prng(20240601);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
 const englishUseful = fixtures.items.filter((item) => item.label === "useful" && item.language === "en");
@@ -38,7 +37,10 @@ export function articleText(): string {
     parts.push(parts.length % 4 === 3 ? `\n\n${sentence}` : sentence);
     bytes += Buffer.byteLength(sentence) + 1;
   }
-  return Buffer.from(parts.join(" ")).subarray(0, TEXT_BYTES).toString("utf8").replace(/\uFFFD$/, "");
+  return Buffer.from(parts.join(" "))
+    .subarray(0, TEXT_BYTES)
+    .toString("utf8")
+    .replace(/\uFFFD$/, "");
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

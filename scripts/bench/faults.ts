@@ -72,7 +72,10 @@ export async function benchmarkFaults(dir: string): Promise<FaultFigures> {
           CASHKEY_ORACLE_START_BLOCK: String(deployBlock),
           CASHKEY_ORACLE_DATA_DIR: path.join(dir, `faults-${i}`),
           CASHKEY_ORACLE_PORT: String(ports[i].port),
-          CASHKEY_ORACLE_PEERS: ports.filter((_, j) => j !== i).map((p) => p.url).join(","),
+          CASHKEY_ORACLE_PEERS: ports
+            .filter((_, j) => j !== i)
+            .map((p) => p.url)
+            .join(","),
           CASHKEY_ORACLE_BATCH_MAX_AGE_MS: String(FAULT_BENCH.batchWindowMs),
           CASHKEY_ORACLE_POLL_INTERVAL_MS: String(FAULT_BENCH.pollMs),
           CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: String(FAULT_BENCH.failoverTimeoutMs),
@@ -128,11 +131,15 @@ export async function benchmarkFaults(dir: string): Promise<FaultFigures> {
     const batchesBefore = Number(await rewards.nextBatchNonce());
     const startedAt = performance.now();
     const perWallet = FAULT_BENCH.burstSubmissions / FAULT_BENCH.burstWallets;
-    const burst = (await Promise.all(signers.map(async (signer) => {
-      const ids: bigint[] = [];
-      for (let i = 0; i < perWallet; i++) ids.push(await submit(signer, rewards));
-      return ids;
-    }))).flat();
+    const burst = (
+      await Promise.all(
+        signers.map(async (signer) => {
+          const ids: bigint[] = [];
+          for (let i = 0; i < perWallet; i++) ids.push(await submit(signer, rewards));
+          return ids;
+        }),
+      )
+    ).flat();
     await waitUntil(() => burst.every((id) => scored.at.has(id)), "the burst scored");
     const scoredMs = Math.round(Math.max(...burst.map((id) => scored.at.get(id)!)) - startedAt);
     await waitUntil(() => provenEverywhere(burst), "the burst proven on every node");

@@ -98,7 +98,9 @@ async function main() {
       const { scores, metrics, shifts } = await lighthouseScores(`${app.url}/`, preset);
       const line = Object.entries(scores).map(([k, v]) => `${k} ${median(v)} (runs: ${v.join(", ")})`);
       console.log(`Lighthouse ${preset}: ${line.join("; ")}`);
-      console.log(`  median FCP ${Math.round(median(metrics.fcp))} ms, LCP ${Math.round(median(metrics.lcp))} ms, TBT ${Math.round(median(metrics.tbt))} ms, CLS ${median(metrics.cls).toFixed(3)}, Speed Index ${Math.round(median(metrics.si))} ms`);
+      console.log(
+        `  median FCP ${Math.round(median(metrics.fcp))} ms, LCP ${Math.round(median(metrics.lcp))} ms, TBT ${Math.round(median(metrics.tbt))} ms, CLS ${median(metrics.cls).toFixed(3)}, Speed Index ${Math.round(median(metrics.si))} ms`,
+      );
       for (const shift of shifts) console.log(`  layout shift ${shift}`);
     }
   } finally {

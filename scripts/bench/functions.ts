@@ -81,7 +81,9 @@ async function measure() {
         transmitter: deployer,
         fromBlock: (await hre.ethers.provider.getBlockNumber()) + 1,
       });
-      const requestTx = await local.verifier.connect(leader).requestVerification(header, itemsHash(packedItems), readVerifyBatchSource(), `${operatorApi.url}/v1/peer/proposals/${digest}`);
+      const requestTx = await local.verifier
+        .connect(leader)
+        .requestVerification(header, itemsHash(packedItems), readVerifyBatchSource(), `${operatorApi.url}/v1/peer/proposals/${digest}`);
       const requestReceipt = await requestTx.wait();
       const requestId = (await local.verifier.queryFilter(local.verifier.filters.VerificationRequested(), requestReceipt!.blockNumber))[0].args.requestId;
       // The callback's own gas: the router's call, as estimated from the router, less the 21,000 base and its calldata.
@@ -116,7 +118,14 @@ async function measure() {
     const deployerAddress = deployer.address;
     const estimates = [];
     for (const gwei of GAS_PRICES_GWEI) {
-      const juels = await estimateRequestCost(hre.network.provider, deployerAddress, local.functions, local.subscriptionId, Number(local.config.callbackGasLimit), parseUnits(String(gwei), "gwei"));
+      const juels = await estimateRequestCost(
+        hre.network.provider,
+        deployerAddress,
+        local.functions,
+        local.subscriptionId,
+        Number(local.config.callbackGasLimit),
+        parseUnits(String(gwei), "gwei"),
+      );
       estimates.push({ gwei, juels });
     }
     const logs = (await hre.network.provider.request({

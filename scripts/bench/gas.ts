@@ -247,7 +247,11 @@ async function main(): Promise<void> {
   const description = "Raise the epoch budget to 150,000 CKEY";
   const descriptionHash = id(description);
   const proposalId = await governor.hashProposal(targets, values, calldatas, descriptionHash);
-  operations.push({ operation: "propose", note: "one call: Rewards.setEpochBudget", gas: gasOf(await mined(governor.connect(deployer).propose(targets, values, calldatas, description))) });
+  operations.push({
+    operation: "propose",
+    note: "one call: Rewards.setEpochBudget",
+    gas: gasOf(await mined(governor.connect(deployer).propose(targets, values, calldatas, description))),
+  });
   await time.increase(Number(await governor.votingDelay()) + 1);
   operations.push({ operation: "castVote", note: "for, quorum reached", gas: gasOf(await mined(governor.connect(deployer).castVote(proposalId, 1))) });
   operations.push({
@@ -256,9 +260,17 @@ async function main(): Promise<void> {
     gas: gasOf(await mined(governor.connect(carol).castVoteWithReason(proposalId, 1, "More budget for a growing contributor base"))),
   });
   await time.increaseTo(Number(await governor.proposalDeadline(proposalId)) + 1);
-  operations.push({ operation: "queue", note: "into the Timelock", gas: gasOf(await mined(governor.connect(deployer)["queue(address[],uint256[],bytes[],bytes32)"](targets, values, calldatas, descriptionHash))) });
+  operations.push({
+    operation: "queue",
+    note: "into the Timelock",
+    gas: gasOf(await mined(governor.connect(deployer)["queue(address[],uint256[],bytes[],bytes32)"](targets, values, calldatas, descriptionHash))),
+  });
   await time.increase(Number(await timelock.getMinDelay()) + 1);
-  operations.push({ operation: "execute", note: "through the Timelock", gas: gasOf(await mined(governor.connect(deployer)["execute(address[],uint256[],bytes[],bytes32)"](targets, values, calldatas, descriptionHash))) });
+  operations.push({
+    operation: "execute",
+    note: "through the Timelock",
+    gas: gasOf(await mined(governor.connect(deployer)["execute(address[],uint256[],bytes[],bytes32)"](targets, values, calldatas, descriptionHash))),
+  });
   if ((await rewards.epochBudget()) !== newBudget) throw new Error("the proposal did not set the budget");
 
   operations.push({ operation: "withdrawUnstaked", note: "after the cooldown", gas: gasOf(await mined(token.connect(alice).withdrawUnstaked())) });
@@ -304,7 +316,9 @@ async function main(): Promise<void> {
     JSON.stringify({ machine, signatures: `${THRESHOLD} of ${OPERATOR_COUNT}`, postScores: batches, fits, operations, targets: targets_ }, null, 2) + "\n",
   );
   writeBenchmarksSection(markdown);
-  console.log(`\nwrote ${path.relative(process.cwd(), JSON_FILE)} and ${path.relative(process.cwd(), BENCHMARKS_FILE)} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(
+    `\nwrote ${path.relative(process.cwd(), JSON_FILE)} and ${path.relative(process.cwd(), BENCHMARKS_FILE)} in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
 }
 
 function renderMarkdown(

@@ -94,7 +94,12 @@ async function main() {
   for (let start = 0; start < N; start += BATCH) {
     const items = ids.slice(start, start + BATCH).map((id) => packScoreItem({ submissionId: id, score: Number(id % 101n), points: Number(id % 97n) + 1 }));
     const block = await hre.ethers.provider.getBlock("latest");
-    const header = { nonce: await rewards.nextBatchNonce(), evaluator: HEURISTIC_EVALUATOR_HASH, rationaleRoot: "0x" + "00".repeat(32), deadline: BigInt(block!.timestamp + 3_600) };
+    const header = {
+      nonce: await rewards.nextBatchNonce(),
+      evaluator: HEURISTIC_EVALUATOR_HASH,
+      rationaleRoot: "0x" + "00".repeat(32),
+      deadline: BigInt(block!.timestamp + 3_600),
+    };
     const signatures = orderSignatures([{ signer: operator.address, signature: await signScoreBatch(operator, domain, header, items) }]);
     await (await rewards.postScores(header, items, signatures)).wait();
   }
@@ -107,7 +112,14 @@ async function main() {
   for (const database of databases) {
     fs.mkdirSync(path.join(dir, database));
     const started = performance.now();
-    const indexer = await startIndexer({ rpcUrl, deploymentFile, nodeUrls: [contentUrl], dir: path.join(dir, database), database, env: { CASHKEY_INDEXER_RATE_LIMIT_MAX: "100000000" } });
+    const indexer = await startIndexer({
+      rpcUrl,
+      deploymentFile,
+      nodeUrls: [contentUrl],
+      dir: path.join(dir, database),
+      database,
+      env: { CASHKEY_INDEXER_RATE_LIMIT_MAX: "100000000" },
+    });
     const result: Record<string, unknown> = {};
     results[database] = result;
     try {
@@ -140,7 +152,12 @@ async function main() {
             maintenanceWorkMem: database === "postgres" ? "1GB" : "64MB",
             progress: (written) => console.error(`bulk ${database}: ${written}/${bulkN}`),
           });
-          result.bulk = { submissions: bulkN, events: history.events, seconds: Number(history.seconds.toFixed(1)), eventsPerSecond: Math.round(history.events / history.seconds) };
+          result.bulk = {
+            submissions: bulkN,
+            events: history.events,
+            seconds: Number(history.seconds.toFixed(1)),
+            eventsPerSecond: Math.round(history.events / history.seconds),
+          };
           if (database === "postgres") {
             result.bulk = { ...(result.bulk as object), schemaBytes: await schemaBytes(sink, indexer.schema) };
             result.bulkLatencyMs = await bulkLatency(indexer, history, bulkN);

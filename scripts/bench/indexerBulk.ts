@@ -14,17 +14,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { contentHash } from "../../oracle/src/protocol/contentHash";
-import {
-  type RewardsClock,
-  type Tally,
-  SEARCH_DOCUMENT_SQL,
-  addToTally,
-  addVote,
-  contentSet,
-  proposalCreatedRow,
-  scoredSet,
-  submittedRow,
-} from "../../indexer/lib/rows";
+import { type RewardsClock, type Tally, SEARCH_DOCUMENT_SQL, addToTally, addVote, contentSet, proposalCreatedRow, scoredSet, submittedRow } from "../../indexer/lib/rows";
 import { prng } from "../../test/helpers/prng";
 
 const indexerRequire = createRequire(path.join(__dirname, "..", "..", "indexer", "package.json"));
@@ -59,8 +49,16 @@ export async function postgresSink(connectionString: string): Promise<BulkSink> 
   };
 }
 
+/** The part of PGlite's API the bulk loader uses (the indexer package owns the dependency). */
+interface PGliteLike {
+  waitReady: Promise<void>;
+  exec(sql: string): Promise<unknown>;
+  query(sql: string, params?: unknown[], options?: { blob?: Blob }): Promise<{ rows: unknown[] }>;
+  close(): Promise<void>;
+}
+
 export async function pgliteSink(directory: string): Promise<BulkSink> {
-  const { PGlite } = indexerRequire("@electric-sql/pglite") as { PGlite: new (dir: string) => any };
+  const { PGlite } = indexerRequire("@electric-sql/pglite") as { PGlite: new (dir: string) => PGliteLike };
   const db = new PGlite(directory);
   await db.waitReady;
   return {
@@ -167,9 +165,30 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
 
   // The Ponder columns this loader writes, checked against the live schema.
   const existing = new Set(
-    (await sink.rows<{ column_name: string }>(`select column_name from information_schema.columns where table_schema = '${schema}' and table_name = 'submission'`)).map((row) => row.column_name),
+    (await sink.rows<{ column_name: string }>(`select column_name from information_schema.columns where table_schema = '${schema}' and table_name = 'submission'`)).map(
+      (row) => row.column_name,
+    ),
   );
-  const submissionKeys = ["id", "author", "contentHash", "category", "submittedAt", "submittedEpoch", "submitTx", "score", "points", "scoredAt", "scoredEpoch", "scoreTx", "batchNonce", "contentStatus", "text", "title", "url", "contentSource"];
+  const submissionKeys = [
+    "id",
+    "author",
+    "contentHash",
+    "category",
+    "submittedAt",
+    "submittedEpoch",
+    "submitTx",
+    "score",
+    "points",
+    "scoredAt",
+    "scoredEpoch",
+    "scoreTx",
+    "batchNonce",
+    "contentStatus",
+    "text",
+    "title",
+    "url",
+    "contentSource",
+  ];
   const submissionColumns = submissionKeys.map(snake);
   for (const column of [...submissionColumns, "search_vector"]) {
     if (!existing.has(column)) throw new Error(`bulk: ${schema}.submission has no column ${column}`);
@@ -185,7 +204,7 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
   await sink.exec(`create temp table bulk_submission (like ${table("submission")})`);
 
   const [nonceRow] = await sink.rows<{ next: string | null }>(`select (max(nonce) + 1)::text as next from ${table("batch")}`);
-  let nonce = BigInt(nonceRow?.next ?? "0");
+  const nonce = BigInt(nonceRow?.next ?? "0");
   const span = BigInt(options.epochs) * clock.epochLength;
   const authorTallies = new Map<string, Tally>();
   const epochTallies = new Map<number, Tally>();
@@ -203,10 +222,16 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
       const author = authorOfSubmission(i);
       const content = { text: text(), title: `Note ${id}` };
       const submittedAt = clock.genesis + (span * BigInt(i)) / BigInt(options.submissions);
-      const submitted = submittedRow({ id, author, contentHash: contentHash(content) as Hex, category: 1 + (i % 5), timestamp: submittedAt, txHash: hex32(id, 1) }, clock);
+      const submitted = submittedRow(
+        { id, author, contentHash: contentHash(content) as Hex, category: 1 + (i % 5), timestamp: submittedAt, txHash: hex32(id, 1) },
+        clock,
+      );
       const batchIndex = Math.floor(i / BATCH);
       const score = Math.floor(random() * 101);
-      const scored = scoredSet({ id, author, score, points: score === 0 ? 0 : 1 + Math.floor(score * random()), timestamp: submittedAt + 600n, txHash: hex32(batchIndex, 2) }, clock);
+      const scored = scoredSet(
+        { id, author, score, points: score === 0 ? 0 : 1 + Math.floor(score * random()), timestamp: submittedAt + 600n, txHash: hex32(batchIndex, 2) },
+        clock,
+      );
       const batchNonce = nonce + BigInt(batchIndex);
       rows.push({ ...submitted, ...scored, ...contentSet(content, "http://synthetic.invalid"), batchNonce });
       events += 2;
@@ -232,7 +257,14 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
     // The database stores this chunk while the next one is generated.
     await writing;
     writing = (async () => {
-      await sink.copy("bulk_submission", submissionColumns, tsv(rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [snake(key), value]))), submissionColumns));
+      await sink.copy(
+        "bulk_submission",
+        submissionColumns,
+        tsv(
+          rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [snake(key), value]))),
+          submissionColumns,
+        ),
+      );
       await sink.exec(
         `insert into ${table("submission")} (${submissionColumns.join(", ")}, search_vector)
          select ${submissionColumns.join(", ")}, to_tsvector('english', ${SEARCH_DOCUMENT_SQL}) from bulk_submission;
@@ -244,14 +276,20 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
     })();
   }
   await writing;
-  nonce += BigInt(Math.ceil(options.submissions / BATCH));
 
   // Tallies, merged into those indexed from the chain as the handlers' upserts would.
   await sink.exec(`create temp table bulk_tally (author text, epoch integer, points numeric(78), scored_count integer)`);
-  await sink.copy("bulk_tally", ["author", "epoch", "points", "scored_count"], tsv([...authorTallies].map(([key, tally]) => {
-    const [author, at] = key.split(":");
-    return { author, epoch: Number(at), points: tally.points, scored_count: tally.scoredCount };
-  }), ["author", "epoch", "points", "scored_count"]));
+  await sink.copy(
+    "bulk_tally",
+    ["author", "epoch", "points", "scored_count"],
+    tsv(
+      [...authorTallies].map(([key, tally]) => {
+        const [author, at] = key.split(":");
+        return { author, epoch: Number(at), points: tally.points, scored_count: tally.scoredCount };
+      }),
+      ["author", "epoch", "points", "scored_count"],
+    ),
+  );
   await sink.exec(
     `insert into ${table("author_epoch")} (author, epoch, points, scored_count) select author, epoch, points, scored_count from bulk_tally
      on conflict (author, epoch) do update set points = ${table("author_epoch")}.points + excluded.points, scored_count = ${table("author_epoch")}.scored_count + excluded.scored_count`,
@@ -286,7 +324,15 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
       const support = Math.floor(random() * 3);
       const weight = BigInt(1 + Math.floor(random() * 1_000)) * 10n ** 18n;
       row = { ...row, ...addVote(row, support, weight) };
-      votes.push({ proposal_id: proposalId, voter: authors[(p + v) % authors.length], support, weight, reason: "", timestamp: createdAt + 90_000n, tx_hash: hex32(p * 1_000 + v, 7) });
+      votes.push({
+        proposal_id: proposalId,
+        voter: authors[(p + v) % authors.length],
+        support,
+        weight,
+        reason: "",
+        timestamp: createdAt + 90_000n,
+        tx_hash: hex32(p * 1_000 + v, 7),
+      });
       events += 1;
     }
     proposals.push(Object.fromEntries(Object.entries(row).map(([key, value]) => [snake(key), value])));
@@ -301,7 +347,9 @@ export async function loadSyntheticHistory(options: BulkOptions): Promise<BulkHi
   await sink.exec(`set maintenance_work_mem = '${options.maintenanceWorkMem ?? "256MB"}'`);
   for (const { indexdef } of indexes) await sink.exec(indexdef);
   await sink.exec("set session_replication_role = origin");
-  await sink.exec(`analyze ${table("submission")}; analyze ${table("author_epoch")}; analyze ${table("batch")}; analyze ${table("proposal")}; analyze ${table("vote")}; analyze ${table("epoch")}`);
+  await sink.exec(
+    `analyze ${table("submission")}; analyze ${table("author_epoch")}; analyze ${table("batch")}; analyze ${table("proposal")}; analyze ${table("vote")}; analyze ${table("epoch")}`,
+  );
   return {
     events,
     seconds: (performance.now() - started) / 1000,

@@ -68,7 +68,10 @@ export async function benchmarkNetwork(dir: string, nodesUp: number): Promise<Ne
           CASHKEY_ORACLE_START_BLOCK: String(deployBlock),
           CASHKEY_ORACLE_DATA_DIR: path.join(dir, `network-${nodesUp}-${i}`),
           CASHKEY_ORACLE_PORT: String(ports[i].port),
-          CASHKEY_ORACLE_PEERS: ports.filter((_, j) => j !== i).map((p) => p.url).join(","),
+          CASHKEY_ORACLE_PEERS: ports
+            .filter((_, j) => j !== i)
+            .map((p) => p.url)
+            .join(","),
           CASHKEY_ORACLE_BATCH_MAX_AGE_MS: String(NETWORK_BENCH.batchWindowMs),
           CASHKEY_ORACLE_POLL_INTERVAL_MS: String(NETWORK_BENCH.pollMs),
           CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: String(NETWORK_BENCH.failoverTimeoutMs),

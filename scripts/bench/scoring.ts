@@ -50,8 +50,32 @@ interface Sizes {
   throughput: number;
 }
 
-const FULL: Sizes = { prose: 600, lowEffort: 200, decorationBases: 150, farm: 60, copies: 150, distinct: 600, mail: 3000, injections: 100, lookAlikes: 60, worstCaseRuns: 5, throughput: 3000 };
-const QUICK: Sizes = { prose: 150, lowEffort: 50, decorationBases: 40, farm: 30, copies: 40, distinct: 150, mail: 600, injections: 25, lookAlikes: 15, worstCaseRuns: 3, throughput: 600 };
+const FULL: Sizes = {
+  prose: 600,
+  lowEffort: 200,
+  decorationBases: 150,
+  farm: 60,
+  copies: 150,
+  distinct: 600,
+  mail: 3000,
+  injections: 100,
+  lookAlikes: 60,
+  worstCaseRuns: 5,
+  throughput: 3000,
+};
+const QUICK: Sizes = {
+  prose: 150,
+  lowEffort: 50,
+  decorationBases: 40,
+  farm: 30,
+  copies: 40,
+  distinct: 150,
+  mail: 600,
+  injections: 25,
+  lookAlikes: 15,
+  worstCaseRuns: 3,
+  throughput: 600,
+};
 
 interface Line {
   text: string;
@@ -91,7 +115,11 @@ async function runBatch(lines: readonly Line[]): Promise<BatchResult[]> {
   const summary = await evaluateBatch(Readable.from(lines.map((line) => JSON.stringify(line))), out, { scorer: createHeuristicScorer(), maxPoints: 1000 });
   totals.evaluations += summary.evaluated;
   totals.seconds += summary.seconds;
-  const results = chunks.join("").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as BatchResult & { error?: string });
+  const results = chunks
+    .join("")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as BatchResult & { error?: string });
   const failed = results.find((r) => r.error !== undefined);
   if (failed) throw new Error(`the benchmark corpus produced a bad line: ${failed.error}`);
   return results;
@@ -103,7 +131,7 @@ async function runBatch(lines: readonly Line[]): Promise<BatchResult[]> {
 export function auc(high: readonly number[], low: readonly number[]): number {
   const all = [...high.map((v) => ({ v, high: true })), ...low.map((v) => ({ v, high: false }))].sort((a, b) => a.v - b.v);
   let rankSum = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j < all.length && all[j]!.v === all[i]!.v) j++;
     const rank = (i + 1 + j) / 2;
@@ -171,7 +199,10 @@ async function main(): Promise<void> {
   const mail = mailSplit(split);
   const ham = mail.filter((m) => !m.spam);
   const wordy = (text: string) => text.split(/\s+/).length;
-  const hamCarriers = random.fork("ham").shuffle(ham.filter((m) => wordy(m.body) >= 60 && wordy(m.body) <= 400)).map((m) => m.body);
+  const hamCarriers = random
+    .fork("ham")
+    .shuffle(ham.filter((m) => wordy(m.body) >= 60 && wordy(m.body) <= 400))
+    .map((m) => m.body);
   const vocab = vocabulary(split).words.slice(0, 5000);
 
   // 1. Substantive prose vs each low-effort family (AUC on the score).
@@ -186,15 +217,18 @@ async function main(): Promise<void> {
     const texts = Array.from({ length: sizes.lowEffort }, (_, i) => lowEffortSample(family as LowEffortFamily, rng, split, shuffleSources[i]!.text));
     const results = await runBatch(texts.map((text) => ({ text })));
     const scores = results.map((r) => r.score);
-    lowEffort[family] = { auc: r3(auc(proseScores, scores)), earning: r3(share(results, (r: BatchResult) => r.points > 0)), medianScore: median(scores), n: results.length };
+    lowEffort[family] = {
+      auc: r3(auc(proseScores, scores)),
+      earning: r3(share(results, (r: BatchResult) => r.points > 0)),
+      medianScore: median(scores),
+      n: results.length,
+    };
   }
 
   // 2. Decoration: the same base with and without each trick, each set in a fresh history.
   log("decoration tricks…");
   const decoRandom = random.fork("decorations");
-  const fillerBases = Array.from({ length: sizes.decorationBases }, (_, i) =>
-    [fillerStock, fillerPlain, listicle][i % 3]!(decoRandom, split),
-  );
+  const fillerBases = Array.from({ length: sizes.decorationBases }, (_, i) => [fillerStock, fillerPlain, listicle][i % 3]!(decoRandom, split));
   const proseBases = takeParagraphs(sizes.decorationBases).map((p) => p.text);
   const decorations: Record<string, { filler: { medianUplift: number; baseMedian: number }; prose: { medianUplift: number; baseMedian: number } }> = {};
   const baseScores = {
@@ -259,7 +293,16 @@ async function main(): Promise<void> {
     }
     const results = await runBatch([...lines, ...copyLines]);
     const copyResults = results.slice(lines.length);
-    copies[kind] = { caught: r3(share(copyResults.map((r, i) => names(r, expected[i]!)), (x: boolean) => x)), target: COPY_TARGETS[kind as Perturbation], n: copyResults.length };
+    copies[kind] = {
+      caught: r3(
+        share(
+          copyResults.map((r, i) => names(r, expected[i]!)),
+          (x: boolean) => x,
+        ),
+      ),
+      target: COPY_TARGETS[kind as Perturbation],
+      n: copyResults.length,
+    };
   }
 
   // 5. Distinct texts: nothing may be named as an earlier copy. SOTU paragraphs are distinct by
@@ -277,7 +320,12 @@ async function main(): Promise<void> {
   // 6. Mail: legit (ham) above spam, in one stream in corpus order.
   log("mail…");
   // A seeded sample of the split, kept in corpus order (campaigns arrive as they did).
-  const mailPositions = new Set(random.fork("mail").sample(mail.map((_, i) => i), sizes.mail));
+  const mailPositions = new Set(
+    random.fork("mail").sample(
+      mail.map((_, i) => i),
+      sizes.mail,
+    ),
+  );
   const mailSample = mail.filter((_, i) => mailPositions.has(i));
   const mailResults = await runBatch(mailSample.map((m) => ({ text: m.body })));
   const spamScores = mailResults.filter((_, i) => mailSample[i]!.spam).map((r) => r.score);
@@ -287,9 +335,24 @@ async function main(): Promise<void> {
     spam: spamScores.length,
     legit: hamScores.length,
     auc: r3(auc(hamScores, spamScores)),
-    spamEarning: r3(share(mailResults.filter((_, i) => mailSample[i]!.spam), (r: BatchResult) => r.points > 0)),
-    legitEarning: r3(share(mailResults.filter((_, i) => !mailSample[i]!.spam), (r: BatchResult) => r.points > 0)),
-    legitInjectionFp: r3(share(mailResults.filter((_, i) => !mailSample[i]!.spam), isInjection)),
+    spamEarning: r3(
+      share(
+        mailResults.filter((_, i) => mailSample[i]!.spam),
+        (r: BatchResult) => r.points > 0,
+      ),
+    ),
+    legitEarning: r3(
+      share(
+        mailResults.filter((_, i) => !mailSample[i]!.spam),
+        (r: BatchResult) => r.points > 0,
+      ),
+    ),
+    legitInjectionFp: r3(
+      share(
+        mailResults.filter((_, i) => !mailSample[i]!.spam),
+        isInjection,
+      ),
+    ),
   };
 
   // 7. Injection payloads in ordinary text, and benign look-alikes.
@@ -316,7 +379,10 @@ async function main(): Promise<void> {
     prose: r3(proseInjectionFp),
     legitMail: mailFigures.legitInjectionFp,
     lookAlikes: r3(lookAlikeFlagged / lookAlikeN),
-    all: r3((proseInjectionFp * proseResults.length + mailFigures.legitInjectionFp * hamScores.length + lookAlikeFlagged) / (proseResults.length + hamScores.length + lookAlikeN)),
+    all: r3(
+      (proseInjectionFp * proseResults.length + mailFigures.legitInjectionFp * hamScores.length + lookAlikeFlagged) /
+        (proseResults.length + hamScores.length + lookAlikeN),
+    ),
   };
 
   // 8. Worst-case 16 KiB inputs against an ordinary 16 KiB text (median time of a one-line batch).
@@ -344,7 +410,10 @@ async function main(): Promise<void> {
 
   // 9. Throughput: one stream of distinct prose and mail.
   log("throughput…");
-  const throughputTexts = [...paragraphs.slice(nextParagraph, nextParagraph + sizes.throughput / 2).map((p) => p.text), ...mailSample.slice(0, sizes.throughput / 2).map((m) => m.body)];
+  const throughputTexts = [
+    ...paragraphs.slice(nextParagraph, nextParagraph + sizes.throughput / 2).map((p) => p.text),
+    ...mailSample.slice(0, sizes.throughput / 2).map((m) => m.body),
+  ];
   const before = { ...totals };
   const cpu = process.cpuUsage();
   await runBatch(throughputTexts.map((text) => ({ text })));
@@ -364,13 +433,25 @@ async function main(): Promise<void> {
     machine: `${os.cpus()[0]?.model.trim() ?? "unknown CPU"}, ${os.cpus().length} cores; Node ${process.version}`,
     date: new Date().toISOString().slice(0, 10),
     seconds: Math.round((Date.now() - started) / 1000),
-    prose: { n: proseResults.length, medianScore: median(proseScores), earning: r3(share(proseResults, (r: BatchResult) => r.points > 0)), flagged: r3(share(proseResults, (r: BatchResult) => r.flags.length > 0)) },
+    prose: {
+      n: proseResults.length,
+      medianScore: median(proseScores),
+      earning: r3(share(proseResults, (r: BatchResult) => r.points > 0)),
+      flagged: r3(share(proseResults, (r: BatchResult) => r.flags.length > 0)),
+    },
     lowEffort,
     decorations,
     combinedFillerMedianPoints,
     farm,
     copies,
-    distinct: { n: distinctResults.length, falsePositive: r3(distinctFp), hamN: hamDistinct.length, hamNamed: r3(hamNamed), factualSameTellingN: factualDistinct.length, factualSameTellingNamed: r3(factualFp) },
+    distinct: {
+      n: distinctResults.length,
+      falsePositive: r3(distinctFp),
+      hamN: hamDistinct.length,
+      hamNamed: r3(hamNamed),
+      factualSameTellingN: factualDistinct.length,
+      factualSameTellingNamed: r3(factualFp),
+    },
     mail: mailFigures,
     injection,
     lookAlikes,
@@ -407,7 +488,7 @@ type Result = {
   lookAlikes: Record<string, { flagged: number; n: number }>;
   injectionFp: { prose: number; legitMail: number; lookAlikes: number; all: number };
   worstCase: { ordinaryMs: number; shapes: Record<string, { ms: number; ratio: number }>; worstRatio: number };
-  throughput: { evaluations: number; perSecond: number; perCpuSecond: number; averageBytes: number; };
+  throughput: { evaluations: number; perSecond: number; perCpuSecond: number; averageBytes: number };
 };
 
 const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
@@ -419,35 +500,69 @@ function markdown(r: Result): string {
   lines.push("| measure | result | target | |");
   lines.push("| --- | ---: | ---: | --- |");
   for (const [family, v] of Object.entries(r.lowEffort)) {
-    lines.push(`| AUC, SOTU prose above ${family.replace(/_/g, " ")} (${v.n}; earns points ${pct(v.earning)}, median score ${v.medianScore}) | ${v.auc.toFixed(3)} | ≥ 0.90 | ${verdict(v.auc >= 0.9)} |`);
+    lines.push(
+      `| AUC, SOTU prose above ${family.replace(/_/g, " ")} (${v.n}; earns points ${pct(v.earning)}, median score ${v.medianScore}) | ${v.auc.toFixed(3)} | ≥ 0.90 | ${verdict(v.auc >= 0.9)} |`,
+    );
   }
   for (const [trick, v] of Object.entries(r.decorations)) {
     const target = trick === "all" ? 10 : 5;
     const worst = Math.max(v.filler.medianUplift, v.prose.medianUplift);
-    lines.push(`| median uplift, ${trick === "all" ? "all tricks combined" : trick.replace(/_/g, " ")}: filler / prose (base medians ${v.filler.baseMedian} / ${v.prose.baseMedian}) | ${signed(v.filler.medianUplift)} / ${signed(v.prose.medianUplift)} | ≤ +${target} | ${verdict(worst <= target)} |`);
+    lines.push(
+      `| median uplift, ${trick === "all" ? "all tricks combined" : trick.replace(/_/g, " ")}: filler / prose (base medians ${v.filler.baseMedian} / ${v.prose.baseMedian}) | ${signed(v.filler.medianUplift)} / ${signed(v.prose.medianUplift)} | ≤ +${target} | ${verdict(worst <= target)} |`,
+    );
   }
-  lines.push(`| one-author farm of decorated filler flagged or earning nothing (${r.farm.n}; major/blocking or 0: ${pct(r.farm.majorOrZero)}; median ${r.farm.medianPoints} points) | ${pct(r.farm.flaggedOrZero)} | ≥ 50 % | ${verdict(r.farm.flaggedOrZero >= 0.5)} |`);
+  lines.push(
+    `| one-author farm of decorated filler flagged or earning nothing (${r.farm.n}; major/blocking or 0: ${pct(r.farm.majorOrZero)}; median ${r.farm.medianPoints} points) | ${pct(r.farm.flaggedOrZero)} | ≥ 50 % | ${verdict(r.farm.flaggedOrZero >= 0.5)} |`,
+  );
   for (const [kind, v] of Object.entries(r.copies)) {
-    lines.push(`| copies caught naming the original: ${kind.replace(/_/g, " ")} (${v.n}) | ${pct(v.caught)} | ${v.target > 0 ? `≥ ${v.target * 100} %` : "—"} | ${v.target > 0 ? verdict(v.caught >= v.target) : ""} |`);
+    lines.push(
+      `| copies caught naming the original: ${kind.replace(/_/g, " ")} (${v.n}) | ${pct(v.caught)} | ${v.target > 0 ? `≥ ${v.target * 100} %` : "—"} | ${v.target > 0 ? verdict(v.caught >= v.target) : ""} |`,
+    );
   }
-  lines.push(`| distinct texts named as copies of an earlier one (${r.distinct.n} SOTU paragraphs of different speeches and years) | ${pct(r.distinct.falsePositive)} | ≤ 0.5 % | ${verdict(r.distinct.falsePositive <= 0.005)} |`);
-  lines.push(`| legitimate mailing-list mail named as a copy of an earlier mail (${r.distinct.hamN}; replies quote, lists share footers) | ${pct(r.distinct.hamNamed)} | — | |`);
+  lines.push(
+    `| distinct texts named as copies of an earlier one (${r.distinct.n} SOTU paragraphs of different speeches and years) | ${pct(r.distinct.falsePositive)} | ≤ 0.5 % | ${verdict(r.distinct.falsePositive <= 0.005)} |`,
+  );
+  lines.push(
+    `| legitimate mailing-list mail named as a copy of an earlier mail (${r.distinct.hamN}; replies quote, lists share footers) | ${pct(r.distinct.hamNamed)} | — | |`,
+  );
   lines.push(`| distinct factual posts sharing a telling, named as copies (${r.distinct.factualSameTellingN}) | ${pct(r.distinct.factualSameTellingNamed)} | — | |`);
-  lines.push(`| mail, AUC legit above spam (${r.mail.legit} legit, ${r.mail.spam} spam, one stream) | ${r.mail.auc.toFixed(3)} | ≥ 0.85 | ${verdict(r.mail.auc >= 0.85)} |`);
+  lines.push(
+    `| mail, AUC legit above spam (${r.mail.legit} legit, ${r.mail.spam} spam, one stream) | ${r.mail.auc.toFixed(3)} | ≥ 0.85 | ${verdict(r.mail.auc >= 0.85)} |`,
+  );
   lines.push(`| spam earning points | ${pct(r.mail.spamEarning)} | ≤ 20 % | ${verdict(r.mail.spamEarning <= 0.2)} |`);
   lines.push(`| legit mail earning points | ${pct(r.mail.legitEarning)} | ≥ 70 % | ${verdict(r.mail.legitEarning >= 0.7)} |`);
   for (const [family, v] of Object.entries(r.injection)) {
     lines.push(`| injection flagged: ${family.replace(/_/g, " ")} (${v.n}) | ${pct(v.caught)} | ≥ 90 % | ${verdict(v.caught >= 0.9)} |`);
   }
-  lines.push(`| injection false positives: SOTU prose / legit mail / look-alikes (${Object.entries(r.lookAlikes).map(([k, v]) => `${k.replace(/_/g, " ")} ${pct(v.flagged)}`).join(", ")}) | ${pct(r.injectionFp.prose)} / ${pct(r.injectionFp.legitMail)} / ${pct(r.injectionFp.lookAlikes)} | ≤ 1 % | ${verdict(Math.max(r.injectionFp.prose, r.injectionFp.legitMail, r.injectionFp.lookAlikes) <= 0.01)} |`);
+  lines.push(
+    `| injection false positives: SOTU prose / legit mail / look-alikes (${Object.entries(r.lookAlikes)
+      .map(([k, v]) => `${k.replace(/_/g, " ")} ${pct(v.flagged)}`)
+      .join(
+        ", ",
+      )}) | ${pct(r.injectionFp.prose)} / ${pct(r.injectionFp.legitMail)} / ${pct(r.injectionFp.lookAlikes)} | ≤ 1 % | ${verdict(Math.max(r.injectionFp.prose, r.injectionFp.legitMail, r.injectionFp.lookAlikes) <= 0.01)} |`,
+  );
   const worst = Object.entries(r.worstCase.shapes).sort((a, b) => b[1].ratio - a[1].ratio)[0]!;
-  lines.push(`| worst-case 16 KiB input ÷ ordinary 16 KiB text, CPU time (${worst[0].replace(/_/g, " ")} ${worst[1].ms.toFixed(1)} ms vs ${r.worstCase.ordinaryMs.toFixed(1)} ms) | ${r.worstCase.worstRatio.toFixed(2)}× | ≤ 3× | ${verdict(r.worstCase.worstRatio <= 3)} |`);
-  lines.push(`| throughput, heuristic, batch path, evaluations per CPU-second (${r.throughput.evaluations} distinct texts, ${r.throughput.averageBytes} bytes on average) | ${r.throughput.perCpuSecond}/s | ≥ 1,000/s | ${verdict(r.throughput.perCpuSecond >= 1000)} |`);
+  lines.push(
+    `| worst-case 16 KiB input ÷ ordinary 16 KiB text, CPU time (${worst[0].replace(/_/g, " ")} ${worst[1].ms.toFixed(1)} ms vs ${r.worstCase.ordinaryMs.toFixed(1)} ms) | ${r.worstCase.worstRatio.toFixed(2)}× | ≤ 3× | ${verdict(r.worstCase.worstRatio <= 3)} |`,
+  );
+  lines.push(
+    `| throughput, heuristic, batch path, evaluations per CPU-second (${r.throughput.evaluations} distinct texts, ${r.throughput.averageBytes} bytes on average) | ${r.throughput.perCpuSecond}/s | ≥ 1,000/s | ${verdict(r.throughput.perCpuSecond >= 1000)} |`,
+  );
   lines.push("");
-  lines.push(`- Substantive prose: ${r.prose.n} SOTU paragraphs, median score ${r.prose.medianScore}, ${pct(r.prose.earning)} earn points, ${pct(r.prose.flagged)} carry a flag.`);
-  lines.push(`- Uplift is the median over base texts of (score with the trick − score without), each set evaluated in a fresh history; with all tricks combined, filler earns a median of ${r.combinedFillerMedianPoints} points (of 1,000).`);
-  lines.push(`- Times are CPU time of the evaluating process (the least of ${r.quick ? QUICK.worstCaseRuns : FULL.worstCaseRuns} runs of a one-line batch), and throughput is judged per CPU-second, because the machine is shared; wall-clock throughput was ${r.throughput.perSecond}/s.`);
-  lines.push(`- Worst-case shapes (ms, ratio): ${Object.entries(r.worstCase.shapes).map(([k, v]) => `${k.replace(/_/g, " ")} ${v.ms.toFixed(1)} (${v.ratio.toFixed(2)}×)`).join(", ")}.`);
+  lines.push(
+    `- Substantive prose: ${r.prose.n} SOTU paragraphs, median score ${r.prose.medianScore}, ${pct(r.prose.earning)} earn points, ${pct(r.prose.flagged)} carry a flag.`,
+  );
+  lines.push(
+    `- Uplift is the median over base texts of (score with the trick − score without), each set evaluated in a fresh history; with all tricks combined, filler earns a median of ${r.combinedFillerMedianPoints} points (of 1,000).`,
+  );
+  lines.push(
+    `- Times are CPU time of the evaluating process (the least of ${r.quick ? QUICK.worstCaseRuns : FULL.worstCaseRuns} runs of a one-line batch), and throughput is judged per CPU-second, because the machine is shared; wall-clock throughput was ${r.throughput.perSecond}/s.`,
+  );
+  lines.push(
+    `- Worst-case shapes (ms, ratio): ${Object.entries(r.worstCase.shapes)
+      .map(([k, v]) => `${k.replace(/_/g, " ")} ${v.ms.toFixed(1)} (${v.ratio.toFixed(2)}×)`)
+      .join(", ")}.`,
+  );
   return lines.join("\n");
 }
 

@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   const S = await scores(m.spam);
   const H = await scores(m.ham);
   const HH = await scores(m.hardHam);
-  console.log(`mail: AUC ${auc(H.score, S.score).toFixed(3)} (hard ham ${auc(HH.score, S.score).toFixed(3)}) spam earning ${pct(S.earning)} ham earning ${pct(H.earning)} hard-ham earning ${pct(HH.earning)}`);
+  console.log(
+    `mail: AUC ${auc(H.score, S.score).toFixed(3)} (hard ham ${auc(HH.score, S.score).toFixed(3)}) spam earning ${pct(S.earning)} ham earning ${pct(H.earning)} hard-ham earning ${pct(HH.earning)}`,
+  );
   const fp = [...P.evals, ...H.evals, ...HH.evals].filter((e) => e.flags.some((f) => f.code === "prompt_injection"));
   console.log(`injection FP on prose+ham: ${fp.length}/${P.evals.length + H.evals.length + HH.evals.length}`);
   for (const e of fp.slice(0, 8)) console.log("  FP:", e.flags.find((f) => f.code === "prompt_injection")!.detail.slice(0, 200));

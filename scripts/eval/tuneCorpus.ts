@@ -61,13 +61,73 @@ export function mails(split: Split): { spam: string[]; ham: string[]; hardHam: s
   return { spam, ham, hardHam };
 }
 
-const SUBJECTS = ["businesses", "teams", "organizations", "companies", "leaders", "professionals", "individuals", "brands", "communities", "developers", "students", "marketers"];
+const SUBJECTS = [
+  "businesses",
+  "teams",
+  "organizations",
+  "companies",
+  "leaders",
+  "professionals",
+  "individuals",
+  "brands",
+  "communities",
+  "developers",
+  "students",
+  "marketers",
+];
 const VERBS = ["improve", "enhance", "boost", "strengthen", "transform", "optimize", "streamline", "elevate", "grow", "support", "drive", "maximize"];
-const OBJECTS = ["productivity", "engagement", "performance", "growth", "efficiency", "outcomes", "collaboration", "success", "customer satisfaction", "results", "innovation", "communication", "the user experience", "their strategy"];
+const OBJECTS = [
+  "productivity",
+  "engagement",
+  "performance",
+  "growth",
+  "efficiency",
+  "outcomes",
+  "collaboration",
+  "success",
+  "customer satisfaction",
+  "results",
+  "innovation",
+  "communication",
+  "the user experience",
+  "their strategy",
+];
 const ADJ = ["important", "essential", "effective", "valuable", "powerful", "key", "critical", "significant", "successful", "meaningful", "strong", "smart"];
-const TOPICS = ["digital marketing", "remote work", "time management", "content strategy", "data analytics", "leadership", "customer service", "social media", "personal finance", "cloud computing", "project management", "online learning"];
-const STOCK = ["In today's fast-paced world,", "It is important to note that", "When it comes to", "In conclusion,", "At the end of the day,", "First and foremost,", "Needless to say,"];
-const CONNECT = ["Moreover,", "Additionally,", "Furthermore,", "As a result,", "In addition,", "Overall,", "Ultimately,", "Of course,", "In many cases,", "For this reason,"];
+const TOPICS = [
+  "digital marketing",
+  "remote work",
+  "time management",
+  "content strategy",
+  "data analytics",
+  "leadership",
+  "customer service",
+  "social media",
+  "personal finance",
+  "cloud computing",
+  "project management",
+  "online learning",
+];
+const STOCK = [
+  "In today's fast-paced world,",
+  "It is important to note that",
+  "When it comes to",
+  "In conclusion,",
+  "At the end of the day,",
+  "First and foremost,",
+  "Needless to say,",
+];
+const CONNECT = [
+  "Moreover,",
+  "Additionally,",
+  "Furthermore,",
+  "As a result,",
+  "In addition,",
+  "Overall,",
+  "Ultimately,",
+  "Of course,",
+  "In many cases,",
+  "For this reason,",
+];
 
 function fillerSentence(r: () => number, topic: string): string {
   const t = r();
@@ -122,7 +182,7 @@ export function wordSalad(r: () => number, source?: string): string {
   const n = 60 + Math.floor(r() * 80);
   for (let i = 0; i < n; i++) out.push(pick(r, VOCAB));
   let text = "";
-  for (let i = 0; i < out.length; i++) text += (i % 12 === 0 ? (i ? ". " : "") + cap(out[i]!) : ` ${out[i]}`);
+  for (let i = 0; i < out.length; i++) text += i % 12 === 0 ? (i ? ". " : "") + cap(out[i]!) : ` ${out[i]}`;
   return `${text}.`;
 }
 
@@ -134,7 +194,14 @@ export function keywordList(r: () => number): string {
 }
 
 export function oneLiner(r: () => number): string {
-  return pick(r, ["Great post, thanks for sharing!", "This is very useful information.", `I think ${pick(r, TOPICS)} is ${pick(r, ADJ)}.`, "Nice.", `Check this out: ${pick(r, TOPICS)} matters.`, "Totally agree with this, very informative content here."]);
+  return pick(r, [
+    "Great post, thanks for sharing!",
+    "This is very useful information.",
+    `I think ${pick(r, TOPICS)} is ${pick(r, ADJ)}.`,
+    "Nice.",
+    `Check this out: ${pick(r, TOPICS)} matters.`,
+    "Totally agree with this, very informative content here.",
+  ]);
 }
 
 export function repetition(r: () => number): string {
@@ -154,6 +221,7 @@ export function decorate(r: () => number, text: string, tricks: readonly Trick[]
   if (tricks.includes("accordingTo")) sentences = sentences.map((s, i) => (i % 2 === 1 ? `According to ${pick(r, NAMES)}, ${s[0]!.toLowerCase()}${s.slice(1)}` : s));
   if (tricks.includes("citations")) sentences = sentences.map((s, i) => s.replace(/\.$/, ` [${i + 1}].`));
   let out = sentences.join(" ");
-  if (tricks.includes("urls")) out += ` See https://www.${pick(r, ["example", "research", "insights"])}.com/report, https://${pick(r, ["data", "stats"])}.org/2023 and https://blog.${pick(r, ["acme", "growth"])}.io/post.`;
+  if (tricks.includes("urls"))
+    out += ` See https://www.${pick(r, ["example", "research", "insights"])}.com/report, https://${pick(r, ["data", "stats"])}.org/2023 and https://blog.${pick(r, ["acme", "growth"])}.io/post.`;
   return out;
 }

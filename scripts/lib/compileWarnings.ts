@@ -28,11 +28,7 @@ export const TRANSIENT_SLOT_SOURCE = "@openzeppelin/contracts/utils/TransientSlo
 
 /** True for the one warning the project does not print (see above). */
 export function isAcceptedWarning(diagnostic: SolcDiagnostic): boolean {
-  return (
-    diagnostic.severity === "warning" &&
-    diagnostic.errorCode === TRANSIENT_STORAGE_WARNING &&
-    diagnostic.sourceLocation?.file === TRANSIENT_SLOT_SOURCE
-  );
+  return diagnostic.severity === "warning" && diagnostic.errorCode === TRANSIENT_STORAGE_WARNING && diagnostic.sourceLocation?.file === TRANSIENT_SLOT_SOURCE;
 }
 
 /** `output` with the accepted warnings left out of `errors`; errors and other warnings stay. */

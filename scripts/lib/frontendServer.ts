@@ -43,7 +43,11 @@ export function frontendRuntimeConfig(
     ...(maxContentBytes !== undefined ? { maxContentBytes } : {}),
     ...(env.CASHKEY_INDEXER_URL ? { indexerUrl: env.CASHKEY_INDEXER_URL } : {}),
     ...(env.CASHKEY_CHALLENGE_NODE_URLS !== undefined
-      ? { challengeNodeUrls: env.CASHKEY_CHALLENGE_NODE_URLS.split(",").map((u) => u.trim()).filter((u) => u !== "") }
+      ? {
+          challengeNodeUrls: env.CASHKEY_CHALLENGE_NODE_URLS.split(",")
+            .map((u) => u.trim())
+            .filter((u) => u !== ""),
+        }
       : {}),
     ...(historyFallbackBlocks !== undefined ? { historyFallbackBlocks } : {}),
   };

@@ -8,7 +8,10 @@ import net from "node:net";
  * once, as a stopped node's would be refused.
  */
 export class HeldPort {
-  private constructor(readonly listener: net.Server, readonly port: number) {}
+  private constructor(
+    readonly listener: net.Server,
+    readonly port: number,
+  ) {}
 
   static async bind(host = "127.0.0.1"): Promise<HeldPort> {
     const listener = net.createServer();

@@ -56,14 +56,31 @@ export async function startLocalIndexer(options: LocalIndexerOptions): Promise<L
   delete env.DATABASE_URL;
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", `file://${path.join(indexerDir, "scripts", "report-port.mjs")}`, ponder, "start", "--root", indexerDir, "--port", String(options.port), "--hostname", options.hostname, "--schema", "cashkey", "--log-format", "json"],
+    [
+      "--import",
+      `file://${path.join(indexerDir, "scripts", "report-port.mjs")}`,
+      ponder,
+      "start",
+      "--root",
+      indexerDir,
+      "--port",
+      String(options.port),
+      "--hostname",
+      options.hostname,
+      "--schema",
+      "cashkey",
+      "--log-format",
+      "json",
+    ],
     { cwd: indexerDir, env, stdio: ["ignore", log, log] },
   );
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once("exit", () => {
-    exited = true;
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      exited = true;
+      resolve();
+    }),
+  );
   const stop = async () => {
     if (!exited) {
       child.kill("SIGTERM");

@@ -14,7 +14,9 @@ export function resetLocalNodeDir(root: string, port: number): string {
   const nodeDir = path.join(root, "data", `oracle-${port}`);
   const marker = path.join(nodeDir, LOCAL_STACK_MARKER);
   if (fs.existsSync(nodeDir) && fs.readdirSync(nodeDir).length > 0 && !fs.existsSync(marker)) {
-    throw new Error(`${path.relative(root, nodeDir)} holds files npm start did not create (a node's database or keystore?): move them, or set CASHKEY_ORACLE_PORT to other ports.`);
+    throw new Error(
+      `${path.relative(root, nodeDir)} holds files npm start did not create (a node's database or keystore?): move them, or set CASHKEY_ORACLE_PORT to other ports.`,
+    );
   }
   fs.rmSync(nodeDir, { recursive: true, force: true });
   fs.mkdirSync(nodeDir, { recursive: true });

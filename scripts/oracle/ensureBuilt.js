@@ -28,7 +28,9 @@ try {
 const built = fs.existsSync(entry) ? fs.statSync(entry).mtimeMs : 0;
 if (tsc === undefined) {
   if (built === 0) {
-    process.stderr.write("cashkey-oracle: oracle/dist is missing: build it with `npm run build:oracle` where the dev dependencies are installed (docs/OPERATORS.md, Production install).\n");
+    process.stderr.write(
+      "cashkey-oracle: oracle/dist is missing: build it with `npm run build:oracle` where the dev dependencies are installed (docs/OPERATORS.md, Production install).\n",
+    );
     process.exit(1);
   }
   process.exit(0);

@@ -53,7 +53,9 @@ describe("CashKeyTimelock", function () {
       it(`${accepted ? "accepts" : "reverts with CashKeyTimelockDelayOutOfRange for"} a delay of ${label}`, async function () {
         const { timelock, self } = await loadFixture(fixture);
         if (accepted) {
-          await expect(timelock.connect(self).updateDelay(delay)).to.emit(timelock, "MinDelayChange").withArgs(2 * DAY, delay);
+          await expect(timelock.connect(self).updateDelay(delay))
+            .to.emit(timelock, "MinDelayChange")
+            .withArgs(2 * DAY, delay);
           expect(await timelock.getMinDelay()).to.equal(delay);
         } else {
           await expect(timelock.connect(self).updateDelay(delay))
@@ -65,9 +67,7 @@ describe("CashKeyTimelock", function () {
 
     it("still refuses a caller other than the Timelock with TimelockUnauthorizedCaller", async function () {
       const { timelock, guardian } = await loadFixture(fixture);
-      await expect(timelock.connect(guardian).updateDelay(DAY))
-        .to.be.revertedWithCustomError(timelock, "TimelockUnauthorizedCaller")
-        .withArgs(guardian.address);
+      await expect(timelock.connect(guardian).updateDelay(DAY)).to.be.revertedWithCustomError(timelock, "TimelockUnauthorizedCaller").withArgs(guardian.address);
     });
 
     it("refuses a delay out of range at initialization", async function () {
@@ -163,9 +163,7 @@ describe("CashKeyTimelock", function () {
       await timelock.connect(asGovernor).schedule(await token.getAddress(), 0, data, ethers.ZeroHash, salt, 2 * DAY);
       const id = await timelock.hashOperation(await token.getAddress(), 0, data, ethers.ZeroHash, salt);
       expect(await timelock.isProtectedOperation(id)).to.equal(true);
-      await expect(timelock.connect(guardian).cancel(id))
-        .to.be.revertedWithCustomError(timelock, "CashKeyTimelockProtectedOperation")
-        .withArgs(id, guardian.address);
+      await expect(timelock.connect(guardian).cancel(id)).to.be.revertedWithCustomError(timelock, "CashKeyTimelockProtectedOperation").withArgs(id, guardian.address);
     });
 
     it("names revokeRole, unpause and slash as the protected selectors, and no other", async function () {

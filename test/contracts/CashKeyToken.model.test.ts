@@ -99,18 +99,11 @@ async function step(token: CashKeyToken, timestamp: number, send: () => Promise<
   else await expect(send()).to.not.be.reverted;
 }
 
-async function expectAgreement(
-  token: CashKeyToken,
-  actors: HardhatEthersSigner[],
-  model: AccountModel[],
-  totalStaked: bigint,
-) {
+async function expectAgreement(token: CashKeyToken, actors: HardhatEthersSigner[], model: AccountModel[], totalStaked: bigint) {
   for (const [i, actor] of actors.entries()) {
     const info = await token.stakeInfoOf(actor);
     const balance = await token.balanceOf(actor);
-    expect({ balance, staked: info.staked, pending: info.pendingUnstake, unlockAt: info.unlockAt }).to.deep.equal(
-      model[i],
-    );
+    expect({ balance, staked: info.staked, pending: info.pendingUnstake, unlockAt: info.unlockAt }).to.deep.equal(model[i]);
     expect(info.staked + info.pendingUnstake).to.be.at.most(balance);
     expect(await token.unlockedBalanceOf(actor)).to.equal(balance - info.staked - info.pendingUnstake);
   }
@@ -151,12 +144,7 @@ describe("CashKeyToken staking model", function () {
             case "stake": {
               const unlocked = a.balance - a.staked - a.pending;
               const amount = resolve(command.amount, unlocked);
-              const error =
-                amount === 0n
-                  ? "CashKeyTokenZeroAmount"
-                  : amount > unlocked
-                    ? "CashKeyTokenInsufficientUnlockedBalance"
-                    : undefined;
+              const error = amount === 0n ? "CashKeyTokenZeroAmount" : amount > unlocked ? "CashKeyTokenInsufficientUnlockedBalance" : undefined;
               await step(token, timestamp, () => token.connect(signer).stake(amount, TX), error);
               if (!error) {
                 a.staked += amount;
@@ -166,12 +154,7 @@ describe("CashKeyToken staking model", function () {
             }
             case "requestUnstake": {
               const amount = resolve(command.amount, a.staked);
-              const error =
-                amount === 0n
-                  ? "CashKeyTokenZeroAmount"
-                  : amount > a.staked
-                    ? "CashKeyTokenInsufficientStake"
-                    : undefined;
+              const error = amount === 0n ? "CashKeyTokenZeroAmount" : amount > a.staked ? "CashKeyTokenInsufficientStake" : undefined;
               await step(token, timestamp, () => token.connect(signer).requestUnstake(amount, TX), error);
               if (!error) {
                 a.staked -= amount;
@@ -182,12 +165,7 @@ describe("CashKeyToken staking model", function () {
               break;
             }
             case "withdraw": {
-              const error =
-                a.pending === 0n
-                  ? "CashKeyTokenNothingToWithdraw"
-                  : BigInt(timestamp) < a.unlockAt
-                    ? "CashKeyTokenCooldownActive"
-                    : undefined;
+              const error = a.pending === 0n ? "CashKeyTokenNothingToWithdraw" : BigInt(timestamp) < a.unlockAt ? "CashKeyTokenCooldownActive" : undefined;
               await step(token, timestamp, () => token.connect(signer).withdrawUnstaked(TX), error);
               if (!error) {
                 a.pending = 0n;
@@ -200,11 +178,7 @@ describe("CashKeyToken staking model", function () {
               const locked = a.staked + a.pending;
               const amount = resolve(command.amount, a.balance - locked);
               const error =
-                locked > 0n && amount > a.balance - locked
-                  ? "CashKeyTokenTransferExceedsUnlocked"
-                  : amount > a.balance
-                    ? "ERC20InsufficientBalance"
-                    : undefined;
+                locked > 0n && amount > a.balance - locked ? "CashKeyTokenTransferExceedsUnlocked" : amount > a.balance ? "ERC20InsufficientBalance" : undefined;
               await step(token, timestamp, () => token.connect(signer).transfer(actors[command.to], amount, TX), error);
               if (!error) {
                 a.balance -= amount;
@@ -214,18 +188,8 @@ describe("CashKeyToken staking model", function () {
             }
             case "slash": {
               const amount = resolve(command.amount, a.staked + a.pending);
-              const error =
-                amount === 0n
-                  ? "CashKeyTokenZeroAmount"
-                  : amount > a.staked + a.pending
-                    ? "CashKeyTokenInsufficientStake"
-                    : undefined;
-              await step(
-                token,
-                timestamp,
-                () => token.connect(timelockAsSigner).slash(signer, amount, "model", TX),
-                error,
-              );
+              const error = amount === 0n ? "CashKeyTokenZeroAmount" : amount > a.staked + a.pending ? "CashKeyTokenInsufficientStake" : undefined;
+              await step(token, timestamp, () => token.connect(timelockAsSigner).slash(signer, amount, "model", TX), error);
               if (!error) {
                 const fromActive = amount < a.staked ? amount : a.staked;
                 a.staked -= fromActive;

@@ -55,9 +55,7 @@ describe("CashKeyToken staking", function () {
       it("locks it as active stake and emits Staked(account, amount, staked)", async function () {
         const { token, alice } = await loadFixture(fixture);
         const amount = parseEther("1000");
-        await expect(token.connect(alice).stake(amount))
-          .to.emit(token, "Staked")
-          .withArgs(alice.address, amount, amount);
+        await expect(token.connect(alice).stake(amount)).to.emit(token, "Staked").withArgs(alice.address, amount, amount);
         expect(await token.stakedBalanceOf(alice)).to.equal(amount);
         expect(await token.unlockedBalanceOf(alice)).to.equal(AUTHOR_FUNDING - amount);
         expect(await token.balanceOf(alice)).to.equal(AUTHOR_FUNDING);
@@ -160,9 +158,7 @@ describe("CashKeyToken staking", function () {
         expect(info.unlockAt).to.equal(BigInt(secondUnlockAt));
 
         await time.setNextBlockTimestamp(firstUnlockAt);
-        await expect(token.connect(alice).withdrawUnstaked())
-          .to.be.revertedWithCustomError(token, "CashKeyTokenCooldownActive")
-          .withArgs(alice.address, secondUnlockAt);
+        await expect(token.connect(alice).withdrawUnstaked()).to.be.revertedWithCustomError(token, "CashKeyTokenCooldownActive").withArgs(alice.address, secondUnlockAt);
       });
 
       it("reports the cumulative pending amount in UnstakeRequested", async function () {
@@ -178,10 +174,7 @@ describe("CashKeyToken staking", function () {
     describe("when the amount is zero", function () {
       it("reverts with CashKeyTokenZeroAmount", async function () {
         const { token, alice } = await loadFixture(stakedFixture);
-        await expect(token.connect(alice).requestUnstake(0)).to.be.revertedWithCustomError(
-          token,
-          "CashKeyTokenZeroAmount",
-        );
+        await expect(token.connect(alice).requestUnstake(0)).to.be.revertedWithCustomError(token, "CashKeyTokenZeroAmount");
       });
     });
 
@@ -197,9 +190,7 @@ describe("CashKeyToken staking", function () {
 
       it("reverts for an account that never staked", async function () {
         const { token, bob } = await loadFixture(fixture);
-        await expect(token.connect(bob).requestUnstake(1n))
-          .to.be.revertedWithCustomError(token, "CashKeyTokenInsufficientStake")
-          .withArgs(bob.address, 0n, 1n);
+        await expect(token.connect(bob).requestUnstake(1n)).to.be.revertedWithCustomError(token, "CashKeyTokenInsufficientStake").withArgs(bob.address, 0n, 1n);
       });
     });
   });
@@ -210,9 +201,7 @@ describe("CashKeyToken staking", function () {
         const { token, alice, unlockAt } = await loadFixture(stakedFixture);
         const totalBefore = await token.totalStaked();
         await time.setNextBlockTimestamp(unlockAt);
-        await expect(token.connect(alice).withdrawUnstaked())
-          .to.emit(token, "UnstakeWithdrawn")
-          .withArgs(alice.address, parseEther("10000"));
+        await expect(token.connect(alice).withdrawUnstaked()).to.emit(token, "UnstakeWithdrawn").withArgs(alice.address, parseEther("10000"));
         const info = await token.stakeInfoOf(alice);
         expect([info.staked, info.pendingUnstake, info.unlockAt]).to.deep.equal([parseEther("20000"), 0n, 0n]);
         expect(await token.unlockedBalanceOf(alice)).to.equal(parseEther("30000"));
@@ -230,11 +219,7 @@ describe("CashKeyToken staking", function () {
         const { token, alice, bob, unlockAt } = await loadFixture(stakedFixture);
         await time.increaseTo(unlockAt);
         await token.connect(alice).withdrawUnstaked();
-        await expect(token.connect(alice).transfer(bob, parseEther("30000"))).to.changeTokenBalances(
-          token,
-          [alice, bob],
-          [-parseEther("30000"), parseEther("30000")],
-        );
+        await expect(token.connect(alice).transfer(bob, parseEther("30000"))).to.changeTokenBalances(token, [alice, bob], [-parseEther("30000"), parseEther("30000")]);
       });
 
       it("works immediately when the cooldown is zero", async function () {
@@ -242,9 +227,7 @@ describe("CashKeyToken staking", function () {
         await token.connect(timelockAsSigner).setUnstakeCooldown(0);
         await token.connect(alice).stake(parseEther("1"));
         await token.connect(alice).requestUnstake(parseEther("1"));
-        await expect(token.connect(alice).withdrawUnstaked())
-          .to.emit(token, "UnstakeWithdrawn")
-          .withArgs(alice.address, parseEther("1"));
+        await expect(token.connect(alice).withdrawUnstaked()).to.emit(token, "UnstakeWithdrawn").withArgs(alice.address, parseEther("1"));
       });
     });
 
@@ -252,9 +235,7 @@ describe("CashKeyToken staking", function () {
       it("reverts with CashKeyTokenCooldownActive(account, unlockAt) one second early (attack: withdraw before cooldown)", async function () {
         const { token, alice, unlockAt } = await loadFixture(stakedFixture);
         await time.setNextBlockTimestamp(unlockAt - 1);
-        await expect(token.connect(alice).withdrawUnstaked())
-          .to.be.revertedWithCustomError(token, "CashKeyTokenCooldownActive")
-          .withArgs(alice.address, unlockAt);
+        await expect(token.connect(alice).withdrawUnstaked()).to.be.revertedWithCustomError(token, "CashKeyTokenCooldownActive").withArgs(alice.address, unlockAt);
         const info = await token.stakeInfoOf(alice);
         expect(info.pendingUnstake).to.equal(parseEther("10000"));
         expect(await token.unlockedBalanceOf(alice)).to.equal(parseEther("20000"));
@@ -262,9 +243,7 @@ describe("CashKeyToken staking", function () {
 
       it("reverts with CashKeyTokenCooldownActive right after the request (attack: withdraw before cooldown)", async function () {
         const { token, alice, unlockAt } = await loadFixture(stakedFixture);
-        await expect(token.connect(alice).withdrawUnstaked())
-          .to.be.revertedWithCustomError(token, "CashKeyTokenCooldownActive")
-          .withArgs(alice.address, unlockAt);
+        await expect(token.connect(alice).withdrawUnstaked()).to.be.revertedWithCustomError(token, "CashKeyTokenCooldownActive").withArgs(alice.address, unlockAt);
       });
     });
 
@@ -272,18 +251,14 @@ describe("CashKeyToken staking", function () {
       it("reverts with CashKeyTokenNothingToWithdraw", async function () {
         const { token, alice } = await loadFixture(fixture);
         await token.connect(alice).stake(parseEther("1"));
-        await expect(token.connect(alice).withdrawUnstaked())
-          .to.be.revertedWithCustomError(token, "CashKeyTokenNothingToWithdraw")
-          .withArgs(alice.address);
+        await expect(token.connect(alice).withdrawUnstaked()).to.be.revertedWithCustomError(token, "CashKeyTokenNothingToWithdraw").withArgs(alice.address);
       });
 
       it("reverts with CashKeyTokenNothingToWithdraw on a second withdrawal (attack: double withdrawal)", async function () {
         const { token, alice, unlockAt } = await loadFixture(stakedFixture);
         await time.increaseTo(unlockAt);
         await token.connect(alice).withdrawUnstaked();
-        await expect(token.connect(alice).withdrawUnstaked())
-          .to.be.revertedWithCustomError(token, "CashKeyTokenNothingToWithdraw")
-          .withArgs(alice.address);
+        await expect(token.connect(alice).withdrawUnstaked()).to.be.revertedWithCustomError(token, "CashKeyTokenNothingToWithdraw").withArgs(alice.address);
         expect(await token.unlockedBalanceOf(alice)).to.equal(parseEther("30000"));
       });
     });
@@ -293,11 +268,7 @@ describe("CashKeyToken staking", function () {
     describe("transfer", function () {
       it("moves up to the unlocked balance", async function () {
         const { token, alice, bob } = await loadFixture(stakedFixture);
-        await expect(token.connect(alice).transfer(bob, parseEther("20000"))).to.changeTokenBalances(
-          token,
-          [alice, bob],
-          [-parseEther("20000"), parseEther("20000")],
-        );
+        await expect(token.connect(alice).transfer(bob, parseEther("20000"))).to.changeTokenBalances(token, [alice, bob], [-parseEther("20000"), parseEther("20000")]);
         expect(await token.unlockedBalanceOf(alice)).to.equal(0n);
         expect(await token.stakedBalanceOf(alice)).to.equal(parseEther("20000"));
       });
@@ -448,18 +419,14 @@ describe("CashKeyToken staking", function () {
         await token.connect(timelockAsSigner).slash(operator, MIN_OPERATOR_STAKE, REASON);
         const info = await token.stakeInfoOf(operator);
         expect([info.staked, info.pendingUnstake, info.unlockAt]).to.deep.equal([0n, 0n, 0n]);
-        await expect(token.connect(operator).withdrawUnstaked())
-          .to.be.revertedWithCustomError(token, "CashKeyTokenNothingToWithdraw")
-          .withArgs(operator.address);
+        await expect(token.connect(operator).withdrawUnstaked()).to.be.revertedWithCustomError(token, "CashKeyTokenNothingToWithdraw").withArgs(operator.address);
       });
 
       it("can take a pending unstake during its cooldown (attack: unstake to escape a slash)", async function () {
         const { token, timelockAsSigner, operator, timelock } = await loadFixture(fixture);
         await token.connect(operator).requestUnstake(MIN_OPERATOR_STAKE);
         await time.increase(UNSTAKE_COOLDOWN - 10);
-        await expect(
-          token.connect(timelockAsSigner).slash(operator, MIN_OPERATOR_STAKE, REASON),
-        ).to.changeTokenBalances(
+        await expect(token.connect(timelockAsSigner).slash(operator, MIN_OPERATOR_STAKE, REASON)).to.changeTokenBalances(
           token,
           [operator, await timelock.getAddress()],
           [-MIN_OPERATOR_STAKE, MIN_OPERATOR_STAKE],
@@ -518,10 +485,7 @@ describe("CashKeyToken staking", function () {
     describe("when the amount is zero", function () {
       it("reverts with CashKeyTokenZeroAmount", async function () {
         const { token, timelockAsSigner, operator } = await loadFixture(fixture);
-        await expect(token.connect(timelockAsSigner).slash(operator, 0, REASON)).to.be.revertedWithCustomError(
-          token,
-          "CashKeyTokenZeroAmount",
-        );
+        await expect(token.connect(timelockAsSigner).slash(operator, 0, REASON)).to.be.revertedWithCustomError(token, "CashKeyTokenZeroAmount");
       });
     });
 

@@ -67,8 +67,7 @@ describe("CashKeyToken", function () {
       const { token, rewards, timelock, governor, guardian } = await loadFixture(fixture);
       expect(await token.MINTER_ROLE()).to.equal(MINTER_ROLE);
       expect(await token.hasRole(MINTER_ROLE, rewards)).to.equal(true);
-      for (const other of [timelock, governor, guardian])
-        expect(await token.hasRole(MINTER_ROLE, other)).to.equal(false);
+      for (const other of [timelock, governor, guardian]) expect(await token.hasRole(MINTER_ROLE, other)).to.equal(false);
     });
 
     it("gives GUARDIAN_ROLE to the guardian", async function () {
@@ -141,9 +140,10 @@ describe("CashKeyToken", function () {
     describe("when called again on the proxy", function () {
       it("reverts with InvalidInitialization (attack: re-initialize to seize the admin role)", async function () {
         const { token, outsider } = await loadFixture(fixture);
-        await expect(
-          token.connect(outsider).initialize(outsider, outsider, outsider, CAP, outsider, CAP, 0),
-        ).to.be.revertedWithCustomError(token, "InvalidInitialization");
+        await expect(token.connect(outsider).initialize(outsider, outsider, outsider, CAP, outsider, CAP, 0)).to.be.revertedWithCustomError(
+          token,
+          "InvalidInitialization",
+        );
         expect(await token.hasRole(ADMIN_ROLE, outsider)).to.equal(false);
         expect(await token.totalSupply()).to.equal(GENESIS_SUPPLY);
       });
@@ -154,9 +154,10 @@ describe("CashKeyToken", function () {
         const { token, outsider } = await loadFixture(fixture);
         const implementationAddress = await upgrades.erc1967.getImplementationAddress(await token.getAddress());
         const implementation = await ethers.getContractAt("CashKeyToken", implementationAddress);
-        await expect(
-          implementation.connect(outsider).initialize(outsider, outsider, outsider, CAP, outsider, CAP, 0),
-        ).to.be.revertedWithCustomError(implementation, "InvalidInitialization");
+        await expect(implementation.connect(outsider).initialize(outsider, outsider, outsider, CAP, outsider, CAP, 0)).to.be.revertedWithCustomError(
+          implementation,
+          "InvalidInitialization",
+        );
         expect(await implementation.hasRole(ADMIN_ROLE, outsider)).to.equal(false);
       });
     });
@@ -222,9 +223,7 @@ describe("CashKeyToken", function () {
       describe("when the genesis supply exceeds the cap", function () {
         it("reverts with ERC20ExceededCap", async function () {
           const { factory, proxy } = await deployFresh({ cap: parseEther("10"), initialSupply: parseEther("11") });
-          await expect(proxy)
-            .to.be.revertedWithCustomError(factory, "ERC20ExceededCap")
-            .withArgs(parseEther("11"), parseEther("10"));
+          await expect(proxy).to.be.revertedWithCustomError(factory, "ERC20ExceededCap").withArgs(parseEther("11"), parseEther("10"));
         });
       });
 
@@ -254,9 +253,7 @@ describe("CashKeyToken", function () {
       it("mints to the recipient and emits Transfer from the zero address", async function () {
         const { token, rewardsAsSigner, alice } = await loadFixture(fixture);
         const amount = parseEther("123");
-        await expect(token.connect(rewardsAsSigner).mint(alice, amount))
-          .to.emit(token, "Transfer")
-          .withArgs(ZeroAddress, alice.address, amount);
+        await expect(token.connect(rewardsAsSigner).mint(alice, amount)).to.emit(token, "Transfer").withArgs(ZeroAddress, alice.address, amount);
         expect(await token.balanceOf(alice)).to.equal(AUTHOR_FUNDING + amount);
         expect(await token.totalSupply()).to.equal(GENESIS_SUPPLY + amount);
       });
@@ -555,9 +552,7 @@ describe("CashKeyToken", function () {
         await expect(token.getPastVotes(alice, now + 1000))
           .to.be.revertedWithCustomError(token, "ERC5805FutureLookup")
           .withArgs(now + 1000, now);
-        await expect(token.getPastTotalSupply(now))
-          .to.be.revertedWithCustomError(token, "ERC5805FutureLookup")
-          .withArgs(now, now);
+        await expect(token.getPastTotalSupply(now)).to.be.revertedWithCustomError(token, "ERC5805FutureLookup").withArgs(now, now);
       });
     });
   });
@@ -626,33 +621,23 @@ describe("CashKeyToken", function () {
 
       it("refuses transferFrom with EnforcedPause and keeps the allowance", async function () {
         const { token, alice, bob } = await loadFixture(pausedFixture);
-        await expect(token.connect(bob).transferFrom(alice, bob, 1n)).to.be.revertedWithCustomError(
-          token,
-          "EnforcedPause",
-        );
+        await expect(token.connect(bob).transferFrom(alice, bob, 1n)).to.be.revertedWithCustomError(token, "EnforcedPause");
         expect(await token.allowance(alice, bob)).to.equal(parseEther("100"));
       });
 
       it("refuses mint with EnforcedPause", async function () {
         const { token, rewardsAsSigner, alice } = await loadFixture(pausedFixture);
-        await expect(token.connect(rewardsAsSigner).mint(alice, 1n)).to.be.revertedWithCustomError(
-          token,
-          "EnforcedPause",
-        );
+        await expect(token.connect(rewardsAsSigner).mint(alice, 1n)).to.be.revertedWithCustomError(token, "EnforcedPause");
         expect(await token.totalSupply()).to.equal(GENESIS_SUPPLY);
       });
 
       it("still lets holders stake, request an unstake and withdraw it", async function () {
         const { token, alice } = await loadFixture(pausedFixture);
         const amount = parseEther("1000");
-        await expect(token.connect(alice).stake(amount))
-          .to.emit(token, "Staked")
-          .withArgs(alice.address, amount, amount);
+        await expect(token.connect(alice).stake(amount)).to.emit(token, "Staked").withArgs(alice.address, amount, amount);
         await expect(token.connect(alice).requestUnstake(amount)).to.emit(token, "UnstakeRequested");
         await time.increase(UNSTAKE_COOLDOWN);
-        await expect(token.connect(alice).withdrawUnstaked())
-          .to.emit(token, "UnstakeWithdrawn")
-          .withArgs(alice.address, amount);
+        await expect(token.connect(alice).withdrawUnstaked()).to.emit(token, "UnstakeWithdrawn").withArgs(alice.address, amount);
         expect(await token.unlockedBalanceOf(alice)).to.equal(AUTHOR_FUNDING);
       });
 
@@ -692,9 +677,7 @@ describe("CashKeyToken", function () {
     describe("when called by the guardian", function () {
       it("reverts with AccessControlUnauthorizedAccount (attack: guardian unpauses on its own)", async function () {
         const { token, guardian } = await loadFixture(pausedFixture);
-        await expect(token.connect(guardian).unpause())
-          .to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount")
-          .withArgs(guardian.address, ADMIN_ROLE);
+        await expect(token.connect(guardian).unpause()).to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount").withArgs(guardian.address, ADMIN_ROLE);
         expect(await token.paused()).to.equal(true);
       });
     });
@@ -703,9 +686,7 @@ describe("CashKeyToken", function () {
       it("reverts with AccessControlUnauthorizedAccount (attack: unauthorized unpause)", async function () {
         const { token, outsider, deployer } = await loadFixture(pausedFixture);
         for (const caller of [outsider, deployer]) {
-          await expect(token.connect(caller).unpause())
-            .to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount")
-            .withArgs(caller.address, ADMIN_ROLE);
+          await expect(token.connect(caller).unpause()).to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount").withArgs(caller.address, ADMIN_ROLE);
         }
         expect(await token.paused()).to.equal(true);
       });
@@ -727,9 +708,7 @@ describe("CashKeyToken", function () {
         await expect(token.connect(timelockAsSigner).setUnstakeCooldown(MAX_UNSTAKE_COOLDOWN))
           .to.emit(token, "UnstakeCooldownSet")
           .withArgs(UNSTAKE_COOLDOWN, MAX_UNSTAKE_COOLDOWN);
-        await expect(token.connect(timelockAsSigner).setUnstakeCooldown(0))
-          .to.emit(token, "UnstakeCooldownSet")
-          .withArgs(MAX_UNSTAKE_COOLDOWN, 0);
+        await expect(token.connect(timelockAsSigner).setUnstakeCooldown(0)).to.emit(token, "UnstakeCooldownSet").withArgs(MAX_UNSTAKE_COOLDOWN, 0);
         expect(await token.unstakeCooldown()).to.equal(0n);
       });
 
@@ -748,10 +727,7 @@ describe("CashKeyToken", function () {
     describe("when the cooldown is unchanged", function () {
       it("emits nothing", async function () {
         const { token, timelockAsSigner } = await loadFixture(fixture);
-        await expect(token.connect(timelockAsSigner).setUnstakeCooldown(UNSTAKE_COOLDOWN)).to.not.emit(
-          token,
-          "UnstakeCooldownSet",
-        );
+        await expect(token.connect(timelockAsSigner).setUnstakeCooldown(UNSTAKE_COOLDOWN)).to.not.emit(token, "UnstakeCooldownSet");
         expect(await token.unstakeCooldown()).to.equal(BigInt(UNSTAKE_COOLDOWN));
       });
     });
@@ -801,10 +777,7 @@ describe("CashKeyToken", function () {
     describe("when the treasury is the zero address", function () {
       it("reverts with CashKeyTokenZeroAddress", async function () {
         const { token, timelock, timelockAsSigner } = await loadFixture(fixture);
-        await expect(token.connect(timelockAsSigner).setTreasury(ZeroAddress)).to.be.revertedWithCustomError(
-          token,
-          "CashKeyTokenZeroAddress",
-        );
+        await expect(token.connect(timelockAsSigner).setTreasury(ZeroAddress)).to.be.revertedWithCustomError(token, "CashKeyTokenZeroAddress");
         expect(await token.treasury()).to.equal(await timelock.getAddress());
       });
     });
@@ -834,9 +807,7 @@ describe("CashKeyToken", function () {
         const { token, timelock, timelockAsSigner, alice, rewards } = await loadFixture(fixture);
         await token.connect(alice).stake(parseEther("100"));
         const implementation = await newImplementation();
-        await expect(token.connect(timelockAsSigner).upgradeToAndCall(implementation, "0x"))
-          .to.emit(token, "Upgraded")
-          .withArgs(implementation);
+        await expect(token.connect(timelockAsSigner).upgradeToAndCall(implementation, "0x")).to.emit(token, "Upgraded").withArgs(implementation);
         expect(await upgrades.erc1967.getImplementationAddress(await token.getAddress())).to.equal(implementation);
         expect(await token.balanceOf(alice)).to.equal(AUTHOR_FUNDING);
         expect(await token.stakedBalanceOf(alice)).to.equal(parseEther("100"));

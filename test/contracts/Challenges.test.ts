@@ -78,7 +78,13 @@ describe("Challenges", function () {
       expect(await f.challenges.isAppealEvaluator(EVALUATOR)).to.equal(true);
       const p = await f.challenges.params();
       expect([p.window, p.verdictTimeout, p.escalationWindow, p.escalationTimeout, p.bond, p.rewardBps, p.rejectedAuthorBps]).to.deep.equal([
-        BigInt(WINDOW), BigInt(VERDICT_TIMEOUT), BigInt(ESCALATION_WINDOW), BigInt(ESCALATION_TIMEOUT), BOND, 5000n, 5000n,
+        BigInt(WINDOW),
+        BigInt(VERDICT_TIMEOUT),
+        BigInt(ESCALATION_WINDOW),
+        BigInt(ESCALATION_TIMEOUT),
+        BOND,
+        5000n,
+        5000n,
       ]);
       expect(await f.rewards.lastScoredAt(f.epoch)).to.equal(f.scoredAt);
     });
@@ -128,10 +134,7 @@ describe("Challenges", function () {
           bondReleaseMargin: DAY,
         },
       ]);
-      const proxy = await new ethers.ContractFactory(proxyArtifact.abi, proxyArtifact.bytecode, admin).deploy(
-        await v12Implementation.getAddress(),
-        initialize,
-      );
+      const proxy = await new ethers.ContractFactory(proxyArtifact.abi, proxyArtifact.bytecode, admin).deploy(await v12Implementation.getAddress(), initialize);
       const rewards = (await ethers.getContractAt("Rewards", await proxy.getAddress())) as unknown as Rewards;
       await f.token.connect(f.timelockSigner).grantRole(await f.token.MINTER_ROLE(), await rewards.getAddress());
       const [scored] = await submitMany(rewards, f.alice, 1);
@@ -277,16 +280,10 @@ describe("Challenges", function () {
       const id = await openOn(f);
       const hash = keccak256(toUtf8Bytes("each repetition is a different measurement"));
       await expect(f.challenges.connect(f.alice).answer(id, hash)).to.emit(f.challenges, "ChallengeAnswered").withArgs(id, f.alice.address, hash);
-      await expect(f.challenges.connect(f.bob).answer(id, hash))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesNotAuthor")
-        .withArgs(id, f.bob.address);
-      await expect(f.challenges.connect(f.alice).answer(99n, hash))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesUnknownChallenge")
-        .withArgs(99n);
+      await expect(f.challenges.connect(f.bob).answer(id, hash)).to.be.revertedWithCustomError(f.challenges, "ChallengesNotAuthor").withArgs(id, f.bob.address);
+      await expect(f.challenges.connect(f.alice).answer(99n, hash)).to.be.revertedWithCustomError(f.challenges, "ChallengesUnknownChallenge").withArgs(99n);
       await postVerdict(f.challenges, f.operatorSigners, id, true);
-      await expect(f.challenges.connect(f.alice).answer(id, hash))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesWrongStatus")
-        .withArgs(id, Status.Verdict);
+      await expect(f.challenges.connect(f.alice).answer(id, hash)).to.be.revertedWithCustomError(f.challenges, "ChallengesWrongStatus").withArgs(id, Status.Verdict);
     });
 
     it("verifies an oracle-signed ChallengeVerdict on-chain: same digest, k-of-n quorum, VerdictPosted", async function () {
@@ -315,7 +312,10 @@ describe("Challenges", function () {
       const message = await verdictMessage(f.challenges, id, true);
       const args = verdictArgs(message);
       const three = await signVerdict(f.challenges, f.operatorSigners.slice(0, 3), message);
-      const signersSorted = f.operatorSigners.slice(0, 3).map((s) => s.address).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      const signersSorted = f.operatorSigners
+        .slice(0, 3)
+        .map((s) => s.address)
+        .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
       await expect(f.challenges.postVerdict(args, three.slice(0, 2)))
         .to.be.revertedWithCustomError(f.rewards, "RewardsInsufficientSignatures")
         .withArgs(2, 3);
@@ -326,9 +326,7 @@ describe("Challenges", function () {
         .to.be.revertedWithCustomError(f.rewards, "RewardsSignersOutOfOrder")
         .withArgs(signersSorted[1], signersSorted[0]);
       const withOutsider = await signVerdict(f.challenges, [...f.operatorSigners.slice(0, 2), f.outsider], message);
-      await expect(f.challenges.postVerdict(args, withOutsider))
-        .to.be.revertedWithCustomError(f.rewards, "RewardsUnknownSigner")
-        .withArgs(f.outsider.address);
+      await expect(f.challenges.postVerdict(args, withOutsider)).to.be.revertedWithCustomError(f.rewards, "RewardsUnknownSigner").withArgs(f.outsider.address);
       // Signed over other facts (points): recovers to other addresses, never a quorum.
       const forged = await signVerdict(f.challenges, f.operatorSigners.slice(0, 3), { ...message, points: 1 });
       await expect(f.challenges.postVerdict(args, forged)).to.be.reverted;
@@ -441,14 +439,16 @@ describe("Challenges", function () {
       expect(await f.rewards.reservedBudget()).to.equal(reservedBefore - EPOCH_BUDGET);
       // A later credit in the same epoch snapshots and reserves its budget afresh.
       const [again] = await submitMany(f.rewards, f.carol, 1);
-      await expect(postBatch(f, [item(again, 60, 10)])).to.emit(f.rewards, "EpochBudgetSnapshotted").withArgs(epoch, EPOCH_BUDGET);
+      await expect(postBatch(f, [item(again, 60, 10)]))
+        .to.emit(f.rewards, "EpochBudgetSnapshotted")
+        .withArgs(epoch, EPOCH_BUDGET);
       expect(await f.rewards.reservedBudget()).to.equal(reservedBefore);
     });
 
     it("rejected: the bond goes half to the author, half to the treasury; the same grounds are closed", async function () {
       const f = await loadFixture(fixture);
       // A week's window, so that a new challenge fits after the first one's outcome.
-      await f.challenges.connect(f.timelockSigner).setParams({ ...await paramsOf(f), window: 7 * DAY });
+      await f.challenges.connect(f.timelockSigner).setParams({ ...(await paramsOf(f)), window: 7 * DAY });
       const id = await openOn(f, f.id1, Reason.Spam);
       await postVerdict(f.challenges, f.operatorSigners, id, false);
       await time.increase(ESCALATION_WINDOW + 1);
@@ -464,13 +464,8 @@ describe("Challenges", function () {
       await expect(f.challenges.connect(f.carol).open(f.id1, f.epoch, 100, Reason.Spam, 0, REASON_HASH))
         .to.be.revertedWithCustomError(f.challenges, "ChallengesGroundsRejected")
         .withArgs(f.id1, Reason.Spam);
-      await expect(f.challenges.connect(f.carol).open(f.id1, f.epoch, 100, Reason.OffTopic, 0, REASON_HASH)).to.emit(
-        f.challenges,
-        "ChallengeOpened",
-      );
-      await expect(f.challenges.finalize(id))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesWrongStatus")
-        .withArgs(id, Status.Rejected);
+      await expect(f.challenges.connect(f.carol).open(f.id1, f.epoch, 100, Reason.OffTopic, 0, REASON_HASH)).to.emit(f.challenges, "ChallengeOpened");
+      await expect(f.challenges.finalize(id)).to.be.revertedWithCustomError(f.challenges, "ChallengesWrongStatus").withArgs(id, Status.Rejected);
       await expect(f.challenges.finalize(42n)).to.be.revertedWithCustomError(f.challenges, "ChallengesUnknownChallenge").withArgs(42n);
     });
 
@@ -479,9 +474,7 @@ describe("Challenges", function () {
       const id = await openOn(f);
       await time.increase(VERDICT_TIMEOUT + 1);
       const before = await f.token.balanceOf(f.bob.address);
-      await expect(f.challenges.connect(f.carol).finalize(id))
-        .to.emit(f.challenges, "ChallengeResolved")
-        .withArgs(id, Status.Dismissed, BOND, 0, 0, 0);
+      await expect(f.challenges.connect(f.carol).finalize(id)).to.emit(f.challenges, "ChallengeResolved").withArgs(id, Status.Dismissed, BOND, 0, 0, 0);
       expect(await f.token.balanceOf(f.bob.address)).to.equal(before + BOND);
       expect(await f.challenges.rejectedGrounds(f.id1)).to.equal(0n);
       expect((await f.rewards.epochInfo(f.epoch)).totalPoints).to.equal(200n);
@@ -493,15 +486,13 @@ describe("Challenges", function () {
     it("only the losing side escalates, within the window, bonding twice the bond", async function () {
       const f = await loadFixture(fixture);
       const id = await openOn(f);
-      await expect(f.challenges.connect(f.alice).escalate(id))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesWrongStatus")
-        .withArgs(id, Status.Open);
+      await expect(f.challenges.connect(f.alice).escalate(id)).to.be.revertedWithCustomError(f.challenges, "ChallengesWrongStatus").withArgs(id, Status.Open);
       await postVerdict(f.challenges, f.operatorSigners, id, true);
-      await expect(f.challenges.connect(f.bob).escalate(id))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesNotEscalator")
-        .withArgs(id, f.bob.address);
+      await expect(f.challenges.connect(f.bob).escalate(id)).to.be.revertedWithCustomError(f.challenges, "ChallengesNotEscalator").withArgs(id, f.bob.address);
       const before = await f.token.balanceOf(f.alice.address);
-      await expect(f.challenges.connect(f.alice).escalate(id)).to.emit(f.challenges, "ChallengeEscalated").withArgs(id, f.alice.address, 2n * BOND);
+      await expect(f.challenges.connect(f.alice).escalate(id))
+        .to.emit(f.challenges, "ChallengeEscalated")
+        .withArgs(id, f.alice.address, 2n * BOND);
       expect(await f.token.balanceOf(f.alice.address)).to.equal(before - 2n * BOND);
       expect((await f.challenges.challenge(id)).deadline).to.equal(BigInt(await time.latest()) + BigInt(ESCALATION_TIMEOUT));
     });
@@ -512,9 +503,7 @@ describe("Challenges", function () {
       await postVerdict(f.challenges, f.operatorSigners, id, false);
       const deadline = (await f.challenges.challenge(id)).deadline;
       await time.increaseTo(deadline + 1n);
-      await expect(f.challenges.connect(f.bob).escalate(id))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesEscalationClosed")
-        .withArgs(id, deadline);
+      await expect(f.challenges.connect(f.bob).escalate(id)).to.be.revertedWithCustomError(f.challenges, "ChallengesEscalationClosed").withArgs(id, deadline);
     });
 
     it("decide: only the Timelock, before the deadline; overturning refunds the escalator", async function () {
@@ -589,9 +578,7 @@ describe("Challenges", function () {
       await nextEpoch(f.rewards);
       const at = lateAt + BigInt(WINDOW) + 1n;
       expect(await f.challenges.claimableAt(f.epoch)).to.equal(at);
-      await expect(f.rewards.connect(f.alice).claim(f.alice.address))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesEpochNotFinal")
-        .withArgs(f.epoch, at);
+      await expect(f.rewards.connect(f.alice).claim(f.alice.address)).to.be.revertedWithCustomError(f.challenges, "ChallengesEpochNotFinal").withArgs(f.epoch, at);
       await time.increaseTo(at);
       await expect(f.rewards.connect(f.alice).claim(f.alice.address)).to.emit(f.rewards, "Claimed");
     });
@@ -605,9 +592,7 @@ describe("Challenges", function () {
       await expect(f.rewards.connect(f.carol).claim(f.carol.address))
         .to.be.revertedWithCustomError(f.challenges, "ChallengesEpochHasOpenChallenges")
         .withArgs(f.epoch, 1);
-      await expect(f.challenges.finalizeEpochs(f.epoch))
-        .to.be.revertedWithCustomError(f.challenges, "ChallengesEpochHasOpenChallenges")
-        .withArgs(f.epoch, 1);
+      await expect(f.challenges.finalizeEpochs(f.epoch)).to.be.revertedWithCustomError(f.challenges, "ChallengesEpochHasOpenChallenges").withArgs(f.epoch, 1);
       // Bound: the escalation times out, anyone finalizes, claims open.
       await time.increaseTo((await f.challenges.challenge(id)).deadline + 1n);
       await (await f.challenges.connect(f.carol).finalize(id)).wait();
@@ -686,18 +671,10 @@ describe("Challenges", function () {
       await expect(f.challenges.connect(f.outsider).setParams(p))
         .to.be.revertedWithCustomError(f.challenges, "AccessControlUnauthorizedAccount")
         .withArgs(f.outsider.address, ZeroHash);
-      await expect(f.challenges.connect(f.outsider).setTreasury(f.outsider.address)).to.be.revertedWithCustomError(
-        f.challenges,
-        "AccessControlUnauthorizedAccount",
-      );
-      await expect(f.challenges.connect(f.timelockSigner).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(
-        f.challenges,
-        "ChallengesZeroAddress",
-      );
+      await expect(f.challenges.connect(f.outsider).setTreasury(f.outsider.address)).to.be.revertedWithCustomError(f.challenges, "AccessControlUnauthorizedAccount");
+      await expect(f.challenges.connect(f.timelockSigner).setTreasury(ethers.ZeroAddress)).to.be.revertedWithCustomError(f.challenges, "ChallengesZeroAddress");
       const evaluator = keccak256(toUtf8Bytes("appeal: larger model"));
-      await expect(f.challenges.connect(f.timelockSigner).setAppealEvaluator(evaluator, true))
-        .to.emit(f.challenges, "AppealEvaluatorSet")
-        .withArgs(evaluator, true);
+      await expect(f.challenges.connect(f.timelockSigner).setAppealEvaluator(evaluator, true)).to.emit(f.challenges, "AppealEvaluatorSet").withArgs(evaluator, true);
       await expect(f.challenges.connect(f.timelockSigner).setParams({ ...p, bond: parseEther("5") })).to.emit(f.challenges, "ParamsSet");
     });
   });

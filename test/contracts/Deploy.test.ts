@@ -253,13 +253,9 @@ describe("deployCashKey", function () {
     it("sizes the default bond so a quorum's bonds exceed the budgets of the epochs governance needs to act", function () {
       const budget = parseEther("100000");
       // 10-day path, 7-day epochs: floor(10/7) + 2 = 3 epochs at risk.
-      expect(defaultMinOperatorStake({ epochBudget: budget, epochLength: 7 * DAY, threshold: 3, governancePathSeconds: 10 * DAY })).to.equal(
-        parseEther("100001"),
-      );
+      expect(defaultMinOperatorStake({ epochBudget: budget, epochLength: 7 * DAY, threshold: 3, governancePathSeconds: 10 * DAY })).to.equal(parseEther("100001"));
       // Daily epochs: 12 epochs at risk, split over a quorum of 2.
-      expect(defaultMinOperatorStake({ epochBudget: budget, epochLength: DAY, threshold: 2, governancePathSeconds: 10 * DAY })).to.equal(
-        parseEther("600001"),
-      );
+      expect(defaultMinOperatorStake({ epochBudget: budget, epochLength: DAY, threshold: 2, governancePathSeconds: 10 * DAY })).to.equal(parseEther("600001"));
     });
 
     it("keeps the genesis supply with the deployer and a base quota on the local chain", async function () {

@@ -169,7 +169,14 @@ describe("deployOptionsFromEnv", function () {
 
   describe("genesis placement (issue 11, finding 9)", function () {
     it("parses CASHKEY_LOCK_GENESIS as a flag", function () {
-      for (const [raw, value] of [["1", true], ["true", true], ["yes", true], ["0", false], ["false", false], ["NO", false]] as const) {
+      for (const [raw, value] of [
+        ["1", true],
+        ["true", true],
+        ["yes", true],
+        ["0", false],
+        ["false", false],
+        ["NO", false],
+      ] as const) {
         expect(deployOptionsFromEnv({ CASHKEY_LOCK_GENESIS: raw })).to.deep.equal({ lockGenesis: value });
       }
       expectRefused({ CASHKEY_LOCK_GENESIS: "maybe" }, "CASHKEY_LOCK_GENESIS", "is not true or false");

@@ -99,9 +99,7 @@ describe("FunctionsBatchVerifier", function () {
     it("reverts with FunctionsVerifierNotTimelock for anyone but the Timelock", async function () {
       const d = await load(deployed);
       for (const caller of [d.deployer, d.operator]) {
-        await expect(d.verifier.connect(caller).setConfig(d.config))
-          .to.be.revertedWithCustomError(d.verifier, "FunctionsVerifierNotTimelock")
-          .withArgs(caller.address);
+        await expect(d.verifier.connect(caller).setConfig(d.config)).to.be.revertedWithCustomError(d.verifier, "FunctionsVerifierNotTimelock").withArgs(caller.address);
       }
     });
 
@@ -222,17 +220,16 @@ describe("FunctionsBatchVerifier", function () {
     it("reverts with OnlyRouterCanFulfill for anyone but the router", async function () {
       const d = await load(configured);
       const requestId = await request(d);
-      await expect(d.verifier.connect(d.operator).handleOracleFulfillment(requestId, DIGEST, "0x")).to.be.revertedWithCustomError(
-        d.verifier,
-        "OnlyRouterCanFulfill",
-      );
+      await expect(d.verifier.connect(d.operator).handleOracleFulfillment(requestId, DIGEST, "0x")).to.be.revertedWithCustomError(d.verifier, "OnlyRouterCanFulfill");
       expect(await d.verifier.isApproved(DIGEST)).to.equal(false);
     });
 
     it("approves the requested digest and emits DigestApproved", async function () {
       const d = await load(configured);
       const requestId = await request(d);
-      await expect(fulfil(d, requestId, DIGEST)).to.emit(d.verifier, "DigestApproved").withArgs(requestId, DIGEST);
+      await expect(fulfil(d, requestId, DIGEST))
+        .to.emit(d.verifier, "DigestApproved")
+        .withArgs(requestId, DIGEST);
       expect(await d.verifier.isApproved(DIGEST)).to.equal(true);
       expect(await d.verifier.pendingRequest(requestId)).to.deep.equal([ZeroHash, ZeroHash]);
     });
@@ -268,7 +265,9 @@ describe("FunctionsBatchVerifier", function () {
       const d = await load(configured);
       const requestId = await request(d);
       const reason = hexlify(toUtf8Bytes("CONTENT"));
-      await expect(fulfil(d, requestId, reason)).to.emit(d.verifier, "VerificationRefused").withArgs(requestId, DIGEST, Refusal.Rejected, reason);
+      await expect(fulfil(d, requestId, reason))
+        .to.emit(d.verifier, "VerificationRefused")
+        .withArgs(requestId, DIGEST, Refusal.Rejected, reason);
       expect(await d.verifier.isApproved(DIGEST)).to.equal(false);
     });
 
@@ -276,7 +275,9 @@ describe("FunctionsBatchVerifier", function () {
       const d = await load(configured);
       const requestId = await request(d);
       const err = hexlify(toUtf8Bytes("RPC unavailable"));
-      await expect(fulfil(d, requestId, "0x", err)).to.emit(d.verifier, "VerificationRefused").withArgs(requestId, DIGEST, Refusal.DonError, err);
+      await expect(fulfil(d, requestId, "0x", err))
+        .to.emit(d.verifier, "VerificationRefused")
+        .withArgs(requestId, DIGEST, Refusal.DonError, err);
       expect(await d.verifier.isApproved(DIGEST)).to.equal(false);
     });
 
@@ -335,9 +336,7 @@ describe("FunctionsBatchVerifier", function () {
   describe("stakeBond", function () {
     it("reverts with FunctionsVerifierNotTimelock for anyone but the Timelock", async function () {
       const d = await load(configured);
-      await expect(d.verifier.connect(d.operator).stakeBond(1n))
-        .to.be.revertedWithCustomError(d.verifier, "FunctionsVerifierNotTimelock")
-        .withArgs(d.operator.address);
+      await expect(d.verifier.connect(d.operator).stakeBond(1n)).to.be.revertedWithCustomError(d.verifier, "FunctionsVerifierNotTimelock").withArgs(d.operator.address);
     });
 
     it("stakes the verifier's own CKEY and emits BondStaked", async function () {
@@ -350,4 +349,3 @@ describe("FunctionsBatchVerifier", function () {
     });
   });
 });
-

@@ -43,13 +43,7 @@ type Deployment = Awaited<ReturnType<typeof fixture>>;
 
 /** A proposal that doubles the epoch budget and raises the threshold from 3 to 4, in one go. */
 async function rewardsParameterProposal({ rewards }: Deployment, description = "Double the epoch budget; threshold 4 of 5") {
-  return proposalOf(
-    [
-      await encodeCall(rewards, "setEpochBudget", [EPOCH_BUDGET * 2n]),
-      await encodeCall(rewards, "setThreshold", [4]),
-    ],
-    description,
-  );
+  return proposalOf([await encodeCall(rewards, "setEpochBudget", [EPOCH_BUDGET * 2n]), await encodeCall(rewards, "setThreshold", [4])], description);
 }
 
 /** Valid Governor settings, to show that a second initialization is refused however sound its arguments. */
@@ -103,32 +97,22 @@ describe("Governance", function () {
 
     it("reverts with InvalidInitialization when the proxy is initialized again", async function () {
       const { governor, token, timelock, outsider } = await loadFixture(fixture);
-      await expect(
-        governor.connect(outsider).initialize(await reinitializeArgs(token, timelock)),
-      )
+      await expect(governor.connect(outsider).initialize(await reinitializeArgs(token, timelock)))
         .to.be.revertedWithCustomError(governor, "InvalidInitialization")
         .withArgs();
     });
 
     it("reverts with InvalidInitialization when the implementation itself is initialized", async function () {
       const { governor, token, timelock, outsider } = await loadFixture(fixture);
-      const implementation = await ethers.getContractAt(
-        "CashKeyGovernor",
-        await upgrades.erc1967.getImplementationAddress(await governor.getAddress()),
-      );
-      await expect(
-        implementation.connect(outsider).initialize(await reinitializeArgs(token, timelock)),
-      )
+      const implementation = await ethers.getContractAt("CashKeyGovernor", await upgrades.erc1967.getImplementationAddress(await governor.getAddress()));
+      await expect(implementation.connect(outsider).initialize(await reinitializeArgs(token, timelock)))
         .to.be.revertedWithCustomError(implementation, "InvalidInitialization")
         .withArgs();
     });
 
     it("reverts with InvalidInitialization when the Timelock proxy or implementation is initialized again", async function () {
       const { timelock, outsider } = await loadFixture(fixture);
-      const implementation = await ethers.getContractAt(
-        "CashKeyTimelock",
-        await upgrades.erc1967.getImplementationAddress(await timelock.getAddress()),
-      );
+      const implementation = await ethers.getContractAt("CashKeyTimelock", await upgrades.erc1967.getImplementationAddress(await timelock.getAddress()));
       for (const target of [timelock, implementation]) {
         await expect(target.connect(outsider).initialize(0, [outsider.address], [outsider.address], outsider.address))
           .to.be.revertedWithCustomError(target, "InvalidInitialization")
@@ -174,12 +158,7 @@ describe("Governance", function () {
 
     it("leaves the deployer no role on the Timelock, the token or Rewards", async function () {
       const { timelock, token, rewards, deployer } = await loadFixture(fixture);
-      const timelockRoles = await Promise.all([
-        timelock.DEFAULT_ADMIN_ROLE(),
-        timelock.PROPOSER_ROLE(),
-        timelock.EXECUTOR_ROLE(),
-        timelock.CANCELLER_ROLE(),
-      ]);
+      const timelockRoles = await Promise.all([timelock.DEFAULT_ADMIN_ROLE(), timelock.PROPOSER_ROLE(), timelock.EXECUTOR_ROLE(), timelock.CANCELLER_ROLE()]);
       for (const role of timelockRoles) expect(await timelock.hasRole(role, deployer.address)).to.equal(false);
       for (const role of [await token.DEFAULT_ADMIN_ROLE(), await token.MINTER_ROLE(), await token.GUARDIAN_ROLE()]) {
         expect(await token.hasRole(role, deployer.address)).to.equal(false);
@@ -195,12 +174,7 @@ describe("Governance", function () {
       const deployment = await loadFixture(fixture);
       const { governor, timelock, rewards, deployer, alice, bob, carol } = deployment;
       const proposal = await rewardsParameterProposal(deployment);
-      const proposalId = await governor.hashProposal(
-        proposal.targets,
-        proposal.values,
-        proposal.calldatas,
-        descriptionHashOf(proposal.description),
-      );
+      const proposalId = await governor.hashProposal(proposal.targets, proposal.values, proposal.calldatas, descriptionHashOf(proposal.description));
 
       // Propose: the snapshot and deadline are timestamps, a voting delay and a period away.
       const proposedAt = (await time.latest()) + 1;
@@ -252,9 +226,7 @@ describe("Governance", function () {
       await expect(governor.connect(carol).castVote(proposalId, VoteType.Abstain))
         .to.emit(governor, "VoteCast")
         .withArgs(carol.address, proposalId, VoteType.Abstain, AUTHOR_BALANCE, "");
-      await expect(governor.connect(bob).castVote(proposalId, VoteType.For))
-        .to.be.revertedWithCustomError(governor, "GovernorAlreadyCastVote")
-        .withArgs(bob.address);
+      await expect(governor.connect(bob).castVote(proposalId, VoteType.For)).to.be.revertedWithCustomError(governor, "GovernorAlreadyCastVote").withArgs(bob.address);
       const [againstVotes, forVotes, abstainVotes] = await governor.proposalVotes(proposalId);
       expect(forVotes).to.equal(forWeight);
       expect(againstVotes).to.equal(AUTHOR_BALANCE);
@@ -327,9 +299,7 @@ describe("Governance", function () {
       await token.connect(deployer).transfer(outsider.address, PROPOSAL_THRESHOLD - 1n);
       await token.connect(outsider).delegate(outsider.address);
       const proposal = await rewardsParameterProposal(deployment);
-      await expect(
-        governor.connect(outsider).propose(proposal.targets, proposal.values, proposal.calldatas, proposal.description),
-      )
+      await expect(governor.connect(outsider).propose(proposal.targets, proposal.values, proposal.calldatas, proposal.description))
         .to.be.revertedWithCustomError(governor, "GovernorInsufficientProposerVotes")
         .withArgs(outsider.address, PROPOSAL_THRESHOLD - 1n, PROPOSAL_THRESHOLD);
     });
@@ -496,9 +466,7 @@ describe("Governance", function () {
     it("reverts with TimelockUnauthorizedCaller when the Timelock's delay is changed directly", async function () {
       const { timelock, outsider, guardian } = await loadFixture(fixture);
       for (const caller of [outsider, guardian]) {
-        await expect(timelock.connect(caller).updateDelay(0))
-          .to.be.revertedWithCustomError(timelock, "TimelockUnauthorizedCaller")
-          .withArgs(caller.address);
+        await expect(timelock.connect(caller).updateDelay(0)).to.be.revertedWithCustomError(timelock, "TimelockUnauthorizedCaller").withArgs(caller.address);
       }
     });
 
@@ -616,7 +584,10 @@ describe("Governance", function () {
         .and.to.emit(rewards, "EvaluatorSet")
         .withArgs(EVALUATOR, false)
         .and.to.emit(rewards, "QuotaSet")
-        .withArgs(3n, newTiers.map((t) => [t.minStake, BigInt(t.quota)]))
+        .withArgs(
+          3n,
+          newTiers.map((t) => [t.minStake, BigInt(t.quota)]),
+        )
         .and.to.emit(rewards, "MinOperatorStakeSet")
         .withArgs(MIN_OPERATOR_STAKE, newMinimum)
         .and.to.emit(rewards, "MaxPointsPerSubmissionSet")

@@ -307,9 +307,7 @@ class Model {
   /** Epochs closed at `currentEpoch` in which `author` earned points and was not yet paid. */
   unpaidClosedEpochs(author: string, currentEpoch: number): number[] {
     const paid = this.paid.get(author) ?? new Set<number>();
-    return [...(this.points.get(author)?.entries() ?? [])]
-      .filter(([epoch, p]) => epoch < currentEpoch && p > 0n && !paid.has(epoch))
-      .map(([epoch]) => epoch);
+    return [...(this.points.get(author)?.entries() ?? [])].filter(([epoch, p]) => epoch < currentEpoch && p > 0n && !paid.has(epoch)).map(([epoch]) => epoch);
   }
 
   claimable(author: string, currentEpoch: number): bigint {
@@ -457,11 +455,7 @@ async function stampNextBlock(): Promise<number> {
  * Sends and asserts the model's prediction: the custom error with its arguments, or success. The label
  * starts with the command's kind, which keys the outcome tally.
  */
-async function expectOutcome(
-  label: string,
-  send: () => Promise<ContractTransactionResponse>,
-  expected: Expected | null,
-): Promise<ContractTransactionReceipt | null> {
+async function expectOutcome(label: string, send: () => Promise<ContractTransactionResponse>, expected: Expected | null): Promise<ContractTransactionReceipt | null> {
   const outcome = `${label.split(" ")[0]}: ${expected ? expected.error : "ok"}`;
   outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
   if (expected) {
@@ -542,8 +536,14 @@ async function runSubmit(world: World, cmd: Extract<Command, { kind: "submit" }>
 
 async function runPostScores(world: World, cmd: Extract<Command, { kind: "postScores" }>): Promise<void> {
   const { rewards, model } = world;
-  const unscored = model.submissions.map((s, i) => ({ id: i + 1, s })).filter(({ s }) => !s.scored).map(({ id }) => id);
-  const scored = model.submissions.map((s, i) => ({ id: i + 1, s })).filter(({ s }) => s.scored).map(({ id }) => id);
+  const unscored = model.submissions
+    .map((s, i) => ({ id: i + 1, s }))
+    .filter(({ s }) => !s.scored)
+    .map(({ id }) => id);
+  const scored = model.submissions
+    .map((s, i) => ({ id: i + 1, s }))
+    .filter(({ s }) => s.scored)
+    .map(({ id }) => id);
 
   const entries: { id: number; score: number; points: number }[] = [];
   for (const pick of cmd.picks) {
@@ -615,9 +615,7 @@ async function runPostScores(world: World, cmd: Extract<Command, { kind: "postSc
     if (staked > (model.bondAtSigning.get(signer.address) ?? 0n)) model.bondAtSigning.set(signer.address, staked);
   }
 
-  const scoredLogs = receipt.logs
-    .map((log) => rewards.interface.parseLog(log))
-    .filter((parsed) => parsed?.name === "Scored");
+  const scoredLogs = receipt.logs.map((log) => rewards.interface.parseLog(log)).filter((parsed) => parsed?.name === "Scored");
   expect(scoredLogs.map((l) => [Number(l!.args.id), l!.args.author, Number(l!.args.score), Number(l!.args.points)])).to.deep.equal(
     entries.map((e) => [e.id, model.submissions[e.id - 1].author, e.score, e.points]),
   );
@@ -825,12 +823,7 @@ async function checkInvariants(world: World): Promise<void> {
     const [balance, info] = await Promise.all([token.balanceOf(actor.address), token.stakeInfoOf(actor.address)]);
     expect(info.staked + info.pendingUnstake, `locked ≤ balance for ${actor.address}`).to.be.lte(balance);
     const record = model.stakeOf(actor.address);
-    expect([balance, info.staked, info.pendingUnstake, info.unlockAt]).to.deep.equal([
-      model.balanceOf(actor.address),
-      record.staked,
-      record.pending,
-      record.unlockAt,
-    ]);
+    expect([balance, info.staked, info.pendingUnstake, info.unlockAt]).to.deep.equal([model.balanceOf(actor.address), record.staked, record.pending, record.unlockAt]);
     chainTotalStaked += info.staked;
   }
 
@@ -892,18 +885,8 @@ async function checkInvariants(world: World): Promise<void> {
 
   // Every score was posted once.
   expect(world.scoredEvents).to.equal(model.scoredCount);
-  const [count, nonce, rewardsPaused, tokenPaused] = await Promise.all([
-    rewards.submissionCount(),
-    rewards.nextBatchNonce(),
-    rewards.paused(),
-    token.paused(),
-  ]);
-  expect([count, nonce, rewardsPaused, tokenPaused]).to.deep.equal([
-    BigInt(model.submissions.length),
-    model.nextBatchNonce,
-    model.rewardsPaused,
-    model.tokenPaused,
-  ]);
+  const [count, nonce, rewardsPaused, tokenPaused] = await Promise.all([rewards.submissionCount(), rewards.nextBatchNonce(), rewards.paused(), token.paused()]);
+  expect([count, nonce, rewardsPaused, tokenPaused]).to.deep.equal([BigInt(model.submissions.length), model.nextBatchNonce, model.rewardsPaused, model.tokenPaused]);
 }
 
 /** At the end of a run: unpause, close the epoch, let every author claim, and settle the books. */
@@ -1022,7 +1005,10 @@ describe("Invariants (model-based, fast-check)", function () {
     );
     // The runs must have reached the paths the invariants are about, or they prove little.
     const reached = [...outcomes.keys()];
-    expect(REQUIRED_OUTCOMES.filter((o) => !reached.includes(o)), "outcomes never reached").to.deep.equal([]);
+    expect(
+      REQUIRED_OUTCOMES.filter((o) => !reached.includes(o)),
+      "outcomes never reached",
+    ).to.deep.equal([]);
   });
 
   it("score each submission once across bitmap words, in any order, with repeats refused", async function () {

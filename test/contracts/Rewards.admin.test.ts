@@ -109,9 +109,7 @@ describe("Rewards: governance", function () {
   describe("addOperator", function () {
     it("emits OperatorAdded and appends the operator", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).addOperator(d.newcomer))
-        .to.emit(d.rewards, "OperatorAdded")
-        .withArgs(d.newcomer);
+      await expect(d.rewards.connect(d.admin).addOperator(d.newcomer)).to.emit(d.rewards, "OperatorAdded").withArgs(d.newcomer);
       expect(await d.rewards.operators()).to.deep.equal([...d.operatorSigners.map((s) => s.address), d.newcomer]);
       expect(await d.rewards.isOperator(d.newcomer)).to.equal(true);
       expect(await d.rewards.threshold()).to.equal(3);
@@ -132,17 +130,13 @@ describe("Rewards: governance", function () {
     it("reverts with RewardsOperatorExists for a current operator", async function () {
       const d = await loadFixture(fixture);
       const [, op2] = d.operatorSigners;
-      await expect(d.rewards.connect(d.admin).addOperator(op2.address))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsOperatorExists")
-        .withArgs(op2.address);
+      await expect(d.rewards.connect(d.admin).addOperator(op2.address)).to.be.revertedWithCustomError(d.rewards, "RewardsOperatorExists").withArgs(op2.address);
       expect(await d.rewards.operators()).to.have.length(5);
     });
 
     it("reverts with RewardsZeroAddress for the zero address", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).addOperator(ZeroAddress))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsZeroAddress")
-        .withArgs();
+      await expect(d.rewards.connect(d.admin).addOperator(ZeroAddress)).to.be.revertedWithCustomError(d.rewards, "RewardsZeroAddress").withArgs();
     });
 
     it("reverts with RewardsTooManyOperators beyond MAX_OPERATORS", async function () {
@@ -151,9 +145,7 @@ describe("Rewards: governance", function () {
       const missing = Number(max) - d.operatorSigners.length;
       for (let i = 0; i < missing; i++) await d.rewards.connect(d.admin).addOperator(ethers.Wallet.createRandom().address);
       expect(await d.rewards.operators()).to.have.length(Number(max));
-      await expect(d.rewards.connect(d.admin).addOperator(d.newcomer))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsTooManyOperators")
-        .withArgs(max);
+      await expect(d.rewards.connect(d.admin).addOperator(d.newcomer)).to.be.revertedWithCustomError(d.rewards, "RewardsTooManyOperators").withArgs(max);
       expect(await d.rewards.isOperator(d.newcomer)).to.equal(false);
     });
 
@@ -161,9 +153,7 @@ describe("Rewards: governance", function () {
       const d = await loadFixture(fixture);
       const [op1, ...rest] = d.operatorSigners;
       await d.rewards.connect(d.admin).removeOperator(op1.address);
-      await expect(d.rewards.connect(d.admin).addOperator(op1.address))
-        .to.emit(d.rewards, "OperatorAdded")
-        .withArgs(op1.address);
+      await expect(d.rewards.connect(d.admin).addOperator(op1.address)).to.emit(d.rewards, "OperatorAdded").withArgs(op1.address);
       expect(await d.rewards.operators()).to.deep.equal([...rest.map((s) => s.address), op1.address]);
     });
   });
@@ -172,9 +162,7 @@ describe("Rewards: governance", function () {
     it("emits OperatorRemoved and keeps the order of the rest", async function () {
       const d = await loadFixture(fixture);
       const [op1, op2, op3, op4, op5] = d.operatorSigners;
-      await expect(d.rewards.connect(d.admin).removeOperator(op2.address))
-        .to.emit(d.rewards, "OperatorRemoved")
-        .withArgs(op2.address);
+      await expect(d.rewards.connect(d.admin).removeOperator(op2.address)).to.emit(d.rewards, "OperatorRemoved").withArgs(op2.address);
       expect(await d.rewards.operators()).to.deep.equal([op1.address, op3.address, op4.address, op5.address]);
       expect(await d.rewards.isOperator(op2.address)).to.equal(false);
     });
@@ -193,18 +181,14 @@ describe("Rewards: governance", function () {
       const [op1, op2, op3] = d.operatorSigners;
       await d.rewards.connect(d.admin).removeOperator(op1.address);
       await d.rewards.connect(d.admin).removeOperator(op2.address);
-      await expect(d.rewards.connect(d.admin).removeOperator(op3.address))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidThreshold")
-        .withArgs(3, 2);
+      await expect(d.rewards.connect(d.admin).removeOperator(op3.address)).to.be.revertedWithCustomError(d.rewards, "RewardsInvalidThreshold").withArgs(3, 2);
       expect(await d.rewards.operators()).to.have.length(3);
       expect(await d.rewards.isOperator(op3.address)).to.equal(true);
     });
 
     it("reverts with RewardsOperatorNotFound for an unknown operator", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).removeOperator(d.newcomer))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsOperatorNotFound")
-        .withArgs(d.newcomer);
+      await expect(d.rewards.connect(d.admin).removeOperator(d.newcomer)).to.be.revertedWithCustomError(d.rewards, "RewardsOperatorNotFound").withArgs(d.newcomer);
       expect(await d.rewards.operators()).to.have.length(5);
     });
 
@@ -212,9 +196,7 @@ describe("Rewards: governance", function () {
       const d = await loadFixture(fixture);
       const [op1] = d.operatorSigners;
       await d.rewards.connect(d.admin).removeOperator(op1.address);
-      await expect(d.rewards.connect(d.admin).removeOperator(op1.address))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsOperatorNotFound")
-        .withArgs(op1.address);
+      await expect(d.rewards.connect(d.admin).removeOperator(op1.address)).to.be.revertedWithCustomError(d.rewards, "RewardsOperatorNotFound").withArgs(op1.address);
     });
   });
 
@@ -241,17 +223,13 @@ describe("Rewards: governance", function () {
 
     it("reverts with RewardsInvalidThreshold for 0", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).setThreshold(0))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidThreshold")
-        .withArgs(0, 5);
+      await expect(d.rewards.connect(d.admin).setThreshold(0)).to.be.revertedWithCustomError(d.rewards, "RewardsInvalidThreshold").withArgs(0, 5);
       expect(await d.rewards.threshold()).to.equal(3);
     });
 
     it("reverts with RewardsInvalidThreshold above the operator count", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).setThreshold(6))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidThreshold")
-        .withArgs(6, 5);
+      await expect(d.rewards.connect(d.admin).setThreshold(6)).to.be.revertedWithCustomError(d.rewards, "RewardsInvalidThreshold").withArgs(6, 5);
       expect(await d.rewards.threshold()).to.equal(3);
     });
   });
@@ -260,9 +238,7 @@ describe("Rewards: governance", function () {
     it("emits MinOperatorStakeSet(old, new) and sets the minimum", async function () {
       const d = await loadFixture(fixture);
       const raised = MIN_OPERATOR_STAKE * 2n;
-      await expect(d.rewards.connect(d.admin).setMinOperatorStake(raised))
-        .to.emit(d.rewards, "MinOperatorStakeSet")
-        .withArgs(MIN_OPERATOR_STAKE, raised);
+      await expect(d.rewards.connect(d.admin).setMinOperatorStake(raised)).to.emit(d.rewards, "MinOperatorStakeSet").withArgs(MIN_OPERATOR_STAKE, raised);
       expect(await d.rewards.minOperatorStake()).to.equal(raised);
     });
 
@@ -279,27 +255,20 @@ describe("Rewards: governance", function () {
 
     it("emits nothing when unchanged", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).setMinOperatorStake(MIN_OPERATOR_STAKE)).not.to.emit(
-        d.rewards,
-        "MinOperatorStakeSet",
-      );
+      await expect(d.rewards.connect(d.admin).setMinOperatorStake(MIN_OPERATOR_STAKE)).not.to.emit(d.rewards, "MinOperatorStakeSet");
     });
   });
 
   describe("setEvaluator", function () {
     it("emits EvaluatorSet(evaluator, true) when approving", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).setEvaluator(NEW_EVALUATOR, true))
-        .to.emit(d.rewards, "EvaluatorSet")
-        .withArgs(NEW_EVALUATOR, true);
+      await expect(d.rewards.connect(d.admin).setEvaluator(NEW_EVALUATOR, true)).to.emit(d.rewards, "EvaluatorSet").withArgs(NEW_EVALUATOR, true);
       expect(await d.rewards.isApprovedEvaluator(NEW_EVALUATOR)).to.equal(true);
     });
 
     it("emits EvaluatorSet(evaluator, false) when revoking", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).setEvaluator(EVALUATOR, false))
-        .to.emit(d.rewards, "EvaluatorSet")
-        .withArgs(EVALUATOR, false);
+      await expect(d.rewards.connect(d.admin).setEvaluator(EVALUATOR, false)).to.emit(d.rewards, "EvaluatorSet").withArgs(EVALUATOR, false);
       expect(await d.rewards.isApprovedEvaluator(EVALUATOR)).to.equal(false);
     });
 
@@ -326,9 +295,7 @@ describe("Rewards: governance", function () {
   describe("setMaxPointsPerSubmission", function () {
     it("emits MaxPointsPerSubmissionSet(old, new) and sets the maximum", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).setMaxPointsPerSubmission(50))
-        .to.emit(d.rewards, "MaxPointsPerSubmissionSet")
-        .withArgs(1000, 50);
+      await expect(d.rewards.connect(d.admin).setMaxPointsPerSubmission(50)).to.emit(d.rewards, "MaxPointsPerSubmissionSet").withArgs(1000, 50);
       expect(await d.rewards.maxPointsPerSubmission()).to.equal(50);
     });
 
@@ -343,10 +310,7 @@ describe("Rewards: governance", function () {
 
     it("emits nothing when unchanged", async function () {
       const d = await loadFixture(fixture);
-      await expect(d.rewards.connect(d.admin).setMaxPointsPerSubmission(1000)).not.to.emit(
-        d.rewards,
-        "MaxPointsPerSubmissionSet",
-      );
+      await expect(d.rewards.connect(d.admin).setMaxPointsPerSubmission(1000)).not.to.emit(d.rewards, "MaxPointsPerSubmissionSet");
     });
   });
 
@@ -430,9 +394,7 @@ describe("Rewards: governance", function () {
       for (const [label, base, tiers, index] of cases) {
         it(`reverts with RewardsInvalidQuotaTiers(${index}) for ${label} and keeps the old quota`, async function () {
           const d = await loadFixture(fixture);
-          await expect(d.rewards.connect(d.admin).setQuota(base, tiers))
-            .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidQuotaTiers")
-            .withArgs(index);
+          await expect(d.rewards.connect(d.admin).setQuota(base, tiers)).to.be.revertedWithCustomError(d.rewards, "RewardsInvalidQuotaTiers").withArgs(index);
           const [baseQuota, stored] = await d.rewards.quota();
           expect(baseQuota).to.equal(5);
           expect(stored).to.have.length(2);
@@ -467,9 +429,7 @@ describe("Rewards: governance", function () {
       it(`reverts with RewardsUnauthorizedPauser for ${who}`, async function () {
         const d = await loadFixture(fixture);
         const caller = stranger(d, who);
-        await expect(d.rewards.connect(caller).pause())
-          .to.be.revertedWithCustomError(d.rewards, "RewardsUnauthorizedPauser")
-          .withArgs(caller.address);
+        await expect(d.rewards.connect(caller).pause()).to.be.revertedWithCustomError(d.rewards, "RewardsUnauthorizedPauser").withArgs(caller.address);
         expect(await d.rewards.paused()).to.equal(false);
       });
     }
@@ -528,9 +488,7 @@ describe("Rewards: governance", function () {
     it("succeeds for the Timelock and keeps the state", async function () {
       const d = await loadFixture(fixture);
       const implementation = await newImplementation();
-      await expect(d.rewards.connect(d.admin).upgradeToAndCall(implementation, "0x"))
-        .to.emit(d.rewards, "Upgraded")
-        .withArgs(implementation);
+      await expect(d.rewards.connect(d.admin).upgradeToAndCall(implementation, "0x")).to.emit(d.rewards, "Upgraded").withArgs(implementation);
       expect(await upgrades.erc1967.getImplementationAddress(await d.rewards.getAddress())).to.equal(implementation);
       expect(await d.rewards.operators()).to.deep.equal(d.operatorSigners.map((s) => s.address));
       expect(await d.rewards.epochBudget()).to.equal(EPOCH_BUDGET);

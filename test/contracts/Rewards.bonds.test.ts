@@ -31,9 +31,7 @@ describe("Rewards: operator bonds", function () {
       const { token, op1 } = await loadFixture(fixture);
       await token.connect(op1).requestUnstake(MIN_OPERATOR_STAKE);
       await time.increase(COOLDOWN);
-      await expect(token.connect(op1).withdrawUnstaked())
-        .to.be.revertedWithCustomError(token, "CashKeyTokenStakeLocked")
-        .withArgs(op1.address, MaxUint256);
+      await expect(token.connect(op1).withdrawUnstaked()).to.be.revertedWithCustomError(token, "CashKeyTokenStakeLocked").withArgs(op1.address, MaxUint256);
     });
 
     it("reports the bond as locked for good", async function () {
@@ -55,9 +53,7 @@ describe("Rewards: operator bonds", function () {
       expect((await rewards.operatorBond(op1.address)).lockedUntil).to.equal(releaseAt);
 
       await time.setNextBlockTimestamp(releaseAt - 1);
-      await expect(token.connect(op1).withdrawUnstaked())
-        .to.be.revertedWithCustomError(token, "CashKeyTokenStakeLocked")
-        .withArgs(op1.address, releaseAt);
+      await expect(token.connect(op1).withdrawUnstaked()).to.be.revertedWithCustomError(token, "CashKeyTokenStakeLocked").withArgs(op1.address, releaseAt);
       await time.setNextBlockTimestamp(releaseAt);
       await expect(token.connect(op1).withdrawUnstaked()).to.emit(token, "UnstakeWithdrawn").withArgs(op1.address, MIN_OPERATOR_STAKE);
     });
@@ -187,9 +183,7 @@ describe("Rewards: operator bonds", function () {
 
     it("reverts with RewardsNotAnOperator for an account that never was one", async function () {
       const { rewards, guardian, alice } = await loadFixture(fixture);
-      await expect(rewards.connect(guardian).freezeOperatorBond(alice.address))
-        .to.be.revertedWithCustomError(rewards, "RewardsNotAnOperator")
-        .withArgs(alice.address);
+      await expect(rewards.connect(guardian).freezeOperatorBond(alice.address)).to.be.revertedWithCustomError(rewards, "RewardsNotAnOperator").withArgs(alice.address);
     });
 
     it("reverts with AccessControlUnauthorizedAccount for anyone but the guardian", async function () {
@@ -232,7 +226,9 @@ describe("Rewards: operator bonds", function () {
   describe("setBondReleaseMargin and setGovernor", function () {
     it("sets the margin within its bounds and emits BondReleaseMarginSet", async function () {
       const { rewards, admin } = await loadFixture(fixture);
-      await expect(rewards.connect(admin).setBondReleaseMargin(30 * DAY)).to.emit(rewards, "BondReleaseMarginSet").withArgs(MARGIN, 30 * DAY);
+      await expect(rewards.connect(admin).setBondReleaseMargin(30 * DAY))
+        .to.emit(rewards, "BondReleaseMarginSet")
+        .withArgs(MARGIN, 30 * DAY);
       await expect(rewards.connect(admin).setBondReleaseMargin(30 * DAY + 1))
         .to.be.revertedWithCustomError(rewards, "RewardsBondReleaseMarginOutOfRange")
         .withArgs(30 * DAY + 1, DAY, 30 * DAY);
@@ -265,7 +261,9 @@ describe("Rewards: operator bonds", function () {
   describe("setStakeLock (token)", function () {
     it("emits StakeLockSet and refuses anyone but the admin", async function () {
       const { token, rewards, admin, alice } = await loadFixture(fixture);
-      await expect(token.connect(admin).setStakeLock(ZeroAddress)).to.emit(token, "StakeLockSet").withArgs(await rewards.getAddress(), ZeroAddress);
+      await expect(token.connect(admin).setStakeLock(ZeroAddress))
+        .to.emit(token, "StakeLockSet")
+        .withArgs(await rewards.getAddress(), ZeroAddress);
       await expect(token.connect(alice).setStakeLock(alice.address))
         .to.be.revertedWithCustomError(token, "AccessControlUnauthorizedAccount")
         .withArgs(alice.address, await token.DEFAULT_ADMIN_ROLE());

@@ -35,9 +35,7 @@ describe("Rewards: epochs and claims", function () {
         await credit(d, 1, 300);
         const before = await accountTuple(d, d.alice);
         expect(await d.rewards.claimable(d.alice.address)).to.equal(0);
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-          .withArgs(d.alice.address);
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.alice.address);
         expect(await accountTuple(d, d.alice)).to.deep.equal(before);
         expect(before).to.deep.equal([300n, 0n, 300n, 0n]);
       });
@@ -49,18 +47,14 @@ describe("Rewards: epochs and claims", function () {
         await credit(d, 1, 300);
         await nextEpoch(d.rewards);
         expect(await d.rewards.claimable(d.carol.address)).to.equal(0);
-        await expect(d.rewards.connect(d.carol).claim(d.carol.address))
-          .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-          .withArgs(d.carol.address);
+        await expect(d.rewards.connect(d.carol).claim(d.carol.address)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.carol.address);
       });
 
       it("reverts with RewardsNothingToClaim for an author whose items earned 0 points", async function () {
         const d = await loadFixture(fixture);
         await (await postBatch(d, [item(1, 10, 0), item(6, 90, 100)])).wait();
         await nextEpoch(d.rewards);
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-          .withArgs(d.alice.address);
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.alice.address);
       });
     });
 
@@ -75,11 +69,7 @@ describe("Rewards: epochs and claims", function () {
       it("shares the budget pro rata: 300 and 100 points of 1000 CKEY are 750 and 250 CKEY", async function () {
         const d = await closedEpochFixture();
         expect(EPOCH_BUDGET).to.equal(parseEther("1000"));
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.changeTokenBalance(
-          d.token,
-          d.alice,
-          parseEther("750"),
-        );
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.changeTokenBalance(d.token, d.alice, parseEther("750"));
         await expect(d.rewards.connect(d.bob).claim(d.bob.address)).to.changeTokenBalance(d.token, d.bob, parseEther("250"));
       });
 
@@ -109,18 +99,14 @@ describe("Rewards: epochs and claims", function () {
         await expect(tx).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.carol.address, parseEther("750"));
         await expect(tx).to.changeTokenBalances(d.token, [d.alice, d.carol], [0, parseEther("750")]);
         expect(await d.rewards.claimable(d.alice.address)).to.equal(0);
-        await expect(d.rewards.connect(d.carol).claim(d.carol.address))
-          .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-          .withArgs(d.carol.address);
+        await expect(d.rewards.connect(d.carol).claim(d.carol.address)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.carol.address);
       });
 
       it("shows in claimable exactly what claim mints, and zero after", async function () {
         const d = await closedEpochFixture();
         const claimable = await d.rewards.claimable(d.alice.address);
         expect(claimable).to.equal(parseEther("750"));
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.emit(d.rewards, "Claimed")
-          .withArgs(d.alice.address, d.alice.address, claimable);
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, claimable);
         expect(await d.rewards.claimable(d.alice.address)).to.equal(0);
       });
 
@@ -136,27 +122,21 @@ describe("Rewards: epochs and claims", function () {
           const d = await closedEpochFixture();
           await d.rewards.connect(d.alice).claim(d.alice.address);
           const supply = await d.token.totalSupply();
-          await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-            .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-            .withArgs(d.alice.address);
+          await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.alice.address);
           expect(await d.token.totalSupply()).to.equal(supply);
         });
 
         it("reverts the second time also when the first went to another address", async function () {
           const d = await closedEpochFixture();
           await d.rewards.connect(d.alice).claim(d.carol.address);
-          await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-            .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-            .withArgs(d.alice.address);
+          await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.alice.address);
         });
       });
 
       describe("to the zero address", function () {
         it("reverts with RewardsZeroAddress and keeps the tokens claimable", async function () {
           const d = await closedEpochFixture();
-          await expect(d.rewards.connect(d.alice).claim(ZeroAddress))
-            .to.be.revertedWithCustomError(d.rewards, "RewardsZeroAddress")
-            .withArgs();
+          await expect(d.rewards.connect(d.alice).claim(ZeroAddress)).to.be.revertedWithCustomError(d.rewards, "RewardsZeroAddress").withArgs();
           expect(await d.rewards.claimable(d.alice.address)).to.equal(parseEther("750"));
           expect(await accountTuple(d, d.alice)).to.deep.equal([300n, 0n, 300n, 0n]);
         });
@@ -166,14 +146,10 @@ describe("Rewards: epochs and claims", function () {
         it("reverts with EnforcedPause and keeps the tokens claimable", async function () {
           const d = await closedEpochFixture();
           await d.rewards.connect(d.guardian).pause();
-          await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-            .to.be.revertedWithCustomError(d.rewards, "EnforcedPause")
-            .withArgs();
+          await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.be.revertedWithCustomError(d.rewards, "EnforcedPause").withArgs();
           expect(await d.rewards.claimable(d.alice.address)).to.equal(parseEther("750"));
           await d.rewards.connect(d.admin).unpause();
-          await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-            .to.emit(d.rewards, "Claimed")
-            .withArgs(d.alice.address, d.alice.address, parseEther("750"));
+          await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, parseEther("750"));
         });
       });
     });
@@ -186,12 +162,8 @@ describe("Rewards: epochs and claims", function () {
         const aliceShare = (1n * EPOCH_BUDGET) / 3n;
         const bobShare = (2n * EPOCH_BUDGET) / 3n;
         expect(aliceShare * 3n).to.be.lessThan(EPOCH_BUDGET);
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.emit(d.rewards, "Claimed")
-          .withArgs(d.alice.address, d.alice.address, aliceShare);
-        await expect(d.rewards.connect(d.bob).claim(d.bob.address))
-          .to.emit(d.rewards, "Claimed")
-          .withArgs(d.bob.address, d.bob.address, bobShare);
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, aliceShare);
+        await expect(d.rewards.connect(d.bob).claim(d.bob.address)).to.emit(d.rewards, "Claimed").withArgs(d.bob.address, d.bob.address, bobShare);
         expect(aliceShare + bobShare).to.equal(EPOCH_BUDGET - 1n);
       });
     });
@@ -208,26 +180,18 @@ describe("Rewards: epochs and claims", function () {
 
       expect(await d.rewards.claimable(d.alice.address)).to.equal(parseEther("1250"));
       expect(await d.rewards.claimable(d.bob.address)).to.equal(parseEther("1750"));
-      await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-        .to.emit(d.rewards, "Claimed")
-        .withArgs(d.alice.address, d.alice.address, parseEther("1250"));
-      await expect(d.rewards.connect(d.bob).claim(d.bob.address))
-        .to.emit(d.rewards, "Claimed")
-        .withArgs(d.bob.address, d.bob.address, parseEther("1750"));
+      await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, parseEther("1250"));
+      await expect(d.rewards.connect(d.bob).claim(d.bob.address)).to.emit(d.rewards, "Claimed").withArgs(d.bob.address, d.bob.address, parseEther("1750"));
     });
 
     it("lets an author claim each epoch as it closes", async function () {
       const d = await loadFixture(fixture);
       await (await postBatch(d, [item(1, 80, 300), item(6, 40, 100)])).wait();
       await nextEpoch(d.rewards);
-      await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-        .to.emit(d.rewards, "Claimed")
-        .withArgs(d.alice.address, d.alice.address, parseEther("750"));
+      await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, parseEther("750"));
       await (await postBatch(d, [item(2, 40, 100), item(7, 80, 300)])).wait();
       await nextEpoch(d.rewards);
-      await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-        .to.emit(d.rewards, "Claimed")
-        .withArgs(d.alice.address, d.alice.address, parseEther("250"));
+      await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, parseEther("250"));
       expect(await d.rewards.pointsOf(d.alice.address)).to.equal(400);
     });
 
@@ -253,30 +217,22 @@ describe("Rewards: epochs and claims", function () {
         await nextEpoch(d.rewards);
         const both = parseEther("750") + EPOCH_BUDGET;
         expect(await d.rewards.claimable(d.alice.address)).to.equal(both);
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.emit(d.rewards, "Claimed")
-          .withArgs(d.alice.address, d.alice.address, both);
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, both);
         expect(await accountTuple(d, d.alice)).to.deep.equal([500n, 2n, 0n, 0n]);
       });
 
       it("pays only the closed epoch while epoch 2 is open, keeping its points for later", async function () {
         const d = await lazyFixture();
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.emit(d.rewards, "Claimed")
-          .withArgs(d.alice.address, d.alice.address, parseEther("750"));
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, parseEther("750"));
         expect(await accountTuple(d, d.alice)).to.deep.equal([500n, 2n, 200n, 0n]);
         await nextEpoch(d.rewards);
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.emit(d.rewards, "Claimed")
-          .withArgs(d.alice.address, d.alice.address, EPOCH_BUDGET);
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, EPOCH_BUDGET);
       });
 
       it("leaves the other author's epoch 0 share unaffected", async function () {
         const d = await lazyFixture();
         await nextEpoch(d.rewards);
-        await expect(d.rewards.connect(d.bob).claim(d.bob.address))
-          .to.emit(d.rewards, "Claimed")
-          .withArgs(d.bob.address, d.bob.address, parseEther("250"));
+        await expect(d.rewards.connect(d.bob).claim(d.bob.address)).to.emit(d.rewards, "Claimed").withArgs(d.bob.address, d.bob.address, parseEther("250"));
       });
     });
   });
@@ -292,9 +248,7 @@ describe("Rewards: epochs and claims", function () {
         await expect(postBatch(d, [item(6, 40, 100)])).not.to.emit(d.rewards, "EpochBudgetSnapshotted");
         expect((await d.rewards.epochInfo(0)).budget).to.equal(EPOCH_BUDGET);
         await nextEpoch(d.rewards);
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.emit(d.rewards, "Claimed")
-          .withArgs(d.alice.address, d.alice.address, parseEther("750"));
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, parseEther("750"));
       });
 
       it("applies the new budget to the next epoch", async function () {
@@ -333,9 +287,7 @@ describe("Rewards: epochs and claims", function () {
           .withArgs(0, 0);
         await nextEpoch(d.rewards);
         expect(await d.rewards.pointsOf(d.alice.address)).to.equal(300);
-        await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-          .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-          .withArgs(d.alice.address);
+        await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.alice.address);
       });
     });
 
@@ -400,9 +352,7 @@ describe("Rewards: epochs and claims", function () {
       await nextEpoch(d.rewards);
       // Bob claims first; before the reservation, Alice's claim then reverted with ERC20ExceededCap.
       await expect(d.rewards.connect(d.bob).claim(d.bob.address)).to.emit(d.rewards, "Claimed").withArgs(d.bob.address, d.bob.address, parseEther("500"));
-      await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-        .to.emit(d.rewards, "Claimed")
-        .withArgs(d.alice.address, d.alice.address, EPOCH_BUDGET);
+      await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, d.alice.address, EPOCH_BUDGET);
       expect(await d.token.totalSupply()).to.equal(await d.token.cap());
       expect(await d.rewards.reservedBudget()).to.equal(0);
     });
@@ -427,9 +377,7 @@ describe("Rewards: epochs and claims", function () {
       await nextEpoch(d.rewards);
       // Epoch 1 snapshotted what was left, nothing: the credit still lands and the claim reverts cleanly.
       expect((await d.rewards.epochInfo(1)).budget).to.equal(0);
-      await expect(d.rewards.connect(d.alice).claim(d.alice.address))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-        .withArgs(d.alice.address);
+      await expect(d.rewards.connect(d.alice).claim(d.alice.address)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.alice.address);
     });
   });
 });

@@ -5,13 +5,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { ZeroHash } from "ethers";
 import { EVALUATOR, MIN_OPERATOR_STAKE, deployStandard, domainOf, headerFor, item } from "../helpers/cashkey";
 import { asTimelock, contentHash, impersonate, scoringState } from "../helpers/rewardsTesting";
-import {
-  type AttributedSignature,
-  type BatchHeader,
-  contractSignature,
-  orderSignatures,
-  signScoreBatch,
-} from "../../oracle/src/protocol/eip712";
+import { type AttributedSignature, type BatchHeader, contractSignature, orderSignatures, signScoreBatch } from "../../oracle/src/protocol/eip712";
 import type { MockContractSigner, Rewards } from "../../typechain-types";
 
 /** What the mock expects as `data` (any length but 45 bytes, which would read as ECDSA). */
@@ -25,11 +19,7 @@ async function deployContractSigner(owner: HardhatEthersSigner): Promise<MockCon
 }
 
 /** Funds `account` from the deployer and stakes for it as itself, so its signature can count. */
-async function stakeFor(
-  d: Awaited<ReturnType<typeof deployStandard>>,
-  account: string,
-  amount: bigint,
-): Promise<void> {
+async function stakeFor(d: Awaited<ReturnType<typeof deployStandard>>, account: string, amount: bigint): Promise<void> {
   await d.token.connect(d.deployer).transfer(account, amount);
   await d.token.connect(await impersonate(account)).stake(amount);
 }
@@ -63,10 +53,7 @@ async function ecdsa(rewards: Rewards, signers: HardhatEthersSigner[], header: B
 /** Two EOA operators plus `contractSigner`, ordered; returns the signatures and the contract's index. */
 async function withContract(d: Deployment, contractSigner: string, header: BatchHeader, items: bigint[], data = SIGNER_DATA) {
   const [op1, op2] = d.operatorSigners;
-  const attributed = [
-    ...(await ecdsa(d.rewards, [op1, op2], header, items)),
-    { signer: contractSigner, signature: contractSignature(contractSigner, data) },
-  ];
+  const attributed = [...(await ecdsa(d.rewards, [op1, op2], header, items)), { signer: contractSigner, signature: contractSignature(contractSigner, data) }];
   const signatures = orderSignatures(attributed);
   const index = signatures.indexOf(contractSignature(contractSigner, data));
   return { signatures, index };
@@ -104,9 +91,7 @@ describe("Rewards: postScores with ERC-1271 operators", function () {
       const items = [item(2, 50, 10)];
       const header = await headerFor(d.rewards);
       await d.contractOperator.approve(await d.rewards.batchDigest(header, items));
-      await expect(
-        d.rewards.connect(d.relayer).postScores(header, items, [contractSignature(d.contractAddress, SIGNER_DATA)]),
-      )
+      await expect(d.rewards.connect(d.relayer).postScores(header, items, [contractSignature(d.contractAddress, SIGNER_DATA)]))
         .to.emit(d.rewards, "Scored")
         .withArgs(2, d.alice.address, 50, 10);
     });
@@ -258,7 +243,9 @@ describe("Rewards: postScores with ERC-1271 operators", function () {
       const header = await headerFor(d.rewards);
       await signer.approve(await d.rewards.batchDigest(header, items));
       const { signatures } = await withContract(d, address, header, items, data);
-      await expect(d.rewards.connect(d.relayer).postScores(header, items, signatures)).to.emit(d.rewards, "Scored").withArgs(1, d.alice.address, 80, 300);
+      await expect(d.rewards.connect(d.relayer).postScores(header, items, signatures))
+        .to.emit(d.rewards, "Scored")
+        .withArgs(1, d.alice.address, 80, 300);
     });
   });
 });

@@ -172,9 +172,7 @@ describe("Rewards: initialize", function () {
 
     it("reverts on the implementation with InvalidInitialization", async function () {
       const d = await loadFixture(fixture);
-      const implementation = d.Rewards.attach(
-        await upgrades.erc1967.getImplementationAddress(await d.rewards.getAddress()),
-      ) as typeof d.rewards;
+      const implementation = d.Rewards.attach(await upgrades.erc1967.getImplementationAddress(await d.rewards.getAddress())) as typeof d.rewards;
       await expect(implementation.connect(d.outsider).initialize(await validParams(d)))
         .to.be.revertedWithCustomError(implementation, "InvalidInitialization")
         .withArgs();

@@ -3,24 +3,9 @@ import hre from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ZeroHash, concat, recoverAddress, zeroPadValue } from "ethers";
-import {
-  EPOCH_BUDGET,
-  EVALUATOR,
-  MIN_OPERATOR_STAKE,
-  deployStandard,
-  domainOf,
-  headerFor,
-  item,
-  nextEpoch,
-  signBatch,
-} from "../helpers/cashkey";
+import { EPOCH_BUDGET, EVALUATOR, MIN_OPERATOR_STAKE, deployStandard, domainOf, headerFor, item, nextEpoch, signBatch } from "../helpers/cashkey";
 import { asTimelock, contentHash, highSTwin, rawItem, scoringState } from "../helpers/rewardsTesting";
-import {
-  type BatchHeader,
-  rewardsDomain,
-  scoreBatchDigest,
-  signScoreBatch,
-} from "../../oracle/src/protocol/eip712";
+import { type BatchHeader, rewardsDomain, scoreBatchDigest, signScoreBatch } from "../../oracle/src/protocol/eip712";
 import { buildRationaleTree } from "../../oracle/src/protocol/rationaleTree";
 
 const OTHER_EVALUATOR = hre.ethers.id("another evaluator");
@@ -89,12 +74,7 @@ describe("Rewards: postScores", function () {
       expect(await d.rewards.pointsOf(d.alice.address)).to.equal(320);
       expect(await d.rewards.pointsOf(d.bob.address)).to.equal(100);
       const alice = await d.rewards.accountOf(d.alice.address);
-      expect([alice.lifetimePoints, alice.lastEpoch, alice.lastEpochPoints, alice.settledTokens]).to.deep.equal([
-        320n,
-        0n,
-        320n,
-        0n,
-      ]);
+      expect([alice.lifetimePoints, alice.lastEpoch, alice.lastEpochPoints, alice.settledTokens]).to.deep.equal([320n, 0n, 320n, 0n]);
       const info = await d.rewards.epochInfo(0);
       expect([info.budget, info.totalPoints]).to.deep.equal([EPOCH_BUDGET, 420n]);
     });
@@ -113,13 +93,7 @@ describe("Rewards: postScores", function () {
       const d = await loadFixture(fixture);
       const batch = await signed(d, [item(1, 80, 300), item(4, 50, 100)]);
       await d.rewards.connect(d.relayer).postScores(batch.header, batch.items, batch.signatures);
-      expect(await Promise.all(ALL_IDS.map((id) => d.rewards.isScored(id)))).to.deep.equal([
-        true,
-        false,
-        false,
-        true,
-        false,
-      ]);
+      expect(await Promise.all(ALL_IDS.map((id) => d.rewards.isScored(id)))).to.deep.equal([true, false, false, true, false]);
     });
 
     it("increments nextBatchNonce", async function () {
@@ -157,13 +131,7 @@ describe("Rewards: postScores", function () {
       const d = await loadFixture(fixture);
       const batch = await signed(d, [item(5, 1, 5), item(1, 2, 1), item(3, 3, 3)]);
       await d.rewards.connect(d.relayer).postScores(batch.header, batch.items, batch.signatures);
-      expect(await Promise.all(ALL_IDS.map((id) => d.rewards.isScored(id)))).to.deep.equal([
-        true,
-        false,
-        true,
-        false,
-        true,
-      ]);
+      expect(await Promise.all(ALL_IDS.map((id) => d.rewards.isScored(id)))).to.deep.equal([true, false, true, false, true]);
       expect(await d.rewards.pointsOf(d.alice.address)).to.equal(4);
       expect(await d.rewards.pointsOf(d.bob.address)).to.equal(5);
     });
@@ -182,10 +150,7 @@ describe("Rewards: postScores", function () {
         const first = await signed(d, [item(1, 80, 300)]);
         await d.rewards.connect(d.relayer).postScores(first.header, first.items, first.signatures);
         const second = await signed(d, [item(4, 50, 100)]);
-        await expect(d.rewards.connect(d.relayer).postScores(second.header, second.items, second.signatures)).not.to.emit(
-          d.rewards,
-          "EpochBudgetSnapshotted",
-        );
+        await expect(d.rewards.connect(d.relayer).postScores(second.header, second.items, second.signatures)).not.to.emit(d.rewards, "EpochBudgetSnapshotted");
       });
 
       it("emits it again on the first credit of the next epoch", async function () {
@@ -214,10 +179,7 @@ describe("Rewards: postScores", function () {
       it("credits no points and snapshots no budget", async function () {
         const d = await loadFixture(fixture);
         const batch = await signed(d, [item(1, 0, 0), item(4, 35, 0)]);
-        await expect(d.rewards.connect(d.relayer).postScores(batch.header, batch.items, batch.signatures)).not.to.emit(
-          d.rewards,
-          "EpochBudgetSnapshotted",
-        );
+        await expect(d.rewards.connect(d.relayer).postScores(batch.header, batch.items, batch.signatures)).not.to.emit(d.rewards, "EpochBudgetSnapshotted");
         expect(await d.rewards.pointsOf(d.alice.address)).to.equal(0);
         expect(await d.rewards.pointsOf(d.bob.address)).to.equal(0);
         const account = await d.rewards.accountOf(d.alice.address);
@@ -375,9 +337,7 @@ describe("Rewards: postScores", function () {
         const sorted = ascending(quorum(d));
         const batch = await signed(d, [item(1, 80, 300)]);
         const before = await stateOf(d);
-        await expect(
-          d.rewards.connect(d.relayer).postScores(batch.header, batch.items, [...batch.signatures].reverse()),
-        )
+        await expect(d.rewards.connect(d.relayer).postScores(batch.header, batch.items, [...batch.signatures].reverse()))
           .to.be.revertedWithCustomError(d.rewards, "RewardsSignersOutOfOrder")
           .withArgs(sorted[2].address, sorted[1].address);
         expect(await stateOf(d)).to.deep.equal(before);
@@ -771,9 +731,7 @@ describe("Rewards: postScores", function () {
         const batch = await signed(d, [item(1, 80, 300)]);
         const garbage = concat([ZeroHash, ZeroHash, "0x1b"]);
         const before = await stateOf(d);
-        await expect(
-          d.rewards.connect(d.relayer).postScores(batch.header, batch.items, [...batch.signatures.slice(0, 2), garbage]),
-        )
+        await expect(d.rewards.connect(d.relayer).postScores(batch.header, batch.items, [...batch.signatures.slice(0, 2), garbage]))
           .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidSignature")
           .withArgs(2);
         expect(await stateOf(d)).to.deep.equal(before);
@@ -795,9 +753,7 @@ describe("Rewards: postScores", function () {
         const batch = await signed(d, [item(1, 80, 300)]);
         const short = hre.ethers.dataSlice(batch.signatures[1], 0, 19);
         const before = await stateOf(d);
-        await expect(
-          d.rewards.connect(d.relayer).postScores(batch.header, batch.items, [batch.signatures[0], short, batch.signatures[2]]),
-        )
+        await expect(d.rewards.connect(d.relayer).postScores(batch.header, batch.items, [batch.signatures[0], short, batch.signatures[2]]))
           .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidSignature")
           .withArgs(1);
         expect(await stateOf(d)).to.deep.equal(before);
@@ -818,9 +774,7 @@ describe("Rewards: postScores", function () {
         const batch = await signed(d, [item(1, 80, 300)]);
         const compact = hre.ethers.Signature.from(batch.signatures[2]).compactSerialized;
         expect(hre.ethers.dataLength(compact)).to.equal(64);
-        await expect(
-          d.rewards.connect(d.relayer).postScores(batch.header, batch.items, [...batch.signatures.slice(0, 2), compact]),
-        )
+        await expect(d.rewards.connect(d.relayer).postScores(batch.header, batch.items, [...batch.signatures.slice(0, 2), compact]))
           .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidSignature")
           .withArgs(2);
       });
@@ -853,12 +807,7 @@ describe("Rewards: postScores", function () {
   });
 });
 
-async function signAll(
-  signers: HardhatEthersSigner[],
-  domain: ReturnType<typeof rewardsDomain>,
-  header: BatchHeader,
-  items: bigint[],
-): Promise<string[]> {
+async function signAll(signers: HardhatEthersSigner[], domain: ReturnType<typeof rewardsDomain>, header: BatchHeader, items: bigint[]): Promise<string[]> {
   const sorted = ascending(signers);
   return Promise.all(sorted.map((s) => signScoreBatch(s, domain, header, items)));
 }

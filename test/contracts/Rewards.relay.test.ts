@@ -6,11 +6,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import { parseEther } from "ethers";
 import { EPOCH_BUDGET, deployStandard, item, nextEpoch, postBatch } from "../helpers/cashkey";
 import { contentHash } from "../helpers/rewardsTesting";
-import {
-  type ForwardRequestData,
-  forwarderDomain,
-  signForwardRequest,
-} from "../../oracle/src/protocol/forwardRequest";
+import { type ForwardRequestData, forwarderDomain, signForwardRequest } from "../../oracle/src/protocol/forwardRequest";
 
 const { ethers } = hre;
 
@@ -105,18 +101,14 @@ describe("Rewards: gasless submit and claim through the ERC-2771 forwarder", fun
       // The forwarder reports a failed inner call as FailedCall; the call as the forwarder makes it
       // (what the relayer simulates) names the reason.
       await expect(d.forwarder.connect(d.relayer).execute(req)).to.be.revertedWithCustomError(d.forwarder, "FailedCall");
-      await expect(asForwarder(d, req))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsQuotaExceeded")
-        .withArgs(d.dave.address, 0n);
+      await expect(asForwarder(d, req)).to.be.revertedWithCustomError(d.rewards, "RewardsQuotaExceeded").withArgs(d.dave.address, 0n);
       // The relayer's own stake does not lend its quota to the signer.
       await d.token.connect(d.deployer).transfer(d.relayer.address, parseEther("20000"));
       await d.token.connect(d.relayer).stake(parseEther("20000"));
       await nextEpoch(d.rewards);
       const again = await request(d, d.dave, submitData(d, "sybil"));
       await expect(d.forwarder.connect(d.relayer).execute(again)).to.be.revertedWithCustomError(d.forwarder, "FailedCall");
-      await expect(asForwarder(d, again))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsQuotaExceeded")
-        .withArgs(d.dave.address, 0n);
+      await expect(asForwarder(d, again)).to.be.revertedWithCustomError(d.rewards, "RewardsQuotaExceeded").withArgs(d.dave.address, 0n);
       expect(await d.rewards.submissionCount()).to.equal(0n);
     });
 
@@ -126,10 +118,7 @@ describe("Rewards: gasless submit and claim through the ERC-2771 forwarder", fun
       await (await d.forwarder.connect(d.relayer).execute(req)).wait();
       expect(await d.forwarder.verify(req)).to.equal(false);
       // With the nonce moved on, the same signature recovers another address.
-      await expect(d.forwarder.connect(d.relayer).execute(req)).to.be.revertedWithCustomError(
-        d.forwarder,
-        "ERC2771ForwarderInvalidSigner",
-      );
+      await expect(d.forwarder.connect(d.relayer).execute(req)).to.be.revertedWithCustomError(d.forwarder, "ERC2771ForwarderInvalidSigner");
       expect(await d.rewards.submissionCount()).to.equal(1n);
     });
 
@@ -138,9 +127,7 @@ describe("Rewards: gasless submit and claim through the ERC-2771 forwarder", fun
       const deadline = BigInt(await time.latest()) + 100n;
       const expired = await request(d, d.alice, submitData(d, "late"), { deadline });
       await time.setNextBlockTimestamp(deadline + 1n);
-      await expect(d.forwarder.connect(d.relayer).execute(expired))
-        .to.be.revertedWithCustomError(d.forwarder, "ERC2771ForwarderExpiredRequest")
-        .withArgs(deadline);
+      await expect(d.forwarder.connect(d.relayer).execute(expired)).to.be.revertedWithCustomError(d.forwarder, "ERC2771ForwarderExpiredRequest").withArgs(deadline);
 
       const atDeadline = BigInt(await time.latest()) + 100n;
       const onTime = await request(d, d.alice, submitData(d, "on time"), { deadline: atDeadline });
@@ -153,10 +140,7 @@ describe("Rewards: gasless submit and claim through the ERC-2771 forwarder", fun
       const req = await request(d, d.alice, submitData(d, "original"));
       const tampered = { ...req, data: submitData(d, "tampered") };
       expect(await d.forwarder.verify(tampered)).to.equal(false);
-      await expect(d.forwarder.connect(d.relayer).execute(tampered)).to.be.revertedWithCustomError(
-        d.forwarder,
-        "ERC2771ForwarderInvalidSigner",
-      );
+      await expect(d.forwarder.connect(d.relayer).execute(tampered)).to.be.revertedWithCustomError(d.forwarder, "ERC2771ForwarderInvalidSigner");
       const bobSigned = await request(d, d.bob, submitData(d, "original"), { nonce: 0n });
       const impersonation = { ...bobSigned, from: d.alice.address };
       await expect(d.forwarder.connect(d.relayer).execute(impersonation))
@@ -190,9 +174,7 @@ describe("Rewards: gasless submit and claim through the ERC-2771 forwarder", fun
       const payee = ethers.Wallet.createRandom().address;
       const claimData = d.rewards.interface.encodeFunctionData("claim", [payee]);
       const req = await request(d, d.alice, claimData);
-      await expect(d.forwarder.connect(d.relayer).execute(req))
-        .to.emit(d.rewards, "Claimed")
-        .withArgs(d.alice.address, payee, owed);
+      await expect(d.forwarder.connect(d.relayer).execute(req)).to.emit(d.rewards, "Claimed").withArgs(d.alice.address, payee, owed);
       expect(await d.token.balanceOf(payee)).to.equal(owed);
       expect(await d.rewards.claimable(d.alice.address)).to.equal(0n);
     });
@@ -202,9 +184,7 @@ describe("Rewards: gasless submit and claim through the ERC-2771 forwarder", fun
       const claimData = d.rewards.interface.encodeFunctionData("claim", [d.relayer.address]);
       const req = await request(d, d.dave, claimData);
       await expect(d.forwarder.connect(d.relayer).execute(req)).to.be.revertedWithCustomError(d.forwarder, "FailedCall");
-      await expect(asForwarder(d, req))
-        .to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim")
-        .withArgs(d.dave.address);
+      await expect(asForwarder(d, req)).to.be.revertedWithCustomError(d.rewards, "RewardsNothingToClaim").withArgs(d.dave.address);
     });
   });
 

@@ -313,11 +313,11 @@ describe("Rewards: submit", function () {
       await expect(rewards.connect(outsider).warmScoredBitmap(4)).to.emit(rewards, "ScoredBitmapWarmed").withArgs(16, 20);
       expect(await rewards.warmedScoredBitmapWords()).to.equal(20);
       const max = await rewards.MAX_WARM_WORDS();
-      await expect(rewards.connect(outsider).warmScoredBitmap(max)).to.emit(rewards, "ScoredBitmapWarmed").withArgs(20, 20n + max);
+      await expect(rewards.connect(outsider).warmScoredBitmap(max))
+        .to.emit(rewards, "ScoredBitmapWarmed")
+        .withArgs(20, 20n + max);
       for (const words of [0n, max + 1n]) {
-        await expect(rewards.connect(outsider).warmScoredBitmap(words))
-          .to.be.revertedWithCustomError(rewards, "RewardsInvalidWarmCount")
-          .withArgs(words, max);
+        await expect(rewards.connect(outsider).warmScoredBitmap(words)).to.be.revertedWithCustomError(rewards, "RewardsInvalidWarmCount").withArgs(words, max);
       }
     });
 
@@ -334,7 +334,10 @@ describe("Rewards: submit", function () {
 
       // The scored bits on both sides of each boundary still land where they belong.
       const ids = [254n, 255n, 256n, 509n, 510n, 511n];
-      await postBatch({ rewards, operatorSigners }, ids.map((id) => item(id, 50, 1)));
+      await postBatch(
+        { rewards, operatorSigners },
+        ids.map((id) => item(id, 50, 1)),
+      );
       for (const id of ids) expect(await rewards.isScored(id), `id ${id}`).to.equal(true);
       for (const id of [253n, 257n, 508n, 512n]) expect(await rewards.isScored(id), `id ${id}`).to.equal(false);
     });

@@ -257,7 +257,9 @@ describe("cashkey:status", function () {
       for (const block of text.split("\n\n").slice(1)) {
         const rows = block.split("\n").slice(1);
         const columns = new Set(rows.map((row) => /^ {2}\S.*? {2,}(?=\S)/.exec(row)?.[0].length));
-        expect([...columns], block).to.have.length(1).and.not.include(undefined);
+        expect([...columns], block)
+          .to.have.length(1)
+          .and.not.include(undefined);
       }
     });
 

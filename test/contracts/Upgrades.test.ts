@@ -154,9 +154,7 @@ describe("Upgrades", function () {
 
       expect(await rewardsState(deployment)).to.deep.equal(before);
       expect(await v2.motto()).to.equal("information pays");
-      await expect(v2.connect(deployer).initializeV3("again"))
-        .to.be.revertedWithCustomError(v2, "InvalidInitialization")
-        .withArgs();
+      await expect(v2.connect(deployer).initializeV3("again")).to.be.revertedWithCustomError(v2, "InvalidInitialization").withArgs();
     });
 
     it("keeps working after the upgrade: the next batch continues from the stored nonce", async function () {
@@ -313,7 +311,9 @@ describe("Upgrades", function () {
       await expect(rewards.connect(outsider).initializeV2(ethers.ZeroAddress, 24 * 3600, 0))
         .to.be.revertedWithCustomError(rewards, "AccessControlUnauthorizedAccount")
         .withArgs(outsider.address, await rewards.DEFAULT_ADMIN_ROLE());
-      await expect(rewards.connect(d.admin).initializeV2(ethers.ZeroAddress, 24 * 3600, 0)).to.emit(rewards, "Initialized").withArgs(2);
+      await expect(rewards.connect(d.admin).initializeV2(ethers.ZeroAddress, 24 * 3600, 0))
+        .to.emit(rewards, "Initialized")
+        .withArgs(2);
     });
 
     it("accepts CashKeyToken 1.1.0 over CashKeyTokenV1 and keeps balances and stakes; a legacy stake reads as held before", async function () {
@@ -363,9 +363,7 @@ describe("Upgrades", function () {
     it("accepts RewardsV2, which adds a namespace of its own", async function () {
       const { rewards } = await loadFixture(fixture);
       const RewardsV2 = await ethers.getContractFactory("RewardsV2");
-      expect(await rejectionOf(upgrades.validateUpgrade(await rewards.getAddress(), RewardsV2, { kind: "uups" }))).to.equal(
-        undefined,
-      );
+      expect(await rejectionOf(upgrades.validateUpgrade(await rewards.getAddress(), RewardsV2, { kind: "uups" }))).to.equal(undefined);
     });
   });
 
@@ -473,10 +471,7 @@ describe("Upgrades", function () {
           bondReleaseMargin: 24 * 60 * 60,
         },
       ]);
-      const proxy = await new ethers.ContractFactory(proxyArtifact.abi, proxyArtifact.bytecode, admin).deploy(
-        await implementation.getAddress(),
-        initialize,
-      );
+      const proxy = await new ethers.ContractFactory(proxyArtifact.abi, proxyArtifact.bytecode, admin).deploy(await implementation.getAddress(), initialize);
       const proxyAddress = await proxy.getAddress();
       const v11 = await ethers.getContractAt("Rewards", proxyAddress);
       await submitMany(v11, alice, 2);
@@ -514,13 +509,14 @@ describe("Upgrades", function () {
 
     it("takes explicit constructor arguments (CONSTRUCTOR_ARGS), checked against the constructor", async function () {
       const { deploymentsDir } = await loadFixture(fixture);
-      const error = await rejectionOf(
-        prepareUpgradeProposal(hre, { contract: "Rewards", newImplementation: "Rewards", constructorArgs: [], deploymentsDir }),
-      );
+      const error = await rejectionOf(prepareUpgradeProposal(hre, { contract: "Rewards", newImplementation: "Rewards", constructorArgs: [], deploymentsDir }));
       expect(error).to.be.instanceOf(UpgradeInputError);
       expect(error!.message).to.equal("CONSTRUCTOR_ARGS: Rewards takes 1 constructor argument(s), got 0");
-      expect(upgradeRequestFromEnv({ CONTRACT: "Rewards", NEW_IMPL: "Rewards", CONSTRUCTOR_ARGS: '["0x0000000000000000000000000000000000000001"]' }))
-        .to.deep.equal({ contract: "Rewards", newImplementation: "Rewards", constructorArgs: ["0x0000000000000000000000000000000000000001"] });
+      expect(upgradeRequestFromEnv({ CONTRACT: "Rewards", NEW_IMPL: "Rewards", CONSTRUCTOR_ARGS: '["0x0000000000000000000000000000000000000001"]' })).to.deep.equal({
+        contract: "Rewards",
+        newImplementation: "Rewards",
+        constructorArgs: ["0x0000000000000000000000000000000000000001"],
+      });
       expect(() => upgradeRequestFromEnv({ CONTRACT: "Rewards", NEW_IMPL: "Rewards", CONSTRUCTOR_ARGS: "{}" })).to.throw(UpgradeInputError, "is not a JSON array");
     });
   });
@@ -569,9 +565,7 @@ describe("Upgrades", function () {
       });
       expect(prepared.contract).to.equal("CashKeyGovernor");
       expect(prepared.proxy).to.equal(await governor.getAddress());
-      expect(prepared.proposal.calldatas[0]).to.equal(
-        governor.interface.encodeFunctionData("upgradeToAndCall", [prepared.newImplementation.address, "0x"]),
-      );
+      expect(prepared.proposal.calldatas[0]).to.equal(governor.interface.encodeFunctionData("upgradeToAndCall", [prepared.newImplementation.address, "0x"]));
     });
 
     it("imports a proxy that the plugin's manifest does not know, then validates against it", async function () {
@@ -596,9 +590,7 @@ describe("Upgrades", function () {
       const { deploymentsDir } = await loadFixture(fixture);
       const error = await rejectionOf(prepareUpgradeProposal(hre, { contract: "Vault", newImplementation: "RewardsV2", deploymentsDir }));
       expect(error).to.be.instanceOf(UpgradeInputError);
-      expect(error!.message).to.equal(
-        'unknown CONTRACT "Vault": expected one of Rewards, CashKeyToken, CashKeyGovernor, CashKeyTimelock',
-      );
+      expect(error!.message).to.equal('unknown CONTRACT "Vault": expected one of Rewards, CashKeyToken, CashKeyGovernor, CashKeyTimelock');
     });
 
     it("rejects an unknown implementation, function or arguments with an UpgradeInputError", async function () {
@@ -619,17 +611,19 @@ describe("Upgrades", function () {
     it("rejects a missing deployment with an UpgradeInputError", async function () {
       await loadFixture(fixture);
       const empty = fs.mkdtempSync(path.join(deploymentsRoot, "empty-"));
-      const error = await rejectionOf(
-        prepareUpgradeProposal(hre, { contract: "Rewards", newImplementation: "RewardsV2", deploymentsDir: empty }),
-      );
+      const error = await rejectionOf(prepareUpgradeProposal(hre, { contract: "Rewards", newImplementation: "RewardsV2", deploymentsDir: empty }));
       expect(error).to.be.instanceOf(UpgradeInputError);
       expect(error!.message).to.match(/^no deployment for chain 31337: .*31337\.json is missing$/);
     });
 
     it("reads its request from the environment", function () {
-      expect(
-        upgradeRequestFromEnv({ CONTRACT: "Rewards", NEW_IMPL: "RewardsV2", CALL: "initializeV2", ARGS: '["motto"]', DEPLOYMENTS_DIR: "/tmp/d" }),
-      ).to.deep.equal({ contract: "Rewards", newImplementation: "RewardsV2", call: "initializeV2", args: ["motto"], deploymentsDir: "/tmp/d" });
+      expect(upgradeRequestFromEnv({ CONTRACT: "Rewards", NEW_IMPL: "RewardsV2", CALL: "initializeV2", ARGS: '["motto"]', DEPLOYMENTS_DIR: "/tmp/d" })).to.deep.equal({
+        contract: "Rewards",
+        newImplementation: "RewardsV2",
+        call: "initializeV2",
+        args: ["motto"],
+        deploymentsDir: "/tmp/d",
+      });
       expect(upgradeRequestFromEnv({ CONTRACT: "Token", NEW_IMPL: "CashKeyToken" })).to.deep.equal({
         contract: "Token",
         newImplementation: "CashKeyToken",

@@ -24,7 +24,11 @@ const REASON_TEXT = "Padding: the second half repeats the first in other words."
 const ANSWER_TEXT = "Each paragraph adds figures the first does not have.";
 
 /** As the app writes times (frontend/src/lib/format.ts). */
-const utc = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+const utc = (seconds: bigint) =>
+  new Date(Number(seconds) * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 async function textOf(locator: Locator, pattern: RegExp): Promise<string> {
@@ -98,7 +102,13 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     if (!stack || this.currentTest?.state !== "failed") return;
     printLogsOnFailure(this.currentTest, [stack.oracle]);
     console.log(stack.indexer?.logs.slice(-20).join("\n"));
-    for (const page of [challengerPage, authorPage]) console.log(`page at failure (${page?.url()}):\n${await page?.locator("main").innerText().catch(() => "?")}`);
+    for (const page of [challengerPage, authorPage])
+      console.log(
+        `page at failure (${page?.url()}):\n${await page
+          ?.locator("main")
+          .innerText()
+          .catch(() => "?")}`,
+      );
   });
 
   after(async function () {
@@ -125,7 +135,10 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     const panel = challengerPage.getByTestId("challenge-panel");
     await textOf(panel.getByTestId("challenge-bond"), /^Bond: 100 CKEY, set by governance \(at least 1 CKEY\)\.$/);
     await textOf(panel.getByTestId("challenge-risk"), /^You lock 100 CKEY\. Upheld: .* Rejected: you lose it \(50 % to the author/);
-    await textOf(panel.getByTestId("challenge-timeline"), /Challenge window closes.*The operators' verdict is due by.*Escalation possible until at most.*Governance decides/s);
+    await textOf(
+      panel.getByTestId("challenge-timeline"),
+      /Challenge window closes.*The operators' verdict is due by.*Escalation possible until at most.*Governance decides/s,
+    );
     await panel.getByLabel("Reason").selectOption({ label: "Decoration / padding" });
     await panel.getByLabel("Why, in a few words").fill(REASON_TEXT);
     // A duplicate needs the earlier #id: the form says so before anything is sent.
@@ -196,7 +209,11 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     };
     await authorPage.getByRole("link", { name: "Rewards" }).click();
     const gate = authorPage.getByTestId("claim-gate-0");
-    await waitUntil(async () => (await expected()).test((await gate.first().textContent({ timeout: STEP_TIMEOUT_MS })) ?? ""), "the claim gate names the challenge's latest end", STEP_TIMEOUT_MS);
+    await waitUntil(
+      async () => (await expected()).test((await gate.first().textContent({ timeout: STEP_TIMEOUT_MS })) ?? ""),
+      "the claim gate names the challenge's latest end",
+      STEP_TIMEOUT_MS,
+    );
     await textOf(gate, await expected());
   });
 
@@ -219,7 +236,9 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     await challengerPage.getByRole("button", { name: "Resolved" }).click();
     const [resolved] = await challenges.queryFilter(challenges.filters.ChallengeResolved(1n));
     expect(resolved!.args.status).to.equal(verdict.firstUpheld ? 4n : 5n);
-    const outcome = verdict.firstUpheld ? /^Upheld: \d+ points removed; reward [\d,.]+ CKEY\. Paid: challenger [\d,.]+ CKEY\.$/ : /^Rejected: the score stands\. Paid: author 50 CKEY, treasury 50 CKEY\.$/;
+    const outcome = verdict.firstUpheld
+      ? /^Upheld: \d+ points removed; reward [\d,.]+ CKEY\. Paid: challenger [\d,.]+ CKEY\.$/
+      : /^Rejected: the score stands\. Paid: author 50 CKEY, treasury 50 CKEY\.$/;
     await textOf(challengerPage.getByTestId("challenge-1").getByTestId("challenge-outcome"), outcome);
     await challengerPage.screenshot({ path: path.join(SCREENSHOTS, "challenges.png"), fullPage: true });
 
@@ -229,7 +248,11 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     expect(claimable).to.be.greaterThan(0n);
     await authorPage.getByRole("button", { name: "Claim" }).click();
     await confirmTx(authorPage, /Send your .* CKEY from closed epochs to your own address/);
-    await waitUntil(async () => (await stack.deployment.rewards.queryFilter(stack.deployment.rewards.filters.Claimed(author.address))).length === 1, "the claim", STEP_TIMEOUT_MS);
+    await waitUntil(
+      async () => (await stack.deployment.rewards.queryFilter(stack.deployment.rewards.filters.Claimed(author.address))).length === 1,
+      "the claim",
+      STEP_TIMEOUT_MS,
+    );
     expect(await challenges.finalizedEpochs()).to.be.greaterThan(0n);
   });
 
@@ -247,7 +270,9 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
     const id = await challenges.challengeCount();
     const message = await verdictMessage(challenges, id, true);
     const { chainId } = await hre.ethers.provider.getNetwork();
-    await (await challenges.postVerdict(verdictArgs(message), [await signChallengeVerdict(stack.operator, challengesDomain(chainId, await challenges.getAddress()), message)])).wait();
+    await (
+      await challenges.postVerdict(verdictArgs(message), [await signChallengeVerdict(stack.operator, challengesDomain(chainId, await challenges.getAddress()), message)])
+    ).wait();
     // The author needs 2 × bond of unstaked CKEY.
     await (await token.connect(challenger).transfer(author.address, bond * 2n)).wait();
 
@@ -265,7 +290,10 @@ describe("dApp: challenging a score end to end (headless Chromium, indexer)", fu
 
     await challengerPage.getByRole("button", { name: "Escalated" }).click();
     const card = challengerPage.getByTestId(`challenge-${id}`);
-    await textOf(card.getByTestId("challenge-outcome"), new RegExp(`^Escalated to governance \\(verdict was upheld\\); decision due by ${escape(utc(stored.deadline))}\\.$`));
+    await textOf(
+      card.getByTestId("challenge-outcome"),
+      new RegExp(`^Escalated to governance \\(verdict was upheld\\); decision due by ${escape(utc(stored.deadline))}\\.$`),
+    );
 
     // Any holder with the proposal threshold puts the decision to a vote: a Governor proposal calling Challenges.decide.
     const { governor } = stack.deployment;

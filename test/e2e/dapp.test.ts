@@ -64,7 +64,12 @@ describe("dApp end to end (headless Chromium)", function () {
     if (!stack || this.currentTest?.state !== "failed") return;
     printLogsOnFailure(this.currentTest, [stack.oracle]);
     console.log(stack.indexer?.logs.slice(-20).join("\n"));
-    console.log(`page at failure (${page.url()}):\n${await page.locator("main").innerText().catch(() => "?")}`);
+    console.log(
+      `page at failure (${page.url()}):\n${await page
+        .locator("main")
+        .innerText()
+        .catch(() => "?")}`,
+    );
   });
 
   after(async function () {
@@ -306,7 +311,9 @@ describe("dApp end to end (headless Chromium)", function () {
     const devPanel = page.getByTestId("dev-panel");
     const before = await devPanel.getByTestId("dev-chain-time").textContent();
     await devPanel.getByRole("button", { name: "+1 h" }).click();
-    await page.waitForFunction(`document.querySelector('[data-testid=dev-chain-time]').textContent !== ${JSON.stringify(before)}`, undefined, { timeout: STEP_TIMEOUT_MS });
+    await page.waitForFunction(`document.querySelector('[data-testid=dev-chain-time]').textContent !== ${JSON.stringify(before)}`, undefined, {
+      timeout: STEP_TIMEOUT_MS,
+    });
     await textOf(page.getByTestId("proposal-state"), /Succeeded/);
     await page.getByRole("button", { name: "Queue in the Timelock" }).click();
     await confirmTx(page, /Schedule the passed proposal/);

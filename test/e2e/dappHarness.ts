@@ -163,9 +163,7 @@ export async function seriousAxeViolations(page: Page, label: string): Promise<s
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(" ")) }));
   })()`)) as { id: string; impact: string; targets: string[] }[];
-  return found
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${label}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
+  return found.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${label}: ${v.id} (${v.impact}) at ${v.targets.slice(0, 3).join(", ")}`);
 }
 
 /** Moves the chain's clock forward and mines a block. */

@@ -103,7 +103,12 @@ describe("dApp history from the indexer, and bounded chain reads without it (hea
     if (!stack || this.currentTest?.state !== "failed") return;
     printLogsOnFailure(this.currentTest, [stack.oracle]);
     console.log(stack.indexer?.logs.slice(-30).join("\n"));
-    console.log(`page at failure (${page?.url()}):\n${await page?.locator("main").innerText().catch(() => "?")}`);
+    console.log(
+      `page at failure (${page?.url()}):\n${await page
+        ?.locator("main")
+        .innerText()
+        .catch(() => "?")}`,
+    );
   });
 
   after(async function () {
@@ -115,7 +120,12 @@ describe("dApp history from the indexer, and bounded chain reads without it (hea
     const response = await fetch(stack.logProxy!.url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_getLogs", params: [{ address: stack.record.rewards, fromBlock: `0x${stack.record.deployBlock.toString(16)}` }] }),
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "eth_getLogs",
+        params: [{ address: stack.record.rewards, fromBlock: `0x${stack.record.deployBlock.toString(16)}` }],
+      }),
     });
     const body = (await response.json()) as { error?: { message: string } };
     expect(body.error?.message).to.match(/limited to a 10000 block range/);

@@ -87,7 +87,10 @@ describe("service worker updates (headless Chromium)", function () {
     })()`)) as string[];
     const scripts = fs.readdirSync(path.join(dist, "assets")).filter((name) => name.endsWith(".js"));
     for (const script of scripts.filter((name) => !name.startsWith("walletconnect-"))) expect(precached, script).to.include(`/assets/${script}`);
-    expect(scripts.some((name) => name.startsWith("walletconnect-")), "WalletConnect's provider chunk is named for the precache").to.equal(true);
+    expect(
+      scripts.some((name) => name.startsWith("walletconnect-")),
+      "WalletConnect's provider chunk is named for the precache",
+    ).to.equal(true);
     expect(precached.some((url) => url.includes("/assets/walletconnect-"))).to.equal(false);
     expect(precached).to.include("/index.html");
 

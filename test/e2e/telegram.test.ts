@@ -50,8 +50,24 @@ function launchData(userId: number): string {
 
 /** Telegram's light and dark themes, as its clients pass them. */
 const THEMES = {
-  light: { bg_color: "#ffffff", text_color: "#000000", hint_color: "#999999", link_color: "#2481cc", button_color: "#2481cc", button_text_color: "#ffffff", secondary_bg_color: "#efeff3" },
-  dark: { bg_color: "#212121", text_color: "#ffffff", hint_color: "#aaaaaa", link_color: "#8774e1", button_color: "#8774e1", button_text_color: "#ffffff", secondary_bg_color: "#181818" },
+  light: {
+    bg_color: "#ffffff",
+    text_color: "#000000",
+    hint_color: "#999999",
+    link_color: "#2481cc",
+    button_color: "#2481cc",
+    button_text_color: "#ffffff",
+    secondary_bg_color: "#efeff3",
+  },
+  dark: {
+    bg_color: "#212121",
+    text_color: "#ffffff",
+    hint_color: "#aaaaaa",
+    link_color: "#8774e1",
+    button_color: "#8774e1",
+    button_text_color: "#ffffff",
+    secondary_bg_color: "#181818",
+  },
 };
 
 /** The URL Telegram opens a Mini App at: the launch parameters in the hash. */
@@ -159,7 +175,13 @@ describe("dApp as a Telegram Mini App, and WalletConnect (headless Chromium)", f
   afterEach(async function () {
     if (!stack || this.currentTest?.state !== "failed") return;
     printLogsOnFailure(this.currentTest, [stack.oracle]);
-    if (page) console.log(`page at failure (${page.url()}):\n${await page.locator("main").innerText().catch(() => "?")}`);
+    if (page)
+      console.log(
+        `page at failure (${page.url()}):\n${await page
+          .locator("main")
+          .innerText()
+          .catch(() => "?")}`,
+      );
   });
 
   after(async function () {

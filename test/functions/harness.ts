@@ -114,10 +114,7 @@ export async function submitContent(rewards: Rewards, author: HardhatEthersSigne
 }
 
 /** Evaluates submissions in order with a fresh heuristic evaluator, as a node does. */
-export async function evaluateAll(
-  submissions: readonly { id: bigint; hash: string; content: Content; author: string }[],
-  maxPoints: number,
-): Promise<ProposalItem[]> {
+export async function evaluateAll(submissions: readonly { id: bigint; hash: string; content: Content; author: string }[], maxPoints: number): Promise<ProposalItem[]> {
   const evaluator = createEvaluator({ scorer: createHeuristicScorer(), config: { maxPoints } });
   const items: ProposalItem[] = [];
   for (const s of submissions) {
@@ -149,9 +146,7 @@ export async function buildProposal(
     deadline: options.deadline ?? BigInt((await time.latest()) + 3600),
   };
   // Packing refuses out-of-range values; a lying leader's out-of-range score is packed by hand.
-  const packedItems = items.map((i) =>
-    i.score > 100 ? (i.submissionId << 40n) | (BigInt(i.score) << 32n) | BigInt(i.points) : packScoreItem(i),
-  );
+  const packedItems = items.map((i) => (i.score > 100 ? (i.submissionId << 40n) | (BigInt(i.score) << 32n) | BigInt(i.points) : packScoreItem(i)));
   const digest = scoreBatchDigest(domain, header, packedItems).toLowerCase();
   const signature = await signScoreBatch(leader, domain, header, packedItems);
   const proposal = encodeProposal({ chainId, rewards: await rewards.getAddress(), leader: leader.address, header, items, digest, signature });

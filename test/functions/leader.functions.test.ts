@@ -64,7 +64,10 @@ describe("a leader node with the Functions verifier as co-signer", function () {
     for (const event of await f.rewards.queryFilter(f.rewards.filters.BatchPosted(), f.record.deployBlock)) {
       const tx = await hre.ethers.provider.getTransaction(event.transactionHash);
       const [, , signatures] = f.rewards.interface.parseTransaction({ data: tx!.data })!.args as unknown as [unknown, unknown, string[]];
-      expect(signatures.every((s) => s.length === 2 + 130), `batch ${event.args.nonce}: ECDSA only`).to.equal(true);
+      expect(
+        signatures.every((s) => s.length === 2 + 130),
+        `batch ${event.args.nonce}: ECDSA only`,
+      ).to.equal(true);
       expect(signatures.length).to.equal(2);
     }
   });
@@ -99,10 +102,9 @@ describe("a leader node with the Functions verifier as co-signer", function () {
       const contractSigners = signatures.filter((s) => s.length === 2 + 40).map((s) => getAddress(s));
       expect(contractSigners, `batch ${event.args.nonce}`).to.deep.equal([verifier]);
       expect(signatures.length).to.equal(2);
-      const digest = await f.rewards.batchDigest(
-        { nonce: header.nonce, evaluator: header.evaluator, rationaleRoot: header.rationaleRoot, deadline: header.deadline },
-        [...items],
-      );
+      const digest = await f.rewards.batchDigest({ nonce: header.nonce, evaluator: header.evaluator, rationaleRoot: header.rationaleRoot, deadline: header.deadline }, [
+        ...items,
+      ]);
       expect(await f.verifier.isApproved(digest)).to.equal(true);
     }
   });

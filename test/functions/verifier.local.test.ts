@@ -108,7 +108,9 @@ describe("Functions verifier on the local chain, with the fulfiller", function (
       { signer: d.client.verifier, signature: contractSignature(d.client.verifier, "0x") },
     ]);
     const index = forged.indexOf(contractSignature(d.client.verifier, "0x"));
-    await expect(d.rewards.postScores(header, packedItems, forged)).to.be.revertedWithCustomError(d.rewards, "RewardsInvalidSignature").withArgs(index);
+    await expect(d.rewards.postScores(header, packedItems, forged))
+      .to.be.revertedWithCustomError(d.rewards, "RewardsInvalidSignature")
+      .withArgs(index);
   });
 
   it("refuses when the DON cannot read the chain, and approves a later request once it can", async function () {

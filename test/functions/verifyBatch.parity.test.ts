@@ -36,14 +36,13 @@ const MIN_SCORE = constantOf("MIN_SCORE");
 const BLOCKING = constantOf("BLOCKING");
 
 /** The source's points for one item: its own formula lines, run with its own constants. */
-const sourcePoints = new Function(
-  "item",
-  "codes",
-  "maxPoints",
-  "MIN_SCORE",
-  "BLOCKING",
-  `${linesBetween("const blocked = ", "const points = ")}\nreturn points;`,
-) as (item: { score: number }, codes: string[], maxPoints: bigint, minScore: unknown, blocking: unknown) => bigint;
+const sourcePoints = new Function("item", "codes", "maxPoints", "MIN_SCORE", "BLOCKING", `${linesBetween("const blocked = ", "const points = ")}\nreturn points;`) as (
+  item: { score: number },
+  codes: string[],
+  maxPoints: bigint,
+  minScore: unknown,
+  blocking: unknown,
+) => bigint;
 
 const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}`;
 
@@ -65,7 +64,9 @@ describe("verify-batch.js agrees with the protocol module", function () {
       );
       fc.assert(
         fc.property(edgy, (input) => {
-          expect(hex(sourceKeccak(input))).to.equal(ethersKeccak256(input)).and.to.equal(viemKeccak256(input));
+          expect(hex(sourceKeccak(input)))
+            .to.equal(ethersKeccak256(input))
+            .and.to.equal(viemKeccak256(input));
         }),
         { numRuns: 300 },
       );
@@ -96,7 +97,11 @@ describe("verify-batch.js agrees with the protocol module", function () {
           fc.subarray(codes),
           fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.constantFrom(0, 1, 1000, 0xffffffff)),
           (score, flagged, maxPoints) => {
-            const expected = pointsFor(score, flagged.map((code) => ({ severity: FLAG_SEVERITY[code] })), maxPoints);
+            const expected = pointsFor(
+              score,
+              flagged.map((code) => ({ severity: FLAG_SEVERITY[code] })),
+              maxPoints,
+            );
             expect(Number(sourcePoints({ score }, flagged, BigInt(maxPoints), MIN_SCORE, BLOCKING))).to.equal(expected);
           },
         ),

@@ -65,12 +65,7 @@ export async function headerFor(rewards: Rewards, overrides: Partial<BatchHeader
 }
 
 /** Signs with each signer and returns the signatures in ascending signer order. */
-export async function signBatch(
-  rewards: Rewards,
-  signers: HardhatEthersSigner[],
-  header: BatchHeader,
-  items: bigint[],
-): Promise<string[]> {
+export async function signBatch(rewards: Rewards, signers: HardhatEthersSigner[], header: BatchHeader, items: bigint[]): Promise<string[]> {
   const domain = await domainOf(rewards);
   const attributed: AttributedSignature[] = [];
   for (const signer of signers) {
@@ -91,11 +86,7 @@ export async function submitMany(rewards: Rewards, author: HardhatEthersSigner, 
 }
 
 /** Signs with the first `threshold` operators and posts the batch. */
-export async function postBatch(
-  deployment: { rewards: Rewards; operatorSigners: HardhatEthersSigner[] },
-  items: bigint[],
-  headerOverrides: Partial<BatchHeader> = {},
-) {
+export async function postBatch(deployment: { rewards: Rewards; operatorSigners: HardhatEthersSigner[] }, items: bigint[], headerOverrides: Partial<BatchHeader> = {}) {
   const { rewards, operatorSigners } = deployment;
   const header = await headerFor(rewards, headerOverrides);
   const k = Number(await rewards.threshold());

@@ -6,12 +6,7 @@ import hre from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { ZeroHash, keccak256, toUtf8Bytes } from "ethers";
-import {
-  type ChallengeVerdictMessage,
-  challengesDomain,
-  signChallengeVerdict,
-  verdictArgs,
-} from "../../oracle/src/protocol/challengeVerdict";
+import { type ChallengeVerdictMessage, challengesDomain, signChallengeVerdict, verdictArgs } from "../../oracle/src/protocol/challengeVerdict";
 import type { Challenges } from "../../typechain-types";
 import { EVALUATOR } from "./cashkey";
 
@@ -59,16 +54,10 @@ export async function verdictMessage(
 }
 
 /** Signatures of `signers` over `message`, in ascending signer order. */
-export async function signVerdict(
-  challenges: Challenges,
-  signers: HardhatEthersSigner[],
-  message: ChallengeVerdictMessage,
-): Promise<string[]> {
+export async function signVerdict(challenges: Challenges, signers: HardhatEthersSigner[], message: ChallengeVerdictMessage): Promise<string[]> {
   const { chainId } = await hre.ethers.provider.getNetwork();
   const domain = challengesDomain(chainId, await challenges.getAddress());
-  const signed = await Promise.all(
-    signers.map(async (s) => ({ signer: s.address.toLowerCase(), signature: await signChallengeVerdict(s, domain, message) })),
-  );
+  const signed = await Promise.all(signers.map(async (s) => ({ signer: s.address.toLowerCase(), signature: await signChallengeVerdict(s, domain, message) })));
   signed.sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1));
   return signed.map((s) => s.signature);
 }

@@ -50,12 +50,7 @@ export interface Proposal {
 }
 
 /** The call `contract.method(...args)`, as a proposal action. */
-export async function encodeCall(
-  contract: BaseContract,
-  method: string,
-  args: readonly unknown[] = [],
-  value = 0n,
-): Promise<ProposalCall> {
+export async function encodeCall(contract: BaseContract, method: string, args: readonly unknown[] = [], value = 0n): Promise<ProposalCall> {
   return {
     target: await contract.getAddress(),
     value,
@@ -96,18 +91,8 @@ export function timelockSaltOf(governorAddress: string, description: string): st
 }
 
 /** The Timelock operation id of a queued proposal. */
-export async function timelockOperationIdOf(
-  timelock: CashKeyTimelock,
-  governor: CashKeyGovernor,
-  proposal: Proposal,
-): Promise<string> {
-  return timelock.hashOperationBatch(
-    proposal.targets,
-    proposal.values,
-    proposal.calldatas,
-    ZeroHash,
-    timelockSaltOf(await governor.getAddress(), proposal.description),
-  );
+export async function timelockOperationIdOf(timelock: CashKeyTimelock, governor: CashKeyGovernor, proposal: Proposal): Promise<string> {
+  return timelock.hashOperationBatch(proposal.targets, proposal.values, proposal.calldatas, ZeroHash, timelockSaltOf(await governor.getAddress(), proposal.description));
 }
 
 /** Each signer delegates its votes to itself. */
@@ -119,9 +104,7 @@ export async function selfDelegate(token: CashKeyToken, signers: Signer[]): Prom
 
 /** Submits the proposal and returns its id. */
 export async function propose(governor: CashKeyGovernor, proposer: Signer, proposal: Proposal): Promise<bigint> {
-  await (
-    await governor.connect(proposer).propose(proposal.targets, proposal.values, proposal.calldatas, proposal.description)
-  ).wait();
+  await (await governor.connect(proposer).propose(proposal.targets, proposal.values, proposal.calldatas, proposal.description)).wait();
   return proposalIdOf(governor, proposal);
 }
 
@@ -147,12 +130,7 @@ export async function queueAndWait(governor: CashKeyGovernor, proposalId: bigint
  * must have delegated before the call and together reach quorum. Returns the id and the execution
  * transaction (for event assertions).
  */
-export async function proposeVoteQueueExecute(
-  governor: CashKeyGovernor,
-  proposer: Signer,
-  voters: Signer[],
-  proposal: Proposal,
-) {
+export async function proposeVoteQueueExecute(governor: CashKeyGovernor, proposer: Signer, voters: Signer[], proposal: Proposal) {
   const proposalId = await propose(governor, proposer, proposal);
   await startVoting(governor, proposalId);
   for (const voter of voters) {

@@ -65,7 +65,22 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
   const logs: string[] = [];
   const child: ChildProcess = spawn(
     process.execPath,
-    ["--import", pathToImport(path.join(INDEXER_DIR, "scripts", "report-port.mjs")), PONDER_BIN, "start", "--root", INDEXER_DIR, "--port", "0", "--hostname", "127.0.0.1", "--schema", schema, "--log-format", "json"],
+    [
+      "--import",
+      pathToImport(path.join(INDEXER_DIR, "scripts", "report-port.mjs")),
+      PONDER_BIN,
+      "start",
+      "--root",
+      INDEXER_DIR,
+      "--port",
+      "0",
+      "--hostname",
+      "127.0.0.1",
+      "--schema",
+      schema,
+      "--log-format",
+      "json",
+    ],
     {
       cwd: INDEXER_DIR,
       env: {
@@ -83,14 +98,23 @@ export async function startIndexer(options: IndexerOptions): Promise<RunningInde
     },
   );
   // Ponder logs whole ABIs with some errors: keep each line short.
-  const keep = (chunk: Buffer) => logs.push(...chunk.toString().split("\n").filter((line) => line.length > 0).map((line) => line.slice(0, 1_000)));
+  const keep = (chunk: Buffer) =>
+    logs.push(
+      ...chunk
+        .toString()
+        .split("\n")
+        .filter((line) => line.length > 0)
+        .map((line) => line.slice(0, 1_000)),
+    );
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   let exited: number | null = null;
-  const exit = new Promise<void>((resolve) => child.once("exit", (code) => {
-    exited = code ?? -1;
-    resolve();
-  }));
+  const exit = new Promise<void>((resolve) =>
+    child.once("exit", (code) => {
+      exited = code ?? -1;
+      resolve();
+    }),
+  );
 
   const stop = async () => {
     if (exited === null) {

@@ -43,6 +43,8 @@ describe("a busy port", function () {
   it("is a PortInUseError naming CASHKEY_CHAIN_PORT for npm start's chain, not an unhandled EADDRINUSE", async function () {
     const error = await rejection(startChainServer(hre, { hostname: "127.0.0.1", port: held.port, setting: "CASHKEY_CHAIN_PORT" }));
     expect(error).to.be.instanceOf(PortInUseError);
-    expect((error as PortInUseError).shortMessage).to.contain(`Port ${held.port} on 127.0.0.1 is already in use`).and.to.contain("CASHKEY_CHAIN_PORT");
+    expect((error as PortInUseError).shortMessage)
+      .to.contain(`Port ${held.port} on 127.0.0.1 is already in use`)
+      .and.to.contain("CASHKEY_CHAIN_PORT");
   });
 });

@@ -54,7 +54,7 @@ describe("compile warnings", function () {
     const found = diagnostics({ "Guarded.sol": GUARDED });
     expect(found.filter((d) => d.errorCode === TRANSIENT_STORAGE_WARNING).map((d) => d.sourceLocation?.file)).to.deep.equal([TRANSIENT_SLOT_SOURCE]);
     const unused = found.filter((d) => d.severity === "warning" && d.errorCode !== TRANSIENT_STORAGE_WARNING);
-    expect(unused, 'the "can be restricted to pure" warning').not.to.be.empty;
+    expect(unused.length, 'the "can be restricted to pure" warning').to.be.greaterThan(0);
 
     expect(withoutAcceptedWarnings({ errors: found }).errors).to.deep.equal(unused);
   });

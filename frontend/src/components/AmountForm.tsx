@@ -63,7 +63,11 @@ export function AmountForm({
         </p>
       )}
       {invalid && <p role="alert">Enter a positive amount of CKEY.</p>}
-      {tooMuch && <p role="alert">That is more than the {formatTokens(max)} CKEY {maxLabel}.</p>}
+      {tooMuch && (
+        <p role="alert">
+          That is more than the {formatTokens(max)} CKEY {maxLabel}.
+        </p>
+      )}
       {warning && (
         <p className="banner warn" role="alert" data-testid="amount-warning">
           {warning}

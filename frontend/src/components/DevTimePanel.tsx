@@ -50,8 +50,8 @@ export function DevTimePanel() {
         <span className="badge dev">DEV</span> Local chain {DEV_CHAIN_ID} only: move the clock
       </h2>
       <p className="small">
-        Chain time: <span data-testid="dev-chain-time">{now === undefined ? "…" : formatTimestamp(now)}</span>. Skips waiting for voting periods, the
-        Timelock delay, unstake cooldowns and epochs. A real network has no such button.
+        Chain time: <span data-testid="dev-chain-time">{now === undefined ? "…" : formatTimestamp(now)}</span>. Skips waiting for voting periods, the Timelock delay,
+        unstake cooldowns and epochs. A real network has no such button.
       </p>
       <div className="actions">
         {STEPS.map(([label, seconds]) => (

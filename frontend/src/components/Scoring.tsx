@@ -55,8 +55,8 @@ export function HowScoring() {
         <strong>How scoring works</strong>
       </summary>
       <p>
-        Each oracle operator scores your text from 0 to 100, then a quorum of operators signs the scores and posts them on-chain in a batch. The score is a
-        weighted mean of four sub-scores:
+        Each oracle operator scores your text from 0 to 100, then a quorum of operators signs the scores and posts them on-chain in a batch. The score is a weighted mean
+        of four sub-scores:
       </p>
       <dl className="explain">
         {Object.entries(SUB_SCORES).map(([name, what]) => (
@@ -70,8 +70,8 @@ export function HowScoring() {
         ))}
       </dl>
       <p>
-        Fraud checks flag copies, spam, link farms, repetition and text aimed at the scorer. A <em>blocking</em> flag (exact duplicate, prompt injection, empty
-        or missing content) sets the score to 0; other flags cap it at 10 to 35. Every cap is below the minimum for points.
+        Fraud checks flag copies, spam, link farms, repetition and text aimed at the scorer. A <em>blocking</em> flag (exact duplicate, prompt injection, empty or missing
+        content) sets the score to 0; other flags cap it at 10 to 35. Every cap is below the minimum for points.
       </p>
       <p>Points per submission:</p>
       <p className="mono formula">
@@ -80,9 +80,9 @@ export function HowScoring() {
         points = ⌊ {max.toLocaleString("en-US")} × (score − {DEFAULT_MIN_SCORE} + 1)² ÷ (101 − {DEFAULT_MIN_SCORE})² ⌋ otherwise
       </p>
       <p>
-        So a 30/100 earns 0, a 40 earns {example(40)}, a 70 earns {example(70)} and a 100 earns {example(100)}. When an epoch closes, its CKEY budget is shared
-        in proportion to the points earned in it. ({max.toLocaleString("en-US")} is the governance-set maximum per submission; {DEFAULT_MIN_SCORE} is the
-        operators&apos; default minimum score.)
+        So a 30/100 earns 0, a 40 earns {example(40)}, a 70 earns {example(70)} and a 100 earns {example(100)}. When an epoch closes, its CKEY budget is shared in
+        proportion to the points earned in it. ({max.toLocaleString("en-US")} is the governance-set maximum per submission; {DEFAULT_MIN_SCORE} is the operators&apos;
+        default minimum score.)
       </p>
     </details>
   );

@@ -120,18 +120,15 @@ export function useOperatorBond(address: Address | undefined) {
 }
 
 export function useQuota(address: Address | undefined) {
-  return useChainQuery(
-    ["quota", address],
-    async (client, { contracts }) => {
-      const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
-      const [[baseQuota, tiers], quota, left] = await Promise.all([
-        client.readContract({ ...rewards, functionName: "quota" }),
-        address ? client.readContract({ ...rewards, functionName: "quotaOf", args: [address] }) : Promise.resolve(undefined),
-        address ? client.readContract({ ...rewards, functionName: "submissionsLeft", args: [address] }) : Promise.resolve(undefined),
-      ]);
-      return { baseQuota, tiers, quota, left };
-    },
-  );
+  return useChainQuery(["quota", address], async (client, { contracts }) => {
+    const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
+    const [[baseQuota, tiers], quota, left] = await Promise.all([
+      client.readContract({ ...rewards, functionName: "quota" }),
+      address ? client.readContract({ ...rewards, functionName: "quotaOf", args: [address] }) : Promise.resolve(undefined),
+      address ? client.readContract({ ...rewards, functionName: "submissionsLeft", args: [address] }) : Promise.resolve(undefined),
+    ]);
+    return { baseQuota, tiers, quota, left };
+  });
 }
 
 export const contractsOf = (config: RuntimeConfig) => ({

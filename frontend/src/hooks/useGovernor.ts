@@ -38,10 +38,13 @@ const DESCRIBED = 100;
 function useProposalTexts() {
   return useHistory(["proposal-texts"], {
     indexerPath: `/v1/proposals?limit=${DESCRIBED}`,
-    fromIndexer: (body: { items: IndexedProposal[] }) => new Map(body.items.map((row): [string, ProposalText] => [row.id, { description: row.description, proposer: getAddress(row.proposer) }])),
+    fromIndexer: (body: { items: IndexedProposal[] }) =>
+      new Map(body.items.map((row): [string, ProposalText] => [row.id, { description: row.description, proposer: getAddress(row.proposer) }])),
     fromChain: async (client, range, config) => {
       const created = await client.getContractEvents({ address: config.contracts.governor, abi: governorAbi, eventName: "ProposalCreated", ...range });
-      return new Map(created.map((log): [string, ProposalText] => [log.args.proposalId!.toString(), { description: log.args.description!, proposer: log.args.proposer! }]));
+      return new Map(
+        created.map((log): [string, ProposalText] => [log.args.proposalId!.toString(), { description: log.args.description!, proposer: log.args.proposer! }]),
+      );
     },
   });
 }
@@ -80,7 +83,11 @@ export function useProposals() {
       })
       .reverse();
   });
-  const data = proposals.data?.map((p): ProposalListItem => ({ ...p, description: byId?.get(p.id.toString())?.description ?? "", proposer: byId?.get(p.id.toString())?.proposer }));
+  const data = proposals.data?.map((p): ProposalListItem => ({
+    ...p,
+    description: byId?.get(p.id.toString())?.description ?? "",
+    proposer: byId?.get(p.id.toString())?.proposer,
+  }));
   return { ...proposals, data, history: texts.data };
 }
 
@@ -152,50 +159,47 @@ export interface ProposalDetail extends Omit<ProposalSummary, "description" | "p
 
 /** A proposal by number (`#/governance/3`, its place in the list) or by its full id. */
 export function useProposal(ref: string, voter: Address | undefined) {
-  return useChainQuery(
-    ["proposal", ref, voter],
-    async (client, config): Promise<ProposalDetail> => {
-      const governor = { address: config.contracts.governor, abi: governorAbi } as const;
-      if (!/^\d+$/.test(ref)) throw new Error("not a proposal number");
-      let number = 0;
-      let id = BigInt(ref);
-      // Numbers are short; ids are 256-bit hashes: anything up to the count is a number.
-      const count = await client.readContract({ ...governor, functionName: "proposalCount" });
-      if (id >= 1n && id <= count) {
-        number = Number(id);
-        [id] = await client.readContract({ ...governor, functionName: "proposalDetailsAt", args: [id - 1n] });
-      }
-      const [details, state, [against, forVotes, abstain], snapshot, deadline, eta, latest] = await Promise.all([
-        client.readContract({ ...governor, functionName: "proposalDetails", args: [id] }),
-        client.readContract({ ...governor, functionName: "state", args: [id] }),
-        client.readContract({ ...governor, functionName: "proposalVotes", args: [id] }),
-        client.readContract({ ...governor, functionName: "proposalSnapshot", args: [id] }),
-        client.readContract({ ...governor, functionName: "proposalDeadline", args: [id] }),
-        client.readContract({ ...governor, functionName: "proposalEta", args: [id] }),
-        client.getBlock({ blockTag: "latest" }),
-      ]);
-      // quorum() looks up the past only: before the snapshot, show today's quorum.
-      const timepoint = snapshot < latest.timestamp ? snapshot : latest.timestamp - 1n;
-      const [quorum, hasVoted] = await Promise.all([
-        client.readContract({ ...governor, functionName: "quorum", args: [timepoint] }),
-        voter ? client.readContract({ ...governor, functionName: "hasVoted", args: [id, voter] }) : Promise.resolve(undefined),
-      ]);
-      const [targets, , calldatas] = details;
-      return {
-        id,
-        number,
-        state: PROPOSAL_STATES[state],
-        targets,
-        calldatas,
-        votes: { against, for: forVotes, abstain },
-        quorum,
-        snapshot,
-        deadline,
-        eta,
-        hasVoted,
-      };
-    },
-  );
+  return useChainQuery(["proposal", ref, voter], async (client, config): Promise<ProposalDetail> => {
+    const governor = { address: config.contracts.governor, abi: governorAbi } as const;
+    if (!/^\d+$/.test(ref)) throw new Error("not a proposal number");
+    let number = 0;
+    let id = BigInt(ref);
+    // Numbers are short; ids are 256-bit hashes: anything up to the count is a number.
+    const count = await client.readContract({ ...governor, functionName: "proposalCount" });
+    if (id >= 1n && id <= count) {
+      number = Number(id);
+      [id] = await client.readContract({ ...governor, functionName: "proposalDetailsAt", args: [id - 1n] });
+    }
+    const [details, state, [against, forVotes, abstain], snapshot, deadline, eta, latest] = await Promise.all([
+      client.readContract({ ...governor, functionName: "proposalDetails", args: [id] }),
+      client.readContract({ ...governor, functionName: "state", args: [id] }),
+      client.readContract({ ...governor, functionName: "proposalVotes", args: [id] }),
+      client.readContract({ ...governor, functionName: "proposalSnapshot", args: [id] }),
+      client.readContract({ ...governor, functionName: "proposalDeadline", args: [id] }),
+      client.readContract({ ...governor, functionName: "proposalEta", args: [id] }),
+      client.getBlock({ blockTag: "latest" }),
+    ]);
+    // quorum() looks up the past only: before the snapshot, show today's quorum.
+    const timepoint = snapshot < latest.timestamp ? snapshot : latest.timestamp - 1n;
+    const [quorum, hasVoted] = await Promise.all([
+      client.readContract({ ...governor, functionName: "quorum", args: [timepoint] }),
+      voter ? client.readContract({ ...governor, functionName: "hasVoted", args: [id, voter] }) : Promise.resolve(undefined),
+    ]);
+    const [targets, , calldatas] = details;
+    return {
+      id,
+      number,
+      state: PROPOSAL_STATES[state],
+      targets,
+      calldatas,
+      votes: { against, for: forVotes, abstain },
+      quorum,
+      snapshot,
+      deadline,
+      eta,
+      hasVoted,
+    };
+  });
 }
 
 export function useGovernorSettings() {

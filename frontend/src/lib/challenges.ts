@@ -163,7 +163,13 @@ export function describeGate(
   if (gate.openCount > 0n) {
     const ids = holding.map((c) => `#${c.id}`).join(", ");
     const count = `${gate.openCount} open challenge${gate.openCount === 1n ? "" : "s"}${ids ? ` (${ids})` : ""}`;
-    const bound = params && holding.length > 0 ? holding.reduce((m, c) => { const end = latestEnd(c.status, c.deadline, params); return end > m ? end : m; }, 0n) : undefined;
+    const bound =
+      params && holding.length > 0
+        ? holding.reduce((m, c) => {
+            const end = latestEnd(c.status, c.deadline, params);
+            return end > m ? end : m;
+          }, 0n)
+        : undefined;
     return `Epoch ${gate.epoch}: held by ${count}; claimable once resolved${bound ? `, at the latest from ${formatTimestamp(bound)}` : ""}.`;
   }
   if (gate.claimableAt <= now) return `Epoch ${gate.epoch}: claimable (its challenge window has closed).`;
@@ -233,7 +239,8 @@ export const CHALLENGE_ERROR_DESCRIPTIONS: Record<string, (args: readonly unknow
   ChallengesInvalidPoints: ([points, max]) => `${points} points is not a valid credit (1 to ${max}).`,
   ChallengesOwnItem: () => "You cannot challenge your own submission.",
   ChallengesItemHasOpenChallenge: ([id, challengeId]) => `Submission ${id} already has an open challenge (#${challengeId}).`,
-  ChallengesGroundsRejected: ([id, reason]) => `A challenge of submission ${id} for ${REASONS[Number(reason)]?.label.toLowerCase() ?? "this reason"} was already rejected: pick another reason.`,
+  ChallengesGroundsRejected: ([id, reason]) =>
+    `A challenge of submission ${id} for ${REASONS[Number(reason)]?.label.toLowerCase() ?? "this reason"} was already rejected: pick another reason.`,
   ChallengesInvalidDuplicateOf: ([id, of]) => `#${of} cannot be what submission ${id} duplicates: name an earlier submission.`,
   ChallengesUnknownChallenge: ([id]) => `There is no challenge #${id}.`,
   ChallengesWrongStatus: ([id, status]) => `Challenge #${id} is ${STATUSES[Number(status)] ?? "in another state"}: this action is not possible now.`,
@@ -245,5 +252,6 @@ export const CHALLENGE_ERROR_DESCRIPTIONS: Record<string, (args: readonly unknow
     BigInt(claimableAt as bigint) === 0n
       ? `Epoch ${epoch} is held by an open challenge: its tokens become claimable once it is resolved.`
       : `Epoch ${epoch} is not final yet: claimable from ${formatTimestamp(BigInt(claimableAt as bigint))}.`,
-  ChallengesEpochHasOpenChallenges: ([epoch, count]) => `Epoch ${epoch} is held by ${count} open challenge${BigInt(count as bigint) === 1n ? "" : "s"}: its tokens become claimable once they are resolved.`,
+  ChallengesEpochHasOpenChallenges: ([epoch, count]) =>
+    `Epoch ${epoch} is held by ${count} open challenge${BigInt(count as bigint) === 1n ? "" : "s"}: its tokens become claimable once they are resolved.`,
 };

@@ -61,8 +61,7 @@ export type LocalNodeProvider = ReturnType<typeof localNodeProvider>;
 export function devConnector({ rpcUrl, chainId }: { rpcUrl: string; chainId: number }) {
   return createConnector<LocalNodeProvider>((config) => {
     const provider = localNodeProvider(rpcUrl, chainId);
-    const accounts = async (): Promise<readonly Address[]> =>
-      ((await provider.request({ method: "eth_accounts" } as never)) as string[]).map((a) => getAddress(a));
+    const accounts = async (): Promise<readonly Address[]> => ((await provider.request({ method: "eth_accounts" } as never)) as string[]).map((a) => getAddress(a));
     return {
       id: DEV_CONNECTOR_ID,
       name: "Local dev accounts (chain 31337 only)",

@@ -41,7 +41,8 @@ const DESCRIPTIONS: Record<string, (args: readonly unknown[]) => string> = {
   CashKeyTokenTransferExceedsUnlocked: ([, unlocked, amount]) => `Staked tokens cannot move: ${tokens(unlocked)} unlocked, ${tokens(amount)} requested.`,
   EnforcedPause: () => "The contract is paused by the guardian.",
   ERC20InsufficientBalance: ([, balance, needed]) => `Not enough CKEY: balance ${tokens(balance)}, needed ${tokens(needed)}.`,
-  GovernorInsufficientProposerVotes: ([, votes, threshold]) => `You need ${tokens(threshold)} of voting power to propose; you have ${tokens(votes)}. Delegate your votes to yourself first.`,
+  GovernorInsufficientProposerVotes: ([, votes, threshold]) =>
+    `You need ${tokens(threshold)} of voting power to propose; you have ${tokens(votes)}. Delegate your votes to yourself first.`,
   GovernorAlreadyCastVote: () => "You have already voted on this proposal.",
   GovernorUnexpectedProposalState: ([, state]) => `The proposal is ${PROPOSAL_STATES[Number(state)] ?? "in another state"}, so this action is not possible now.`,
   GovernorNonexistentProposal: () => "This proposal does not exist.",

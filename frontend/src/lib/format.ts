@@ -24,7 +24,12 @@ export function formatDuration(seconds: bigint | number): string {
   let s = Math.max(0, Number(seconds));
   if (s === 0) return "0 s";
   const parts: string[] = [];
-  for (const [unit, size] of [["d", 86_400], ["h", 3_600], ["min", 60], ["s", 1]] as const) {
+  for (const [unit, size] of [
+    ["d", 86_400],
+    ["h", 3_600],
+    ["min", 60],
+    ["s", 1],
+  ] as const) {
     if (s >= size) {
       parts.push(`${Math.floor(s / size)} ${unit}`);
       s %= size;
@@ -35,7 +40,10 @@ export function formatDuration(seconds: bigint | number): string {
 }
 
 export function formatTimestamp(seconds: bigint | number): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+  return new Date(Number(seconds) * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
 }
 
 /** An ETH fee: "0.0021", or "< 0.0001" for dust. */

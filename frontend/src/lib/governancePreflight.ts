@@ -20,11 +20,7 @@ export interface ProposalDraft {
 export type PreflightResult =
   { ok: true; proposalId: bigint } | { ok: false; proposalId: bigint; reason: string; existing?: { state: (typeof PROPOSAL_STATES)[number] } };
 
-export async function preflightProposal(
-  client: PublicClient,
-  contracts: { governor: Address; timelock: Address },
-  draft: ProposalDraft,
-): Promise<PreflightResult> {
+export async function preflightProposal(client: PublicClient, contracts: { governor: Address; timelock: Address }, draft: ProposalDraft): Promise<PreflightResult> {
   const governor = { address: contracts.governor, abi: governorAbi } as const;
   const proposalId = await client.readContract({
     ...governor,

@@ -107,7 +107,8 @@ export function describeCall(target: string, calldata: Hex, contracts: { rewards
       const { functionName, args } = decodeFunctionData({ abi, data: calldata });
       const shown = (args ?? []).map((arg) => {
         if (functionName === "setEpochBudget" && typeof arg === "bigint") return `${formatTokens(arg)} CKEY`;
-        if (Array.isArray(arg)) return `[${arg.map((t) => (typeof t === "object" && t && "minStake" in t ? `${formatTokens((t as { minStake: bigint }).minStake)} CKEY → ${(t as { quota: number }).quota}` : String(t))).join(", ")}]`;
+        if (Array.isArray(arg))
+          return `[${arg.map((t) => (typeof t === "object" && t && "minStake" in t ? `${formatTokens((t as { minStake: bigint }).minStake)} CKEY → ${(t as { quota: number }).quota}` : String(t))).join(", ")}]`;
         return String(arg);
       });
       return `${name}.${functionName}(${shown.join(", ")})`;

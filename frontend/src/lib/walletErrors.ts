@@ -26,5 +26,7 @@ export function describeWalletError(error: unknown): string | undefined {
 }
 
 export function describeWalletErrorOrMessage(error: unknown): string {
-  return describeWalletError(error) ?? ((error as { shortMessage?: string; message?: string })?.shortMessage ?? (error as Error)?.message ?? String(error)).split("\n")[0];
+  return (
+    describeWalletError(error) ?? ((error as { shortMessage?: string; message?: string })?.shortMessage ?? (error as Error)?.message ?? String(error)).split("\n")[0]
+  );
 }

@@ -30,8 +30,8 @@ export default function ChallengesPage() {
     <>
       <h1>Challenges</h1>
       <p className="lead">
-        Anyone may contest a score with a CKEY bond before its epoch's tokens are claimable. The operators judge first; the side a verdict goes against may
-        escalate to the token holders.
+        Anyone may contest a score with a CKEY bond before its epoch's tokens are claimable. The operators judge first; the side a verdict goes against may escalate to
+        the token holders.
       </p>
       {contract === undefined && <p className="notice">This deployment has no Challenges contract.</p>}
       {params && (

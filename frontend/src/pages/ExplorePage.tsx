@@ -126,11 +126,7 @@ function Browse() {
 
 /** Search highlights come as segments, rendered as text: nothing in a submission is ever markup. */
 function Highlights({ segments }: { segments: { text: string; match: boolean }[] }) {
-  return (
-    <>
-      {segments.map((segment, i) => (segment.match ? <mark key={i}>{segment.text}</mark> : <span key={i}>{segment.text}</span>))}
-    </>
-  );
+  return <>{segments.map((segment, i) => (segment.match ? <mark key={i}>{segment.text}</mark> : <span key={i}>{segment.text}</span>))}</>;
 }
 
 function ItemView({ id }: { id: string }) {
@@ -198,7 +194,9 @@ function Rationale({ id, batch }: { id: string; batch: IndexedBatch }) {
   if (view.error) return <p className="muted">The oracle node did not answer: no rationale to show.</p>;
   if (!rationaleJson) return <p className="muted">No rationale yet.</p>;
   const verified =
-    chainRoot.data === undefined ? undefined : chainRoot.data !== null && proof != null && verifyRationale(chainRoot.data, { submissionId: BigInt(id), rationaleJson }, proof);
+    chainRoot.data === undefined
+      ? undefined
+      : chainRoot.data !== null && proof != null && verifyRationale(chainRoot.data, { submissionId: BigInt(id), rationaleJson }, proof);
   return (
     <div className="rationale">
       <h3>Rationale</h3>

@@ -25,7 +25,9 @@ function Delegation() {
     const receipt = await tx.send(
       "Delegate",
       { ...contractsOf(runtime).token, functionName: "delegate", args: [getAddress(to)] },
-      { summary: `Give your ${formatTokens(balances.data?.balance)} CKEY of voting power to ${self ? "yourself" : shortAddress(to)}. No tokens move; you can change it at any time.` },
+      {
+        summary: `Give your ${formatTokens(balances.data?.balance)} CKEY of voting power to ${self ? "yourself" : shortAddress(to)}. No tokens move; you can change it at any time.`,
+      },
     );
     if (receipt) setDelegatee("");
   };
@@ -39,8 +41,8 @@ function Delegation() {
         </span>
       </p>
       <p className="muted">
-        CKEY counts as votes only once delegated, to yourself or to someone you trust: delegation checkpoints your balance, so
-        proposals can read voting power at their snapshot. It moves no tokens.
+        CKEY counts as votes only once delegated, to yourself or to someone you trust: delegation checkpoints your balance, so proposals can read voting power at their
+        snapshot. It moves no tokens.
       </p>
       <button type="button" disabled={tx.busy || !address} onClick={() => address && void delegate(address)}>
         Delegate to myself
@@ -200,7 +202,9 @@ function ProposeForm() {
         const receipt = await tx.send(
           "Propose",
           { ...contractsOf(runtime).governor, functionName: "propose", args: [[call.target], [call.value], [call.calldata], description] },
-          { summary: `Open a vote on ${describeCall(call.target, call.calldata, runtime.contracts)}, titled "${title.trim()}". If it passes, anyone can queue it in the Timelock and execute it after the delay.` },
+          {
+            summary: `Open a vote on ${describeCall(call.target, call.calldata, runtime.contracts)}, titled "${title.trim()}". If it passes, anyone can queue it in the Timelock and execute it after the delay.`,
+          },
         );
         if (receipt) {
           setChange(EMPTY[change.kind]);

@@ -10,8 +10,8 @@ export default function LandingPage() {
     <div className="landing" data-testid="landing">
       <h1>Get paid in CKEY for useful information</h1>
       <p className="lead">
-        CashKey rewards people who write or share information worth reading: measurements, guides, research notes, news with sources. Independent oracle
-        operators score every submission in the open, and each epoch&apos;s CKEY budget is shared by the points earned in it.
+        CashKey rewards people who write or share information worth reading: measurements, guides, research notes, news with sources. Independent oracle operators score
+        every submission in the open, and each epoch&apos;s CKEY budget is shared by the points earned in it.
       </p>
       {epoch && (
         <p className="notice" data-testid="landing-epoch">
@@ -37,15 +37,14 @@ export default function LandingPage() {
         <h2 id="how-title">How it works</h2>
         <ol className="steps">
           <li>
-            <strong>Connect</strong> a wallet, or create a CashKey wallet in this browser: no extension and no ETH needed, the oracle&apos;s relayer can pay the
-            gas for submitting and claiming.
+            <strong>Connect</strong> a wallet, or create a CashKey wallet in this browser: no extension and no ETH needed, the oracle&apos;s relayer can pay the gas for
+            submitting and claiming.
           </li>
           <li>
             <strong>Submit</strong> your text. Only its hash goes on-chain; the text goes to the oracle operators.
           </li>
           <li>
-            <strong>Get scored:</strong> operators score it 0–100 with a published rubric and sign the result; you can check every explanation against the
-            chain.
+            <strong>Get scored:</strong> operators score it 0–100 with a published rubric and sign the result; you can check every explanation against the chain.
           </li>
           <li>
             <strong>Claim</strong> your CKEY once the epoch closes. Stake CKEY for more submissions per epoch, and vote on every parameter.

@@ -47,11 +47,17 @@ function useBatches() {
   return useHistory(["batches"], {
     indexerPath: `/v1/batches?limit=${BATCHES_LISTED}`,
     fromIndexer: (body: { items: { nonce: string; evaluator: string; count: number; signers: string[]; txHash: `0x${string}` }[] }) =>
-      body.items.map(
-        (row): BatchRow => ({ nonce: BigInt(row.nonce), evaluator: row.evaluator, count: BigInt(row.count), txHash: row.txHash, signers: row.signers.length > 0 ? row.signers : undefined }),
-      ),
+      body.items.map((row): BatchRow => ({
+        nonce: BigInt(row.nonce),
+        evaluator: row.evaluator,
+        count: BigInt(row.count),
+        txHash: row.txHash,
+        signers: row.signers.length > 0 ? row.signers : undefined,
+      })),
     fromChain: async (client, range, { contracts }) => {
-      const posted = (await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "BatchPosted", ...range })).slice(-BATCHES_LISTED).reverse();
+      const posted = (await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "BatchPosted", ...range }))
+        .slice(-BATCHES_LISTED)
+        .reverse();
       return Promise.all(
         posted.map(async (log): Promise<BatchRow> => {
           const tx = await client.getTransaction({ hash: log.transactionHash });
@@ -79,7 +85,10 @@ function useLeaderboard(epoch: { current: number; genesis: bigint; length: bigin
       fromChain: async (client, range, { contracts }) => {
         const start = epoch!.genesis + BigInt(epoch!.current) * epoch!.length;
         const scored = await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Scored", ...range });
-        const times = await blockTimes(client, scored.map((l) => l.blockNumber));
+        const times = await blockTimes(
+          client,
+          scored.map((l) => l.blockNumber),
+        );
         const totals = new Map<Address, bigint>();
         for (const log of scored) {
           if (times.get(log.blockNumber)! < start) continue;

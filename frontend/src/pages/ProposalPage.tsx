@@ -20,9 +20,20 @@ function Timeline({ proposal, now }: { proposal: ProposalDetail; now: bigint | u
   const rel = (t: bigint) => (now === undefined ? "" : t > now ? ` (in ${formatDuration(t - now)})` : ` (${formatDuration(now - t)} ago)`);
   return (
     <ol className="timeline">
-      <li>Voting opens {formatTimestamp(proposal.snapshot)}{rel(proposal.snapshot)}</li>
-      <li>Voting closes {formatTimestamp(proposal.deadline)}{rel(proposal.deadline)}</li>
-      {proposal.eta > 0n && <li>Executable from {formatTimestamp(proposal.eta)}{rel(proposal.eta)}</li>}
+      <li>
+        Voting opens {formatTimestamp(proposal.snapshot)}
+        {rel(proposal.snapshot)}
+      </li>
+      <li>
+        Voting closes {formatTimestamp(proposal.deadline)}
+        {rel(proposal.deadline)}
+      </li>
+      {proposal.eta > 0n && (
+        <li>
+          Executable from {formatTimestamp(proposal.eta)}
+          {rel(proposal.eta)}
+        </li>
+      )}
     </ol>
   );
 }
@@ -123,7 +134,17 @@ function Actions({ proposal, now, myVote }: { proposal: ProposalDetail; now: big
       )}
       {proposal.state === "Pending" && <p>Voting has not opened yet.</p>}
       {proposal.state === "Succeeded" && (
-        <button type="button" disabled={tx.busy} onClick={() => void tx.send("Queue", { ...governor, functionName: "queue", args: [proposal.id] }, { summary: "Schedule the passed proposal in the Timelock; it becomes executable once the Timelock delay has passed." })}>
+        <button
+          type="button"
+          disabled={tx.busy}
+          onClick={() =>
+            void tx.send(
+              "Queue",
+              { ...governor, functionName: "queue", args: [proposal.id] },
+              { summary: "Schedule the passed proposal in the Timelock; it becomes executable once the Timelock delay has passed." },
+            )
+          }
+        >
           Queue in the Timelock
         </button>
       )}

@@ -63,20 +63,21 @@ function useEarnings(address: `0x${string}` | undefined, epoch: EpochState | und
     {
       indexerPath: `/v1/authors/${address}/earnings?limit=${EARNING_EPOCHS}`,
       fromIndexer: (body: { items: IndexedEarning[] }) =>
-        body.items.map(
-          (row): EpochEarning => ({
-            epoch: row.epoch,
-            points: BigInt(row.points),
-            totalPoints: BigInt(row.totalPoints ?? 0),
-            budget: BigInt(row.budget ?? 0),
-            tokens: BigInt(row.tokens ?? 0),
-            closed: row.epoch < epoch!.current,
-          }),
-        ),
+        body.items.map((row): EpochEarning => ({
+          epoch: row.epoch,
+          points: BigInt(row.points),
+          totalPoints: BigInt(row.totalPoints ?? 0),
+          budget: BigInt(row.budget ?? 0),
+          tokens: BigInt(row.tokens ?? 0),
+          closed: row.epoch < epoch!.current,
+        })),
       fromChain: async (client, range, { contracts }): Promise<EpochEarning[]> => {
         const rewards = { address: contracts.rewards, abi: rewardsAbi } as const;
         const scored = await client.getContractEvents({ ...rewards, eventName: "Scored", args: { author: address }, ...range });
-        const times = await blockTimes(client, scored.map((l) => l.blockNumber));
+        const times = await blockTimes(
+          client,
+          scored.map((l) => l.blockNumber),
+        );
         const byEpoch = new Map<number, bigint>();
         for (const log of scored) {
           const e = Number((times.get(log.blockNumber)! - epoch!.genesis) / epoch!.length);
@@ -140,10 +141,17 @@ function useClaims(address: `0x${string}` | undefined) {
         const logs = (await client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Claimed", args: { user: address }, ...range }))
           .reverse()
           .slice(0, CLAIMS_LISTED);
-        const times = await blockTimes(client, logs.map((l) => l.blockNumber));
-        return logs.map(
-          (log): ClaimRow => ({ key: `${log.transactionHash}-${log.logIndex}`, tokens: log.args.tokens!, to: log.args.to!, at: times.get(log.blockNumber)!, txHash: log.transactionHash }),
+        const times = await blockTimes(
+          client,
+          logs.map((l) => l.blockNumber),
         );
+        return logs.map((log): ClaimRow => ({
+          key: `${log.transactionHash}-${log.logIndex}`,
+          tokens: log.args.tokens!,
+          to: log.args.to!,
+          at: times.get(log.blockNumber)!,
+          txHash: log.transactionHash,
+        }));
       },
     },
     address !== undefined,
@@ -210,7 +218,9 @@ function RewardsPanel() {
           const receipt = await tx.send(
             "Claim",
             { ...contractsOf(runtime).rewards, functionName: "claim", args: [recipient] },
-            { summary: `Send your ${formatTokens(data?.claimable)} CKEY from closed epochs to ${recipient.toLowerCase() === address?.toLowerCase() ? "your own address" : shortAddress(recipient)}.` },
+            {
+              summary: `Send your ${formatTokens(data?.claimable)} CKEY from closed epochs to ${recipient.toLowerCase() === address?.toLowerCase() ? "your own address" : shortAddress(recipient)}.`,
+            },
           );
           if (receipt) setTo("");
         }}

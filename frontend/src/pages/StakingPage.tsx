@@ -74,8 +74,8 @@ function StakingPanel() {
         <section className="card" aria-labelledby="operator-bond" data-testid="operator-bond">
           <h2 id="operator-bond">Operator bond</h2>
           <p>
-            Your stake is your bond as an oracle operator: it stays slashable for every batch you signed, so it cannot be withdrawn while you
-            operate nor for {formatDuration(bond.releaseDelay)} after your removal (the slowest governance path plus a margin).
+            Your stake is your bond as an oracle operator: it stays slashable for every batch you signed, so it cannot be withdrawn while you operate nor for{" "}
+            {formatDuration(bond.releaseDelay)} after your removal (the slowest governance path plus a margin).
           </p>
           <p data-testid="bond-state">
             {bond.isOperator
@@ -98,12 +98,17 @@ function StakingPanel() {
             {next ? (
               <>
                 <p>
-                  Your {formatTokens(staked)} CKEY staked buy {stakeQuota} submissions per epoch. <strong>Stake {formatTokens(next.more)} more for {next.quota}/epoch.</strong>
+                  Your {formatTokens(staked)} CKEY staked buy {stakeQuota} submissions per epoch.{" "}
+                  <strong>
+                    Stake {formatTokens(next.more)} more for {next.quota}/epoch.
+                  </strong>
                 </p>
                 <progress max={100} value={Number((staked * 100n) / (staked + next.more))} aria-label={`Progress to the ${next.quota}/epoch tier`} />
               </>
             ) : (
-              <p>Your {formatTokens(staked)} CKEY staked buy the top tier: {stakeQuota} submissions per epoch.</p>
+              <p>
+                Your {formatTokens(staked)} CKEY staked buy the top tier: {stakeQuota} submissions per epoch.
+              </p>
             )}
           </div>
         )}
@@ -136,12 +141,23 @@ function StakingPanel() {
               "Request unstake",
               { ...token, functionName: "requestUnstake", args: [amount] },
               {
-                summary: `Start the ${formatDuration(b?.cooldown ?? 0n)} cooldown for ${formatTokens(amount)} CKEY; withdraw them once it has passed. ${unstakeWarning(amount) ?? ""}`.trim(),
+                summary:
+                  `Start the ${formatDuration(b?.cooldown ?? 0n)} cooldown for ${formatTokens(amount)} CKEY; withdraw them once it has passed. ${unstakeWarning(amount) ?? ""}`.trim(),
               },
             )
           }
         />
-        <button type="button" disabled={!withdrawable || tx.busy} onClick={() => void tx.send("Withdraw", { ...token, functionName: "withdrawUnstaked" }, { summary: `Move ${formatTokens(pending)} CKEY from unstaking back to your transferable balance.` })}>
+        <button
+          type="button"
+          disabled={!withdrawable || tx.busy}
+          onClick={() =>
+            void tx.send(
+              "Withdraw",
+              { ...token, functionName: "withdrawUnstaked" },
+              { summary: `Move ${formatTokens(pending)} CKEY from unstaking back to your transferable balance.` },
+            )
+          }
+        >
           Withdraw unstaked
         </button>
         <TxStatus tx={tx} />
@@ -150,8 +166,8 @@ function StakingPanel() {
         <h2 id="stake-buys">What stake buys</h2>
         <ul>
           <li>
-            More submissions per epoch (anti-spam: a sybil must lock CKEY for each identity). An epoch&apos;s quota follows the stake you held
-            when it started, so new stake counts from the next epoch:
+            More submissions per epoch (anti-spam: a sybil must lock CKEY for each identity). An epoch&apos;s quota follows the stake you held when it started, so new
+            stake counts from the next epoch:
           </li>
           {quota.data && (
             <li>

@@ -39,17 +39,15 @@ function useMySubmissions() {
     {
       indexerPath: `/v1/authors/${address}/submissions?limit=${LISTED}`,
       fromIndexer: (body: { items: IndexedItem[] }) =>
-        body.items.map(
-          (item): MySubmission => ({
-            id: BigInt(item.id),
-            contentHash: item.contentHash,
-            category: item.category,
-            submittedAt: BigInt(item.submittedAt),
-            score: item.score ?? undefined,
-            points: item.points === null ? undefined : Number(item.points),
-            snippet: item.snippet ?? undefined,
-          }),
-        ),
+        body.items.map((item): MySubmission => ({
+          id: BigInt(item.id),
+          contentHash: item.contentHash,
+          category: item.category,
+          submittedAt: BigInt(item.submittedAt),
+          score: item.score ?? undefined,
+          points: item.points === null ? undefined : Number(item.points),
+          snippet: item.snippet ?? undefined,
+        })),
       fromChain: async (client, range, { contracts }) => {
         const [submitted, scored] = await Promise.all([
           client.getContractEvents({ address: contracts.rewards, abi: rewardsAbi, eventName: "Submitted", args: { author: address }, ...range }),
@@ -71,7 +69,10 @@ function useMySubmissions() {
 
 /** The text's first lines, for the list (the whole text is on its Explore page). */
 function firstLines(text: string, lines = 3): string {
-  const kept = text.split(/\r?\n/).filter((line) => line.trim() !== "").slice(0, lines);
+  const kept = text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== "")
+    .slice(0, lines);
   return kept.join("\n");
 }
 
@@ -125,8 +126,8 @@ export function Rationale({ view, flagged }: { view: OracleSubmission; flagged: 
       </p>
       {verified === true && (
         <p className="muted small" data-testid="verified-meaning">
-          {flagged ? "The flags above are the oracle's published verdict: " : ""}This proves the rationale is the one the operators signed and posted on-chain; it
-          says nothing about whether the content is true.
+          {flagged ? "The flags above are the oracle's published verdict: " : ""}This proves the rationale is the one the operators signed and posted on-chain; it says
+          nothing about whether the content is true.
         </p>
       )}
       <p>{rationale}</p>

@@ -75,7 +75,10 @@ export default function SubmitPage() {
   // Bound to the connected account (docs/SCORING.md, "Who was first"): whoever copies the hash from
   // the mempool and submits it first gets nothing for it.
   const hash = useMemo(() => (text.trim() && address ? contentHash({ text, author: address, salt }) : undefined), [text, address, salt]);
-  const size = useMemo(() => checkSize({ text, author: address ?? "0x0000000000000000000000000000000000000000", salt }, runtime.maxContentBytes), [text, address, salt, runtime.maxContentBytes]);
+  const size = useMemo(
+    () => checkSize({ text, author: address ?? "0x0000000000000000000000000000000000000000", salt }, runtime.maxContentBytes),
+    [text, address, salt, runtime.maxContentBytes],
+  );
   const past = useMemo(() => (address ? findPastSubmission(runtime.chainId, address, text) : undefined), [runtime.chainId, address, text]);
   const noQuota = quota?.left === 0n;
   const blocked = !hash || size.over || noQuota || (past !== undefined && !resubmit);
@@ -142,8 +145,8 @@ export default function SubmitPage() {
           {past && (
             <div className="banner warn" role="alert" data-testid="duplicate-warning">
               <p>
-                You already submitted this text as <a href="#/submissions">#{past.id}</a> on {new Date(past.at).toLocaleString()}. The oracle flags
-                repeated content: a copy earns 0 points and still uses one submission of your quota.
+                You already submitted this text as <a href="#/submissions">#{past.id}</a> on {new Date(past.at).toLocaleString()}. The oracle flags repeated content: a
+                copy earns 0 points and still uses one submission of your quota.
               </p>
               <label className="check">
                 <input type="checkbox" checked={resubmit} onChange={(e) => setResubmit(e.target.checked)} /> Submit it again anyway
@@ -159,11 +162,17 @@ export default function SubmitPage() {
             ))}
           </select>
           <p className="hash">
-            Content hash: <output className="mono" data-testid="content-hash">{hash ?? "—"}</output>
+            Content hash:{" "}
+            <output className="mono" data-testid="content-hash">
+              {hash ?? "—"}
+            </output>
           </p>
           <p className="hash muted">
-            Bound to your address with the random salt <output className="mono" data-testid="content-salt">{salt}</output>: the
-            text stays private until your submission is on-chain, and no one else can claim its hash.
+            Bound to your address with the random salt{" "}
+            <output className="mono" data-testid="content-salt">
+              {salt}
+            </output>
+            : the text stays private until your submission is on-chain, and no one else can claim its hash.
           </p>
           {noQuota && (
             <p className="banner warn" data-testid="no-quota">

@@ -38,7 +38,12 @@ export function WalletConnectButton({ connector, chainId }: { connector: Connect
           <button
             type="button"
             className="secondary"
-            onClick={() => navigator.clipboard?.writeText(uri).then(() => setCopied(true), () => setCopied(false))}
+            onClick={() =>
+              navigator.clipboard?.writeText(uri).then(
+                () => setCopied(true),
+                () => setCopied(false),
+              )
+            }
           >
             {copied ? "Link copied" : "Copy the pairing link"}
           </button>{" "}

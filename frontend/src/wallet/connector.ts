@@ -4,16 +4,7 @@
  * transactions go to the deployment's RPC. Signing anything (a transaction, or a typed-data request for
  * the gasless relayer) is refused until the backup is confirmed. Disconnecting forgets the key.
  */
-import {
-  type Address,
-  type EIP1193RequestFn,
-  type Hex,
-  createWalletClient,
-  defineChain,
-  getAddress,
-  http,
-  numberToHex,
-} from "viem";
+import { type Address, type EIP1193RequestFn, type Hex, createWalletClient, defineChain, getAddress, http, numberToHex } from "viem";
 import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { createConnector } from "wagmi";
 import type { VaultStore } from "./store";

@@ -91,7 +91,12 @@ export async function relayCall(p: RelayCallParameters): Promise<RelayReceipt> {
   });
   const json = (await response.json().catch(() => ({}))) as { error?: { code: string; message: string; details?: unknown } } & Partial<RelayReceipt>;
   if (!response.ok || json.error) {
-    throw new RelayRefusedError(response.status, json.error?.code ?? "relay_failed", json.error?.message ?? `The relayer answered HTTP ${response.status}.`, json.error?.details);
+    throw new RelayRefusedError(
+      response.status,
+      json.error?.code ?? "relay_failed",
+      json.error?.message ?? `The relayer answered HTTP ${response.status}.`,
+      json.error?.details,
+    );
   }
   return json as RelayReceipt;
 }
@@ -100,7 +105,13 @@ export async function relayCall(p: RelayCallParameters): Promise<RelayReceipt> {
  * Who pays for a call: the account when it can afford the gas and does not prefer the relayer; the
  * relayer when there is one; else nobody (the app asks the user to fund the account).
  */
-export function gasPayer(p: { balanceWei: bigint; gasEstimate: bigint; maxFeePerGasWei: bigint; preferRelayer: boolean; relayerAvailable: boolean }): "account" | "relayer" | "none" {
+export function gasPayer(p: {
+  balanceWei: bigint;
+  gasEstimate: bigint;
+  maxFeePerGasWei: bigint;
+  preferRelayer: boolean;
+  relayerAvailable: boolean;
+}): "account" | "relayer" | "none" {
   const affordable = p.balanceWei >= p.gasEstimate * p.maxFeePerGasWei;
   if (p.relayerAvailable && (p.preferRelayer || !affordable)) return "relayer";
   return affordable ? "account" : "none";

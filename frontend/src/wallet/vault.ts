@@ -55,10 +55,7 @@ function bytes(hex: Hex): Uint8Array<ArrayBuffer> {
 
 async function aesKey(passphrase: string, salt: Uint8Array<ArrayBuffer>, iterations: number): Promise<CryptoKey> {
   const base = await subtle().importKey("raw", encoder.encode(passphrase), "PBKDF2", false, ["deriveKey"]);
-  return subtle().deriveKey({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, base, { name: "AES-GCM", length: 256 }, false, [
-    "encrypt",
-    "decrypt",
-  ]);
+  return subtle().deriveKey({ name: "PBKDF2", hash: "SHA-256", salt, iterations }, base, { name: "AES-GCM", length: 256 }, false, ["encrypt", "decrypt"]);
 }
 
 /** A fresh private key from WebCrypto's CSPRNG (retried in the negligible case it is not a valid scalar). */
@@ -75,11 +72,7 @@ export function generatePrivateKey(): Hex {
 }
 
 /** Encrypts `privateKey` under `passphrase`. */
-export async function sealKey(
-  privateKey: Hex,
-  passphrase: string,
-  options: { backedUp: boolean; iterations?: number; now?: number },
-): Promise<VaultRecord> {
+export async function sealKey(privateKey: Hex, passphrase: string, options: { backedUp: boolean; iterations?: number; now?: number }): Promise<VaultRecord> {
   checkPassphrase(passphrase);
   if (!isHex(privateKey) || privateKey.length !== 66) throw new VaultError("invalid_key", "A private key is 0x and 64 hex digits.");
   let address: Address;
@@ -92,9 +85,7 @@ export async function sealKey(
   const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
   const key = await aesKey(passphrase, salt, iterations);
-  const ciphertext = new Uint8Array(
-    await subtle().encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(address) }, key, bytes(privateKey)),
-  );
+  const ciphertext = new Uint8Array(await subtle().encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(address) }, key, bytes(privateKey)));
   const now = options.now ?? Date.now();
   return {
     version: VAULT_VERSION,
@@ -127,11 +118,7 @@ export async function unlockVault(record: VaultRecord, passphrase: string): Prom
   let plain: Uint8Array;
   try {
     plain = new Uint8Array(
-      await subtle().decrypt(
-        { name: "AES-GCM", iv: bytes(record.cipher.iv), additionalData: encoder.encode(getAddress(record.address)) },
-        key,
-        bytes(record.ciphertext),
-      ),
+      await subtle().decrypt({ name: "AES-GCM", iv: bytes(record.cipher.iv), additionalData: encoder.encode(getAddress(record.address)) }, key, bytes(record.ciphertext)),
     );
   } catch {
     throw new VaultError("wrong_passphrase", "Wrong passphrase.");

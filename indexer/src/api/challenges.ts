@@ -67,7 +67,14 @@ export function challengeRoutes(app: Hono): void {
     const [found] = await db.select().from(challenge).where(eq(challenge.id, id)).limit(1);
     if (found === undefined) throw new ApiError(404, "challenge_not_found", "No challenge with this id.");
     const [item] = await db
-      .select({ id: submission.id, author: submission.author, title: submission.title, score: submission.score, points: submission.points, scoredEpoch: submission.scoredEpoch })
+      .select({
+        id: submission.id,
+        author: submission.author,
+        title: submission.title,
+        score: submission.score,
+        points: submission.points,
+        scoredEpoch: submission.scoredEpoch,
+      })
       .from(submission)
       .where(eq(submission.id, found.submissionId))
       .limit(1);

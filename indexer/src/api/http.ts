@@ -8,7 +8,12 @@ import { replaceBigInts } from "ponder";
 import { z } from "zod";
 
 export class ApiError extends HTTPException {
-  constructor(status: 400 | 404 | 429, readonly code: string, message: string, readonly details?: unknown) {
+  constructor(
+    status: 400 | 404 | 429,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
     super(status, { message });
   }
 }
@@ -30,13 +35,24 @@ export function notFound(c: Context): Response {
 export function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new ApiError(400, "invalid_request", "Invalid request.", result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })));
+    throw new ApiError(
+      400,
+      "invalid_request",
+      "Invalid request.",
+      result.error.issues.map((issue) => ({ path: issue.path.join("."), message: issue.message })),
+    );
   }
   return result.data;
 }
 
-export const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte 0x-hex address").transform((value) => value.toLowerCase() as `0x${string}`);
-export const UintString = z.string().regex(/^\d{1,78}$/, "a non-negative integer").transform((value) => BigInt(value));
+export const Address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "a 20-byte 0x-hex address")
+  .transform((value) => value.toLowerCase() as `0x${string}`);
+export const UintString = z
+  .string()
+  .regex(/^\d{1,78}$/, "a non-negative integer")
+  .transform((value) => BigInt(value));
 export const Limit = z.coerce.number().int().min(1).max(100).default(20);
 export const EpochNumber = z.coerce.number().int().min(0).max(4_294_967_295);
 

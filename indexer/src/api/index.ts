@@ -60,7 +60,10 @@ app.get("/v1/authors/:address/submissions", async (c) => {
     .where(and(eq(submission.author, address), after ? lt(submission.id, BigInt(after[0])) : undefined))
     .orderBy(desc(submission.id))
     .limit(query.limit + 1);
-  return json(c, page(rows, query.limit, (row) => [row.id.toString()]));
+  return json(
+    c,
+    page(rows, query.limit, (row) => [row.id.toString()]),
+  );
 });
 
 const ItemsQuery = z.object({
@@ -86,23 +89,22 @@ app.get("/v1/items", async (c) => {
       .where(and(...filters, after ? lt(submission.id, BigInt(after[0])) : undefined))
       .orderBy(desc(submission.id))
       .limit(query.limit + 1);
-    return json(c, page(rows, query.limit, (row) => [row.id.toString()]));
+    return json(
+      c,
+      page(rows, query.limit, (row) => [row.id.toString()]),
+    );
   }
   const after = decodeCursor(query.cursor, ScoreCursor);
   const rows = await db
     .select(listed)
     .from(submission)
-    .where(
-      and(
-        ...filters,
-        after
-          ? or(lt(submission.score, after[0]), and(eq(submission.score, after[0]), lt(submission.id, BigInt(after[1]))))
-          : undefined,
-      ),
-    )
+    .where(and(...filters, after ? or(lt(submission.score, after[0]), and(eq(submission.score, after[0]), lt(submission.id, BigInt(after[1])))) : undefined))
     .orderBy(desc(submission.score), desc(submission.id))
     .limit(query.limit + 1);
-  return json(c, page(rows, query.limit, (row) => [row.score ?? 0, row.id.toString()]));
+  return json(
+    c,
+    page(rows, query.limit, (row) => [row.score ?? 0, row.id.toString()]),
+  );
 });
 
 app.get("/v1/items/:id", async (c) => {
@@ -202,9 +204,7 @@ app.get("/v1/leaderboard", async (c) => {
     .where(
       and(
         eq(authorEpoch.epoch, at),
-        after
-          ? or(lt(authorEpoch.points, BigInt(after[0])), and(eq(authorEpoch.points, BigInt(after[0])), sql`${authorEpoch.author} > ${after[1]}`))
-          : undefined,
+        after ? or(lt(authorEpoch.points, BigInt(after[0])), and(eq(authorEpoch.points, BigInt(after[0])), sql`${authorEpoch.author} > ${after[1]}`)) : undefined,
       ),
     )
     .orderBy(desc(authorEpoch.points), asc(authorEpoch.author))
@@ -228,7 +228,10 @@ app.get("/v1/batches", async (c) => {
     .where(after ? lt(batch.nonce, BigInt(after[0])) : undefined)
     .orderBy(desc(batch.nonce))
     .limit(query.limit + 1);
-  return json(c, page(rows, query.limit, (row) => [row.nonce.toString()]));
+  return json(
+    c,
+    page(rows, query.limit, (row) => [row.nonce.toString()]),
+  );
 });
 
 app.get("/v1/batches/:nonce", async (c) => {
@@ -268,7 +271,12 @@ app.get("/v1/authors/:address/stakes", async (c) => {
   const { address } = parse(z.object({ address: Address }), c.req.param());
   const query = parse(z.object({ limit: Limit }), c.req.query());
   const stakes = await db.select().from(stakeEvent).where(eq(stakeEvent.account, address)).orderBy(desc(stakeEvent.timestamp), desc(stakeEvent.id)).limit(query.limit);
-  const delegations = await db.select().from(delegation).where(eq(delegation.delegator, address)).orderBy(desc(delegation.timestamp), desc(delegation.id)).limit(query.limit);
+  const delegations = await db
+    .select()
+    .from(delegation)
+    .where(eq(delegation.delegator, address))
+    .orderBy(desc(delegation.timestamp), desc(delegation.id))
+    .limit(query.limit);
   return json(c, { stakes, delegations });
 });
 
@@ -285,7 +293,10 @@ app.get("/v1/proposals", async (c) => {
     .where(after ? or(lt(proposal.createdAt, BigInt(after[0])), and(eq(proposal.createdAt, BigInt(after[0])), lt(proposal.id, BigInt(after[1])))) : undefined)
     .orderBy(desc(proposal.createdAt), desc(proposal.id))
     .limit(query.limit + 1);
-  return json(c, page(rows, query.limit, (row) => [Number(row.createdAt), row.id.toString()]));
+  return json(
+    c,
+    page(rows, query.limit, (row) => [Number(row.createdAt), row.id.toString()]),
+  );
 });
 
 app.get("/v1/proposals/:id", async (c) => {

@@ -79,7 +79,10 @@ export function createApp(inputDeps: ApiDeps) {
     },
   };
   app.doc(OPENAPI_PATH, documentConfig);
-  app.route("/", homeRouter(() => app.getOpenAPIDocument(documentConfig), OPENAPI_PATH));
+  app.route(
+    "/",
+    homeRouter(() => app.getOpenAPIDocument(documentConfig), OPENAPI_PATH),
+  );
 
   app.notFound((c) => renderError(new ApiError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`), c, () => undefined));
   app.onError((error, c) => {

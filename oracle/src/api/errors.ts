@@ -27,7 +27,14 @@ export function renderError(error: unknown, c: Context, log: (error: unknown, re
   if (error instanceof HTTPException && error.status < 500) {
     if (error.status === 413) return respond(c, new ApiError(413, "payload_too_large", "The request body is too large."));
     const malformed = /malformed json/i.test(error.message);
-    return respond(c, new ApiError(error.status as ContentfulStatusCode, malformed ? "malformed_json" : "bad_request", malformed ? "The body is not valid JSON." : error.message || "Bad request."));
+    return respond(
+      c,
+      new ApiError(
+        error.status as ContentfulStatusCode,
+        malformed ? "malformed_json" : "bad_request",
+        malformed ? "The body is not valid JSON." : error.message || "Bad request.",
+      ),
+    );
   }
   const requestId = c.get("requestId");
   log(error, requestId);

@@ -29,10 +29,7 @@ export const SubmissionIdParamsSchema = z.object({
   id: z
     .string()
     // One check, so the range test only ever sees digits (zod runs every refinement of a string).
-    .refine(
-      (value) => /^[1-9][0-9]{0,19}$/.test(value) && BigInt(value) <= UINT64_MAX,
-      "must be a submission id: a decimal integer 1..2^64-1 without leading zeros",
-    )
+    .refine((value) => /^[1-9][0-9]{0,19}$/.test(value) && BigInt(value) <= UINT64_MAX, "must be a submission id: a decimal integer 1..2^64-1 without leading zeros")
     .openapi({ param: { name: "id", in: "path" }, example: "42" }),
 });
 
@@ -43,8 +40,7 @@ const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
 const INVISIBLE = /[\p{White_Space}\p{Cf}\p{Cc}\u115f\u1160\u3164\uffa0\u2800]/gu;
 
 const withoutControls = (what: string) => z.string().refine((value) => !CONTROL.test(value), `${what} must not contain control characters`);
-const nonBlank = (what: string) =>
-  withoutControls(what).refine((value) => value.replace(INVISIBLE, "") !== "", `${what} must not be empty or invisible`);
+const nonBlank = (what: string) => withoutControls(what).refine((value) => value.replace(INVISIBLE, "") !== "", `${what} must not be empty or invisible`);
 
 const httpUrl = z
   .string()
@@ -124,10 +120,7 @@ export const SubmissionSchema = z
     points: z.number().int().nullable(),
     subScores: z.record(z.number()).nullable(),
     flags: z.array(FlagSchema),
-    rationale: z
-      .record(z.unknown())
-      .nullable()
-      .openapi({ description: "rationaleJson parsed, when it is a JSON object" }),
+    rationale: z.record(z.unknown()).nullable().openapi({ description: "rationaleJson parsed, when it is a JSON object" }),
     rationaleJson: z.string().nullable().openapi({
       description: "The exact text whose keccak256 is this submission's leaf `[id, keccak256(rationaleJson)]` in the batch's rationale tree",
     }),

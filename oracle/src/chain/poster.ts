@@ -23,13 +23,7 @@ import { silentLogger } from "../ports/runtime";
 import { type BackoffOptions, backoffDelay } from "../backoff";
 import { Semaphore } from "../eval/semaphore";
 import { ContractRevertError, decodeContractError } from "./contracts";
-import {
-  type Sleep,
-  isAlreadyKnownError,
-  isNonceError,
-  isTransientRpcError,
-  sleep as defaultSleep,
-} from "./rpc";
+import { type Sleep, isAlreadyKnownError, isNonceError, isTransientRpcError, sleep as defaultSleep } from "./rpc";
 
 /** A batch with its operators' signatures, in ascending signer order, ready to relay. */
 export interface SignedBatch {
@@ -239,10 +233,11 @@ export class BatchPoster {
       txHash: receipt.hash,
       blockNumber: receipt.blockNumber,
       gasUsed: receipt.gasUsed,
-      error: new BatchPostError(
-        `The batch transaction ${receipt.hash} reverted${revert ? `; the contract now says ${revert.message}` : ""}.`,
-        { reason: "reverted", revert, retriable: revert === undefined },
-      ),
+      error: new BatchPostError(`The batch transaction ${receipt.hash} reverted${revert ? `; the contract now says ${revert.message}` : ""}.`, {
+        reason: "reverted",
+        revert,
+        retriable: revert === undefined,
+      }),
     };
   }
 

@@ -263,10 +263,13 @@ export class SubmissionWatcher {
     const count = this.options.submissionCount;
     if (count === undefined) return;
     // Before the contract was deployed there is nothing to count (the call returns no data).
-    const before = from === 0 ? 0n : await count(from - 1).catch((error: unknown) => {
-      if (isError(error, "BAD_DATA")) return 0n;
-      throw error;
-    });
+    const before =
+      from === 0
+        ? 0n
+        : await count(from - 1).catch((error: unknown) => {
+            if (isError(error, "BAD_DATA")) return 0n;
+            throw error;
+          });
     const after = await count(to);
     const ids = added.map((s) => s.id);
     const expected = Array.from({ length: Math.max(0, Number(after - before)) }, (_, i) => before + 1n + BigInt(i));
@@ -283,9 +286,7 @@ export class SubmissionWatcher {
     for (let i = current.recent.length - 2; i >= 0; i--) {
       const candidate = current.recent[i];
       if (candidate.blockNumber >= 0 && !(await this.isCanonical(candidate))) continue;
-      const removed = (await this.store.submissionsAfter(candidate.blockNumber)).sort(
-        (a, b) => b.blockNumber - a.blockNumber || b.logIndex - a.logIndex,
-      );
+      const removed = (await this.store.submissionsAfter(candidate.blockNumber)).sort((a, b) => b.blockNumber - a.blockNumber || b.logIndex - a.logIndex);
       const checkpoint = { cursor: candidate, recent: current.recent.slice(0, i + 1) };
       await this.commit({ removed, added: [], checkpoint });
       this.logger.warn(
@@ -295,10 +296,7 @@ export class SubmissionWatcher {
       return checkpoint;
     }
     throw new ReorgTooDeepError("The chain reorganized below every block the watcher remembers.", {
-      metaMessages: [
-        `Cursor: block ${current.cursor.blockNumber} (${current.cursor.blockHash})`,
-        `Oldest remembered: block ${current.recent[0]?.blockNumber}`,
-      ],
+      metaMessages: [`Cursor: block ${current.cursor.blockNumber} (${current.cursor.blockHash})`, `Oldest remembered: block ${current.recent[0]?.blockNumber}`],
     });
   }
 

@@ -43,9 +43,7 @@ export function verdictRoot(originalRationale: string, appealRationale: string):
 }
 
 export class ChallengeJudge {
-  constructor(
-    private readonly options: { store: Store; chain: ChallengeChain; maxPoints: number },
-  ) {}
+  constructor(private readonly options: { store: Store; chain: ChallengeChain; maxPoints: number }) {}
 
   /** The judgement, computed once and kept (its inputs are fixed once the challenge is opened). */
   async judge(challenge: ChallengeRecord): Promise<Judgement | Unjudgeable> {

@@ -137,12 +137,21 @@ export async function startChallengeService(options: ChallengeServiceOptions): P
     onError: (error) => logger.error({ err: error }, "challenge pass failed"),
   });
   if (!(await challenges.isAppealEvaluator(HEURISTIC_APPEAL_EVALUATOR_HASH).catch(() => false))) {
-    logger.warn({ evaluator: HEURISTIC_APPEAL_EVALUATOR_HASH }, "this node's appeal evaluator is not approved on Challenges: its verdicts will be refused until governance approves it");
+    logger.warn(
+      { evaluator: HEURISTIC_APPEAL_EVALUATOR_HASH },
+      "this node's appeal evaluator is not approved on Challenges: its verdicts will be refused until governance approves it",
+    );
   }
 
   const api: ChallengesApi = {
     list({ status, submissionId, before, limit }) {
-      const records = submissionId === undefined ? store.challenges.list({ status, before, limit }) : store.challenges.forSubmission(submissionId).filter((c) => status === undefined || c.status === status).slice(0, limit);
+      const records =
+        submissionId === undefined
+          ? store.challenges.list({ status, before, limit })
+          : store.challenges
+              .forSubmission(submissionId)
+              .filter((c) => status === undefined || c.status === status)
+              .slice(0, limit);
       return records.map(challengeSummary);
     },
     detail(id) {
@@ -155,7 +164,11 @@ export async function startChallengeService(options: ChallengeServiceOptions): P
         await sync();
         record = store.challenges.get(id);
       }
-      if (record === undefined) throw new ChallengeTextError("challenge_not_found", `This node has not seen challenge ${id} (yet): try again after its transaction has ${options.confirmations} confirmations.`);
+      if (record === undefined)
+        throw new ChallengeTextError(
+          "challenge_not_found",
+          `This node has not seen challenge ${id} (yet): try again after its transaction has ${options.confirmations} confirmations.`,
+        );
       let committed = kind === "reason" ? record.reasonHash : record.answerHash;
       if (committed === null) {
         await sync();
@@ -230,7 +243,10 @@ export function challengeDetail(store: Store, c: ChallengeRecord) {
     reason: { code: CHALLENGE_REASONS[c.reason] ?? "other", hash: c.reasonHash, text: store.challenges.text(c.reasonHash) },
     answer: c.answerHash === null ? null : { hash: c.answerHash, text: store.challenges.text(c.answerHash) },
     evaluations,
-    thisNode: own === undefined ? null : { upheld: own.upheld, rationaleRoot: own.rationaleRoot, agreesWithVerdict: c.verdict === null ? null : own.rationaleRoot === c.verdict.rationaleRoot },
+    thisNode:
+      own === undefined
+        ? null
+        : { upheld: own.upheld, rationaleRoot: own.rationaleRoot, agreesWithVerdict: c.verdict === null ? null : own.rationaleRoot === c.verdict.rationaleRoot },
     votes: store.challenges.votes(c.id).map((v) => ({ peer: getAddress(v.peer), role: v.role, decision: v.decision, detail: v.detail, updatedAt: v.updatedAt })),
   };
 }

@@ -98,9 +98,7 @@ export type VerdictDispute = (typeof VERDICT_DISPUTES)[number];
 
 export const VerdictVoteSchema = z.discriminatedUnion("decision", [
   z.object({ decision: z.literal("signed"), digest: Bytes32Schema, signer: AddressSchema, signature: SignatureSchema }).strict(),
-  z
-    .object({ decision: z.literal("disputed"), digest: Bytes32Schema, signer: AddressSchema, reason: z.enum(VERDICT_DISPUTES), detail: z.string().max(500) })
-    .strict(),
+  z.object({ decision: z.literal("disputed"), digest: Bytes32Schema, signer: AddressSchema, reason: z.enum(VERDICT_DISPUTES), detail: z.string().max(500) }).strict(),
 ]);
 
 export type VerdictVoteJson = z.infer<typeof VerdictVoteSchema>;
@@ -142,7 +140,9 @@ export function decodeVerdictProposal(json: unknown, expected: { chainId: bigint
   const data = parsed.data;
   const chainId = BigInt(data.chainId);
   if (chainId !== expected.chainId || getAddress(data.challenges) !== getAddress(expected.challenges)) {
-    throw new VerdictProposalError("wrong_chain", "The verdict proposal is for another chain or contract.", { details: `chainId ${data.chainId}, challenges ${data.challenges}` });
+    throw new VerdictProposalError("wrong_chain", "The verdict proposal is for another chain or contract.", {
+      details: `chainId ${data.chainId}, challenges ${data.challenges}`,
+    });
   }
   const v = data.verdict;
   const message: ChallengeVerdictMessage = {
@@ -168,11 +168,15 @@ export function decodeVerdictProposal(json: unknown, expected: { chainId: bigint
     recovered = undefined;
   }
   if (recovered !== leader) {
-    throw new VerdictProposalError("leader_signature", "The verdict proposal is not signed by its leader.", { details: `leader ${leader}, recovered ${recovered ?? "nothing"}` });
+    throw new VerdictProposalError("leader_signature", "The verdict proposal is not signed by its leader.", {
+      details: `leader ${leader}, recovered ${recovered ?? "nothing"}`,
+    });
   }
   const root = verdictRoot(data.originalRationale, data.appealRationale);
   if (root !== message.rationaleRoot) {
-    throw new VerdictProposalError("rationale_root", "The rationale root is not the root of the proposed rationales.", { details: `proposed ${message.rationaleRoot}, computed ${root}` });
+    throw new VerdictProposalError("rationale_root", "The rationale root is not the root of the proposed rationales.", {
+      details: `proposed ${message.rationaleRoot}, computed ${root}`,
+    });
   }
   return {
     chainId,

@@ -24,14 +24,7 @@ export const CONFIRMING_FLAGS: Readonly<Partial<Record<ChallengeReason, readonly
   injection: ["prompt_injection"],
 };
 
-export type VerdictGrounds =
-  | "facts_not_scored"
-  | "facts_points"
-  | "facts_epoch"
-  | "blocking_flag"
-  | "reason_confirmed"
-  | "points_below_threshold"
-  | "score_confirmed";
+export type VerdictGrounds = "facts_not_scored" | "facts_points" | "facts_epoch" | "blocking_flag" | "reason_confirmed" | "points_below_threshold" | "score_confirmed";
 
 export interface VerdictInput {
   /** What the challenge states. */

@@ -63,7 +63,9 @@ export class VerdictVoter {
     const m = proposal.message;
     if (m.deadline < now) throw new VerdictProposalError("expired", "The proposal's deadline has passed.", { details: `deadline ${m.deadline}, chain time ${now}` });
     if (m.evaluator !== evaluator.toLowerCase()) {
-      throw new VerdictProposalError("evaluator", "The proposal was made with another appeal evaluator than this node's.", { details: `proposed ${m.evaluator}, this node ${evaluator}` });
+      throw new VerdictProposalError("evaluator", "The proposal was made with another appeal evaluator than this node's.", {
+        details: `proposed ${m.evaluator}, this node ${evaluator}`,
+      });
     }
     let challenge = store.challenges.get(m.challengeId);
     if (challenge === undefined) {
@@ -110,7 +112,8 @@ export class VerdictVoter {
     const own = await judge.judge(challenge);
     let dispute: { reason: "verdict" | "rationale" | "unavailable"; detail: string } | undefined;
     if ("unavailable" in own) dispute = { reason: "unavailable", detail: own.detail };
-    else if (own.upheld !== m.upheld) dispute = { reason: "verdict", detail: `this node's appeal evaluation ${own.upheld ? "upholds" : "rejects"} the challenge (${own.grounds})` };
+    else if (own.upheld !== m.upheld)
+      dispute = { reason: "verdict", detail: `this node's appeal evaluation ${own.upheld ? "upholds" : "rejects"} the challenge (${own.grounds})` };
     else if (own.rationaleRoot !== m.rationaleRoot) dispute = { reason: "rationale", detail: `this node's rationale root is ${own.rationaleRoot}` };
 
     store.challenges.recordVote({

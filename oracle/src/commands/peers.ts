@@ -41,6 +41,9 @@ export function formatNetwork(network: NetworkOverview): string {
   }
   const missing = network.operators.filter((op) => op !== network.operator && !network.peers.some((p) => p.operator === op));
   if (missing.length > 0) lines.push("", `operators with no configured peer URL: ${missing.join(", ")}`);
-  lines.push("", network.held.length === 0 ? "held for review: none" : `held for review: ${network.held.map((h) => `#${h.submissionId} (${h.disputes}x ${h.lastReason})`).join(", ")}`);
+  lines.push(
+    "",
+    network.held.length === 0 ? "held for review: none" : `held for review: ${network.held.map((h) => `#${h.submissionId} (${h.disputes}x ${h.lastReason})`).join(", ")}`,
+  );
   return lines.join("\n");
 }

@@ -47,8 +47,7 @@ export async function registerProposal(config: OracleConfig, operator: string, o
     targets.push(rewards);
     calldatas.push(iface.encodeFunctionData("setThreshold", [options.threshold]));
   }
-  const description =
-    `Add ${operator} as a CashKey oracle operator` + (options.threshold === undefined ? "." : ` and set the threshold to ${options.threshold}.`);
+  const description = `Add ${operator} as a CashKey oracle operator` + (options.threshold === undefined ? "." : ` and set the threshold to ${options.threshold}.`);
   let minOperatorStake: string | null = null;
   let alreadyOperator: boolean | null = null;
   if (!options.offline) {

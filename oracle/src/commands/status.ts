@@ -65,7 +65,11 @@ export function formatStatus(status: NodeStatus): string {
     return lines.join("\n");
   }
   lines.push(`database   ${db.path} (schema ${db.schemaVersion}, ${db.content} content items)`);
-  lines.push(`submissions ${Object.entries(db.submissions).map(([s, n]) => `${s} ${n}`).join(", ")}`);
+  lines.push(
+    `submissions ${Object.entries(db.submissions)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(", ")}`,
+  );
   lines.push(db.cursor ? `cursor     block ${db.cursor.blockNumber} (${db.cursor.blockHash}) at ${db.cursor.updatedAt}` : "cursor     none yet");
   lines.push(
     db.lastBatch

@@ -311,10 +311,6 @@ function templateAndFacts(text: string): { template: string; facts: Uint32Array 
     sentenceStart = false;
   }
   endName();
-  const template =
-    masked.length >= MIN_TEMPLATE_WORDS && maskedCount > 0 ? createHash("sha256").update(masked.join(" "), "utf8").digest("hex") : "";
+  const template = masked.length >= MIN_TEMPLATE_WORDS && maskedCount > 0 ? createHash("sha256").update(masked.join(" "), "utf8").digest("hex") : "";
   return { template, facts: uniqueSorted(Uint32Array.from(facts)) };
 }
-
-
-

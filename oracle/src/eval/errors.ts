@@ -19,10 +19,7 @@ export class EvaluationFailedError extends CashKeyError {
   readonly attempts: number;
   readonly retriable: boolean;
 
-  constructor(
-    shortMessage: string,
-    args: CashKeyErrorOptions & { reason: EvaluationFailureReason; attempts: number },
-  ) {
+  constructor(shortMessage: string, args: CashKeyErrorOptions & { reason: EvaluationFailureReason; attempts: number }) {
     super(shortMessage, { ...args, metaMessages: [`Reason: ${args.reason}`, `Attempts: ${args.attempts}`] });
     this.reason = args.reason;
     this.attempts = args.attempts;
@@ -35,4 +32,3 @@ export class EvaluationFailedError extends CashKeyError {
 export class InvalidEvaluationInputError extends CashKeyError {
   override name = "InvalidEvaluationInputError";
 }
-

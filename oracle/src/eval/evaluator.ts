@@ -1,8 +1,4 @@
-import {
-  canonicalEvaluatorJson as protocolCanonicalJson,
-  evaluatorHash as protocolEvaluatorHash,
-  type EvaluatorDescriptor,
-} from "../protocol/evaluatorHash";
+import { canonicalEvaluatorJson as protocolCanonicalJson, evaluatorHash as protocolEvaluatorHash, type EvaluatorDescriptor } from "../protocol/evaluatorHash";
 import { InvalidEvaluationInputError } from "./errors";
 
 /**

@@ -128,8 +128,6 @@ function minhash(shingles: Uint32Array): Uint32Array {
   return signature;
 }
 
-
-
 /** One MurmurHash3 block step: order-sensitive combination of a running hash with a value. */
 function mixIn(h: number, value: number): number {
   let k = Math.imul(value, 0xcc9e2d51);
@@ -138,7 +136,6 @@ function mixIn(h: number, value: number): number {
   h = (h << 13) | (h >>> 19);
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
-
 
 function splitMix32Seeds(seed: number, count: number): Uint32Array {
   const seeds = new Uint32Array(count);

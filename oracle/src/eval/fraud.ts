@@ -123,12 +123,7 @@ export interface FraudReport {
 }
 
 /** Runs every check; pure given the context's lookups. */
-export function runFraudChecks(
-  doc: Preprocessed,
-  fp: Fingerprint,
-  context: FraudContext,
-  config: FraudConfig = DEFAULT_FRAUD_CONFIG,
-): FraudReport {
+export function runFraudChecks(doc: Preprocessed, fp: Fingerprint, context: FraudContext, config: FraudConfig = DEFAULT_FRAUD_CONFIG): FraudReport {
   if (doc.tokens.length === 0) {
     return { flags: [flag("empty_content", "The text contains no words.", { chars: doc.length.chars })], maxSimilarity: 0 };
   }
@@ -251,11 +246,11 @@ export function checkLinkDensity(doc: Preprocessed, config: FraudConfig): Flag |
   const urlShare = links.reduce((sum, url) => sum + url.length, 0) / Math.max(1, doc.text.length);
   const wordsPerLink = doc.length.words / links.length;
   if (urlShare < config.maxUrlShare && (links.length < 3 || wordsPerLink >= config.minWordsPerLink)) return undefined;
-  return flag(
-    "link_density",
-    `${links.length} link${links.length === 1 ? "" : "s"} in ${doc.length.words} words; URLs are ${percent(urlShare)} of the text.`,
-    { links: links.length, words: doc.length.words, urlShare: round2(urlShare) },
-  );
+  return flag("link_density", `${links.length} link${links.length === 1 ? "" : "s"} in ${doc.length.words} words; URLs are ${percent(urlShare)} of the text.`, {
+    links: links.length,
+    words: doc.length.words,
+    urlShare: round2(urlShare),
+  });
 }
 
 export function checkPromotional(doc: Preprocessed, config: FraudConfig): Flag | undefined {
@@ -305,10 +300,7 @@ export function checkShouting(doc: Preprocessed, config: FraudConfig): Flag | un
   const caps = doc.style.letters >= 20 && doc.style.upperCaseRatio >= config.maxUpperCaseRatio;
   const bangs = doc.style.exclamationRuns >= config.maxExclamationRuns;
   if (!caps && !bangs) return undefined;
-  const reasons = [
-    ...(caps ? [`${percent(doc.style.upperCaseRatio)} of letters are capitals`] : []),
-    ...(bangs ? [`${doc.style.exclamationRuns} runs of "!!"`] : []),
-  ];
+  const reasons = [...(caps ? [`${percent(doc.style.upperCaseRatio)} of letters are capitals`] : []), ...(bangs ? [`${doc.style.exclamationRuns} runs of "!!"`] : [])];
   return flag("shouting", `Shouting: ${reasons.join("; ")}.`, {
     upperCaseRatio: round2(doc.style.upperCaseRatio),
     exclamationRuns: doc.style.exclamationRuns,

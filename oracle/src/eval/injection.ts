@@ -235,7 +235,8 @@ const PATTERNS: readonly { kind: InjectionKind; needles: readonly string[]; re: 
     // model's instructions" describes an attack rather than making one.
     re: /(?<=(?:^|[.!?:;\n([—–-]|please|kindly|now|just|and|then|,)\s{0,3})(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
     // A decoded form is suspicious in itself; its sentences need not start where the text does.
-    decodedRe: /\b(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
+    decodedRe:
+      /\b(?:ignore|disregard|forget|discard|override|bypass|skip|do\s+not\s+follow|don'?t\s+follow|stop\s+following|set\s+aside)\b[^.\n]{0,40}?\b(?:instructions?|rubric|guidance|prompt|criteria|directives?|everything\s+(?:above|before|else)|above\s+this\s+line|(?:previous|prior|earlier|above|scoring|grading|evaluation|original|given|your)\s+(?:rules|guidelines|directions|steps|checks))\b/,
   },
   {
     kind: "instruction override",
@@ -294,9 +295,44 @@ const COMPACT_RE =
   /(?:ignore|disregard|forget)(?:all|any|the|your)*(?:previous|prior|above|earlier|preceding|system)(?:instructions|instruction|prompts|prompt|rules|guidelines)/;
 
 const CONFUSABLES: Readonly<Record<string, string>> = {
-  а: "a", в: "b", е: "e", ё: "e", к: "k", м: "m", н: "h", о: "o", р: "p", с: "c", т: "t", у: "y", х: "x",
-  і: "i", ї: "i", ј: "j", ѕ: "s", ԁ: "d", ԛ: "q", ԝ: "w", ɡ: "g", ı: "i", ո: "n", ս: "u", օ: "o",
-  α: "a", β: "b", ε: "e", η: "n", ι: "i", κ: "k", μ: "u", ν: "v", ο: "o", ρ: "p", τ: "t", υ: "u", χ: "x",
+  а: "a",
+  в: "b",
+  е: "e",
+  ё: "e",
+  к: "k",
+  м: "m",
+  н: "h",
+  о: "o",
+  р: "p",
+  с: "c",
+  т: "t",
+  у: "y",
+  х: "x",
+  і: "i",
+  ї: "i",
+  ј: "j",
+  ѕ: "s",
+  ԁ: "d",
+  ԛ: "q",
+  ԝ: "w",
+  ɡ: "g",
+  ı: "i",
+  ո: "n",
+  ս: "u",
+  օ: "o",
+  α: "a",
+  β: "b",
+  ε: "e",
+  η: "n",
+  ι: "i",
+  κ: "k",
+  μ: "u",
+  ν: "v",
+  ο: "o",
+  ρ: "p",
+  τ: "t",
+  υ: "u",
+  χ: "x",
 };
 const CONFUSABLE_RE = new RegExp(`[${Object.keys(CONFUSABLES).join("")}]`, "g");
 /** Leetspeak digits and symbols, as the letters they stand for, indexed by ASCII code. */
@@ -429,7 +465,21 @@ const NEEDLE_BUCKETS = bucketsOf(PATTERNS.flatMap((p) => p.needles));
  * ensemble the heuristic bounds whatever the model makes of it.
  */
 const MENTIONABLE: ReadonlySet<InjectionKind> = new Set(["instruction override"]);
-const MENTION_CUES = ["telling it to", "tell it to", "told it to", "such as", "for example", "e.g.", "phrases like", "instructions like", "known as", "called", "like \"", "like '", "like “"];
+const MENTION_CUES = [
+  "telling it to",
+  "tell it to",
+  "told it to",
+  "such as",
+  "for example",
+  "e.g.",
+  "phrases like",
+  "instructions like",
+  "known as",
+  "called",
+  'like "',
+  "like '",
+  "like “",
+];
 
 function isMention(skeleton: string, at: number): boolean {
   const before = skeleton.slice(Math.max(0, at - 40), at);
@@ -477,4 +527,3 @@ function excerpt(text: string): string {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length <= MAX_EXCERPT ? flat : `${flat.slice(0, MAX_EXCERPT - 1)}…`;
 }
-

@@ -19,10 +19,26 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, { override: readonly stri
   },
   fr: {
     override: ["ignore les instructions", "ignorez les instructions", "ignore toutes les instructions", "oublie les instructions", "oubliez les instructions"],
-    score: ["cher correcteur", "chère correctrice", "donne la note maximale", "donnez la note maximale", "attribue la note maximale", "donne à ce texte", "donnez à ce texte", "cher évaluateur"],
+    score: [
+      "cher correcteur",
+      "chère correctrice",
+      "donne la note maximale",
+      "donnez la note maximale",
+      "attribue la note maximale",
+      "donne à ce texte",
+      "donnez à ce texte",
+      "cher évaluateur",
+    ],
   },
   de: {
-    override: ["ignoriere alle", "ignoriere die vorherigen", "ignoriere deine anweisungen", "vergiss alle anweisungen", "vergiss deine anweisungen", "ignorieren sie alle"],
+    override: [
+      "ignoriere alle",
+      "ignoriere die vorherigen",
+      "ignoriere deine anweisungen",
+      "vergiss alle anweisungen",
+      "vergiss deine anweisungen",
+      "ignorieren sie alle",
+    ],
     score: ["gib die höchste punktzahl", "gib die volle punktzahl", "gib diesem text", "vergib die höchstpunktzahl", "lieber bewerter"],
   },
   pt: {
@@ -35,7 +51,16 @@ export const LANGUAGE_PHRASES: Readonly<Record<string, { override: readonly stri
   },
   ru: {
     override: ["игнорируй", "игнорируйте", "забудь все инструкции", "забудь предыдущие", "не обращай внимания на инструкции"],
-    score: ["уважаемый оценщик", "поставь максимальный балл", "поставьте максимальный балл", "поставь максимальную оценку", "поставьте максимальную оценку", "поставь 100", "поставьте 100", "дорогой оценщик"],
+    score: [
+      "уважаемый оценщик",
+      "поставь максимальный балл",
+      "поставьте максимальный балл",
+      "поставь максимальную оценку",
+      "поставьте максимальную оценку",
+      "поставь 100",
+      "поставьте 100",
+      "дорогой оценщик",
+    ],
   },
   uk: {
     override: ["ігноруй", "ігноруйте", "забудь усі інструкції", "забудь попередні"],

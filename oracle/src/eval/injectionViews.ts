@@ -122,8 +122,7 @@ function reverse(text: string): string {
 }
 
 /** Hidden text counts when it names the grader and asks about scores or instructions. */
-const AGENT_RE =
-  /\b(?:ai|llm|gpt|chatgpt|claude|gemini|language model|models?|graders?|evaluators?|scorers?|judges?|assistant|reviewers?|bots?|engine|scoring system)\b/;
+const AGENT_RE = /\b(?:ai|llm|gpt|chatgpt|claude|gemini|language model|models?|graders?|evaluators?|scorers?|judges?|assistant|reviewers?|bots?|engine|scoring system)\b/;
 const ASK_RE =
   /\b(?:scor(?:e|es|ing)|rat(?:e|ed|ing)|grad(?:e|es|ing)|marks|points|rubric|instructions?|ignore|100|perfect|maximum|highest|deserves?|award|assign|output)\b/;
 
@@ -152,7 +151,19 @@ export function hiddenAddressedText(skeleton: string): string | undefined {
   }
   const reference = markdownComment(skeleton);
   if (reference !== undefined) return reference;
-  for (const marker of ["display:none", "display: none", "visibility:hidden", "visibility: hidden", "font-size:0", "font-size: 0", "<div hidden", "<span hidden", "<p hidden", "opacity:0", "opacity: 0"]) {
+  for (const marker of [
+    "display:none",
+    "display: none",
+    "visibility:hidden",
+    "visibility: hidden",
+    "font-size:0",
+    "font-size: 0",
+    "<div hidden",
+    "<span hidden",
+    "<p hidden",
+    "opacity:0",
+    "opacity: 0",
+  ]) {
     const at = skeleton.indexOf(marker);
     if (at < 0) continue;
     const body = skeleton.slice(at, at + 300);

@@ -43,12 +43,8 @@ const STOP_WORDS: Readonly<Record<string, ReadonlySet<string>>> = {
   nl: words(
     "de het een en van ik te dat die in is niet op zijn met voor er maar om ook als dan bij nog wordt door naar heeft hun deze meer zo worden uit wel kan geen over al dit",
   ),
-  ru: words(
-    "и в не на что с по как это он я к из но для то от все так его за же о у бы был она мы они при только или уже",
-  ),
-  uk: words(
-    "і в на що не з до та як це у за по від для але його він вона ми й які також ще або вже був була їх",
-  ),
+  ru: words("и в не на что с по как это он я к из но для то от все так его за же о у бы был она мы они при только или уже"),
+  uk: words("і в на що не з до та як це у за по від для але його він вона ми й які також ще або вже був була їх"),
 };
 
 const LATIN_LANGUAGES = ["en", "es", "fr", "de", "it", "pt", "nl"] as const;

@@ -16,12 +16,7 @@ export const MAX_UINT32 = 0xffffffff;
  * quarter of a score of 100. Integer arithmetic only (BigInt), so every node, the frontend and
  * a Solidity port agree to the unit; the result fits a uint32 because maxPoints does.
  */
-export function pointsFor(
-  score: number,
-  flags: readonly Pick<Flag, "severity">[],
-  maxPoints: number,
-  minScore: number = DEFAULT_MIN_SCORE,
-): number {
+export function pointsFor(score: number, flags: readonly Pick<Flag, "severity">[], maxPoints: number, minScore: number = DEFAULT_MIN_SCORE): number {
   requireInteger("score", score, 0, 100);
   requireInteger("maxPoints", maxPoints, 0, MAX_UINT32);
   requireInteger("minScore", minScore, 1, 100);

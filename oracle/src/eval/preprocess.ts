@@ -104,8 +104,7 @@ export function canonicalForm(normalized: string): string {
 export const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'`()[\]{}]+/gi;
 const LIST_ITEM_RE = /^(?:[-*+•‣◦]|\d{1,3}[.)])\s+\S/;
 const HEADING_RE = /^(?:#{1,6}\s+\S|\*\*[^*]+\*\*:?$)/;
-const MONTHS =
-  "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+const MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
 const DATE_RE = new RegExp(
   [
     "\\b\\d{4}-\\d{2}-\\d{2}\\b",
@@ -120,8 +119,7 @@ const DATE_RE = new RegExp(
 /** Citation markers, matched on the text: `[1]`, `(Smith, 2020)`, `(Smith et al. 2019)`. */
 const CITATION_MARK_RE = /\[\d{1,3}\]|\(\p{Lu}[\p{L}'-]+(?: et al\.)?,? (?:1[89]|20)\d{2}[a-z]?\)/gu;
 /** Citation phrases and identifiers, matched on the canonical (lowercase) text. */
-const CITATION_PHRASE_RE =
-  /\b(?:according to|sources?:|reported by|cited in|published (?:in|by)|doi:\s?10\.\d{4,}|arxiv:?\s?\d{4}\.\d{4,5})/g;
+const CITATION_PHRASE_RE = /\b(?:according to|sources?:|reported by|cited in|published (?:in|by)|doi:\s?10\.\d{4,}|arxiv:?\s?\d{4}\.\d{4,5})/g;
 const EXCLAMATION_RUN_RE = /!{2,}|[!?]{3,}/g;
 const DIVERSITY_WINDOW = 50;
 

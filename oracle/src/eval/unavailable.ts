@@ -3,8 +3,7 @@ import type { Evaluation, Rationale } from "./evaluate";
 import { FLAG_SEVERITY, type Flag } from "./fraud";
 import { ZERO_SUB_SCORES } from "./qa";
 
-export const CONTENT_UNAVAILABLE_DETAIL =
-  "The content was never received: it was not uploaded to this operator and no peer operator had it within the grace period.";
+export const CONTENT_UNAVAILABLE_DETAIL = "The content was never received: it was not uploaded to this operator and no peer operator had it within the grace period.";
 
 /**
  * The evaluation of a submission whose content never arrived: score 0, no points, the blocking

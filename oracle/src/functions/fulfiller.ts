@@ -39,19 +39,7 @@ export interface Fulfilment {
   totalCostJuels: bigint;
 }
 
-const COMMITMENT_TYPES = [
-  "bytes32",
-  "address",
-  "uint96",
-  "address",
-  "uint64",
-  "uint32",
-  "uint72",
-  "uint72",
-  "uint40",
-  "uint40",
-  "uint32",
-] as const;
+const COMMITMENT_TYPES = ["bytes32", "address", "uint96", "address", "uint64", "uint32", "uint72", "uint72", "uint40", "uint40", "uint32"] as const;
 
 export class LocalFulfiller {
   private readonly coordinator: Contract;
@@ -132,6 +120,14 @@ export class LocalFulfiller {
         totalCostJuels = BigInt(parsed.args.totalCostJuels);
       }
     }
-    return { requestId, transactionHash: tx.hash as string, response: result.response, error: result.error, reportGasUsed: receipt?.gasUsed ?? 0n, resultCode, totalCostJuels };
+    return {
+      requestId,
+      transactionHash: tx.hash as string,
+      response: result.response,
+      error: result.error,
+      reportGasUsed: receipt?.gasUsed ?? 0n,
+      resultCode,
+      totalCostJuels,
+    };
   }
 }

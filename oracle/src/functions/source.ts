@@ -17,20 +17,7 @@ export function sourceHashOf(source: string): string {
 }
 
 /** The source's reason codes (its response when a check fails; the digest when all pass). */
-export const REASON_CODES = [
-  "FETCH",
-  "MALFORMED",
-  "DIGEST",
-  "CHAIN",
-  "ORDER",
-  "SCORE",
-  "POINTS",
-  "RATIONALE",
-  "CONTENT",
-  "UNKNOWN",
-  "HASH",
-  "DUPLICATE",
-] as const;
+export const REASON_CODES = ["FETCH", "MALFORMED", "DIGEST", "CHAIN", "ORDER", "SCORE", "POINTS", "RATIONALE", "CONTENT", "UNKNOWN", "HASH", "DUPLICATE"] as const;
 
 export type ReasonCode = (typeof REASON_CODES)[number];
 

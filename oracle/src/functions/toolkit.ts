@@ -10,13 +10,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import {
-  SubscriptionManager,
-  deployFunctionsOracle,
-  simulateScript,
-  simulatedDonId,
-  simulatedRouterConfig,
-} from "@chainlink/functions-toolkit";
+import { SubscriptionManager, deployFunctionsOracle, simulateScript, simulatedDonId, simulatedRouterConfig } from "@chainlink/functions-toolkit";
 import { FunctionsCoordinatorTestHelperSource, FunctionsRouterSource } from "@chainlink/functions-toolkit/dist/v1_contract_sources";
 
 /** The ethers v5 the toolkit resolves (npm keeps it nested under the toolkit; ours is v6). */
@@ -91,12 +85,7 @@ export async function createFundedSubscription(
 }
 
 /** The subscription's LINK balance, in juels. */
-export async function subscriptionBalance(
-  provider: Eip1193Provider,
-  account: string,
-  functions: FunctionsDeployment,
-  subscriptionId: bigint,
-): Promise<bigint> {
+export async function subscriptionBalance(provider: Eip1193Provider, account: string, functions: FunctionsDeployment, subscriptionId: bigint): Promise<bigint> {
   const manager = subscriptionManager(provider, account, functions);
   await manager.initialize();
   const info = await manager.getSubscriptionInfo(subscriptionId);

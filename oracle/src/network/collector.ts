@@ -91,7 +91,8 @@ export class SignatureCollector {
             }
             if (vote.decision === "signed") {
               const recovered = recoverBatchSigner(input.batch, vote.signature);
-              if (recovered !== operator) throw new CashKeyError("The peer's signature does not recover to its operator.", { details: `recovered ${recovered ?? "nothing"}` });
+              if (recovered !== operator)
+                throw new CashKeyError("The peer's signature does not recover to its operator.", { details: `recovered ${recovered ?? "nothing"}` });
               if (!settled) {
                 result.signatures.push({ signer: operator, signature: vote.signature });
                 held += 1;

@@ -30,7 +30,14 @@ export interface PeerClientOptions {
   fetch?: typeof fetch;
 }
 
-const PeerHealthSchema = z.object({ operator: z.string().regex(/^0x[0-9a-fA-F]{40}$/).nullable() }).passthrough();
+const PeerHealthSchema = z
+  .object({
+    operator: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{40}$/)
+      .nullable(),
+  })
+  .passthrough();
 
 export class PeerClient {
   private readonly fetchImpl: typeof fetch;

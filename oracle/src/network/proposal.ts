@@ -246,15 +246,7 @@ export function checkRationaleRoot(proposal: Proposal): void {
  * evaluation is behind, or the item was scored meanwhile) and only defers it.
  */
 export type DisputeReason =
-  | "score"
-  | "points"
-  | "flags"
-  | "rationale"
-  | "content_hash"
-  | "unknown_submission"
-  | "already_scored"
-  | "content_unavailable"
-  | "not_evaluated";
+  "score" | "points" | "flags" | "rationale" | "content_hash" | "unknown_submission" | "already_scored" | "content_unavailable" | "not_evaluated";
 
 export const DISPUTE_REASONS = [
   "score",

@@ -146,7 +146,11 @@ export class Batcher {
     const dueAt = selection.reason === "size" ? 0 : Math.min(...selection.entries.map((e) => e.queuedAtMs)) + policy.maxAgeMs;
     // The Functions verifier is an operator that never leads: the rotation skips it (docs/FUNCTIONS.md).
     const verifier = this.approval.address;
-    const leadership = network.schedule.leadership(view.operators.filter((operator) => operator !== verifier), dueAt, now());
+    const leadership = network.schedule.leadership(
+      view.operators.filter((operator) => operator !== verifier),
+      dueAt,
+      now(),
+    );
     if (leadership.leader !== self) return Math.max(1, leadership.msUntilNextAttempt);
     if (leadership.attempt > 0 && leadership.attempt !== this.lastFailoverAttempt) {
       this.lastFailoverAttempt = leadership.attempt;

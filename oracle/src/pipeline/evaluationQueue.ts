@@ -218,7 +218,10 @@ export class EvaluationQueue {
   private judgeOutOfOrder(submission: SubmissionRecord): void {
     const { store, logger } = this.options;
     const requeued = store.submissions.rewindEvaluatedAfter(submission.id);
-    logger.info({ submissionId: submission.id.toString(), requeued: requeued.map(String) }, "content arrived after later submissions were evaluated; judging in id order");
+    logger.info(
+      { submissionId: submission.id.toString(), requeued: requeued.map(String) },
+      "content arrived after later submissions were evaluated; judging in id order",
+    );
     this.judging = submission.id;
     this.track(submission.id, this.evaluate(submission, this.buildEvaluator(submission.id)), () => {
       this.judging = undefined;
@@ -245,7 +248,8 @@ export class EvaluationQueue {
     if (record === undefined) return;
     if (!mayClaim(record.content, submission.author)) {
       const evaluation = boundToAnotherAuthorEvaluation({ submissionId: submission.id, evaluatorHash: evaluator.evaluatorHash });
-      if (this.record(submission, evaluation)) logger.warn({ submissionId: submission.id.toString(), hash: submission.contentHash }, "content bound to another author; scored 0");
+      if (this.record(submission, evaluation))
+        logger.warn({ submissionId: submission.id.toString(), hash: submission.contentHash }, "content bound to another author; scored 0");
       return;
     }
     // Timed from the start of the evaluation itself, not from the wait for a free slot.

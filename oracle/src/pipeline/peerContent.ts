@@ -9,9 +9,7 @@ import { canonicalContentBytes } from "../protocol/contentHash";
 import type { ChainLogger } from "../ports/runtime";
 
 const PeerContentSchema = z.object({
-  content: z
-    .object({ text: z.string(), title: z.string().optional(), url: z.string().optional(), author: z.string().optional(), salt: z.string().optional() })
-    .strict(),
+  content: z.object({ text: z.string(), title: z.string().optional(), url: z.string().optional(), author: z.string().optional(), salt: z.string().optional() }).strict(),
 });
 
 export interface PeerContentOptions {

@@ -65,10 +65,6 @@ export function challengeVerdictDigest(domain: TypedDataDomain, message: Challen
   return TypedDataEncoder.hash(domain, CHALLENGE_VERDICT_TYPES, message);
 }
 
-export async function signChallengeVerdict(
-  signer: Signer,
-  domain: TypedDataDomain,
-  message: ChallengeVerdictMessage,
-): Promise<string> {
+export async function signChallengeVerdict(signer: Signer, domain: TypedDataDomain, message: ChallengeVerdictMessage): Promise<string> {
   return signer.signTypedData(domain, CHALLENGE_VERDICT_TYPES, message);
 }

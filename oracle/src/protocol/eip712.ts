@@ -71,12 +71,7 @@ export function scoreBatchDigest(domain: Eip712Domain, header: BatchHeader, item
 }
 
 /** Signs a batch (65-byte ECDSA, low-s as ethers produces it). */
-export async function signScoreBatch(
-  signer: Signer,
-  domain: Eip712Domain,
-  header: BatchHeader,
-  items: readonly bigint[],
-): Promise<string> {
+export async function signScoreBatch(signer: Signer, domain: Eip712Domain, header: BatchHeader, items: readonly bigint[]): Promise<string> {
   return signer.signTypedData(domain, SCORE_BATCH_TYPES as never, scoreBatchMessage(header, items));
 }
 

@@ -54,11 +54,7 @@ export function forwarderDomain(chainId: bigint | number | string, verifyingCont
 }
 
 /** Signs `request` and returns what `execute` takes. */
-export async function signForwardRequest(
-  signer: Signer,
-  domain: Eip712Domain,
-  request: ForwardRequest,
-): Promise<ForwardRequestData> {
+export async function signForwardRequest(signer: Signer, domain: Eip712Domain, request: ForwardRequest): Promise<ForwardRequestData> {
   const signature = await signer.signTypedData(domain, FORWARD_REQUEST_TYPES as never, request);
   const { from, to, value, gas, deadline, data } = request;
   return { from, to, value, gas, deadline, data, signature };

@@ -11,7 +11,6 @@ import { DEFAULT_RELAYER_LIMITS, type RelayerLimits } from "./relayer";
 
 export { RELAY_ENV };
 
-
 export interface RelaySettings {
   relayerKey: Wallet;
   limits: RelayerLimits;

@@ -164,12 +164,7 @@ export class Relayer {
     return fn;
   }
 
-  private async checkAndSend(
-    request: ForwardRequestData,
-    signer: string,
-    fn: (typeof RELAYABLE_FUNCTIONS)[number],
-    userId: number | undefined,
-  ): Promise<RelayResult> {
+  private async checkAndSend(request: ForwardRequestData, signer: string, fn: (typeof RELAYABLE_FUNCTIONS)[number], userId: number | undefined): Promise<RelayResult> {
     const { provider, store, metrics } = this.deps;
     const latest = await provider.getBlock("latest");
     if (latest === null) throw new ApiError(503, "chain_unavailable", "The chain is unavailable.");

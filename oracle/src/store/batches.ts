@@ -124,12 +124,8 @@ export class BatchRepository {
     this.selectByState = db.prepare("SELECT id FROM batches WHERE state = ? ORDER BY nonce, id").pluck();
     this.selectLiveOf = db.prepare("SELECT batch_id FROM batch_items WHERE submission_id = ? AND live = 1").pluck();
     this.submissionStatus = db.prepare("SELECT status FROM submissions WHERE id = ?").pluck();
-    this.markBatched = db.prepare(
-      "UPDATE submissions SET status = 'batched', updated_at = ? WHERE id IN (SELECT submission_id FROM batch_items WHERE batch_id = ?)",
-    );
-    this.markScored = db.prepare(
-      "UPDATE submissions SET status = 'scored', updated_at = ? WHERE id IN (SELECT submission_id FROM batch_items WHERE batch_id = ?)",
-    );
+    this.markBatched = db.prepare("UPDATE submissions SET status = 'batched', updated_at = ? WHERE id IN (SELECT submission_id FROM batch_items WHERE batch_id = ?)");
+    this.markScored = db.prepare("UPDATE submissions SET status = 'scored', updated_at = ? WHERE id IN (SELECT submission_id FROM batch_items WHERE batch_id = ?)");
     this.unbatch = db.prepare(
       `UPDATE submissions SET updated_at = @now, status = CASE
          WHEN EXISTS (SELECT 1 FROM evaluations e WHERE e.submission_id = submissions.id AND e.status = 'ok') THEN 'evaluated'

@@ -282,9 +282,16 @@ export class ChallengeRepository {
   }
 
   votes(challengeId: bigint): ChallengeVoteRecord[] {
-    return (this.selectVotes.all(idValue("challengeId", challengeId)) as { challenge_id: bigint; peer: string; role: "leader" | "follower"; decision: "signed" | "disputed"; detail: string; updated_at: bigint }[]).map(
-      (row) => ({ challengeId: row.challenge_id, peer: row.peer, role: row.role, decision: row.decision, detail: row.detail, updatedAt: num(row.updated_at) }),
-    );
+    return (
+      this.selectVotes.all(idValue("challengeId", challengeId)) as {
+        challenge_id: bigint;
+        peer: string;
+        role: "leader" | "follower";
+        decision: "signed" | "disputed";
+        detail: string;
+        updated_at: bigint;
+      }[]
+    ).map((row) => ({ challengeId: row.challenge_id, peer: row.peer, role: row.role, decision: row.decision, detail: row.detail, updatedAt: num(row.updated_at) }));
   }
 
   /** The next block the follower reads, or undefined on a fresh database. */

@@ -42,9 +42,7 @@ export class ContentRepository {
     db: Database,
     private readonly now: () => number,
   ) {
-    this.insert = db.prepare(
-      "INSERT INTO content (hash, bytes, size, source, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-    );
+    this.insert = db.prepare("INSERT INTO content (hash, bytes, size, source, received_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING");
     this.select = db.prepare("SELECT hash, bytes, size, source, received_at FROM content WHERE hash = ?");
     this.exists = db.prepare("SELECT 1 FROM content WHERE hash = ?").pluck();
     this.counter = db.prepare("SELECT count(*) FROM content").pluck();

@@ -81,8 +81,7 @@ interface EvaluationRow {
   updated_at: bigint;
 }
 
-const COLUMNS =
-  "submission_id, evaluator, content_hash, status, score, points, sub_scores, flags, rationale, attempts, error, created_at, updated_at";
+const COLUMNS = "submission_id, evaluator, content_hash, status, score, points, sub_scores, flags, rationale, attempts, error, created_at, updated_at";
 
 export class EvaluationRepository {
   private readonly select: Statement;
@@ -119,9 +118,7 @@ export class EvaluationRepository {
        WHERE evaluations.status = 'failed'`,
     );
     this.submissionContent = db.prepare("SELECT content_hash FROM submissions WHERE id = ?").pluck();
-    this.markEvaluated = db.prepare(
-      "UPDATE submissions SET status = 'evaluated', updated_at = ? WHERE id = ? AND status IN ('pending', 'failed')",
-    );
+    this.markEvaluated = db.prepare("UPDATE submissions SET status = 'evaluated', updated_at = ? WHERE id = ? AND status IN ('pending', 'failed')");
     this.markFailed = db.prepare("UPDATE submissions SET status = 'failed', updated_at = ? WHERE id = ? AND status = 'pending'");
     this.okTx = db.transaction((e) => this.recordOkInTx(e));
     this.failureTx = db.transaction((f) => this.recordFailureInTx(f));

@@ -170,14 +170,7 @@ export type { ContentPutResult, ContentRecord, ContentSource } from "./content";
 export { SUBMISSION_STATUSES } from "./submissions";
 export type { RecordOutcome, SubmissionRecord, SubmissionStatus } from "./submissions";
 export type { SubmissionEvent } from "../ports/watcherStore";
-export type {
-  EvaluationRecord,
-  FailedEvaluation,
-  FailedEvaluationRecord,
-  FlagRecord,
-  OkEvaluation,
-  OkEvaluationRecord,
-} from "./evaluations";
+export type { EvaluationRecord, FailedEvaluation, FailedEvaluationRecord, FlagRecord, OkEvaluation, OkEvaluationRecord } from "./evaluations";
 export { BATCH_STATES, BATCH_TRANSITIONS } from "./batches";
 export type { BatchItemRecord, BatchRecord, BatchState, NewBatch, NewBatchItem } from "./batches";
 export type { ChainCursor } from "./cursor";

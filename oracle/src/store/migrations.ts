@@ -152,7 +152,8 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK ((tx_hash IS NULL) = (raw_tx IS NULL) AND (tx_hash IS NULL) = (account_nonce IS NULL))
       ) STRICT;
     `,
-  },  {
+  },
+  {
     version: 3,
     name: "operator network",
     sql: `

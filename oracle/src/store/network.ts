@@ -97,13 +97,9 @@ export class NetworkRepository {
        ON CONFLICT (digest, role) DO UPDATE SET decision = coalesce(excluded.decision, decision), updated_at = excluded.updated_at`,
     );
     this.selectProposal = db.prepare("SELECT digest, role, nonce, leader, proposal, decision, created_at FROM proposals WHERE digest = ? AND role = ?");
-    this.selectProposalAnyRole = db.prepare(
-      "SELECT digest, role, nonce, leader, proposal, decision, created_at FROM proposals WHERE digest = ? ORDER BY role LIMIT 1",
-    );
+    this.selectProposalAnyRole = db.prepare("SELECT digest, role, nonce, leader, proposal, decision, created_at FROM proposals WHERE digest = ? ORDER BY role LIMIT 1");
     this.pruneProposals = db.prepare("DELETE FROM proposals WHERE nonce < ?");
-    this.selectByNonce = db.prepare(
-      "SELECT digest, role, nonce, leader, proposal, decision, created_at FROM proposals WHERE nonce = ? AND role = ? ORDER BY created_at",
-    );
+    this.selectByNonce = db.prepare("SELECT digest, role, nonce, leader, proposal, decision, created_at FROM proposals WHERE nonce = ? AND role = ? ORDER BY created_at");
     this.bumpDispute = db.prepare(
       `INSERT INTO disputes (submission_id, count, last_reason, last_detail, last_peer, held, updated_at)
        VALUES (@id, 1, @reason, @detail, @peer, CASE WHEN 1 >= @limit THEN 1 ELSE 0 END, @now)

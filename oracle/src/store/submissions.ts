@@ -82,13 +82,8 @@ export class SubmissionRepository {
        WHERE s.status IN ('evaluated', 'batched', 'scored')
        ORDER BY s.id`,
     );
-    this.withContent = db
-      .prepare("SELECT 1 FROM submissions WHERE content_hash = ? AND author = ? AND status <> 'removed' LIMIT 1")
-      .pluck();
-    this.highestEvaluated = db
-      .prepare("SELECT max(id) FROM submissions WHERE status IN ('evaluated', 'batched', 'scored')")
-      .pluck()
-      .safeIntegers(true);
+    this.withContent = db.prepare("SELECT 1 FROM submissions WHERE content_hash = ? AND author = ? AND status <> 'removed' LIMIT 1").pluck();
+    this.highestEvaluated = db.prepare("SELECT max(id) FROM submissions WHERE status IN ('evaluated', 'batched', 'scored')").pluck().safeIntegers(true);
     this.evaluatedAfter = db.prepare(
       `SELECT id FROM submissions WHERE status = 'evaluated' AND id > ?
          AND NOT EXISTS (SELECT 1 FROM batch_items b WHERE b.submission_id = submissions.id AND b.live = 1) ORDER BY id`,
@@ -109,9 +104,7 @@ export class SubmissionRepository {
     this.inLiveBatch = db.prepare("SELECT 1 FROM batch_items WHERE submission_id = ? AND live = 1").pluck();
     this.dropEvaluations = db.prepare("DELETE FROM evaluations WHERE submission_id = ?");
     this.recordTx = db.transaction((event) => this.recordInTx(event));
-    this.removeTx = db.transaction((blockNumber) =>
-      (this.removeFrom.all(this.now(), blockNumber) as { id: bigint }[]).map((row) => row.id),
-    );
+    this.removeTx = db.transaction((blockNumber) => (this.removeFrom.all(this.now(), blockNumber) as { id: bigint }[]).map((row) => row.id));
   }
 
   /** Records a `Submitted` event; safe to call again for the same event (see RecordOutcome). */
@@ -203,13 +196,8 @@ export class SubmissionRepository {
       this.insert.run(params);
       return { outcome: "created", record: this.mustGet(params.id) };
     }
-    const sameSubmission =
-      existing.author === params.author && existing.content_hash === params.content_hash && num(existing.category) === params.category;
-    const sameEvent =
-      sameSubmission &&
-      existing.block_hash === params.block_hash &&
-      existing.tx_hash === params.tx_hash &&
-      num(existing.log_index) === params.log_index;
+    const sameSubmission = existing.author === params.author && existing.content_hash === params.content_hash && num(existing.category) === params.category;
+    const sameEvent = sameSubmission && existing.block_hash === params.block_hash && existing.tx_hash === params.tx_hash && num(existing.log_index) === params.log_index;
     if (sameEvent && existing.status !== "removed") return { outcome: "unchanged", record: toRecord(existing) };
 
     let status: SubmissionStatus = existing.status;

@@ -105,7 +105,11 @@ export class TelegramBot {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.loop.stop();
-    if (this.bot.isRunning()) await within(this.bot.stop().catch(() => undefined), STOP_WAIT_MS);
+    if (this.bot.isRunning())
+      await within(
+        this.bot.stop().catch(() => undefined),
+        STOP_WAIT_MS,
+      );
     await within(this.polling, STOP_WAIT_MS);
   }
 

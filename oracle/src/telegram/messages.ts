@@ -30,10 +30,7 @@ export function miniAppLink(miniAppUrl: string, route: string): string {
 
 export function scoredNotice(userId: number, event: ScoredEvent, miniAppUrl: string): NewTelegramNotice {
   const id = event.submissionId.toString();
-  const earned =
-    event.points > 0
-      ? `it earned ${event.points.toLocaleString("en-US")} points.`
-      : "it earned no points this time.";
+  const earned = event.points > 0 ? `it earned ${event.points.toLocaleString("en-US")} points.` : "it earned no points this time.";
   return {
     key: `scored:${id}`,
     kind: "scored",
@@ -56,8 +53,7 @@ const REASONS = ["a duplicate", "a prompt injection", "decoration without substa
 
 export function challengedNotice(userId: number, event: ChallengedEvent, miniAppUrl: string): NewTelegramNotice {
   const id = event.submissionId.toString();
-  const why =
-    event.reason === 0 ? `a duplicate of #${event.duplicateOf}` : (REASONS[event.reason] ?? "another reason");
+  const why = event.reason === 0 ? `a duplicate of #${event.duplicateOf}` : (REASONS[event.reason] ?? "another reason");
   return {
     key: `challenged:${event.challengeId}`,
     kind: "challenged",

@@ -30,9 +30,7 @@ export function botApiSender(api: Api, botToken: string): NoticeSender {
       try {
         await api.sendMessage(notice.userId, notice.body, {
           link_preview_options: { is_disabled: true },
-          ...(notice.button === undefined
-            ? {}
-            : { reply_markup: { inline_keyboard: [[{ text: notice.button.text, web_app: { url: notice.button.url } }]] } }),
+          ...(notice.button === undefined ? {} : { reply_markup: { inline_keyboard: [[{ text: notice.button.text, web_app: { url: notice.button.url } }]] } }),
         });
         return { kind: "sent" };
       } catch (error) {

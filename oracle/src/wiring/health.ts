@@ -8,12 +8,7 @@ const LAG_BLOCKS_DEGRADED = 20;
 const LANDED_BEHIND_DEGRADED_MS = 30_000;
 
 /** Reads a node is behind or missing, for `/v1/health` (degraded, with the reason). */
-export function nodeHealthIssues(
-  watcher: WatcherStatus,
-  landed: LandedSyncStatus | undefined,
-  now: number,
-  confirmations: number,
-): HealthIssue[] {
+export function nodeHealthIssues(watcher: WatcherStatus, landed: LandedSyncStatus | undefined, now: number, confirmations: number): HealthIssue[] {
   const issues: HealthIssue[] = [];
   if (watcher.fatalError !== undefined) issues.push({ severity: "degraded", reason: `The watcher stopped: ${watcher.fatalError} Resync the node.` });
   else if (watcher.consecutiveFailures >= WATCHER_FAILURES_DEGRADED) {
@@ -29,7 +24,10 @@ export function nodeHealthIssues(
     }
     if (landed.missingRationales.length > 0) {
       const nonces = landed.missingRationales.slice(0, 5).join(", ") + (landed.missingRationales.length > 5 ? ", …" : "");
-      issues.push({ severity: "degraded", reason: `${landed.missingRationales.length} landed batches lack their rationales here (nonces ${nonces}): no proofs for their items yet.` });
+      issues.push({
+        severity: "degraded",
+        reason: `${landed.missingRationales.length} landed batches lack their rationales here (nonces ${nonces}): no proofs for their items yet.`,
+      });
     }
   }
   return issues;

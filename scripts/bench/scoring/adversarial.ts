@@ -4,12 +4,30 @@
  * the same size.
  */
 export type AdversarialShape =
-  | "digit_run" | "digits_with_separators" | "repeated_separators" | "nested_brackets" | "long_word" | "whitespace_run"
-  | "number_unit_chain" | "url_like" | "repeated_punctuation" | "citation_markers" | "mixed_script";
+  | "digit_run"
+  | "digits_with_separators"
+  | "repeated_separators"
+  | "nested_brackets"
+  | "long_word"
+  | "whitespace_run"
+  | "number_unit_chain"
+  | "url_like"
+  | "repeated_punctuation"
+  | "citation_markers"
+  | "mixed_script";
 
 export const ADVERSARIAL_SHAPES: readonly AdversarialShape[] = [
-  "digit_run", "digits_with_separators", "repeated_separators", "nested_brackets", "long_word", "whitespace_run",
-  "number_unit_chain", "url_like", "repeated_punctuation", "citation_markers", "mixed_script",
+  "digit_run",
+  "digits_with_separators",
+  "repeated_separators",
+  "nested_brackets",
+  "long_word",
+  "whitespace_run",
+  "number_unit_chain",
+  "url_like",
+  "repeated_punctuation",
+  "citation_markers",
+  "mixed_script",
 ];
 
 function fill(unit: string, bytes: number): string {

@@ -5,54 +5,195 @@
 import { Random, type Split, capitalize, half, sentences } from "./random";
 
 export type Perturbation =
-  | "exact" | "case" | "whitespace" | "invisible" | "homoglyphs"
-  | "substitute_5" | "substitute_15" | "substitute_30"
-  | "adjacent_swaps" | "sentence_reorder" | "synonyms" | "fillers"
-  | "appended" | "spliced" | "embedded" | "paraphrase_facts";
+  | "exact"
+  | "case"
+  | "whitespace"
+  | "invisible"
+  | "homoglyphs"
+  | "substitute_5"
+  | "substitute_15"
+  | "substitute_30"
+  | "adjacent_swaps"
+  | "sentence_reorder"
+  | "synonyms"
+  | "fillers"
+  | "appended"
+  | "spliced"
+  | "embedded"
+  | "paraphrase_facts";
 
 export const PERTURBATIONS: readonly Perturbation[] = [
-  "exact", "case", "whitespace", "invisible", "homoglyphs", "substitute_5", "substitute_15", "substitute_30",
-  "adjacent_swaps", "sentence_reorder", "synonyms", "fillers", "appended", "spliced", "embedded", "paraphrase_facts",
+  "exact",
+  "case",
+  "whitespace",
+  "invisible",
+  "homoglyphs",
+  "substitute_5",
+  "substitute_15",
+  "substitute_30",
+  "adjacent_swaps",
+  "sentence_reorder",
+  "synonyms",
+  "fillers",
+  "appended",
+  "spliced",
+  "embedded",
+  "paraphrase_facts",
 ];
 
 /** Targets from the issue: share of copies that must be caught. */
 export const COPY_TARGETS: Readonly<Record<Perturbation, number>> = {
-  exact: 0.95, case: 0.95, whitespace: 0.95, invisible: 0.95, homoglyphs: 0.95, substitute_5: 0.95, substitute_15: 0.95,
-  substitute_30: 0.8, adjacent_swaps: 0.9, sentence_reorder: 0.9, synonyms: 0.9, fillers: 0.9, appended: 0.9, spliced: 0.9,
-  embedded: 0.9, paraphrase_facts: 0,
+  exact: 0.95,
+  case: 0.95,
+  whitespace: 0.95,
+  invisible: 0.95,
+  homoglyphs: 0.95,
+  substitute_5: 0.95,
+  substitute_15: 0.95,
+  substitute_30: 0.8,
+  adjacent_swaps: 0.9,
+  sentence_reorder: 0.9,
+  synonyms: 0.9,
+  fillers: 0.9,
+  appended: 0.9,
+  spliced: 0.9,
+  embedded: 0.9,
+  paraphrase_facts: 0,
 };
 
 const INVISIBLES = ["\uFE0F", "\u2063", "\u200E", "\u200B", "\u200C", "\u200D", "\u2060", "\u00AD", "\uFEFF", "\u180E"];
 
 /** Latin → Cyrillic (and Greek) look-alikes. */
 const HOMOGLYPHS: Readonly<Record<string, readonly string[]>> = {
-  a: ["а"], c: ["с"], e: ["е"], o: ["о", "ο"], p: ["р"], x: ["х"], y: ["у"], i: ["і"], j: ["ј"], s: ["ѕ"],
-  A: ["А", "Α"], B: ["В", "Β"], C: ["С"], E: ["Е", "Ε"], H: ["Н", "Η"], K: ["К", "Κ"], M: ["М", "Μ"], O: ["О", "Ο"],
-  P: ["Р", "Ρ"], T: ["Т", "Τ"], X: ["Х", "Χ"], I: ["І"],
+  a: ["а"],
+  c: ["с"],
+  e: ["е"],
+  o: ["о", "ο"],
+  p: ["р"],
+  x: ["х"],
+  y: ["у"],
+  i: ["і"],
+  j: ["ј"],
+  s: ["ѕ"],
+  A: ["А", "Α"],
+  B: ["В", "Β"],
+  C: ["С"],
+  E: ["Е", "Ε"],
+  H: ["Н", "Η"],
+  K: ["К", "Κ"],
+  M: ["М", "Μ"],
+  O: ["О", "Ο"],
+  P: ["Р", "Ρ"],
+  T: ["Т", "Τ"],
+  X: ["Х", "Χ"],
+  I: ["І"],
 };
 
 export const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
-  people: ["citizens", "folks", "persons"], country: ["nation", "land"], nation: ["country"], government: ["administration", "state"],
-  great: ["large", "major", "big"], large: ["big", "great"], big: ["large", "huge"], small: ["little", "minor"], new: ["fresh", "novel"],
-  important: ["significant", "vital", "crucial"], must: ["should", "need to"], help: ["assist", "aid", "support"], make: ["create", "build"],
-  work: ["labor", "effort"], year: ["twelvemonth"], years: ["decades", "seasons"], many: ["numerous", "several"], every: ["each"],
-  believe: ["think", "trust"], want: ["wish", "desire"], need: ["require"], needs: ["requires"], show: ["demonstrate", "reveal"],
-  begin: ["start", "commence"], start: ["begin"], end: ["finish", "close"], increase: ["rise", "growth"], reduce: ["cut", "lower"],
-  problem: ["issue", "difficulty"], problems: ["issues", "difficulties"], world: ["globe", "planet"], time: ["period", "moment"],
-  provide: ["supply", "offer"], support: ["back", "endorse"], strong: ["powerful", "robust"], economy: ["market"], jobs: ["positions", "work"],
-  children: ["kids", "youngsters"], future: ["tomorrow"], today: ["now", "nowadays"], also: ["too", "likewise"], however: ["yet", "still"],
-  because: ["since", "as"], very: ["really", "highly"], good: ["fine", "sound"], best: ["finest", "top"], more: ["further", "additional"],
-  should: ["ought to"], able: ["capable"], ensure: ["guarantee", "secure"], protect: ["defend", "guard"], peace: ["calm", "harmony"],
-  war: ["conflict"], freedom: ["liberty"], power: ["strength", "authority"], public: ["civic", "common"], law: ["statute", "rule"],
-  laws: ["statutes", "rules"], state: ["nation"], states: ["nations"], congress: ["legislature"], secure: ["safe"], health: ["wellbeing"],
-  costs: ["expenses"], cost: ["price", "expense"], money: ["funds", "cash"], tax: ["levy", "duty"], taxes: ["levies", "duties"],
-  schools: ["academies"], families: ["households"], workers: ["employees", "laborers"], business: ["commerce", "trade"], hope: ["wish"],
-  plan: ["scheme", "program"], program: ["plan", "scheme"], programs: ["plans", "schemes"], act: ["move", "take action"], clear: ["plain", "evident"],
-  progress: ["advance", "headway"], growth: ["expansion", "increase"], first: ["initial"], last: ["final"], together: ["jointly"],
-  already: ["previously"], often: ["frequently"], now: ["currently"], high: ["elevated", "tall"], low: ["reduced"], long: ["lengthy"],
-  said: ["stated", "noted"], says: ["states", "notes"], think: ["believe", "reckon"], know: ["understand", "realize"], fight: ["battle", "combat"],
-  build: ["construct", "erect"], keep: ["maintain", "retain"], give: ["grant", "offer"], take: ["seize", "grab"], use: ["employ", "utilize"],
-  find: ["discover", "locate"], change: ["shift", "alter"], changes: ["shifts", "alterations"], across: ["throughout"], nearly: ["almost"],
+  people: ["citizens", "folks", "persons"],
+  country: ["nation", "land"],
+  nation: ["country"],
+  government: ["administration", "state"],
+  great: ["large", "major", "big"],
+  large: ["big", "great"],
+  big: ["large", "huge"],
+  small: ["little", "minor"],
+  new: ["fresh", "novel"],
+  important: ["significant", "vital", "crucial"],
+  must: ["should", "need to"],
+  help: ["assist", "aid", "support"],
+  make: ["create", "build"],
+  work: ["labor", "effort"],
+  year: ["twelvemonth"],
+  years: ["decades", "seasons"],
+  many: ["numerous", "several"],
+  every: ["each"],
+  believe: ["think", "trust"],
+  want: ["wish", "desire"],
+  need: ["require"],
+  needs: ["requires"],
+  show: ["demonstrate", "reveal"],
+  begin: ["start", "commence"],
+  start: ["begin"],
+  end: ["finish", "close"],
+  increase: ["rise", "growth"],
+  reduce: ["cut", "lower"],
+  problem: ["issue", "difficulty"],
+  problems: ["issues", "difficulties"],
+  world: ["globe", "planet"],
+  time: ["period", "moment"],
+  provide: ["supply", "offer"],
+  support: ["back", "endorse"],
+  strong: ["powerful", "robust"],
+  economy: ["market"],
+  jobs: ["positions", "work"],
+  children: ["kids", "youngsters"],
+  future: ["tomorrow"],
+  today: ["now", "nowadays"],
+  also: ["too", "likewise"],
+  however: ["yet", "still"],
+  because: ["since", "as"],
+  very: ["really", "highly"],
+  good: ["fine", "sound"],
+  best: ["finest", "top"],
+  more: ["further", "additional"],
+  should: ["ought to"],
+  able: ["capable"],
+  ensure: ["guarantee", "secure"],
+  protect: ["defend", "guard"],
+  peace: ["calm", "harmony"],
+  war: ["conflict"],
+  freedom: ["liberty"],
+  power: ["strength", "authority"],
+  public: ["civic", "common"],
+  law: ["statute", "rule"],
+  laws: ["statutes", "rules"],
+  state: ["nation"],
+  states: ["nations"],
+  congress: ["legislature"],
+  secure: ["safe"],
+  health: ["wellbeing"],
+  costs: ["expenses"],
+  cost: ["price", "expense"],
+  money: ["funds", "cash"],
+  tax: ["levy", "duty"],
+  taxes: ["levies", "duties"],
+  schools: ["academies"],
+  families: ["households"],
+  workers: ["employees", "laborers"],
+  business: ["commerce", "trade"],
+  hope: ["wish"],
+  plan: ["scheme", "program"],
+  program: ["plan", "scheme"],
+  programs: ["plans", "schemes"],
+  act: ["move", "take action"],
+  clear: ["plain", "evident"],
+  progress: ["advance", "headway"],
+  growth: ["expansion", "increase"],
+  first: ["initial"],
+  last: ["final"],
+  together: ["jointly"],
+  already: ["previously"],
+  often: ["frequently"],
+  now: ["currently"],
+  high: ["elevated", "tall"],
+  low: ["reduced"],
+  long: ["lengthy"],
+  said: ["stated", "noted"],
+  says: ["states", "notes"],
+  think: ["believe", "reckon"],
+  know: ["understand", "realize"],
+  fight: ["battle", "combat"],
+  build: ["construct", "erect"],
+  keep: ["maintain", "retain"],
+  give: ["grant", "offer"],
+  take: ["seize", "grab"],
+  use: ["employ", "utilize"],
+  find: ["discover", "locate"],
+  change: ["shift", "alter"],
+  changes: ["shifts", "alterations"],
+  across: ["throughout"],
+  nearly: ["almost"],
 };
 
 const FILLERS = ["basically", "actually", "really", "you know", "like", "honestly", "um", "well", "literally", "so", "indeed", "of course"];
@@ -138,7 +279,7 @@ export function perturb(kind: Exclude<Perturbation, "paraphrase_facts">, context
     case "adjacent_swaps": {
       const parts = tokens(original);
       const words = parts.filter((_, i) => i % 2 === 0);
-      const swaps = Math.max(1, Math.round(words.length * random.pick([0.1, 0.2, 0.3]) / 2));
+      const swaps = Math.max(1, Math.round((words.length * random.pick([0.1, 0.2, 0.3])) / 2));
       for (let s = 0; s < swaps; s++) {
         const i = random.int(0, words.length - 2);
         [words[i], words[i + 1]] = [words[i + 1]!, words[i]!];
@@ -190,8 +331,26 @@ export function perturb(kind: Exclude<Perturbation, "paraphrase_facts">, context
 // --- Factual posts: the same facts in different words ---------------------------------------------
 
 const CITIES = [
-  "Bremerton", "Lakeview", "Port Alden", "Kingsford", "Millbrook", "Westhaven", "Carrow", "Dunmore", "Elmira", "Fairholt",
-  "Granton", "Hollis", "Ivybridge", "Jarrow", "Kelso", "Linwood", "Marden", "Norcross", "Oakham", "Pelham",
+  "Bremerton",
+  "Lakeview",
+  "Port Alden",
+  "Kingsford",
+  "Millbrook",
+  "Westhaven",
+  "Carrow",
+  "Dunmore",
+  "Elmira",
+  "Fairholt",
+  "Granton",
+  "Hollis",
+  "Ivybridge",
+  "Jarrow",
+  "Kelso",
+  "Linwood",
+  "Marden",
+  "Norcross",
+  "Oakham",
+  "Pelham",
 ];
 const FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Farid", "Grace", "Hugo", "Irene", "Jonas", "Kira", "Liam", "Mona", "Nils", "Olga", "Pedro"];
 const LAST = ["Adler", "Brooks", "Castillo", "Dorsey", "Eriksen", "Fischer", "Garrido", "Hansen", "Ibarra", "Jansen", "Kowalski", "Lindgren", "Moreau", "Novak"];

@@ -9,43 +9,140 @@ export type Decoration = "number_unit" | "citation_markers" | "names" | "urls" |
 export const DECORATIONS: readonly Decoration[] = ["number_unit", "citation_markers", "names", "urls", "according_to"];
 
 const UNITS = [
-  "%", " percent", " km", " kg", " tonnes", " MW", " GWh", " hours", " days", " million people", " billion dollars",
-  " USD", " ms", " GB", " litres", " square metres", " households", " per cent", " miles", " degrees",
+  "%",
+  " percent",
+  " km",
+  " kg",
+  " tonnes",
+  " MW",
+  " GWh",
+  " hours",
+  " days",
+  " million people",
+  " billion dollars",
+  " USD",
+  " ms",
+  " GB",
+  " litres",
+  " square metres",
+  " households",
+  " per cent",
+  " miles",
+  " degrees",
 ];
 
 const NUMBER_FORMS = [
-  "by {n}{u}", "(about {n}{u})", "with {n}{u}", "reaching {n}{u} in {y}", "up {n}{u} since {y}", "at {n}{u}",
-  "in {y}, {n}{u}", "for {n}{u}", "of roughly {n}{u}", "by {y}, around {n}{u}", "(+{n}{u})", "— {n}{u} —",
+  "by {n}{u}",
+  "(about {n}{u})",
+  "with {n}{u}",
+  "reaching {n}{u} in {y}",
+  "up {n}{u} since {y}",
+  "at {n}{u}",
+  "in {y}, {n}{u}",
+  "for {n}{u}",
+  "of roughly {n}{u}",
+  "by {y}, around {n}{u}",
+  "(+{n}{u})",
+  "— {n}{u} —",
 ];
 
 const ORGS = [
-  "NASA", "MIT", "the WHO", "Harvard", "Stanford", "the OECD", "the IMF", "CERN", "the UN", "the World Bank",
-  "Oxford", "the NIH", "Google", "IBM", "the EU Commission", "UNESCO", "the CDC", "Microsoft", "Gartner", "McKinsey",
-  "the IEA", "Deloitte", "Caltech", "the FDA", "the NSF", "ETH Zurich", "Princeton", "NOAA", "the ECB", "Yale",
+  "NASA",
+  "MIT",
+  "the WHO",
+  "Harvard",
+  "Stanford",
+  "the OECD",
+  "the IMF",
+  "CERN",
+  "the UN",
+  "the World Bank",
+  "Oxford",
+  "the NIH",
+  "Google",
+  "IBM",
+  "the EU Commission",
+  "UNESCO",
+  "the CDC",
+  "Microsoft",
+  "Gartner",
+  "McKinsey",
+  "the IEA",
+  "Deloitte",
+  "Caltech",
+  "the FDA",
+  "the NSF",
+  "ETH Zurich",
+  "Princeton",
+  "NOAA",
+  "the ECB",
+  "Yale",
 ];
 
 const PEOPLE = [
-  "Dr. Maria Keller", "Professor John Abbott", "Dr. Anika Rao", "Elena Petrova", "James Whitfield", "Dr. Chen Wei",
-  "Professor Laura Méndez", "Tom Okafor", "Dr. Sarah Lindqvist", "Professor Ahmed Nasser", "Dr. Yuki Tanaka",
-  "Robert Hale", "Dr. Fatima Diallo", "Professor Paul Brennan",
+  "Dr. Maria Keller",
+  "Professor John Abbott",
+  "Dr. Anika Rao",
+  "Elena Petrova",
+  "James Whitfield",
+  "Dr. Chen Wei",
+  "Professor Laura Méndez",
+  "Tom Okafor",
+  "Dr. Sarah Lindqvist",
+  "Professor Ahmed Nasser",
+  "Dr. Yuki Tanaka",
+  "Robert Hale",
+  "Dr. Fatima Diallo",
+  "Professor Paul Brennan",
 ];
 
 const NAME_FORMS = [
-  "as {A} and {B} note", "as {P} of {A} explains", "a view shared by {A} and {B}", "{A}, {B} and {C} agree",
-  "as {P} ({A}) points out", "echoing {A} and {B}", "according to work at {A} and {B}", "as shown by {A}",
+  "as {A} and {B} note",
+  "as {P} of {A} explains",
+  "a view shared by {A} and {B}",
+  "{A}, {B} and {C} agree",
+  "as {P} ({A}) points out",
+  "echoing {A} and {B}",
+  "according to work at {A} and {B}",
+  "as shown by {A}",
 ];
 
 const SOURCES = [
-  "a recent study", "experts", "the latest report", "researchers", "a 2021 survey", "industry analysts", "the World Bank",
-  "a Harvard study", "official statistics", "a leading expert", "the government", "scientists", "the data",
-  "a new paper", "market research", "several sources", "the OECD", "specialists in the field",
+  "a recent study",
+  "experts",
+  "the latest report",
+  "researchers",
+  "a 2021 survey",
+  "industry analysts",
+  "the World Bank",
+  "a Harvard study",
+  "official statistics",
+  "a leading expert",
+  "the government",
+  "scientists",
+  "the data",
+  "a new paper",
+  "market research",
+  "several sources",
+  "the OECD",
+  "specialists in the field",
 ];
 
 const ACCORDING_FORMS = ["According to {s}, {x}", "{X}, according to {s}.", "As reported by {s}, {x}", "{s} say that {x}", "Based on {s}, {x}"];
 
 const DOMAINS = [
-  "example.com", "research-hub.org", "data-insights.net", "worldstats.info", "science-daily.example", "en.wikipedia.org",
-  "news.example.org", "reports.gov.example", "journal-online.org", "facts-today.net", "open-data.org", "studies.edu.example",
+  "example.com",
+  "research-hub.org",
+  "data-insights.net",
+  "worldstats.info",
+  "science-daily.example",
+  "en.wikipedia.org",
+  "news.example.org",
+  "reports.gov.example",
+  "journal-online.org",
+  "facts-today.net",
+  "open-data.org",
+  "studies.edu.example",
 ];
 
 const PATHS = ["report", "study", "2021/findings", "articles", "data/summary", "research/paper", "news/latest", "stats", "pdf/overview"];
@@ -74,7 +171,11 @@ function perSentence(text: string, each: (sentence: string, index: number) => st
     .map((paragraph) =>
       paragraph
         .split("\n")
-        .map((line) => sentences(line).map((s) => each(s, index++)).join(" "))
+        .map((line) =>
+          sentences(line)
+            .map((s) => each(s, index++))
+            .join(" "),
+        )
         .join("\n"),
     )
     .join("\n\n");

@@ -7,76 +7,197 @@ import { vocabulary } from "./prose";
 import { Random, type Split, capitalize, half } from "./random";
 
 export const TOPICS = [
-  "renewable energy", "remote work", "personal finance", "healthy eating", "online learning", "electric cars",
-  "urban gardening", "cloud computing", "social media", "mental health", "small business", "digital marketing",
-  "climate change", "public transport", "home security", "sleep quality", "team leadership", "data privacy",
-  "customer service", "time management", "artificial intelligence", "travel planning", "water conservation",
-  "cybersecurity", "supply chains", "sustainable fashion", "fitness routines", "local tourism", "blockchain",
-  "language learning", "smart homes", "recycling", "career growth", "parenting", "pet care", "space exploration",
-  "video games", "cooking at home", "mobile apps", "volunteering", "real estate", "music education",
-  "food delivery", "wildlife protection", "public libraries", "bicycle commuting", "solar panels", "online privacy",
+  "renewable energy",
+  "remote work",
+  "personal finance",
+  "healthy eating",
+  "online learning",
+  "electric cars",
+  "urban gardening",
+  "cloud computing",
+  "social media",
+  "mental health",
+  "small business",
+  "digital marketing",
+  "climate change",
+  "public transport",
+  "home security",
+  "sleep quality",
+  "team leadership",
+  "data privacy",
+  "customer service",
+  "time management",
+  "artificial intelligence",
+  "travel planning",
+  "water conservation",
+  "cybersecurity",
+  "supply chains",
+  "sustainable fashion",
+  "fitness routines",
+  "local tourism",
+  "blockchain",
+  "language learning",
+  "smart homes",
+  "recycling",
+  "career growth",
+  "parenting",
+  "pet care",
+  "space exploration",
+  "video games",
+  "cooking at home",
+  "mobile apps",
+  "volunteering",
+  "real estate",
+  "music education",
+  "food delivery",
+  "wildlife protection",
+  "public libraries",
+  "bicycle commuting",
+  "solar panels",
+  "online privacy",
 ];
 
 /** Stock phrases of machine-made filler (many are on the evaluator's list; farmers avoid them in the other family). */
 const STOCK = [
-  "In today's fast-paced world,", "In today's digital age,", "It is important to note that", "It is worth noting that",
-  "When it comes to {t},", "First and foremost,", "Last but not least,", "At the end of the day,", "In conclusion,",
-  "Needless to say,", "All in all,", "In the realm of {t},", "In the ever-evolving landscape of {t},",
-  "It goes without saying that", "One thing is certain:", "Whether you're a beginner or an expert,",
+  "In today's fast-paced world,",
+  "In today's digital age,",
+  "It is important to note that",
+  "It is worth noting that",
+  "When it comes to {t},",
+  "First and foremost,",
+  "Last but not least,",
+  "At the end of the day,",
+  "In conclusion,",
+  "Needless to say,",
+  "All in all,",
+  "In the realm of {t},",
+  "In the ever-evolving landscape of {t},",
+  "It goes without saying that",
+  "One thing is certain:",
+  "Whether you're a beginner or an expert,",
 ];
 
 const STOCK_CLAIMS = [
-  "{t} plays a crucial role in our lives.", "{t} is a game-changer for everyone.", "{t} can unlock the full potential of any organization.",
-  "{t} offers a wide range of benefits.", "{t} is a testament to human ingenuity.", "embracing {t} will take you to the next level.",
-  "{t} opens endless possibilities.", "{t} is transforming the way we live and work.", "{t} offers innovative solutions to modern challenges.",
-  "{t} helps you stay ahead of the curve.", "{t} represents a paradigm shift.", "harnessing the power of {t} is essential.",
-  "{t} provides a holistic approach to success.", "{t} delivers seamless experiences.", "a plethora of options exist in {t}.",
+  "{t} plays a crucial role in our lives.",
+  "{t} is a game-changer for everyone.",
+  "{t} can unlock the full potential of any organization.",
+  "{t} offers a wide range of benefits.",
+  "{t} is a testament to human ingenuity.",
+  "embracing {t} will take you to the next level.",
+  "{t} opens endless possibilities.",
+  "{t} is transforming the way we live and work.",
+  "{t} offers innovative solutions to modern challenges.",
+  "{t} helps you stay ahead of the curve.",
+  "{t} represents a paradigm shift.",
+  "harnessing the power of {t} is essential.",
+  "{t} provides a holistic approach to success.",
+  "{t} delivers seamless experiences.",
+  "a plethora of options exist in {t}.",
   "the possibilities of {t} are endless.",
 ];
 
 /** Generic claims without specifics and without listed stock phrases: the structural genericity family. */
 const PLAIN_CLAIMS = [
-  "{T} is something that matters to a lot of people.", "There are many different ways to think about {t}.",
-  "Some people really like {t}, and other people do not.", "{T} can be helpful in many situations.",
-  "It is a good idea to learn more about {t}.", "Many experts agree that {t} is important.",
-  "{T} has both advantages and disadvantages.", "Everyone should consider {t} at some point.",
-  "{T} is becoming more and more popular these days.", "There are several things to keep in mind about {t}.",
-  "{T} can make a real difference for you.", "People often ask questions about {t}.",
-  "The world of {t} keeps changing over time.", "You can find a lot of information about {t}.",
-  "{T} is not always easy, but it is worth it.", "With the right approach, {t} can work well.",
-  "{T} affects many parts of our daily lives.", "There is a lot to say about {t}.",
-  "It depends on the situation when it comes to choosing {t}.", "Different people have different opinions on {t}.",
-  "{T} will probably continue to grow in the future.", "Understanding {t} is a useful skill.",
-  "There are good and bad sides to {t}.", "Many businesses are interested in {t} right now.",
-  "{T} can be both simple and complicated.", "It is always good to be careful with {t}.",
-  "A lot of things have changed in {t} recently.", "{T} is something you should not ignore.",
-  "Some aspects of {t} are better than others.", "Most people can benefit from {t} in some way.",
+  "{T} is something that matters to a lot of people.",
+  "There are many different ways to think about {t}.",
+  "Some people really like {t}, and other people do not.",
+  "{T} can be helpful in many situations.",
+  "It is a good idea to learn more about {t}.",
+  "Many experts agree that {t} is important.",
+  "{T} has both advantages and disadvantages.",
+  "Everyone should consider {t} at some point.",
+  "{T} is becoming more and more popular these days.",
+  "There are several things to keep in mind about {t}.",
+  "{T} can make a real difference for you.",
+  "People often ask questions about {t}.",
+  "The world of {t} keeps changing over time.",
+  "You can find a lot of information about {t}.",
+  "{T} is not always easy, but it is worth it.",
+  "With the right approach, {t} can work well.",
+  "{T} affects many parts of our daily lives.",
+  "There is a lot to say about {t}.",
+  "It depends on the situation when it comes to choosing {t}.",
+  "Different people have different opinions on {t}.",
+  "{T} will probably continue to grow in the future.",
+  "Understanding {t} is a useful skill.",
+  "There are good and bad sides to {t}.",
+  "Many businesses are interested in {t} right now.",
+  "{T} can be both simple and complicated.",
+  "It is always good to be careful with {t}.",
+  "A lot of things have changed in {t} recently.",
+  "{T} is something you should not ignore.",
+  "Some aspects of {t} are better than others.",
+  "Most people can benefit from {t} in some way.",
 ];
 
 const CLOSERS = [
-  "Thanks for reading!", "I hope this helps.", "Let me know what you think.", "What do you think about {t}?",
-  "Stay tuned for more.", "Share this with your friends.", "That is all for today.", "",
+  "Thanks for reading!",
+  "I hope this helps.",
+  "Let me know what you think.",
+  "What do you think about {t}?",
+  "Stay tuned for more.",
+  "Share this with your friends.",
+  "That is all for today.",
+  "",
 ];
 
 const ONE_LINERS = [
-  "Great post, thanks for sharing!", "This is really interesting.", "I agree with this.", "Nice one.", "Very useful, thank you.",
-  "{T} is the future.", "I love {t}!", "Does anyone know more about {t}?", "Wow, amazing.", "So true.", "Good point about {t}.",
-  "Check this out.", "Interesting take on {t}.", "Can't wait to see more.", "This changed my life.", "Well said!",
-  "Totally agree with you on {t}.", "Best thing I read today.", "{T} rocks.", "Hmm, not sure about that.",
+  "Great post, thanks for sharing!",
+  "This is really interesting.",
+  "I agree with this.",
+  "Nice one.",
+  "Very useful, thank you.",
+  "{T} is the future.",
+  "I love {t}!",
+  "Does anyone know more about {t}?",
+  "Wow, amazing.",
+  "So true.",
+  "Good point about {t}.",
+  "Check this out.",
+  "Interesting take on {t}.",
+  "Can't wait to see more.",
+  "This changed my life.",
+  "Well said!",
+  "Totally agree with you on {t}.",
+  "Best thing I read today.",
+  "{T} rocks.",
+  "Hmm, not sure about that.",
 ];
 
 const LIST_TITLES = [
-  "{n} Ways {T} Can Change Your Life", "Top {n} Tips for {T}", "{n} Things Nobody Tells You About {T}",
-  "The Ultimate Guide to {T}: {n} Key Ideas", "{n} Reasons Why {T} Matters", "{n} Simple Steps to Master {T}",
-  "{n} Secrets of {T} Experts", "Why {T} Is Important: {n} Points", "{n} Mistakes to Avoid in {T}",
+  "{n} Ways {T} Can Change Your Life",
+  "Top {n} Tips for {T}",
+  "{n} Things Nobody Tells You About {T}",
+  "The Ultimate Guide to {T}: {n} Key Ideas",
+  "{n} Reasons Why {T} Matters",
+  "{n} Simple Steps to Master {T}",
+  "{n} Secrets of {T} Experts",
+  "Why {T} Is Important: {n} Points",
+  "{n} Mistakes to Avoid in {T}",
   "{n} Benefits of {T} You Should Know",
 ];
 
 const LIST_HEADINGS = [
-  "Start With the Basics", "Set Clear Goals", "Stay Consistent", "Learn From Experts", "Track Your Progress",
-  "Keep It Simple", "Think Long Term", "Build Good Habits", "Use the Right Tools", "Ask for Feedback",
-  "Stay Motivated", "Focus on Quality", "Avoid Common Pitfalls", "Embrace Change", "Plan Ahead",
-  "Measure What Matters", "Invest in Yourself", "Stay Informed", "Collaborate With Others", "Never Give Up",
+  "Start With the Basics",
+  "Set Clear Goals",
+  "Stay Consistent",
+  "Learn From Experts",
+  "Track Your Progress",
+  "Keep It Simple",
+  "Think Long Term",
+  "Build Good Habits",
+  "Use the Right Tools",
+  "Ask for Feedback",
+  "Stay Motivated",
+  "Focus on Quality",
+  "Avoid Common Pitfalls",
+  "Embrace Change",
+  "Plan Ahead",
+  "Measure What Matters",
+  "Invest in Yourself",
+  "Stay Informed",
+  "Collaborate With Others",
+  "Never Give Up",
 ];
 
 type Fill = { t: string };
@@ -88,7 +209,14 @@ function fill(template: string, { t }: Fill, n = 0): string {
 export type LowEffortFamily = "one_liner" | "keyword_list" | "repetition" | "filler_stock" | "filler_plain" | "listicle" | "word_salad" | "shuffled_prose";
 
 export const LOW_EFFORT_FAMILIES: readonly LowEffortFamily[] = [
-  "one_liner", "keyword_list", "repetition", "filler_stock", "filler_plain", "listicle", "word_salad", "shuffled_prose",
+  "one_liner",
+  "keyword_list",
+  "repetition",
+  "filler_stock",
+  "filler_plain",
+  "listicle",
+  "word_salad",
+  "shuffled_prose",
 ];
 
 /** Template filler with stock phrases: 4..9 sentences of openers + empty claims about one topic. */
@@ -110,7 +238,10 @@ export function fillerStock(random: Random, split: Split): string {
 export function fillerPlain(random: Random, split: Split): string {
   const topic = random.pick(half(TOPICS, split));
   const claims = random.sample(half(PLAIN_CLAIMS, split), random.int(4, 9));
-  return paragraphs(random, claims.map((c) => fill(c, { t: topic })));
+  return paragraphs(
+    random,
+    claims.map((c) => fill(c, { t: topic })),
+  );
 }
 
 /** A listicle: a Title Case title, numbered Title Case headings, one generic sentence under each. */
@@ -182,7 +313,12 @@ export function wordSalad(random: Random, split: Split): string {
 
 /** The words of a real paragraph, shuffled within the text: real vocabulary, real numbers, no sentences. */
 export function shuffledProse(random: Random, paragraph: string): string {
-  const words = random.shuffle(paragraph.replace(/[.!?;:]/g, "").split(/\s+/).filter((w) => w !== ""));
+  const words = random.shuffle(
+    paragraph
+      .replace(/[.!?;:]/g, "")
+      .split(/\s+/)
+      .filter((w) => w !== ""),
+  );
   const out: string[] = [];
   let i = 0;
   while (i < words.length) {

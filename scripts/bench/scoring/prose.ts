@@ -75,7 +75,10 @@ export function ordinaryText(bytes: number, split: Split = "heldout"): string {
 }
 
 export function truncateBytes(text: string, bytes: number): string {
-  return Buffer.from(text).subarray(0, bytes).toString("utf8").replace(/\uFFFD+$/, "");
+  return Buffer.from(text)
+    .subarray(0, bytes)
+    .toString("utf8")
+    .replace(/\uFFFD+$/, "");
 }
 
 /** Word frequencies of the split's speeches (lower-cased alphabetic words), for word salad and keyword lists. */

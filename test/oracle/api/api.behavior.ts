@@ -116,7 +116,13 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
         { name: "an empty text/plain body", body: () => "", headers: TEXT_TYPE, status: 400, code: "invalid_body" },
         { name: "whitespace only", body: () => " \n\t ", headers: TEXT_TYPE, status: 400, code: "invalid_body" },
         { name: "zero-width spaces only", body: () => "\u200b\u200b\u200b", headers: TEXT_TYPE, status: 400, code: "invalid_body" },
-        { name: "invisible format characters only", body: () => JSON.stringify({ text: "\u200d\u2060\ufeff\u202e \u3164" }), headers: JSON_TYPE, status: 400, code: "invalid_body" },
+        {
+          name: "invisible format characters only",
+          body: () => JSON.stringify({ text: "\u200d\u2060\ufeff\u202e \u3164" }),
+          headers: JSON_TYPE,
+          status: 400,
+          code: "invalid_body",
+        },
         // Each would be stored as a six-byte JSON escape: 16 KB of them would take 96 KB.
         { name: "control characters", body: () => `fact\u0001${"\u0002".repeat(64)}`, headers: TEXT_TYPE, status: 400, code: "invalid_body" },
         { name: "a control character in the title", body: () => JSON.stringify({ text: "x", title: "a\u001bb" }), headers: JSON_TYPE, status: 400, code: "invalid_body" },
@@ -124,7 +130,13 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
         { name: "text/html", body: () => "<p>hi</p>", headers: { "content-type": "text/html" }, status: 415, code: "unsupported_media_type" },
         { name: "form data", body: () => "text=hi", headers: { "content-type": "application/x-www-form-urlencoded" }, status: 415, code: "unsupported_media_type" },
         { name: "no content type", body: () => new Uint8Array([0x68, 0x69]), headers: {}, status: 415, code: "unsupported_media_type" },
-        { name: "a charset other than UTF-8", body: () => "hi", headers: { "content-type": "text/plain; charset=iso-8859-1" }, status: 415, code: "unsupported_media_type" },
+        {
+          name: "a charset other than UTF-8",
+          body: () => "hi",
+          headers: { "content-type": "text/plain; charset=iso-8859-1" },
+          status: 415,
+          code: "unsupported_media_type",
+        },
         { name: "a body over maxContentBytes", body: () => "a".repeat(MAX_CONTENT_BYTES + 1), headers: TEXT_TYPE, status: 413, code: "payload_too_large" },
         {
           name: "a JSON body over maxContentBytes",
@@ -513,7 +525,9 @@ export function shouldBehaveLikeOracleApi(start: Start): void {
       for (let i = 0; i < 3; i++) expect((await h.send("/v1/content/" + contentHash({ text: `${i}` }))).status).to.equal(404);
       const response = await put("Refused.", TEXT_TYPE);
       expect(response.status).to.equal(429);
-      expect(Number(response.headers.get("retry-after"))).to.be.a("number").and.at.least(1);
+      expect(Number(response.headers.get("retry-after")))
+        .to.be.a("number")
+        .and.at.least(1);
       expect((await errorOf(response)).code).to.equal("rate_limited");
       expectNothingStored();
       expect(await (await h.send("/metrics")).text()).to.contain("cashkey_oracle_http_rate_limited_total 1");

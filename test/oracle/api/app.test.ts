@@ -71,20 +71,27 @@ describe("oracle API through app.request()", function () {
       const contentType = fc.constantFrom("text/plain", "application/json", "application/json; charset=latin1", "text/html", "", "TEXT/PLAIN;charset=UTF-8");
       const body = fc.oneof(fc.string(), fc.json(), fc.uint8Array({ maxLength: 64 }), fc.string({ maxLength: 1200 }));
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom("content", "submissions", "health", "other"), segment, contentType, body, fc.constantFrom("GET", "PUT", "POST"), async (resource, id, type, payload, method) => {
-          const target = `/v1/${resource}/${encodeURIComponent(id)}`;
-          const response =
-            method === "PUT" && resource === "content"
-              ? await h.send("/v1/content", { method, body: payload, headers: type ? { "content-type": type } : {} })
-              : await h.send(target, { method, ...(method === "GET" ? {} : { body: payload }) });
-          expect(response.status, `${method} ${target}`).to.be.below(500);
-          if (response.status >= 400) {
-            const error = ((await response.json()) as { error: { code: string } }).error;
-            expect(error.code).to.be.a("string");
-          } else {
-            await response.arrayBuffer();
-          }
-        }),
+        fc.asyncProperty(
+          fc.constantFrom("content", "submissions", "health", "other"),
+          segment,
+          contentType,
+          body,
+          fc.constantFrom("GET", "PUT", "POST"),
+          async (resource, id, type, payload, method) => {
+            const target = `/v1/${resource}/${encodeURIComponent(id)}`;
+            const response =
+              method === "PUT" && resource === "content"
+                ? await h.send("/v1/content", { method, body: payload, headers: type ? { "content-type": type } : {} })
+                : await h.send(target, { method, ...(method === "GET" ? {} : { body: payload }) });
+            expect(response.status, `${method} ${target}`).to.be.below(500);
+            if (response.status >= 400) {
+              const error = ((await response.json()) as { error: { code: string } }).error;
+              expect(error.code).to.be.a("string");
+            } else {
+              await response.arrayBuffer();
+            }
+          },
+        ),
         { numRuns: 300 },
       );
     });

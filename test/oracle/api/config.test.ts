@@ -1,14 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import {
-  ConfigError,
-  SETTINGS,
-  loadConfig,
-  redactConfig,
-  resolveContracts,
-  unknownEnvSettings,
-} from "../../../oracle/src/config";
+import { ConfigError, SETTINGS, loadConfig, redactConfig, resolveContracts, unknownEnvSettings } from "../../../oracle/src/config";
 import { tempDir } from "../store/fixtures";
 
 const REWARDS = "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707";
@@ -182,14 +175,10 @@ describe("config", function () {
 
     it("names --config when the file cannot be read", function () {
       const missing = path.join(dir, "missing.json");
-      expect(issuesOf(() => loadConfig({ configFile: missing, env: {}, cwd: dir }))).to.deep.equal([
-        `--config: cannot read ${missing} as JSON (ENOENT)`,
-      ]);
+      expect(issuesOf(() => loadConfig({ configFile: missing, env: {}, cwd: dir }))).to.deep.equal([`--config: cannot read ${missing} as JSON (ENOENT)`]);
       const notJson = path.join(dir, "bad.json");
       fs.writeFileSync(notJson, "{ port: 1 }");
-      expect(issuesOf(() => loadConfig({ env: { CASHKEY_ORACLE_CONFIG: notJson }, cwd: dir }))[0]).to.match(
-        /^CASHKEY_ORACLE_CONFIG: cannot read .*bad\.json as JSON/,
-      );
+      expect(issuesOf(() => loadConfig({ env: { CASHKEY_ORACLE_CONFIG: notJson }, cwd: dir }))[0]).to.match(/^CASHKEY_ORACLE_CONFIG: cannot read .*bad\.json as JSON/);
     });
   });
 
@@ -206,7 +195,9 @@ describe("config", function () {
       expect(resolveContracts(config)).to.deep.equal({ chainId: 31337, rewards: REWARDS, token: TOKEN, forwarder: TOKEN, startBlock: 5 });
       const bad = writeJson("badfwd.json", { chainId: 31337, token: TOKEN, rewards: REWARDS, governor: TOKEN, timelock: TOKEN, forwarder: "0x12", deployBlock: 5 });
       const badConfig = loadConfig({ env: { CASHKEY_ORACLE_DEPLOYMENT_FILE: bad }, cwd: dir });
-      expect(issuesOf(() => resolveContracts(badConfig))).to.include(`CASHKEY_ORACLE_DEPLOYMENT_FILE: ${bad}: "forwarder" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12"`);
+      expect(issuesOf(() => resolveContracts(badConfig))).to.include(
+        `CASHKEY_ORACLE_DEPLOYMENT_FILE: ${bad}: "forwarder" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12"`,
+      );
     });
 
     it("prefers explicit addresses and the configured start block", function () {
@@ -219,15 +210,15 @@ describe("config", function () {
       expect(issuesOf(() => resolveContracts(config))[0]).to.match(/^CASHKEY_ORACLE_DEPLOYMENT_FILE: cannot read the deployment file .* \(ENOENT\)$/);
       const file = writeJson("bad.json", { chainId: 31337, rewards: "0x12" });
       const bad = loadConfig({ env: { CASHKEY_ORACLE_DEPLOYMENT_FILE: file }, cwd: dir });
-      expect(issuesOf(() => resolveContracts(bad))).to.include(`CASHKEY_ORACLE_DEPLOYMENT_FILE: ${file}: "rewards" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12"`);
+      expect(issuesOf(() => resolveContracts(bad))).to.include(
+        `CASHKEY_ORACLE_DEPLOYMENT_FILE: ${file}: "rewards" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12"`,
+      );
     });
   });
 
   describe("helpers", function () {
     it("lists CASHKEY_ORACLE_* variables that set nothing", function () {
-      expect(unknownEnvSettings({ CASHKEY_ORACLE_PROT: "1", CASHKEY_ORACLE_PORT: "1", CASHKEY_ORACLE_CONFIG: "x", OTHER: "y" })).to.deep.equal([
-        "CASHKEY_ORACLE_PROT",
-      ]);
+      expect(unknownEnvSettings({ CASHKEY_ORACLE_PROT: "1", CASHKEY_ORACLE_PORT: "1", CASHKEY_ORACLE_CONFIG: "x", OTHER: "y" })).to.deep.equal(["CASHKEY_ORACLE_PROT"]);
     });
 
     it("redacts secrets for logs", function () {

@@ -85,7 +85,9 @@ describe("operator keys", function () {
         caught = error;
       }
       expect(caught).to.be.instanceOf(KeystorePasswordError);
-      expect((caught as Error).message).to.contain(file).and.not.contain("wrong password 123");
+      expect((caught as Error).message)
+        .to.contain(file)
+        .and.not.contain("wrong password 123");
     });
 
     it("says when the file is missing", async function () {
@@ -126,10 +128,7 @@ describe("operator keys", function () {
 
     it("names the setting when there is no password", function () {
       expect(() => readKeystorePassword({})).to.throw(KeystoreError, /No keystore password/);
-      expect(() => readKeystorePassword({ passwordFile: path.join(dir, "missing") })).to.throw(
-        KeystoreError,
-        /CASHKEY_ORACLE_KEYSTORE_PASSWORD_FILE: cannot read/,
-      );
+      expect(() => readKeystorePassword({ passwordFile: path.join(dir, "missing") })).to.throw(KeystoreError, /CASHKEY_ORACLE_KEYSTORE_PASSWORD_FILE: cannot read/);
     });
   });
 

@@ -107,7 +107,8 @@ describe("oracle API on a loopback server", function () {
       socket.write(`PUT /v1/content HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 900\r\n\r\n${"c".repeat(100)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       socket.destroy();
-      const counted = async () => /cashkey_oracle_http_requests_total\{method="PUT",route="\/v1\/content",status="\d+"\}/.test(await (await fetch(`${h.server.url}/metrics`)).text());
+      const counted = async () =>
+        /cashkey_oracle_http_requests_total\{method="PUT",route="\/v1\/content",status="\d+"\}/.test(await (await fetch(`${h.server.url}/metrics`)).text());
       const giveUpAt = Date.now() + 10_000;
       while (!(await counted()) && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 20));
       const metrics = await (await fetch(`${h.server.url}/metrics`)).text();

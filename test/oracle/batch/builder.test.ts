@@ -80,9 +80,7 @@ describe("batch builder", function () {
 
       const batch = buildBatch(entries, CONTEXT);
 
-      expect(batch.items.map(unpackScoreItem)).to.deep.equal(
-        [3, 6, 9].map((id) => ({ submissionId: BigInt(id), score: (id * 7) % 101, points: id * 3 })),
-      );
+      expect(batch.items.map(unpackScoreItem)).to.deep.equal([3, 6, 9].map((id) => ({ submissionId: BigInt(id), score: (id * 7) % 101, points: id * 3 })));
       expect(batch.entries.map((e) => e.submissionId)).to.deep.equal([3n, 6n, 9n]);
       expect(batch.itemsHash).to.equal(itemsHash(batch.items));
     });
@@ -132,10 +130,7 @@ describe("batch builder", function () {
       expect(() => buildBatch([], CONTEXT)).to.throw(BatchBuildError, "at least one");
       expect(() => buildBatch([entry(1, T0), entry(1, T0)], CONTEXT)).to.throw(BatchBuildError, "queued twice");
       expect(() => buildBatch([entry(1, T0, { score: 101 })], CONTEXT)).to.throw(BatchBuildError, "cannot be packed");
-      expect(() => buildBatch([entry(1, T0, { points: 1001 })], { ...CONTEXT, maxPointsPerSubmission: 1000 })).to.throw(
-        BatchBuildError,
-        "above the maximum 1000",
-      );
+      expect(() => buildBatch([entry(1, T0, { points: 1001 })], { ...CONTEXT, maxPointsPerSubmission: 1000 })).to.throw(BatchBuildError, "above the maximum 1000");
     });
   });
 
@@ -161,14 +156,18 @@ describe("batch builder", function () {
       const queue = ids.map((id, i) => entry(Number(id), nowMs - 1_000 + i));
       const { chainId } = await hre.ethers.provider.getNetwork();
 
-      const batch = closeBatch(queue, { maxItems: 5, maxAgeMs: 60_000, deadlineSeconds: 600 }, {
-        chainId,
-        rewardsAddress: await rewards.getAddress(),
-        nonce: await rewards.nextBatchNonce(),
-        evaluator: EVALUATOR,
-        nowMs,
-        maxPointsPerSubmission: Number(await rewards.maxPointsPerSubmission()),
-      })!;
+      const batch = closeBatch(
+        queue,
+        { maxItems: 5, maxAgeMs: 60_000, deadlineSeconds: 600 },
+        {
+          chainId,
+          rewardsAddress: await rewards.getAddress(),
+          nonce: await rewards.nextBatchNonce(),
+          evaluator: EVALUATOR,
+          nowMs,
+          maxPointsPerSubmission: Number(await rewards.maxPointsPerSubmission()),
+        },
+      )!;
       expect(batch.reason).to.equal("size");
       expect(await rewards.batchDigest(batch.header, batch.items)).to.equal(batch.digest);
 

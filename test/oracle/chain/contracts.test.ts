@@ -48,7 +48,10 @@ describe("chain contracts", function () {
       expect(() => readDeploymentRecord(dir, 31337)).to.throw(DeploymentRecordError, "No deployment for chain 31337");
       fs.writeFileSync(path.join(dir, "1.json"), JSON.stringify(valid));
       expect(() => readDeploymentRecord(dir, 1)).to.throw(DeploymentRecordError, "describes chain 31337, not 1");
-      expect(() => parseDeploymentRecord({ ...valid, rewards: "0x12" })).to.throw(DeploymentRecordError, '"rewards" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12"');
+      expect(() => parseDeploymentRecord({ ...valid, rewards: "0x12" })).to.throw(
+        DeploymentRecordError,
+        '"rewards" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12"',
+      );
       expect(() => parseDeploymentRecord({ ...valid, deployBlock: -1 })).to.throw(DeploymentRecordError, '"deployBlock" must be a non-negative integer, got -1');
     });
   });

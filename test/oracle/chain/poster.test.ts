@@ -61,9 +61,7 @@ describe("BatchPoster", function () {
       expect(receipt.from).to.equal(wallet.address);
       expect(landed).to.deep.equal({ status: "landed", txHash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: receipt.gasUsed, postedBySelf: true });
       const scored = await rewards.queryFilter(rewards.filters.Scored(), landed.blockNumber, landed.blockNumber);
-      expect(scored.map((e) => [e.args.id, Number(e.args.score), Number(e.args.points)])).to.deep.equal(
-        built.entries.map((e) => [e.submissionId, e.score, e.points]),
-      );
+      expect(scored.map((e) => [e.args.id, Number(e.args.score), Number(e.args.points)])).to.deep.equal(built.entries.map((e) => [e.submissionId, e.score, e.points]));
       expect(await rewards.nextBatchNonce()).to.equal(1n);
       expect((await ledger.get(built.digest))?.outcome).to.deep.equal(landed);
     });
@@ -174,8 +172,7 @@ describe("BatchPoster", function () {
       const batches = [];
       for (let k = 0; k < 3; k++) batches.push((await signedBatchOf(rewards, operator, ids.slice(2 * k, 2 * k + 2), { nonce: BigInt(k) })).batch);
       const pendingCount = async () =>
-        ((await hre.network.provider.request({ method: "eth_getBlockByNumber", params: ["pending", false] })) as { transactions: string[] })
-          .transactions.length;
+        ((await hre.network.provider.request({ method: "eth_getBlockByNumber", params: ["pending", false] })) as { transactions: string[] }).transactions.length;
 
       await hre.network.provider.request({ method: "evm_setAutomine", params: [false] });
       let outcomes: PostOutcome[];

@@ -28,7 +28,14 @@ describe("chain rpc helpers", function () {
     });
 
     it("does not retry reverts, bad requests or nonce conflicts", function () {
-      const revert = makeError("execution reverted", "CALL_EXCEPTION", { data: "0x12345678", action: "call", reason: null, transaction: { to: null, data: "0x" }, invocation: null, revert: null });
+      const revert = makeError("execution reverted", "CALL_EXCEPTION", {
+        data: "0x12345678",
+        action: "call",
+        reason: null,
+        transaction: { to: null, data: "0x" },
+        invocation: null,
+        revert: null,
+      });
       expect(isTransientRpcError(revert)).to.equal(false);
       expect(isTransientRpcError(makeError("bad", "INVALID_ARGUMENT", { argument: "x", value: 1 }))).to.equal(false);
       expect(isTransientRpcError(makeError("x", "UNKNOWN_ERROR", { error: { code: -32602, message: "invalid params" } }))).to.equal(false);

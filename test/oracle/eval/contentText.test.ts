@@ -23,9 +23,7 @@ describe("what the node evaluates", function () {
 
     it("scores 0 with no points and the blocking flag content_unavailable", function () {
       expect(evaluation).to.deep.include({ submissionId: "42", score: 0, points: 0, evaluator: HEURISTIC_EVALUATOR_HASH });
-      expect(evaluation.flags).to.deep.equal([
-        { code: "content_unavailable", severity: "blocking", detail: CONTENT_UNAVAILABLE_DETAIL, evidence: { graceMs: 600_000 } },
-      ]);
+      expect(evaluation.flags).to.deep.equal([{ code: "content_unavailable", severity: "blocking", detail: CONTENT_UNAVAILABLE_DETAIL, evidence: { graceMs: 600_000 } }]);
       expect(pointsFor(evaluation.score, evaluation.flags, 1000)).to.equal(0);
       expect(applyQa({ score: 90, subScores: { substance: 90, originality: 90, clarity: 90, evidence: 90 }, rationale: "" }, evaluation.flags).score).to.equal(0);
     });

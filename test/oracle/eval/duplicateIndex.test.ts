@@ -3,14 +3,7 @@ import { canonicalize, skeletonOf } from "../../../oracle/src/eval/canonical";
 import { copySketch, shingleSample } from "../../../oracle/src/eval/copySketch";
 import { DuplicateIndex, MemoryCopyStore, type CopyStore, type DuplicateReport } from "../../../oracle/src/eval/duplicateIndex";
 import { InvalidEvaluationInputError } from "../../../oracle/src/eval/errors";
-import {
-  estimateSimilarity,
-  fingerprint,
-  isEmptySignature,
-  MINHASH_PERMUTATIONS,
-  signatureFromBuffer,
-  signatureToBuffer,
-} from "../../../oracle/src/eval/fingerprint";
+import { estimateSimilarity, fingerprint, isEmptySignature, MINHASH_PERMUTATIONS, signatureFromBuffer, signatureToBuffer } from "../../../oracle/src/eval/fingerprint";
 import { preprocess } from "../../../oracle/src/eval/preprocess";
 import { openStore, type Store } from "../../../oracle/src/store";
 import { prng } from "../../helpers/prng";
@@ -28,7 +21,6 @@ Bulk fermentation at 24 degrees took five to six hours whatever the hydration, s
 function fp(text: string) {
   return fingerprint(preprocess(text));
 }
-
 
 describe("fingerprint", function () {
   it("is deterministic", function () {
@@ -203,7 +195,7 @@ for (const kind of STORES) {
       const sentences = original.split(/(?<=[.!?])\s+/);
       const copies: Record<string, string> = {
         substituted30: words.map((w) => (random() < 0.3 ? other.split(" ")[Math.floor(random() * 80)]! : w)).join(" "),
-        swapped: words.map((w, i) => (i % 2 === 0 ? words[i + 1] ?? w : words[i - 1]!)).join(" "),
+        swapped: words.map((w, i) => (i % 2 === 0 ? (words[i + 1] ?? w) : words[i - 1]!)).join(" "),
         reordered: [...sentences.slice(1), sentences[0]!].join(" "),
         fillers: words.map((w, i) => (i % 4 === 3 ? `${w} basically` : w)).join(" "),
         homoglyphs: original.replace(/o/g, "\u043e").replace(/a/g, "\u0430"),
@@ -221,7 +213,10 @@ for (const kind of STORES) {
     it("leaves quoted lines and footers out of a reply with enough words of its own, but not out of a bare quoted copy", function () {
       const [original, reply] = passages(1962, 2) as [string, string];
       index.register("1", "0xA", sk(original));
-      const quoted = original.split(/(?<=[.!?])\s+/).map((line) => `> ${line}`).join("\n");
+      const quoted = original
+        .split(/(?<=[.!?])\s+/)
+        .map((line) => `> ${line}`)
+        .join("\n");
       expect(index.lookup(sk(`${quoted}\n\n${reply}\n-- \n${original}`), "2").copy).to.equal(undefined);
       expect(index.lookup(sk(`${quoted}\n\nAgreed.`), "2").copy?.id).to.equal("1");
     });

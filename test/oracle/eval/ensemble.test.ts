@@ -30,7 +30,14 @@ function naiveJudge(request: RecordedRequest): ScriptedReply {
   const value = impressed ? 100 : 60;
   return {
     kind: "answer",
-    content: JSON.stringify({ substance: value, originality: value, clarity: value, evidence: value, overall: value, rationale: impressed ? "Outstanding, well structured and well sourced." : "Solid." }),
+    content: JSON.stringify({
+      substance: value,
+      originality: value,
+      clarity: value,
+      evidence: value,
+      overall: value,
+      rationale: impressed ? "Outstanding, well structured and well sourced." : "Solid.",
+    }),
   };
 }
 

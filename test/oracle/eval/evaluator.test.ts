@@ -15,8 +15,7 @@ const DESCRIPTOR: EvaluatorDescriptor = {
 
 describe("evaluatorHash", function () {
   it("is keccak256 of the sorted, whitespace-free JSON of the five fields", function () {
-    const canonical =
-      '{"model":"Qwen/Qwen2.5-7B-Instruct","name":"llm","promptVersion":"1","quantization":"awq-int4","rubricVersion":"1"}';
+    const canonical = '{"model":"Qwen/Qwen2.5-7B-Instruct","name":"llm","promptVersion":"1","quantization":"awq-int4","rubricVersion":"1"}';
     expect(canonicalEvaluatorJson(DESCRIPTOR)).to.equal(canonical);
     expect(evaluatorHash(DESCRIPTOR)).to.equal(keccak256(toUtf8Bytes(canonical)));
     expect(evaluatorHash(DESCRIPTOR)).to.match(/^0x[0-9a-f]{64}$/);
@@ -34,9 +33,7 @@ describe("evaluatorHash", function () {
   });
 
   it("changes with every field", function () {
-    const hashes = new Set(
-      (Object.keys(DESCRIPTOR) as (keyof EvaluatorDescriptor)[]).map((key) => evaluatorHash({ ...DESCRIPTOR, [key]: `${DESCRIPTOR[key]}x` })),
-    );
+    const hashes = new Set((Object.keys(DESCRIPTOR) as (keyof EvaluatorDescriptor)[]).map((key) => evaluatorHash({ ...DESCRIPTOR, [key]: `${DESCRIPTOR[key]}x` })));
     hashes.add(evaluatorHash(DESCRIPTOR));
     expect(hashes.size).to.equal(6);
   });

@@ -75,7 +75,9 @@ describe("substance features", function () {
 
     it("counts a link supporting a statement once, and a list of links not at all", function () {
       expect(features("Sources: https://a.example/x https://b.example/y https://c.example/z").grounding.supportingLink).to.equal(false);
-      const supported = features("The Royal Horticultural Society explains why watering the soil rather than the leaves reduces blight (https://www.rhs.org.uk/garden-jobs/watering).");
+      const supported = features(
+        "The Royal Horticultural Society explains why watering the soil rather than the leaves reduces blight (https://www.rhs.org.uk/garden-jobs/watering).",
+      );
       expect(supported.grounding.supportingLink).to.equal(true);
     });
 
@@ -88,8 +90,12 @@ describe("substance features", function () {
 
   describe("solicitation", function () {
     it("separates a sales pitch from a personal account of the same money matters", function () {
-      const pitch = features("Dear friend, you can earn cash FAST! Order now and get your FREE bonus today. Click here to claim your offer; this is a limited deal, guaranteed. To unsubscribe, reply REMOVE.");
-      const account = features("In April I spent 312,000 yen over 12 days and paid with three cards. The bank debit card charged a 1.75% fee plus 220 yen per withdrawal; the travel credit card charged no fee at all.");
+      const pitch = features(
+        "Dear friend, you can earn cash FAST! Order now and get your FREE bonus today. Click here to claim your offer; this is a limited deal, guaranteed. To unsubscribe, reply REMOVE.",
+      );
+      const account = features(
+        "In April I spent 312,000 yen over 12 days and paid with three cards. The bank debit card charged a 1.75% fee plus 220 yen per withdrawal; the travel credit card charged no fee at all.",
+      );
       expect(pitch.solicitation.score).to.be.at.least(60);
       expect(pitch.factors.informative).to.equal(0);
       expect(account.solicitation.score).to.be.at.most(15);
@@ -103,7 +109,12 @@ describe("substance features", function () {
       expect(garbledPercent(mojibake)).to.be.at.least(50);
       expect(features(mojibake).factors.legible).to.equal(0);
       expect(scoreHeuristically({ doc: preprocess(mojibake), maxSimilarity: 0 }).subScores.substance).to.equal(0);
-      for (const text of [PROSE, "长江是中国最长的河流，全长约六千三百公里，流经多个省份。", "Москва является крупнейшим городом России; в ней проживает более двенадцати миллионов человек.", "We watched the match 🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F} on Sunday."]) {
+      for (const text of [
+        PROSE,
+        "长江是中国最长的河流，全长约六千三百公里，流经多个省份。",
+        "Москва является крупнейшим городом России; в ней проживает более двенадцати миллионов человек.",
+        "We watched the match 🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F} on Sunday.",
+      ]) {
         expect(features(text).factors.legible, text).to.equal(1);
       }
       // A trace (one stray character in a long text) costs nothing.

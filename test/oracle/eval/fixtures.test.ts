@@ -84,7 +84,10 @@ describe("labelled submissions (test/fixtures/submissions.json)", function () {
   it("flags every injection attempt and scores it 0", function () {
     for (const item of items.filter((i) => i.label === "injection")) {
       const result = results.get(item.id)!;
-      expect(result.flags.map((f) => f.code), item.id).to.include("prompt_injection");
+      expect(
+        result.flags.map((f) => f.code),
+        item.id,
+      ).to.include("prompt_injection");
       expect(result.score).to.equal(0);
     }
   });
@@ -92,7 +95,10 @@ describe("labelled submissions (test/fixtures/submissions.json)", function () {
   it("flags every spam item with a spam signal", function () {
     const spamSignals = ["link_density", "promotional", "repetition", "shouting"];
     for (const item of items.filter((i) => i.label === "spam")) {
-      expect(results.get(item.id)!.flags.some((f) => spamSignals.includes(f.code)), item.id).to.equal(true);
+      expect(
+        results.get(item.id)!.flags.some((f) => spamSignals.includes(f.code)),
+        item.id,
+      ).to.equal(true);
     }
   });
 });

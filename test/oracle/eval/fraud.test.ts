@@ -121,9 +121,7 @@ about 9,000 kWh of heat, a COP near 2.9. Lowering the flow temperature to 45 °C
 
     it("flags a paraphrase that keeps the facts, naming the original", function () {
       const world = new World();
-      const original = world.submit(
-        "Revenue at Northwind Traders rose 12.5% to $4.2 billion in the third quarter of 2023, chief executive Dana Kim said on October 24.",
-      );
+      const original = world.submit("Revenue at Northwind Traders rose 12.5% to $4.2 billion in the third quarter of 2023, chief executive Dana Kim said on October 24.");
       const flags = world.check("Dana Kim told investors on October 24 that Northwind Traders grew sales by 12.5%, reaching 4.2 billion dollars for Q3 2023.");
       const flag = flags.find((f) => f.code === "same_facts");
       expect(flag?.evidence.originalId).to.equal(original);

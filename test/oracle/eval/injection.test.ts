@@ -82,7 +82,10 @@ describe("prompt injection in other languages, by what it must say", function ()
   for (const [language, text] of ATTEMPTS) {
     it(`flags (${language}) ${text}`, function () {
       const matches = detectPromptInjection(`${CARRIER} ${injectionSkeleton(text)}`);
-      expect(matches.map((m) => m.language), text).to.include(language);
+      expect(
+        matches.map((m) => m.language),
+        text,
+      ).to.include(language);
     });
   }
 

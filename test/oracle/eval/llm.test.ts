@@ -3,13 +3,7 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import { EvaluationFailedError } from "../../../oracle/src/eval/errors";
 import { evaluatorHash } from "../../../oracle/src/eval/evaluator";
 import { preprocess } from "../../../oracle/src/eval/preprocess";
-import {
-  createLlmScorer,
-  LLM_PROMPT_VERSION,
-  LLM_RUBRIC_VERSION,
-  LLM_SYSTEM_PROMPT,
-  type LlmScorerOptions,
-} from "../../../oracle/src/eval/scorers/llm";
+import { createLlmScorer, LLM_PROMPT_VERSION, LLM_RUBRIC_VERSION, LLM_SYSTEM_PROMPT, type LlmScorerOptions } from "../../../oracle/src/eval/scorers/llm";
 import type { ScorerInput } from "../../../oracle/src/eval/scorers/types";
 import { evaluationAnswer, FakeOpenAiServer } from "../helpers/fakeOpenAiServer";
 

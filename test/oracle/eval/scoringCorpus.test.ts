@@ -51,7 +51,9 @@ describe("scoring corpus (bench:scoring)", function () {
     });
 
     it("falls back to the HTML part as text, decodes base64 and nested multiparts", function () {
-      const html = Buffer.from("<html><head><style>p{color:red}</style></head><body><p>Win&nbsp;a <b>prize</b></p><!-- track --><br>Reply&#33;</body></html>").toString("base64");
+      const html = Buffer.from("<html><head><style>p{color:red}</style></head><body><p>Win&nbsp;a <b>prize</b></p><!-- track --><br>Reply&#33;</body></html>").toString(
+        "base64",
+      );
       const raw = [
         "Content-Type: multipart/mixed; boundary=outer",
         "",
@@ -109,8 +111,14 @@ describe("scoring corpus (bench:scoring)", function () {
       for (const family of LOW_EFFORT_FAMILIES) {
         const [a, b, c] = [new Random(7), new Random(7), new Random(8)];
         const first = Array.from({ length: 5 }, () => lowEffortSample(family, a, "heldout", paragraph));
-        expect(Array.from({ length: 5 }, () => lowEffortSample(family, b, "heldout", paragraph)), family).to.deep.equal(first);
-        expect(Array.from({ length: 5 }, () => lowEffortSample(family, c, "heldout", paragraph)), family).to.not.deep.equal(first);
+        expect(
+          Array.from({ length: 5 }, () => lowEffortSample(family, b, "heldout", paragraph)),
+          family,
+        ).to.deep.equal(first);
+        expect(
+          Array.from({ length: 5 }, () => lowEffortSample(family, c, "heldout", paragraph)),
+          family,
+        ).to.not.deep.equal(first);
       }
     });
 
@@ -154,7 +162,11 @@ describe("scoring corpus (bench:scoring)", function () {
     });
 
     it("substitutes about the stated share of words with other words", function () {
-      for (const [kind, share] of [["substitute_5", 0.05], ["substitute_15", 0.15], ["substitute_30", 0.3]] as const) {
+      for (const [kind, share] of [
+        ["substitute_5", 0.05],
+        ["substitute_15", 0.15],
+        ["substitute_30", 0.3],
+      ] as const) {
         const changed = words(make(kind)).filter((w, i) => w !== words(ORIGINAL)[i]).length;
         expect(changed / words(ORIGINAL).length, kind).to.be.closeTo(share, 0.04);
       }
@@ -173,7 +185,10 @@ describe("scoring corpus (bench:scoring)", function () {
     });
 
     it("keeps every word when reordering, swapping or adding fillers, and keeps both sources when splicing", function () {
-      const sorted = (text: string) => words(text).map((w) => w.replace(/\W/g, "")).sort();
+      const sorted = (text: string) =>
+        words(text)
+          .map((w) => w.replace(/\W/g, ""))
+          .sort();
       expect(sorted(make("sentence_reorder"))).to.deep.equal(sorted(ORIGINAL));
       expect(sorted(make("adjacent_swaps"))).to.deep.equal(sorted(ORIGINAL));
       expect(words(make("fillers")).length).to.be.greaterThan(words(ORIGINAL).length * 1.15);
@@ -222,7 +237,12 @@ describe("scoring corpus (bench:scoring)", function () {
       const positions = new Set<string>();
       for (let i = 0; i < 30; i++) {
         const text = embed(ORIGINAL, "PAYLOAD", random);
-        expect(text.replace(/\s*PAYLOAD\s*/, " ").replace(/\s+/g, " ").trim()).to.equal(ORIGINAL);
+        expect(
+          text
+            .replace(/\s*PAYLOAD\s*/, " ")
+            .replace(/\s+/g, " ")
+            .trim(),
+        ).to.equal(ORIGINAL);
         positions.add(text.startsWith("PAYLOAD") ? "start" : text.endsWith("PAYLOAD") ? "end" : "inside");
       }
       expect([...positions].sort()).to.deep.equal(["end", "inside", "start"]);
@@ -230,7 +250,10 @@ describe("scoring corpus (bench:scoring)", function () {
 
     it("builds every benign look-alike kind", function () {
       const random = new Random(6);
-      for (const kind of LOOK_ALIKES) expect(lookAlike(kind, ORIGINAL, random), kind).to.be.a("string").with.length.greaterThan(40);
+      for (const kind of LOOK_ALIKES)
+        expect(lookAlike(kind, ORIGINAL, random), kind)
+          .to.be.a("string")
+          .with.length.greaterThan(40);
       expect(lookAlike("system_line", ORIGINAL, random)).to.match(/^System ?:/m);
     });
   });

@@ -121,7 +121,15 @@ export class LocalBotApi {
       case "getMe":
         return answer(200, {
           ok: true,
-          result: { id: 123456, is_bot: true, first_name: "CashKey", username: "cashkey_test_bot", can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false },
+          result: {
+            id: 123456,
+            is_bot: true,
+            first_name: "CashKey",
+            username: "cashkey_test_bot",
+            can_join_groups: false,
+            can_read_all_group_messages: false,
+            supports_inline_queries: false,
+          },
         });
       case "deleteWebhook":
         return answer(200, { ok: true, result: true });

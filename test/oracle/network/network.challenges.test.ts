@@ -63,7 +63,10 @@ async function fixture() {
 
 /** The gullible model: it pays 95 for anything but the good text, which it scores as the heuristic does. */
 async function gullibleModel(): Promise<FakeOpenAiServer> {
-  const good = await evaluateAppeal({ item: { submissionId: 2n, author: AUTHOR_PLACEHOLDER, contentHash: contentHash({ text: GOOD }), content: { text: GOOD } }, maxPoints: 1000 });
+  const good = await evaluateAppeal({
+    item: { submissionId: 2n, author: AUTHOR_PLACEHOLDER, contentHash: contentHash({ text: GOOD }), content: { text: GOOD } },
+    maxPoints: 1000,
+  });
   const marker = GOOD.slice(0, 40);
   const server = await FakeOpenAiServer.start();
   server.fallback = (request) => {
@@ -118,7 +121,13 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
 
     llm = await gullibleModel();
     const network = context.track(
-      await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "600000" }, { scorer: gullibleScorer(llm.baseURL) }),
+      await createNetwork(
+        keys,
+        record,
+        context.chain().proxy.url,
+        { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "600000" },
+        { scorer: gullibleScorer(llm.baseURL) },
+      ),
     );
     for (const node of network.nodes) await node.start();
     const [n0, n1, n2] = network.nodes;
@@ -188,8 +197,16 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
         digest: challengeVerdictDigest(domain, message),
         signature: await signChallengeVerdict(signer, domain, message),
       });
-      const response = await fetch(`${n0.url}/v1/peer/challenge-verdicts`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-      return { status: response.status, body: (await response.json()) as { decision?: string; reason?: string; signature?: string; error?: { code: string } }, digest: challengeVerdictDigest(domain, message) };
+      const response = await fetch(`${n0.url}/v1/peer/challenge-verdicts`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        body: (await response.json()) as { decision?: string; reason?: string; signature?: string; error?: { code: string } },
+        digest: challengeVerdictDigest(domain, message),
+      };
     };
     expect((await propose(randomWallet(), {})).body.error?.code).to.equal("verdict_not_operator");
     expect((await propose(keys[1]!, { points: Number(c1.points) + 1 })).body.error?.code).to.equal("verdict_facts");
@@ -223,7 +240,10 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
       expect(event.args.evaluator).to.equal(HEURISTIC_APPEAL_EVALUATOR_HASH);
       const tx = await hre.ethers.provider.getTransaction(event.transactionHash);
       const call = challenges.interface.parseTransaction({ data: tx!.data })!;
-      const [verdict, signatures] = call.args as unknown as [{ challengeId: bigint; upheld: boolean; evaluator: string; rationaleRoot: string; deadline: bigint }, string[]];
+      const [verdict, signatures] = call.args as unknown as [
+        { challengeId: bigint; upheld: boolean; evaluator: string; rationaleRoot: string; deadline: bigint },
+        string[],
+      ];
       const c = await challenges.challenge(verdict.challengeId);
       const digest = challengeVerdictDigest(domain, {
         challengeId: verdict.challengeId,
@@ -278,10 +298,14 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     expect(await token.balanceOf(alice.address), "alice: half of carol's bond").to.equal(alice0 + bond / 2n);
 
     // The nodes follow the outcomes: metrics count one upheld and one rejected challenge.
-    await waitUntil(async () => {
-      const text = await (await fetch(`${n2.url}/metrics`)).text();
-      return text.includes('cashkey_oracle_challenges{status="upheld"} 1') && text.includes('cashkey_oracle_challenges{status="rejected"} 1');
-    }, "metrics show the outcomes", 30_000);
+    await waitUntil(
+      async () => {
+        const text = await (await fetch(`${n2.url}/metrics`)).text();
+        return text.includes('cashkey_oracle_challenges{status="upheld"} 1') && text.includes('cashkey_oracle_challenges{status="rejected"} 1');
+      },
+      "metrics show the outcomes",
+      30_000,
+    );
     const metrics = await (await fetch(`${n1.url}/metrics`)).text();
     expect(metrics).to.match(/cashkey_oracle_challenge_verdicts_led_total\{outcome="posted"\} [1-9]/);
   });
@@ -292,7 +316,13 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     const { rewards, challenges, token, governor, record, keys, alice, bob, deployer } = f;
     llm = await gullibleModel();
     const network = context.track(
-      await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "4000" }, { scorer: gullibleScorer(llm.baseURL) }),
+      await createNetwork(
+        keys,
+        record,
+        context.chain().proxy.url,
+        { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "4000" },
+        { scorer: gullibleScorer(llm.baseURL) },
+      ),
     );
     for (const node of network.nodes) await node.start();
     const [n0] = network.nodes;
@@ -317,7 +347,9 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     const pointsBefore = await rewards.pointsOf(alice.address);
     const treasury = await challenges.treasury();
     const [alice0, treasury0] = await Promise.all([token.balanceOf(alice.address), token.balanceOf(treasury)]);
-    await expect(challenges.connect(alice).escalate(1n)).to.emit(challenges, "ChallengeEscalated").withArgs(1n, alice.address, 2n * bond);
+    await expect(challenges.connect(alice).escalate(1n))
+      .to.emit(challenges, "ChallengeEscalated")
+      .withArgs(1n, alice.address, 2n * bond);
     expect(await token.balanceOf(alice.address)).to.equal(alice0 - 2n * bond);
     for (const node of network.nodes) {
       await waitUntil(async () => (await challengeView(node.url, 1n)).status === "escalated", `node ${node.index} follows the escalation`, 30_000);
@@ -331,7 +363,9 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     await expect(executeTx).to.emit(challenges, "ChallengeDecided").withArgs(1n, false);
     // Rejected: the points stay; Alice gets her escalation bond back and half of Bob's bond, the treasury the rest.
     const rejectedAuthorShare = (bond * BigInt((await challenges.params()).rejectedAuthorBps)) / 10_000n;
-    await expect(executeTx).to.emit(challenges, "ChallengeResolved").withArgs(1n, Status.Rejected, 0n, 2n * bond + rejectedAuthorShare, bond - rejectedAuthorShare, 0n);
+    await expect(executeTx)
+      .to.emit(challenges, "ChallengeResolved")
+      .withArgs(1n, Status.Rejected, 0n, 2n * bond + rejectedAuthorShare, bond - rejectedAuthorShare, 0n);
     expect(Number((await challenges.challenge(1n)).status)).to.equal(Status.Rejected);
     expect(await rewards.pointsOf(alice.address), "the points stay").to.equal(pointsBefore);
     expect(await rewards.queryFilter(rewards.filters.PointsRemoved(), record.deployBlock)).to.have.length(0);
@@ -362,7 +396,15 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     const f = await loadFixture(fixture);
     const { rewards, challenges, record, keys, alice, carol } = f;
     llm = await gullibleModel();
-    const network = context.track(await createNetwork(keys, record, context.chain().proxy.url, { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "4000" }, { scorer: gullibleScorer(llm.baseURL) }));
+    const network = context.track(
+      await createNetwork(
+        keys,
+        record,
+        context.chain().proxy.url,
+        { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "4000" },
+        { scorer: gullibleScorer(llm.baseURL) },
+      ),
+    );
     for (const node of network.nodes) await node.start();
     const goodId = await submitHash(rewards, alice, await upload(network.nodes[0]!.url, GOOD));
     await waitUntil(() => rewards.isScored(goodId), "the item scored", 90_000);

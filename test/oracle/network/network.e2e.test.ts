@@ -24,8 +24,12 @@ function adversarialTexts(): string[] {
   const useful = fixtures.items.filter((item) => item.label === "useful").map((item) => item.text);
   const context = (i: number) => ({ original: useful[i]!, secondOriginal: useful[i + 1]!, other: useful[i + 2]!, vocabulary: ["harbor", "violet", "engine"] });
   return [
-    ...(["homoglyphs", "invisible", "substitute_15", "adjacent_swaps", "synonyms", "fillers", "spliced", "embedded"] as const).map((kind, i) => perturb(kind, context(i), random)),
-    ...(["base64", "unicode_tags", "foreign_language", "fake_output", "html_comment", "homoglyphs"] as const).map((family, i) => embed(useful[i]!, payload(family, random, "heldout"), random)),
+    ...(["homoglyphs", "invisible", "substitute_15", "adjacent_swaps", "synonyms", "fillers", "spliced", "embedded"] as const).map((kind, i) =>
+      perturb(kind, context(i), random),
+    ),
+    ...(["base64", "unicode_tags", "foreign_language", "fake_output", "html_comment", "homoglyphs"] as const).map((family, i) =>
+      embed(useful[i]!, payload(family, random, "heldout"), random),
+    ),
     decorateAll(fillerPlain(random, "heldout"), random, "heldout"),
     decorateAll(listicle(random, "heldout"), random, "heldout"),
     wordSalad(random, "heldout"),
@@ -80,9 +84,7 @@ describe("operator network: three honest nodes, threshold 2", function () {
 
     // Every node — not only the batch's leader — serves each submission as scored, with the score
     // that landed and a rationale whose Merkle proof verifies against the batch's on-chain root.
-    const roots = new Map(
-      (await rewards.queryFilter(rewards.filters.BatchPosted(), record.deployBlock)).map((e) => [e.args.nonce.toString(), e.args.rationaleRoot]),
-    );
+    const roots = new Map((await rewards.queryFilter(rewards.filters.BatchPosted(), record.deployBlock)).map((e) => [e.args.nonce.toString(), e.args.rationaleRoot]));
     await waitUntil(
       async () => (await Promise.all(nodes.map(async (node) => (await submissionView(node.url, ids.at(-1)!)).batch?.state === "landed"))).every(Boolean),
       "every node recorded the last batch",

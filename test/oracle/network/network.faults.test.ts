@@ -4,15 +4,7 @@ import type { Rewards } from "../../../typechain-types";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { verifyRationale } from "../../../oracle/src/protocol/rationaleTree";
 import { eventually, submissionView, submitHash, upload } from "../node/nodeHarness";
-import {
-  type NetworkNode,
-  createNetwork,
-  distinctTexts,
-  landedBatches,
-  networkFixture,
-  unexplainedReverts,
-  useNetworkTestChain,
-} from "./networkHarness";
+import { type NetworkNode, createNetwork, distinctTexts, landedBatches, networkFixture, unexplainedReverts, useNetworkTestChain } from "./networkHarness";
 
 async function threeOperatorsThresholdTwo() {
   return networkFixture(3, 2);
@@ -62,7 +54,12 @@ describe("operator network: faults", function () {
       const batches = await expectCleanHistory(rewards, record.deployBlock, record.rewards, ids, [first.address, second.address]);
       expect(batches.length).to.be.at.least(3);
       expect(batches.some((b) => b.signers.includes(down.address))).to.equal(false);
-      expect(first.allLogs().concat(second.allLogs()).some((line) => line.includes("takes over as leader"))).to.equal(true);
+      expect(
+        first
+          .allLogs()
+          .concat(second.allLogs())
+          .some((line) => line.includes("takes over as leader")),
+      ).to.equal(true);
     });
   });
 
@@ -81,13 +78,25 @@ describe("operator network: faults", function () {
       const laterIds = await submitAll(rewards, [nodes[0], nodes[2]], [alice, bob], distinctTexts(30, 3));
       const ids = [...firstIds, ...laterIds];
       await eventually(() => allScored(rewards, ids), "every submission scored");
-      await expectCleanHistory(rewards, record.deployBlock, record.rewards, ids, keys.map((k) => k.address));
+      await expectCleanHistory(
+        rewards,
+        record.deployBlock,
+        record.rewards,
+        ids,
+        keys.map((k) => k.address),
+      );
 
       // The killed node comes back and catches up without posting anything again.
       await nodes[1].start();
       const moreIds = await submitAll(rewards, nodes, [carol], distinctTexts(6, 4));
       await eventually(() => allScored(rewards, moreIds), "the new submissions scored");
-      await expectCleanHistory(rewards, record.deployBlock, record.rewards, [...ids, ...moreIds], keys.map((k) => k.address));
+      await expectCleanHistory(
+        rewards,
+        record.deployBlock,
+        record.rewards,
+        [...ids, ...moreIds],
+        keys.map((k) => k.address),
+      );
       // It recorded the batches that landed while it was down, with rationales fetched from its peers.
       const missed = laterIds.at(-1)!;
       await eventually(async () => (await submissionView(nodes[1].url, missed)).batch?.state === "landed", "the restarted node recorded the missed batches");
@@ -127,7 +136,13 @@ describe("operator network: faults", function () {
       await eventually(() => nodes[0].test!.node.store.batches.listByState("built").length === 0, "stale proposal abandoned");
       const more = await submitAll(rewards, nodes, [alice], distinctTexts(4, 6));
       await eventually(() => allScored(rewards, more), "later submissions scored");
-      await expectCleanHistory(rewards, record.deployBlock, record.rewards, [...ids, ...more], keys.map((k) => k.address));
+      await expectCleanHistory(
+        rewards,
+        record.deployBlock,
+        record.rewards,
+        [...ids, ...more],
+        keys.map((k) => k.address),
+      );
     });
   });
 
@@ -148,7 +163,13 @@ describe("operator network: faults", function () {
       await nodes[2].start();
       const ids = await submitAll(rewards, nodes, [alice, bob], distinctTexts(12, 7));
       await eventually(() => allScored(rewards, ids), "every submission scored");
-      await expectCleanHistory(rewards, record.deployBlock, record.rewards, ids, keys.map((k) => k.address));
+      await expectCleanHistory(
+        rewards,
+        record.deployBlock,
+        record.rewards,
+        ids,
+        keys.map((k) => k.address),
+      );
       const ledNonceZero = [nodes[0], nodes[1]].filter((node) => node.test!.node.store.network.proposalsFor(0n, "leader").length > 0);
       expect(ledNonceZero.length, "both nodes proposed for nonce 0").to.equal(2);
     });

@@ -42,7 +42,10 @@ function hasOwnEvaluation(node: NetworkNode, id: bigint): boolean {
 }
 
 function ownFlags(node: NetworkNode, id: bigint): string[] {
-  return node.test!.node.store.evaluations.forSubmission(id).filter((e) => e.status === "ok").flatMap((e) => e.flags.map((f) => f.code));
+  return node
+    .test!.node.store.evaluations.forSubmission(id)
+    .filter((e) => e.status === "ok")
+    .flatMap((e) => e.flags.map((f) => f.code));
 }
 
 describe("operator network: duplicates are attributed in on-chain order", function () {
@@ -88,7 +91,10 @@ describe("operator network: duplicates are attributed in on-chain order", functi
       for (const id of [firstId, copyId]) {
         const view = await submissionView(node.url, id);
         expect([view.score, view.points], `node ${node.index}, ${id}`).to.deep.equal([Number(scored.get(id)!.score), Number(scored.get(id)!.points)]);
-        expect(view.flags.some((f) => f.code === "exact_duplicate"), `node ${node.index}, ${id} flags`).to.equal(id === copyId);
+        expect(
+          view.flags.some((f) => f.code === "exact_duplicate"),
+          `node ${node.index}, ${id} flags`,
+        ).to.equal(id === copyId);
       }
     }
   });
@@ -136,10 +142,7 @@ describe("operator network: duplicates are attributed in on-chain order", functi
     expect(ownFlags(node, copyId)).to.not.include("exact_duplicate");
 
     await upload(node.url, first);
-    await eventually(
-      () => store.submissions.get(firstId)?.status === "evaluated" && store.submissions.get(copyId)?.status === "evaluated",
-      "both evaluated",
-    );
+    await eventually(() => store.submissions.get(firstId)?.status === "evaluated" && store.submissions.get(copyId)?.status === "evaluated", "both evaluated");
     expect(ownFlags(node, firstId)).to.not.include("exact_duplicate");
     expect(ownFlags(node, copyId)).to.include("exact_duplicate");
   });

@@ -14,7 +14,12 @@ async function rateLimited(node: NetworkNode): Promise<number> {
 }
 
 /** Every node serves every id as scored, with the landed score and a rationale proof that verifies. */
-async function everyNodeProves(nodes: readonly NetworkNode[], ids: readonly bigint[], rewards: Awaited<ReturnType<typeof threeOperatorsThresholdTwo>>["rewards"], fromBlock: number) {
+async function everyNodeProves(
+  nodes: readonly NetworkNode[],
+  ids: readonly bigint[],
+  rewards: Awaited<ReturnType<typeof threeOperatorsThresholdTwo>>["rewards"],
+  fromBlock: number,
+) {
   const scored = new Map((await rewards.queryFilter(rewards.filters.Scored(), fromBlock)).map((e) => [e.args.id, e.args]));
   const roots = new Map((await rewards.queryFilter(rewards.filters.BatchPosted(), fromBlock)).map((e) => [e.args.nonce.toString(), e.args.rationaleRoot]));
   for (const node of nodes) {
@@ -24,7 +29,12 @@ async function everyNodeProves(nodes: readonly NetworkNode[], ids: readonly bigi
       const batch = node.test!.node.store.batches.liveBatchOf(id);
       expect(batch?.state, `node ${node.index}, ${id}: batch`).to.equal("landed");
       const served = await (await fetch(`${node.url}/v1/submissions/${id}`)).json();
-      const { score, points, rationaleJson, batch: servedBatch } = served as { score: number; points: number; rationaleJson: string; batch: { nonce: string; proof: string[] } };
+      const {
+        score,
+        points,
+        rationaleJson,
+        batch: servedBatch,
+      } = served as { score: number; points: number; rationaleJson: string; batch: { nonce: string; proof: string[] } };
       expect([score, points], `node ${node.index}, ${id}: score`).to.deep.equal([Number(scored.get(id)!.score), Number(scored.get(id)!.points)]);
       expect(verifyRationale(roots.get(servedBatch.nonce)!, { submissionId: id, rationaleJson }, servedBatch.proof), `node ${node.index}, ${id}: proof`).to.equal(true);
     }
@@ -56,7 +66,13 @@ describe("operator network: peers and the public rate limit", function () {
     expect(statuses.filter((s) => s === 429).length).to.be.greaterThan(0);
     // …and a request that claims to be a peer without a valid signature gets nothing more.
     const forged = await fetch(`${network.nodes[1].url}/v1/content/0x${"ab".repeat(32)}`, {
-      headers: { "x-cashkey-peer": keys[0].address, "x-cashkey-peer-at": "1", "x-cashkey-peer-nonce": "00", "x-cashkey-peer-body-sha256": "00", "x-cashkey-peer-signature": "0x00" },
+      headers: {
+        "x-cashkey-peer": keys[0].address,
+        "x-cashkey-peer-at": "1",
+        "x-cashkey-peer-nonce": "00",
+        "x-cashkey-peer-body-sha256": "00",
+        "x-cashkey-peer-signature": "0x00",
+      },
     });
     expect(forged.status).to.be.oneOf([401, 429]);
   });

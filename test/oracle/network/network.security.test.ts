@@ -65,7 +65,10 @@ describe("operator network: dishonest and hostile peers", function () {
       expect(disputedByA!.rate).to.be.lessThan(0.5);
       const metrics = await (await fetch(`${honestA.url}/metrics`)).text();
       expect(metrics).to.match(/cashkey_oracle_disputes_raised_total\{reason="score"\} [1-9]/);
-      const overview = (await (await fetch(`${honestA.url}/v1/network`)).json()) as { threshold: number; peers: { operator: string; agreement: { asFollower: { rate: number } | null } }[] };
+      const overview = (await (await fetch(`${honestA.url}/v1/network`)).json()) as {
+        threshold: number;
+        peers: { operator: string; agreement: { asFollower: { rate: number } | null } }[];
+      };
       expect(overview.threshold).to.equal(2);
       const peer = overview.peers.find((p) => p.operator === dishonest.address);
       expect(peer!.agreement.asFollower!.rate).to.be.lessThan(0.5);
@@ -165,7 +168,9 @@ describe("operator network: dishonest and hostile peers", function () {
       await eventually(() => nodes[2].test!.node.store.submissions.get(id)?.status === "evaluated", "evaluated by the follower");
       const nonce = await rewards.nextBatchNonce();
       const proposal = await proposalBy(keys[0], record.rewards, id, hash, nonce, 123);
-      const answer = (await (await fetch(`${nodes[2].url}/v1/peer/proposals`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(proposal) })).json()) as {
+      const answer = (await (
+        await fetch(`${nodes[2].url}/v1/peer/proposals`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(proposal) })
+      ).json()) as {
         decision: string;
         disputes: { submissionId: string; reason: string }[];
       };

@@ -18,7 +18,14 @@ async function proposal(ids: bigint[] = [3n, 5n]): Promise<ProposalJson> {
     rationaleJson: JSON.stringify({ evaluator: HEURISTIC_EVALUATOR_HASH, flags: [], score: 60 + i, summary: `item ${submissionId}` }),
     queuedAtMs: 0,
   }));
-  const built = buildBatch(entries, { chainId: CHAIN_ID, rewardsAddress: REWARDS, nonce: 4n, evaluator: HEURISTIC_EVALUATOR_HASH, nowMs: 1_700_000_000_000, deadlineSeconds: 600 });
+  const built = buildBatch(entries, {
+    chainId: CHAIN_ID,
+    rewardsAddress: REWARDS,
+    nonce: 4n,
+    evaluator: HEURISTIC_EVALUATOR_HASH,
+    nowMs: 1_700_000_000_000,
+    deadlineSeconds: 600,
+  });
   const signature = await signScoreBatch(LEADER, built.domain, built.header, built.items);
   return encodeProposal({
     chainId: CHAIN_ID,

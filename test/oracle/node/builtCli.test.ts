@@ -15,7 +15,11 @@ const DIST = path.join(ROOT, "oracle", "dist");
 
 function built(args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(DIST, "cli.js"), ...args], { cwd, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [path.join(DIST, "cli.js"), ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -68,7 +72,10 @@ describe("the built oracle node (oracle/dist)", function () {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     const packages = [...requiredPackages()];
     expect(packages).to.include.members(["ethers", "better-sqlite3", "hono"]);
-    expect(packages.filter((name) => !(name in manifest.dependencies)), "required but not in dependencies").to.deep.equal([]);
+    expect(
+      packages.filter((name) => !(name in manifest.dependencies)),
+      "required but not in dependencies",
+    ).to.deep.equal([]);
   });
 
   it("needs none of the dev tooling: no Hardhat, ts-node or typechain-types", function () {

@@ -28,4 +28,3 @@ export function cli(args: readonly string[], options: { cwd: string; env?: Recor
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
 }
-

@@ -139,7 +139,10 @@ describe("oracle CLI: evaluate --batch", function () {
   });
 
   it("gives the same output on every run", async function () {
-    const input = write("in.jsonl", [...useful.slice(0, 6), injection, useful[0]!].map((text) => JSON.stringify({ text })));
+    const input = write(
+      "in.jsonl",
+      [...useful.slice(0, 6), injection, useful[0]!].map((text) => JSON.stringify({ text })),
+    );
     const [first, second] = [await cli(["evaluate", "--batch", input], { cwd: dir }), await cli(["evaluate", "--batch", input], { cwd: dir })];
     expect(first.status, first.stderr).to.equal(0);
     expect(jsonLines(first.stdout)).to.have.length(8);

@@ -72,9 +72,7 @@ describe("oracle node, end to end", function () {
 
       const scored = await rewards.queryFilter(rewards.filters.Scored(), record.deployBlock);
       expect(scored.map((e) => e.args.id).sort((a, b) => (a < b ? -1 : 1))).to.deep.equal(ids);
-      const roots = new Map(
-        (await rewards.queryFilter(rewards.filters.BatchPosted(), record.deployBlock)).map((e) => [e.args.nonce.toString(), e.args.rationaleRoot]),
-      );
+      const roots = new Map((await rewards.queryFilter(rewards.filters.BatchPosted(), record.deployBlock)).map((e) => [e.args.nonce.toString(), e.args.rationaleRoot]));
       const maxPoints = Number(await rewards.maxPointsPerSubmission());
       for (const event of scored) {
         const view = await submissionView(node.url, event.args.id);

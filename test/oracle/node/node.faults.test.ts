@@ -382,7 +382,13 @@ describe("oracle node under faults", function () {
         CASHKEY_ORACLE_LLM_MAX_RETRIES: "0",
         CASHKEY_ORACLE_LLM_TIMEOUT_MS: "5000",
       });
-      const evaluator = evaluatorHash({ name: "llm", model, quantization: "none", promptVersion: LLM_PROMPT_VERSION, rubricVersion: ensembleRubricVersion(LLM_RUBRIC_VERSION) });
+      const evaluator = evaluatorHash({
+        name: "llm",
+        model,
+        quantization: "none",
+        promptVersion: LLM_PROMPT_VERSION,
+        rubricVersion: ensembleRubricVersion(LLM_RUBRIC_VERSION),
+      });
       await rewards.connect(await impersonate(await timelock.getAddress())).setEvaluator(evaluator, true);
       let healthy = false;
       fake.enqueue(...Array.from({ length: 3 }, () => ({ kind: "answer" as const, content: "I would rate this 90/100." })));
@@ -417,7 +423,13 @@ describe("oracle node under faults", function () {
         CASHKEY_ORACLE_LLM_BASE_URL: fake.baseURL,
         CASHKEY_ORACLE_LLM_MODEL: model,
       });
-      const evaluator = evaluatorHash({ name: "llm", model, quantization: "none", promptVersion: LLM_PROMPT_VERSION, rubricVersion: ensembleRubricVersion(LLM_RUBRIC_VERSION) });
+      const evaluator = evaluatorHash({
+        name: "llm",
+        model,
+        quantization: "none",
+        promptVersion: LLM_PROMPT_VERSION,
+        rubricVersion: ensembleRubricVersion(LLM_RUBRIC_VERSION),
+      });
       await rewards.connect(await impersonate(await timelock.getAddress())).setEvaluator(evaluator, true);
       // A naive judge: full marks for anything with a heading, a fair score otherwise.
       const perfect = { substance: 100, originality: 100, clarity: 100, evidence: 100, overall: 100 };
@@ -427,7 +439,8 @@ describe("oracle node under faults", function () {
       });
       const { node } = await startNode(config, operator);
 
-      const listicle = "# 5 Ways Remote Work Can Boost Your Growth\n\n1. **Boost Engagement**: Remote work can boost engagement for teams who want to improve outcomes.\n2. **Drive Growth**: By focusing on remote work, organizations can drive growth and maximize results.";
+      const listicle =
+        "# 5 Ways Remote Work Can Boost Your Growth\n\n1. **Boost Engagement**: Remote work can boost engagement for teams who want to improve outcomes.\n2. **Drive Growth**: By focusing on remote work, organizations can drive growth and maximize results.";
       const held = await submitHash(rewards, alice, await upload(node.url, listicle));
       const posted = await submitHash(rewards, alice, await upload(node.url, USEFUL[0]));
       await eventually(() => rewards.isScored(posted), "the agreeing submission scored");
@@ -477,7 +490,10 @@ describe("oracle node under faults", function () {
       const { rewards, alice, operator, dir, record, config: base } = await setup();
       const peer = await startPeer(path.join(dir, "peer"), record, USEFUL[3]);
       const liar = await startLyingPeer();
-      cleanups.push(() => peer.close(), () => liar.close());
+      cleanups.push(
+        () => peer.close(),
+        () => liar.close(),
+      );
       const config = { ...base, peers: [liar.url, peer.url] };
       const { node } = await startNode(config, operator);
 

@@ -1,11 +1,6 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import {
-  DeploymentRecordError,
-  DeploymentRecordSchema,
-  parseDeploymentJson,
-  parseDeploymentRecord,
-} from "../../../oracle/src/protocol/deployment";
+import { DeploymentRecordError, DeploymentRecordSchema, parseDeploymentJson, parseDeploymentRecord } from "../../../oracle/src/protocol/deployment";
 
 /** A record as `scripts/deploy.ts` writes it today (Rewards 1.2.0 on: with the forwarder). */
 const WRITTEN = `{
@@ -40,7 +35,11 @@ describe("deployment record (deployments/<chainId>.json)", function () {
     const cases: [string, unknown, string][] = [
       ["a bad address", { ...RECORD, rewards: "0x12" }, 'f.json: "rewards" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got "0x12".'],
       ["a wrong checksum", { ...RECORD, token: "0x5FbDB2315678afecb367f032d93F642f64180aA3" }, 'f.json: "token" must be an address'],
-      ["a missing field", { ...RECORD, timelock: undefined }, 'f.json: "timelock" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got nothing.'],
+      [
+        "a missing field",
+        { ...RECORD, timelock: undefined },
+        'f.json: "timelock" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got nothing.',
+      ],
       ["a bad forwarder", { ...RECORD, forwarder: 42 }, 'f.json: "forwarder" must be an address (0x and 40 hex digits, EIP-55 checksummed if mixed-case), got 42.'],
       ["a chain id of 0", { ...RECORD, chainId: 0 }, 'f.json: "chainId" must be a positive integer, got 0.'],
       ["a chain id as text", { ...RECORD, chainId: "31337" }, 'f.json: "chainId" must be a positive integer, got "31337".'],
@@ -79,7 +78,10 @@ describe("deployment record (deployments/<chainId>.json)", function () {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.stringMatching(/^0x[0-9a-fA-F]{0,44}$/)), (rewards) => {
         const parsed = DeploymentRecordSchema.safeParse({ ...RECORD, rewards });
-        if (parsed.success) expect(parsed.data.rewards.toLowerCase()).to.equal(rewards.toLowerCase()).and.to.match(/^0x[0-9a-f]{40}$/);
+        if (parsed.success)
+          expect(parsed.data.rewards.toLowerCase())
+            .to.equal(rewards.toLowerCase())
+            .and.to.match(/^0x[0-9a-f]{40}$/);
       }),
     );
   });

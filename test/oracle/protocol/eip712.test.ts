@@ -1,15 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { TypedDataEncoder, Wallet, getAddress, keccak256, solidityPacked, toUtf8Bytes, verifyTypedData } from "ethers";
-import {
-  SCORE_BATCH_TYPES,
-  contractSignature,
-  itemsHash,
-  rewardsDomain,
-  scoreBatchDigest,
-  scoreBatchMessage,
-  signScoreBatch,
-} from "../../../oracle/src/protocol/eip712";
+import { SCORE_BATCH_TYPES, contractSignature, itemsHash, rewardsDomain, scoreBatchDigest, scoreBatchMessage, signScoreBatch } from "../../../oracle/src/protocol/eip712";
 import { FORWARD_REQUEST_TYPES, forwarderDomain, signForwardRequest } from "../../../oracle/src/protocol/forwardRequest";
 import { evaluatorHash, canonicalEvaluatorJson } from "../../../oracle/src/protocol/evaluatorHash";
 import { packScoreItem } from "../../../oracle/src/protocol/scoreItem";
@@ -27,7 +19,14 @@ describe("protocol hashing on viem agrees with ethers", function () {
   it("itemsHash is keccak256(abi.encodePacked(uint256[])) as ethers packs it", function () {
     fc.assert(
       fc.property(fc.array(item, { maxLength: 30 }), (items) => {
-        expect(itemsHash(items)).to.equal(keccak256(solidityPacked(items.map(() => "uint256"), items)));
+        expect(itemsHash(items)).to.equal(
+          keccak256(
+            solidityPacked(
+              items.map(() => "uint256"),
+              items,
+            ),
+          ),
+        );
       }),
     );
     expect(() => itemsHash([-1n])).to.throw();
@@ -65,10 +64,14 @@ describe("protocol hashing on viem agrees with ethers", function () {
 
   it("contractSignature packs (address, bytes) as ethers does, and refuses 45 bytes of data", function () {
     fc.assert(
-      fc.property(address, fc.uint8Array({ maxLength: 100 }).filter((d) => d.length !== 45), (signer, data) => {
-        const hex = `0x${Buffer.from(data).toString("hex")}`;
-        expect(contractSignature(signer.toLowerCase(), hex)).to.equal(solidityPacked(["address", "bytes"], [signer, hex]));
-      }),
+      fc.property(
+        address,
+        fc.uint8Array({ maxLength: 100 }).filter((d) => d.length !== 45),
+        (signer, data) => {
+          const hex = `0x${Buffer.from(data).toString("hex")}`;
+          expect(contractSignature(signer.toLowerCase(), hex)).to.equal(solidityPacked(["address", "bytes"], [signer, hex]));
+        },
+      ),
     );
     expect(() => contractSignature(getAddress(`0x${"ab".repeat(20)}`), `0x${"00".repeat(45)}`)).to.throw("would read as ECDSA");
   });

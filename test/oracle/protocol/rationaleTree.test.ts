@@ -52,11 +52,19 @@ describe("rationaleTree (StandardMerkleTree written on viem)", function () {
         if (proof.length > 0) {
           const at = flip % proof.length;
           const tampered = proof.map((node, i) => (i === at ? `0x${(BigInt(node) ^ 1n).toString(16).padStart(64, "0")}` : node));
-          expect(verifyRationale(theirs.root, entry, tampered)).to.equal(false).and.to.equal(verifyTheirs(entry, tampered));
+          expect(verifyRationale(theirs.root, entry, tampered))
+            .to.equal(false)
+            .and.to.equal(verifyTheirs(entry, tampered));
         }
         const otherRoot = `0x${(BigInt(theirs.root) ^ (1n << 255n)).toString(16).padStart(64, "0")}`;
         expect(verifyRationale(otherRoot, entry, proof)).to.equal(false);
-        expect(verifyRationale(theirs.root.toUpperCase().replace("0X", "0x"), entry, proof.map((p) => p.toUpperCase().replace("0X", "0x")))).to.equal(true);
+        expect(
+          verifyRationale(
+            theirs.root.toUpperCase().replace("0X", "0x"),
+            entry,
+            proof.map((p) => p.toUpperCase().replace("0X", "0x")),
+          ),
+        ).to.equal(true);
       }),
       { numRuns: 150 },
     );

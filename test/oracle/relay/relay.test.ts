@@ -72,11 +72,13 @@ describe("oracle relayer: POST /v1/relay", function () {
         }
       }
       // Each signer's requests go in nonce order; the signers interleave.
-      const answers = await Promise.all(signers.map(async (_s, i) => {
-        const mine = [];
-        for (const request of requests.slice(i * 3, i * 3 + 3)) mine.push(await node!.post({ request }));
-        return mine;
-      }));
+      const answers = await Promise.all(
+        signers.map(async (_s, i) => {
+          const mine = [];
+          for (const request of requests.slice(i * 3, i * 3 + 3)) mine.push(await node!.post({ request }));
+          return mine;
+        }),
+      );
       expect(answers.flat().map((a) => a.status)).to.deep.equal(Array(9).fill(200));
       expect(await chain.rewards.submissionCount()).to.equal(9n);
       for (const signer of signers) expect(await chain.rewards.submissionsLeft(signer.address)).to.equal(17n);
@@ -131,7 +133,11 @@ describe("oracle relayer: POST /v1/relay", function () {
       node = await startRelayNode(chain);
       const tokenAddress = await chain.token.getAddress();
       const cases: [Promise<unknown>, number, string][] = [
-        [forwardRequest(chain, chain.alice, chain.token.interface.encodeFunctionData("transfer", [chain.bob.address, 1n]), { to: tokenAddress }), 403, "relay_target_not_allowed"],
+        [
+          forwardRequest(chain, chain.alice, chain.token.interface.encodeFunctionData("transfer", [chain.bob.address, 1n]), { to: tokenAddress }),
+          403,
+          "relay_target_not_allowed",
+        ],
         [forwardRequest(chain, chain.alice, chain.rewards.interface.encodeFunctionData("warmScoredBitmap", [1n])), 403, "relay_function_not_allowed"],
         [forwardRequest(chain, chain.alice, chain.rewards.interface.encodeFunctionData("pause")), 403, "relay_function_not_allowed"],
         [forwardRequest(chain, chain.alice, "0x"), 403, "relay_function_not_allowed"],

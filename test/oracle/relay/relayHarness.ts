@@ -82,7 +82,10 @@ export async function startRelayNode(chain: RelayChain, options: RelayNodeOption
     },
     async metric(name: string): Promise<string> {
       const text = await metrics.registry.metrics();
-      return text.split("\n").filter((line) => line.startsWith(name)).join("\n");
+      return text
+        .split("\n")
+        .filter((line) => line.startsWith(name))
+        .join("\n");
     },
     async stop() {
       await server.close();

@@ -1,13 +1,7 @@
 import path from "node:path";
 import { expect } from "chai";
 import { id as keccakText, keccak256 } from "ethers";
-import {
-  type Store,
-  StoreConflictError,
-  StoreError,
-  StoreNotFoundError,
-  openStore,
-} from "../../../oracle/src/store";
+import { type Store, StoreConflictError, StoreError, StoreNotFoundError, openStore } from "../../../oracle/src/store";
 import { canonicalContentBytes, contentHash } from "../../../oracle/src/protocol/contentHash";
 import { AUTHOR, EVALUATOR, batchOf, okEvaluation, rationaleJsonOf, seedEvaluated, submissionEvent, tempDir, textOf } from "./fixtures";
 

@@ -192,7 +192,9 @@ describe("Telegram bot", function () {
         expect(await offline.notifier.pass()).to.equal(30_000);
         expect(store.telegramNotices.get(`scored:${id}`)).to.include({ state: "pending", attempts: 1 });
         // The network error names the request URL, which holds the token: it is stored and logged redacted.
-        expect(store.telegramNotices.get(`scored:${id}`)!.error).to.match(/sendMessage/).and.to.include("[bot token]");
+        expect(store.telegramNotices.get(`scored:${id}`)!.error)
+          .to.match(/sendMessage/)
+          .and.to.include("[bot token]");
 
         const logs = lines.join("");
         expect(logs).to.include("telegram unreachable");
@@ -380,9 +382,7 @@ describe("Telegram bot", function () {
     it("tells the tied author once per challenge, with the reason, from the Challenges contract's events", async function () {
       const f = await loadFixture(oracleFixture);
       // The oracle reads the event with its own signature: it must be the compiled contract's.
-      expect(new Interface([CHALLENGE_OPENED_EVENT]).getEvent("ChallengeOpened")!.topicHash).to.equal(
-        f.challenges.interface.getEvent("ChallengeOpened").topicHash,
-      );
+      expect(new Interface([CHALLENGE_OPENED_EVENT]).getEvent("ChallengeOpened")!.topicHash).to.equal(f.challenges.interface.getEvent("ChallengeOpened").topicHash);
       store.telegramAccounts.bind(f.alice.address, ALICE_USER);
       const reader = challengeLogReader(f.rewards.runner!.provider!, await f.rewards.challenges());
       const telegram = bot({ challenges: reader });
@@ -485,7 +485,9 @@ describe("Telegram bot settings", function () {
     expect(issues({ ...base, CASHKEY_ORACLE_TELEGRAM_BOT_TOKEN: "" })).to.deep.equal([
       "CASHKEY_ORACLE_TELEGRAM_NOTIFY: notifications need the bot token (CASHKEY_ORACLE_TELEGRAM_BOT_TOKEN or CASHKEY_ORACLE_TELEGRAM_BOT_TOKEN_FILE)",
     ]);
-    expect(issues({ ...base, CASHKEY_ORACLE_TELEGRAM_MINI_APP_URL: "http://app.cashkey.test/" })[0]).to.match(/^CASHKEY_ORACLE_TELEGRAM_MINI_APP_URL: expected an https:\/\/ URL/);
+    expect(issues({ ...base, CASHKEY_ORACLE_TELEGRAM_MINI_APP_URL: "http://app.cashkey.test/" })[0]).to.match(
+      /^CASHKEY_ORACLE_TELEGRAM_MINI_APP_URL: expected an https:\/\/ URL/,
+    );
     expect(issues({ ...base, CASHKEY_ORACLE_TELEGRAM_POLL_MS: "5" })[0]).to.match(/^CASHKEY_ORACLE_TELEGRAM_POLL_MS: /);
     const bad = issues({ ...base, CASHKEY_ORACLE_TELEGRAM_BOT_TOKEN: "not-a-token secret-part" });
     expect(bad).to.deep.equal(["CASHKEY_ORACLE_TELEGRAM_BOT_TOKEN: not a Telegram bot token (<bot id>:<secret>)"]);

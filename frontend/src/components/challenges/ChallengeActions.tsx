@@ -13,7 +13,11 @@ import { TxStatus } from "../TxStatus";
  * (the side it went against, before the escalation window ends, bonding twice the challenge's bond);
  * propose governance's decision on an escalated one (a Governor proposal calling `Challenges.decide`).
  */
-export function ChallengeActions({ challenge }: { challenge: Pick<IndexedChallenge, "id" | "status" | "deadline" | "bond" | "verdictUpheld" | "author" | "challenger"> }) {
+export function ChallengeActions({
+  challenge,
+}: {
+  challenge: Pick<IndexedChallenge, "id" | "status" | "deadline" | "bond" | "verdictUpheld" | "author" | "challenger">;
+}) {
   const runtime = useRuntimeConfig();
   const challenges = useChallengesAddress();
   const { address } = useAccountState();
@@ -79,7 +83,9 @@ export function ChallengeActions({ challenge }: { challenge: Pick<IndexedChallen
             Escalate to governance ({formatTokens(escalationBond)} CKEY)
           </button>
         ))}
-      {challenge.status === "escalated" && !finalizable && address !== undefined &&
+      {challenge.status === "escalated" &&
+        !finalizable &&
+        address !== undefined &&
         ([true, false] as const).map((upheld) => (
           <button
             key={String(upheld)}

@@ -80,14 +80,21 @@ function ChallengeForm({ item, epoch, points }: { item: IndexedItem; epoch: numb
     return (
       <p role="status" data-testid="challenge-opened">
         Challenge #{opened.id.toString()} is open.{" "}
-        {opened.of === 0 ? "" : `Your reason text went to ${opened.sentTo} of ${opened.of} node${opened.of === 1 ? "" : "s"}${opened.sentTo < opened.of ? " (the others did not take it; the chain holds its hash either way)" : ""}.`}{" "}
+        {opened.of === 0
+          ? ""
+          : `Your reason text went to ${opened.sentTo} of ${opened.of} node${opened.of === 1 ? "" : "s"}${opened.sentTo < opened.of ? " (the others did not take it; the chain holds its hash either way)" : ""}.`}{" "}
         <a href="#/challenges">See all challenges</a>.
       </p>
     );
   }
   if (state.openId !== 0n) return <p className="muted">Challenge #{state.openId.toString()} is in progress on this item: one at a time.</p>;
   if (epoch < state.finalizedEpochs) return <p className="muted">Epoch {epoch} is final: its scores can no longer be challenged.</p>;
-  if (state.lastScoredAt === 0n || now > closesAt) return <p className="muted">The challenge window of epoch {epoch} closed at {formatTimestamp(closesAt)}.{rules}</p>;
+  if (state.lastScoredAt === 0n || now > closesAt)
+    return (
+      <p className="muted">
+        The challenge window of epoch {epoch} closed at {formatTimestamp(closesAt)}.{rules}
+      </p>
+    );
   if (points === 0n || points > BigInt(state.maxPoints)) return <p className="muted">This score credited no points: there is nothing to challenge.</p>;
   if (address !== undefined && address.toLowerCase() === item.author.toLowerCase()) {
     return <p className="muted">This is your submission: others may challenge it until {formatTimestamp(closesAt)}; you can answer on My submissions.</p>;
@@ -140,7 +147,14 @@ function ChallengeForm({ item, epoch, points }: { item: IndexedItem; epoch: numb
         </>
       )}
       <label htmlFor={`${fieldId}-text`}>Why, in a few words</label>
-      <textarea id={`${fieldId}-text`} rows={3} maxLength={MAX_REASON_CHARS} value={text} onChange={(e) => setText(e.target.value)} aria-describedby={`${fieldId}-text-help`} />
+      <textarea
+        id={`${fieldId}-text`}
+        rows={3}
+        maxLength={MAX_REASON_CHARS}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        aria-describedby={`${fieldId}-text-help`}
+      />
       <p id={`${fieldId}-text-help`} className="muted small">
         Public. The chain keeps its hash; the operator nodes keep the text and judge by it.
       </p>
@@ -163,7 +177,9 @@ function ChallengeForm({ item, epoch, points }: { item: IndexedItem; epoch: numb
           Connect a wallet (top of the page) to challenge.
         </p>
       ) : !enough ? (
-        <p role="alert">You need {formatTokens(params.bond)} unstaked CKEY for the bond; you have {formatTokens(funds?.unlocked)}.</p>
+        <p role="alert">
+          You need {formatTokens(params.bond)} unstaked CKEY for the bond; you have {formatTokens(funds?.unlocked)}.
+        </p>
       ) : !approved ? (
         <button
           type="button"

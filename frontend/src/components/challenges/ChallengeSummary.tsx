@@ -18,8 +18,13 @@ export function ChallengeSummary({ challenge, showItem = true }: { challenge: In
           </>
         )}
         {reason?.label ?? challenge.reasonName}
-        {challenge.duplicateOf !== null && <> of <a href={`#/explore/${challenge.duplicateOf}`}>#{challenge.duplicateOf}</a></>} · {challenge.points} points of
-        epoch {challenge.epoch} · bond {formatTokens(BigInt(challenge.bond))} CKEY
+        {challenge.duplicateOf !== null && (
+          <>
+            {" "}
+            of <a href={`#/explore/${challenge.duplicateOf}`}>#{challenge.duplicateOf}</a>
+          </>
+        )}{" "}
+        · {challenge.points} points of epoch {challenge.epoch} · bond {formatTokens(BigInt(challenge.bond))} CKEY
       </p>
       <p className="muted small">
         By <span className="mono">{shortAddress(challenge.challenger)}</span> against <span className="mono">{shortAddress(challenge.author)}</span>, opened{" "}

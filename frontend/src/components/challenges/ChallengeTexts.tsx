@@ -42,11 +42,10 @@ function Quote({ label, text, testId }: { label: string; text: VerifiedText; tes
 function Appeal({ appeal }: { appeal: AppealSummary }) {
   return (
     <div className="small" data-testid="challenge-appeal">
-      <strong>Appeal evaluation{appeal.committed ? "" : " (this node's, before a verdict)"}:</strong>{" "}
-      {appeal.score !== null && <>score {appeal.score}/100 · </>}
+      <strong>Appeal evaluation{appeal.committed ? "" : " (this node's, before a verdict)"}:</strong> {appeal.score !== null && <>score {appeal.score}/100 · </>}
       {appeal.points !== null && <>{appeal.points} points · </>}
-      flags {appeal.flags.length > 0 ? appeal.flags.join(", ") : "none"} · {appeal.upheld ? "upholds" : "rejects"} the challenge: {GROUNDS[appeal.grounds] ?? appeal.grounds}.
-      <span className="muted"> (as served by {appeal.node})</span>
+      flags {appeal.flags.length > 0 ? appeal.flags.join(", ") : "none"} · {appeal.upheld ? "upholds" : "rejects"} the challenge:{" "}
+      {GROUNDS[appeal.grounds] ?? appeal.grounds}.<span className="muted"> (as served by {appeal.node})</span>
       {appeal.summary && (
         <details>
           <summary>The appeal evaluation's reasons</summary>

@@ -34,16 +34,16 @@ export function ClaimGate({ address }: { address: `0x${string}` }) {
     for (let e = Math.max(range.finalized, last - MAX_EPOCHS + 1); e <= last; e += 1) epochs.push(e);
   }
   const gates = useEpochGates(epochs).data;
-  const active = useIndexedChallenges<{ items: IndexedChallenge[] }>(epochs.length > 0 && gates?.some((g) => g.openCount > 0n) ? "/v1/challenges?status=active&limit=100" : undefined).data;
+  const active = useIndexedChallenges<{ items: IndexedChallenge[] }>(
+    epochs.length > 0 && gates?.some((g) => g.openCount > 0n) ? "/v1/challenges?status=active&limit=100" : undefined,
+  ).data;
   if (contract === undefined || gates === undefined || now === undefined || epochs.length === 0) return null;
   return (
     <section className="card" aria-labelledby="claim-gate-title">
       <h2 id="claim-gate-title">When your epochs become claimable</h2>
       <ul className="list" data-testid="claim-gate">
         {gates.map((gate) => {
-          const holding = (active?.items ?? [])
-            .filter((c) => c.epoch === gate.epoch)
-            .map((c) => ({ id: c.id, status: c.status, deadline: BigInt(c.deadline) }));
+          const holding = (active?.items ?? []).filter((c) => c.epoch === gate.epoch).map((c) => ({ id: c.id, status: c.status, deadline: BigInt(c.deadline) }));
           return (
             <li key={gate.epoch} data-testid={`claim-gate-${gate.epoch}`}>
               {describeGate(gate, now, holding, params)}
@@ -58,8 +58,8 @@ export function ClaimGate({ address }: { address: `0x${string}` }) {
         })}
       </ul>
       <p className="muted small">
-        An epoch's tokens become claimable once it has ended, its challenge window (after its last batch) has closed and no challenge on it is open. Claims
-        pay from final epochs only, oldest first.
+        An epoch's tokens become claimable once it has ended, its challenge window (after its last batch) has closed and no challenge on it is open. Claims pay from final
+        epochs only, oldest first.
       </p>
     </section>
   );

@@ -19,7 +19,9 @@ export function SubmissionChallenge({ submissionId }: { submissionId: bigint }) 
   const { address } = useAccountState();
   // One shared indexer query for all of the author's rows (react-query dedupes the key); the chain, item by
   // item, only when there is no indexer or it does not answer.
-  const listed = useIndexedChallenges<{ items: IndexedChallenge[] }>(contract && address ? `/v1/challenges?author=${address.toLowerCase()}&status=active&limit=100` : undefined);
+  const listed = useIndexedChallenges<{ items: IndexedChallenge[] }>(
+    contract && address ? `/v1/challenges?author=${address.toLowerCase()}&status=active&limit=100` : undefined,
+  );
   const fromChain = useChainQuery(
     ["open-challenge-of", contract, submissionId.toString()],
     (client) => client.readContract({ address: contract!, abi: challengesAbi, functionName: "openChallengeOf", args: [submissionId] }),
@@ -35,10 +37,18 @@ export function SubmissionChallenge({ submissionId }: { submissionId: bigint }) 
   return (
     <div className="notice warn challenge-on-submission" data-testid={`submission-challenge-${submissionId}`}>
       <p>
-        <strong>Challenged</strong> (#{openId.toString()}, {reason?.label.toLowerCase() ?? "other"}) by <span className="mono">{shortAddress(stored.challenger)}</span> with a{" "}
-        {formatTokens(stored.bond)} CKEY bond: <span className={`badge challenge-${status}`}>{status}</span>.{" "}
-        {status === "open" && <>The operators' verdict is due by {formatTimestamp(BigInt(stored.deadline))}. Upheld, the item's {stored.points} points are removed.</>}
-        {status === "verdict" && <>Verdict: {stored.firstUpheld ? "upheld" : "rejected"}; escalation possible until {formatTimestamp(BigInt(stored.deadline))}.</>}
+        <strong>Challenged</strong> (#{openId.toString()}, {reason?.label.toLowerCase() ?? "other"}) by <span className="mono">{shortAddress(stored.challenger)}</span>{" "}
+        with a {formatTokens(stored.bond)} CKEY bond: <span className={`badge challenge-${status}`}>{status}</span>.{" "}
+        {status === "open" && (
+          <>
+            The operators' verdict is due by {formatTimestamp(BigInt(stored.deadline))}. Upheld, the item's {stored.points} points are removed.
+          </>
+        )}
+        {status === "verdict" && (
+          <>
+            Verdict: {stored.firstUpheld ? "upheld" : "rejected"}; escalation possible until {formatTimestamp(BigInt(stored.deadline))}.
+          </>
+        )}
         {status === "escalated" && <>Escalated to governance; decision due by {formatTimestamp(BigInt(stored.deadline))}.</>}
       </p>
       {indexed?.answerHash && <p data-testid="challenge-answered">You answered this challenge.</p>}

@@ -15,7 +15,9 @@ export function requestMetrics(metrics: OracleMetrics): MiddlewareHandler<AppEnv
     try {
       await next();
     } finally {
-      const handler = matchedRoutes(c).filter((route) => route.method !== "ALL").at(-1);
+      const handler = matchedRoutes(c)
+        .filter((route) => route.method !== "ALL")
+        .at(-1);
       const preflight = c.req.method === "OPTIONS";
       const route = handler?.path ?? (preflight ? "preflight" : "unmatched");
       const method = handler || preflight ? c.req.method : "OTHER";

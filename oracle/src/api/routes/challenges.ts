@@ -81,7 +81,9 @@ export const ChallengeDetailSchema = ChallengeSummarySchema.omit({ reason: true 
       })
       .nullable(),
     thisNode: z.object({ upheld: z.boolean(), rationaleRoot: z.string(), agreesWithVerdict: z.boolean().nullable() }).nullable(),
-    votes: z.array(z.object({ peer: z.string(), role: z.enum(["leader", "follower"]), decision: z.enum(["signed", "disputed"]), detail: z.string(), updatedAt: z.number() })),
+    votes: z.array(
+      z.object({ peer: z.string(), role: z.enum(["leader", "follower"]), decision: z.enum(["signed", "disputed"]), detail: z.string(), updatedAt: z.number() }),
+    ),
   })
   .openapi("Challenge");
 
@@ -98,7 +100,9 @@ export const ChallengeTextBodySchema = z
   .strict()
   .openapi("ChallengeText");
 
-const ChallengeTextResultSchema = z.object({ hash: z.string(), stored: z.boolean().openapi({ description: "false when this node already had the text" }) }).openapi("ChallengeTextResult");
+const ChallengeTextResultSchema = z
+  .object({ hash: z.string(), stored: z.boolean().openapi({ description: "false when this node already had the text" }) })
+  .openapi("ChallengeTextResult");
 
 const listChallenges = createRoute({
   method: "get",
@@ -108,7 +112,9 @@ const listChallenges = createRoute({
     query: z.object({
       status: z.enum(CHALLENGE_STATUSES).optional(),
       submission: SubmissionIdParamsSchema.shape.id.optional().openapi({ param: { name: "submission", in: "query" } }),
-      before: decimalId("challenge id").optional().openapi({ param: { name: "before", in: "query" }, description: "Only ids below this (paging)" }),
+      before: decimalId("challenge id")
+        .optional()
+        .openapi({ param: { name: "before", in: "query" }, description: "Only ids below this (paging)" }),
       limit: z.coerce.number().int().min(1).max(100).default(50),
     }),
   },
@@ -136,7 +142,10 @@ const textRoute = (kind: "reason" | "answer") =>
   createRoute({
     method: "post",
     path: `/{id}/${kind}`,
-    summary: kind === "reason" ? "The challenger's reason text (its keccak256 is the challenge's reasonHash)" : "The author's answer text (its keccak256 is the answerHash of ChallengeAnswered)",
+    summary:
+      kind === "reason"
+        ? "The challenger's reason text (its keccak256 is the challenge's reasonHash)"
+        : "The author's answer text (its keccak256 is the answerHash of ChallengeAnswered)",
     request: { params: ChallengeIdParams, body: { required: true, content: { [APPLICATION_JSON]: { schema: ChallengeTextBodySchema } } } },
     responses: {
       200: { description: "Stored (or already held)", content: { [APPLICATION_JSON]: { schema: ChallengeTextResultSchema } } },

@@ -8,9 +8,7 @@ import { ContentSchema, ContentStoredSchema, ContentUploadSchema, ErrorSchema, H
 import type { ApiDeps } from "../types";
 
 const errors = (statuses: Record<number, string>) =>
-  Object.fromEntries(
-    Object.entries(statuses).map(([status, description]) => [status, { description, content: { [APPLICATION_JSON]: { schema: ErrorSchema } } }]),
-  );
+  Object.fromEntries(Object.entries(statuses).map(([status, description]) => [status, { description, content: { [APPLICATION_JSON]: { schema: ErrorSchema } } }]));
 
 const putContent = createRoute({
   method: "put",
@@ -97,10 +95,7 @@ export function contentRouter(deps: ApiDeps) {
     }
     // Content never changes under its hash.
     c.header("Cache-Control", "public, max-age=31536000, immutable");
-    return c.json(
-      { hash: record.hash, content: record.content, size: record.size, receivedAt: new Date(record.receivedAt).toISOString() },
-      200,
-    );
+    return c.json({ hash: record.hash, content: record.content, size: record.size, receivedAt: new Date(record.receivedAt).toISOString() }, 200);
   });
 
   return router;

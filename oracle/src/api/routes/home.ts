@@ -38,18 +38,54 @@ export function homeRouter(document: () => ApiDocument, openApiPath: string) {
   let page: string | undefined;
   const render = async (): Promise<string> => {
     const doc = document();
-    const rows = endpointsOf(doc).map((e) => html`<tr><td><code>${e.method}</code></td><td><code>${e.path}</code></td><td>${e.summary}</td></tr>`);
-    return (await html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${doc.info.title}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.5}table{border-collapse:collapse;width:100%}td{border-top:1px solid #ccc;padding:.3rem .6rem;vertical-align:top}</style></head>
-<body>
-<h1>${doc.info.title} <small>API ${doc.info.version}</small></h1>
-<p>${doc.info.description ?? ""}</p>
-<p>Machine-readable description: <a href="${openApiPath}">${openApiPath}</a> (OpenAPI ${doc.openapi}; load it into any OpenAPI viewer or client generator).</p>
-<table><tbody>${rows}</tbody></table>
-</body>
-</html>`).toString();
+    const rows = endpointsOf(doc).map(
+      (e) =>
+        html`<tr>
+          <td><code>${e.method}</code></td>
+          <td><code>${e.path}</code></td>
+          <td>${e.summary}</td>
+        </tr>`,
+    );
+    return (
+      await html`<!doctype html>
+        <html lang="en">
+          <head>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1" />
+            <title>${doc.info.title}</title>
+            <style>
+              body {
+                font-family: system-ui, sans-serif;
+                max-width: 60rem;
+                margin: 2rem auto;
+                padding: 0 1rem;
+                line-height: 1.5;
+              }
+              table {
+                border-collapse: collapse;
+                width: 100%;
+              }
+              td {
+                border-top: 1px solid #ccc;
+                padding: 0.3rem 0.6rem;
+                vertical-align: top;
+              }
+            </style>
+          </head>
+          <body>
+            <h1>${doc.info.title} <small>API ${doc.info.version}</small></h1>
+            <p>${doc.info.description ?? ""}</p>
+            <p>
+              Machine-readable description: <a href="${openApiPath}">${openApiPath}</a> (OpenAPI ${doc.openapi}; load it into any OpenAPI viewer or client generator).
+            </p>
+            <table>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>
+          </body>
+        </html>`
+    ).toString();
   };
   return new Hono<AppEnv>().get("/", async (c) => {
     page ??= await render();

@@ -84,24 +84,21 @@ export function relayRouter(options: RelayRouteOptions) {
     now: options.now ?? Date.now,
   });
   router.openAPIRegistry.registerPath(relayRoute);
-  router.openapi(
-    { ...relayRoute, hide: true, request: {}, middleware: [admitBody({ types: [APPLICATION_JSON], maxBytes: 16 * 1024 })] },
-    async (c) => {
-      const relayer = options.relayer;
-      if (relayer === undefined) throw new ApiError(503, "relay_disabled", "This node does not relay.");
-      const waitMs = clients.take(clientKey(c, options.config.trustProxy));
-      if (waitMs > 0) {
-        const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-        throw new ApiError(429, "relay_client_rate_limited", `Too many relayed requests from this client; retry in ${seconds} s.`, {
-          headers: { "Retry-After": String(seconds) },
-          details: { retryAfterSeconds: seconds },
-        });
-      }
-      const parsed = RelayBodySchema.safeParse(c.get("body").json);
-      if (!parsed.success) throw validationError("json", parsed.error);
-      const result = await relayer.relay(parsed.data.request, parsed.data.telegramInitData);
-      return c.json(result, 200);
-    },
-  );
+  router.openapi({ ...relayRoute, hide: true, request: {}, middleware: [admitBody({ types: [APPLICATION_JSON], maxBytes: 16 * 1024 })] }, async (c) => {
+    const relayer = options.relayer;
+    if (relayer === undefined) throw new ApiError(503, "relay_disabled", "This node does not relay.");
+    const waitMs = clients.take(clientKey(c, options.config.trustProxy));
+    if (waitMs > 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      throw new ApiError(429, "relay_client_rate_limited", `Too many relayed requests from this client; retry in ${seconds} s.`, {
+        headers: { "Retry-After": String(seconds) },
+        details: { retryAfterSeconds: seconds },
+      });
+    }
+    const parsed = RelayBodySchema.safeParse(c.get("body").json);
+    if (!parsed.success) throw validationError("json", parsed.error);
+    const result = await relayer.relay(parsed.data.request, parsed.data.telegramInitData);
+    return c.json(result, 200);
+  });
   return router;
 }

@@ -82,9 +82,7 @@ export function submissionsRouter(deps: ApiDeps) {
 
 /** The evaluation by the batch's evaluator when batched, else the newest ok one, else the newest. */
 function preferred(evaluations: readonly EvaluationRecord[], batchEvaluator: string | undefined): EvaluationRecord | undefined {
-  return (
-    evaluations.find((e) => e.evaluator === batchEvaluator) ?? evaluations.find((e) => e.status === "ok") ?? evaluations[0]
-  );
+  return evaluations.find((e) => e.evaluator === batchEvaluator) ?? evaluations.find((e) => e.status === "ok") ?? evaluations[0];
 }
 
 function view(
@@ -118,10 +116,7 @@ function view(
     flags: item === undefined ? (evaluation?.flags ?? []) : (committed?.flags ?? []),
     rationale: rationaleJson === null ? null : asObject(JSON.parse(rationaleJson)),
     rationaleJson,
-    batch:
-      batch === null
-        ? null
-        : { nonce: batch.nonce.toString(), state: batch.state, rationaleRoot: batch.rationaleRoot, txHash: batch.txHash, proof },
+    batch: batch === null ? null : { nonce: batch.nonce.toString(), state: batch.state, rationaleRoot: batch.rationaleRoot, txHash: batch.txHash, proof },
   };
 }
 

@@ -2,9 +2,7 @@ import model from "./coherenceModel.json";
 import { SHAPE_CLASSES, wordClass } from "./wordClass";
 
 /** The coherence model's frequent words, as class ids (after the shape classes). */
-export const FREQUENT_WORDS: ReadonlyMap<string, number> = new Map(
-  model.frequentWords.map((word: string, i: number) => [word, SHAPE_CLASSES.length + i]),
-);
+export const FREQUENT_WORDS: ReadonlyMap<string, number> = new Map(model.frequentWords.map((word: string, i: number) => [word, SHAPE_CLASSES.length + i]));
 
 /** The word class of a lowercased token under the shipped model. */
 export function FREQUENT_CLASS_OF(token: string): number {

@@ -113,7 +113,7 @@ export function withoutAsides(text: string): string {
   let nextParen = -1;
   let nextBracket = -1;
   let nextLine = -1;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text.charCodeAt(i);
     let skipTo = -1;
     if ((c === 0x68 || c === 0x77) && (i === 0 || text.charCodeAt(i - 1) <= 0x20) && (text.startsWith("http", i) || text.startsWith("www.", i))) {

@@ -25,13 +25,7 @@ export interface Grounding {
 const FIRST_CONTENT_CLASS = SHAPE_CLASSES.indexOf("#ly");
 const NUMBER_CLASS = SHAPE_CLASSES.indexOf("#num");
 
-export function measureGrounding(
-  text: string,
-  classes: Uint16Array,
-  sentenceLengths: readonly number[],
-  dates: number,
-  links: readonly string[],
-): Grounding {
+export function measureGrounding(text: string, classes: Uint16Array, sentenceLengths: readonly number[], dates: number, links: readonly string[]): Grounding {
   let quantifiedSentences = 0;
   let at = 0;
   for (const length of sentenceLengths) {
@@ -46,12 +40,7 @@ export function measureGrounding(
   }
   const resolvedCitations = countResolvedCitations(text);
   const supportingLink = links.length > 0 && hasSupportingLink(text, links);
-  const score = Math.round(
-    40 * Math.min(1, quantifiedSentences / 3) +
-      20 * Math.min(1, dates / 2) +
-      25 * Math.min(1, resolvedCitations / 2) +
-      (supportingLink ? 15 : 0),
-  );
+  const score = Math.round(40 * Math.min(1, quantifiedSentences / 3) + 20 * Math.min(1, dates / 2) + 25 * Math.min(1, resolvedCitations / 2) + (supportingLink ? 15 : 0));
   return { quantifiedSentences, dates, resolvedCitations, supportingLink, score };
 }
 

@@ -77,7 +77,9 @@ function substanceOf(doc: Preprocessed, features: SubstanceFeatures, stock: numb
     score,
     why: [
       `${count(features.coreWords, "core word")} of ${doc.length.words} (length ${length.toFixed(2)})`,
-      features.coherenceMeasured ? `coherence ${f.coherence.toFixed(2)} (word-order PMI ${(c.meanPmi / 10).toFixed(1)} bits)` : "coherence not measured for this language",
+      features.coherenceMeasured
+        ? `coherence ${f.coherence.toFixed(2)} (word-order PMI ${(c.meanPmi / 10).toFixed(1)} bits)`
+        : "coherence not measured for this language",
       features.coherenceMeasured ? `structure ${f.structure.toFixed(2)} (${c.frequentShare}% function words)` : undefined,
       `specificity ${f.specificity.toFixed(2)} (genericity ${features.genericity.score})`,
       `informative ${f.informative.toFixed(2)} (solicitation ${features.solicitation.score})`,
@@ -144,7 +146,7 @@ function clarityOf(doc: Preprocessed, features: SubstanceFeatures): Part {
  */
 function evidenceOf(features: SubstanceFeatures): Part {
   const g = features.grounding;
-  const score = clamp(EVIDENCE_CEILING * g.score * features.factors.quality / 100);
+  const score = clamp((EVIDENCE_CEILING * g.score * features.factors.quality) / 100);
   return {
     score,
     why: `${EVIDENCE_CEILING}% of grounding ${g.score} × quality ${features.factors.quality.toFixed(2)}: ${count(g.quantifiedSentences, "sentence")} with a quantified claim, ${count(g.dates, "date")}, ${count(g.resolvedCitations, "resolved citation")}, ${g.supportingLink ? "a link supporting a statement" : "no supporting link"}`,

@@ -1,9 +1,4 @@
-import OpenAI, {
-  APIConnectionError,
-  APIError,
-  InternalServerError,
-  RateLimitError,
-} from "openai";
+import OpenAI, { APIConnectionError, APIError, InternalServerError, RateLimitError } from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
 import { LRUCache } from "lru-cache";
@@ -131,9 +126,7 @@ export function createLlmScorer(options: LlmScorerOptions): LlmScorer {
   };
   const hash = evaluatorHash(descriptor);
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const client =
-    options.client ??
-    new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey ?? "not-needed", maxRetries: 0, timeout: timeoutMs });
+  const client = options.client ?? new OpenAI({ baseURL: options.baseURL, apiKey: options.apiKey ?? "not-needed", maxRetries: 0, timeout: timeoutMs });
   const semaphore = new Semaphore(options.maxConcurrency ?? 4);
   const cache: EvaluationCache = options.cache ?? new LRUCache<string, ScorerResult>({ max: 10_000 });
   const maxTransportRetries = options.maxTransportRetries ?? 4;

@@ -38,10 +38,14 @@ export class Disputes {
         if (DEFERRING_REASONS.has(dispute.reason as DisputeReason) || counted.has(dispute.submissionId)) continue;
         counted.add(dispute.submissionId);
         const record = store.network.recordDispute({ submissionId: id, reason: dispute.reason, detail: dispute.detail, peer: dispute.peer, limit: maxDisputes });
-        if (record.held) logger.error({ submissionId: dispute.submissionId, disputes: record.count, reason: dispute.reason }, "submission held for review after repeated disputes");
+        if (record.held)
+          logger.error({ submissionId: dispute.submissionId, disputes: record.count, reason: dispute.reason }, "submission held for review after repeated disputes");
       }
     });
     metrics.batches.inc({ state: "abandoned" });
-    logger.warn({ batchNonce: batch.nonce.toString(), disputed: disputes.length, items: batch.items.length }, "proposal disputed; disputed items wait, the rest go again");
+    logger.warn(
+      { batchNonce: batch.nonce.toString(), disputed: disputes.length, items: batch.items.length },
+      "proposal disputed; disputed items wait, the rest go again",
+    );
   }
 }

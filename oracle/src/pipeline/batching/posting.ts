@@ -46,7 +46,10 @@ export class BatchPosting {
       case "landed":
         store.batches.transition(batch.id, "landed", { txHash: outcome.txHash });
         metrics.batches.inc({ state: "landed" });
-        logger.info({ batchNonce: batch.nonce.toString(), items: batch.items.length, txHash: outcome.txHash, postedBySelf: outcome.postedBySelf }, "batch landed; its submissions are scored");
+        logger.info(
+          { batchNonce: batch.nonce.toString(), items: batch.items.length, txHash: outcome.txHash, postedBySelf: outcome.postedBySelf },
+          "batch landed; its submissions are scored",
+        );
         return "landed";
       case "superseded":
         store.batches.transition(batch.id, "abandoned");
@@ -60,7 +63,10 @@ export class BatchPosting {
           return "retry";
         }
         this.abandonRefused(batch, error.errorName, error.errorArgs);
-        logger.error({ batchNonce: batch.nonce.toString(), reason: error.reason, errorName: error.errorName, err: error }, "batch refused; abandoned, items return to the queue");
+        logger.error(
+          { batchNonce: batch.nonce.toString(), reason: error.reason, errorName: error.errorName, err: error },
+          "batch refused; abandoned, items return to the queue",
+        );
         return "retry";
       }
     }
