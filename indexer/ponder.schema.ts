@@ -183,3 +183,4 @@ export const vote = onchainTable(
 );
 
 export { challenge } from "./schema/challenges";
+export { operatorScorecard } from "./schema/scorecard";

@@ -43,6 +43,8 @@ export const challenge = onchainTable(
     verdictRationaleRoot: t.hex(),
     verdictAt: t.bigint(),
     verdictTx: t.hex(),
+    /** The verdict's co-signers, recovered from a direct `postVerdict` call (empty when relayed through another contract). */
+    verdictSigners: t.json().$type<string[]>(),
     escalatedBy: t.hex(),
     escalationBond: t.bigint(),
     escalatedAt: t.bigint(),

@@ -9,6 +9,7 @@ import { and, eq, inArray } from "ponder";
 import type { Hex } from "viem";
 import { challengesAbi } from "../abis/generated";
 import { CHALLENGE_REASON_NAMES, CHALLENGE_STATUSES } from "../schema/challenges";
+import { tallyChallengeOpened, tallyResolved, tallyVerdict, verdictSigners } from "./scorecard";
 
 /** The challenge's current phase end as the contract stores it, at the event's block. */
 async function deadlineOf(context: Context<"Challenges:ChallengeOpened">, id: bigint): Promise<bigint> {
@@ -40,6 +41,7 @@ ponder.on("Challenges:ChallengeOpened", async ({ event, context }) => {
     openedAt: event.block.timestamp,
     openTx: event.transaction.hash,
   });
+  await tallyChallengeOpened(context.db, submissionId);
 });
 
 ponder.on("Challenges:ChallengeAnswered", async ({ event, context }) => {
@@ -47,15 +49,22 @@ ponder.on("Challenges:ChallengeAnswered", async ({ event, context }) => {
 });
 
 ponder.on("Challenges:VerdictPosted", async ({ event, context }) => {
-  await context.db.update(challenge, { id: event.args.id }).set({
+  const { id, upheld } = event.args;
+  const row = await context.db.find(challenge, { id });
+  const address = context.contracts.Challenges.address as Hex;
+  const direct = event.transaction.to?.toLowerCase() === address.toLowerCase();
+  const signers = direct && row !== null ? await verdictSigners(event.transaction.input, context.chain.id, address, row) : [];
+  await context.db.update(challenge, { id }).set({
     status: "verdict",
-    verdictUpheld: event.args.upheld,
+    verdictUpheld: upheld,
     verdictEvaluator: event.args.evaluator,
     verdictRationaleRoot: event.args.rationaleRoot,
     verdictAt: event.block.timestamp,
     verdictTx: event.transaction.hash,
-    deadline: await deadlineOf(context, event.args.id),
+    verdictSigners: signers,
+    deadline: await deadlineOf(context, id),
   });
+  if (row !== null) await tallyVerdict(context.db, signers, upheld, row.reasonName, row.submissionId);
 });
 
 ponder.on("Challenges:ChallengeEscalated", async ({ event, context }) => {
@@ -74,8 +83,9 @@ ponder.on("Challenges:ChallengeDecided", async ({ event, context }) => {
 
 ponder.on("Challenges:ChallengeResolved", async ({ event, context }) => {
   const { id, status, toChallenger, toAuthor, toTreasury, reward } = event.args;
-  await context.db.update(challenge, { id }).set({
-    status: CHALLENGE_STATUSES[status] ?? "none",
+  const outcome = CHALLENGE_STATUSES[status] ?? "none";
+  const row = await context.db.update(challenge, { id }).set({
+    status: outcome,
     resolvedAt: event.block.timestamp,
     resolveTx: event.transaction.hash,
     toChallenger,
@@ -83,6 +93,7 @@ ponder.on("Challenges:ChallengeResolved", async ({ event, context }) => {
     toTreasury,
     reward,
   });
+  await tallyResolved(context.db, row.submissionId, outcome, row.reasonName);
 });
 
 /**

@@ -5,10 +5,12 @@
 import { type Context, ponder } from "ponder:registry";
 import { authorEpoch, batch, claim, delegation, epoch, operator, proposal, rewardsClock, stakeEvent, submission, vote } from "ponder:schema";
 import { and, eq, sql } from "ponder";
-import { type Hex, decodeFunctionData, getAddress, recoverAddress, size, slice } from "viem";
+import { type Hex, decodeFunctionData } from "viem";
 import { rewardsDomain, scoreBatchDigest } from "../../oracle/src/protocol/eip712";
 import { rewardsAbi } from "../abis/generated";
 import { type FetchedContent, fetchContent, nodeUrls } from "./content";
+import { tallyBatch } from "./scorecard";
+import { recoverSigners } from "./signatures";
 import { type RewardsClock, SEARCH_DOCUMENT_SQL, addToTally, addVote, contentSet, epochOf, proposalCreatedRow, scoredSet, submittedRow } from "../lib/rows";
 
 const NODE_URLS = nodeUrls();
@@ -122,20 +124,13 @@ async function batchSigners(input: Hex, chainId: number, rewards: Hex): Promise<
   const [header, items, signatures] = decoded.args;
   // The digest the contract recovers from: the oracle's protocol module, one source of truth.
   const digest = scoreBatchDigest(rewardsDomain(chainId, rewards), header, items) as Hex;
-  const signers: string[] = [];
-  for (const signature of signatures) {
-    if (size(signature) === 65) {
-      signers.push(await recoverAddress({ hash: digest, signature }));
-    } else if (size(signature) >= 20) {
-      signers.push(getAddress(slice(signature, 0, 20)));
-    }
-  }
-  return signers;
+  return recoverSigners(digest, signatures);
 }
 
 ponder.on("Rewards:BatchPosted", async ({ event, context }) => {
   const rewards = context.contracts.Rewards.address as Hex;
   const direct = event.transaction.to?.toLowerCase() === rewards.toLowerCase();
+  const signers = direct ? await batchSigners(event.transaction.input, context.chain.id, rewards) : [];
   await context.db.insert(batch).values({
     nonce: event.args.nonce,
     evaluator: event.args.evaluator,
@@ -143,11 +138,12 @@ ponder.on("Rewards:BatchPosted", async ({ event, context }) => {
     count: Number(event.args.count),
     epoch: epochOf(await clockOf(context), event.block.timestamp),
     relayer: event.transaction.from,
-    signers: direct ? await batchSigners(event.transaction.input, context.chain.id, rewards) : [],
+    signers,
     blockNumber: event.block.number,
     timestamp: event.block.timestamp,
     txHash: event.transaction.hash,
   });
+  await tallyBatch(context.db, signers, Number(event.args.count));
   await storeBatchContents(context, event.transaction.hash, event.args.nonce);
 });
 

@@ -10,6 +10,7 @@ type SQL = ReturnType<typeof sql>;
 import { z } from "zod";
 import { SEARCH_DOCUMENT } from "../../ponder.schema";
 import { challengeRoutes, challengesOfItem } from "./challenges";
+import { scorecardRoutes } from "./scorecard";
 import { Address, ApiError, EpochNumber, Limit, UintString, decodeCursor, encodeCursor, errorResponse, json, notFound, parse, rateLimit } from "./http";
 
 const { submission, batch, epoch, authorEpoch, claim, proposal, vote, operator, stakeEvent, delegation, rewardsClock } = schema;
@@ -308,6 +309,7 @@ app.get("/v1/proposals/:id", async (c) => {
 });
 
 challengeRoutes(app);
+scorecardRoutes(app);
 
 // Ponder's own not-found answer is text: keep this API's JSON for unknown paths under /v1.
 app.all("/v1/*", notFound);

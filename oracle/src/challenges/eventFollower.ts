@@ -28,12 +28,15 @@ export interface ChallengeEventFollowerOptions {
   logger: Logger;
   /** Called with the ids of challenges that were opened by the applied events. */
   onOpened?: (ids: bigint[]) => void;
+  /** Called, once their range is committed, with the ids of challenges resolved by the applied events. */
+  onResolved?: (ids: bigint[]) => void;
 }
 
 export interface SyncResult {
   /** The last block read, or undefined when nothing new was confirmed. */
   toBlock?: number;
   opened: bigint[];
+  resolved: bigint[];
   events: number;
 }
 
@@ -49,11 +52,12 @@ export class ChallengeEventFollower {
     this.address ??= await challenges.getAddress();
     const head = (await provider.getBlockNumber()) - Math.max(0, confirmations - 1);
     let from = store.challenges.nextBlock() ?? this.options.startBlock;
-    const result: SyncResult = { opened: [], events: 0 };
+    const result: SyncResult = { opened: [], resolved: [], events: 0 };
     while (from <= head) {
       const to = Math.min(head, from + maxRange - 1);
       const logs = await provider.getLogs({ address: this.address, fromBlock: from, toBlock: to });
       logs.sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
+      const resolved: bigint[] = [];
       store.transaction(() => {
         for (const log of logs) {
           const parsed = challenges.interface.parseLog({ topics: [...log.topics], data: log.data });
@@ -102,6 +106,7 @@ export class ChallengeEventFollower {
                 toTreasury: (args.toTreasury as bigint).toString(),
                 reward: (args.reward as bigint).toString(),
               });
+              resolved.push(args.id as bigint);
               break;
             }
             default:
@@ -111,6 +116,10 @@ export class ChallengeEventFollower {
         }
         store.challenges.setNextBlock(to + 1);
       });
+      if (resolved.length > 0) {
+        result.resolved.push(...resolved);
+        this.options.onResolved?.(resolved);
+      }
       result.toBlock = to;
       from = to + 1;
     }

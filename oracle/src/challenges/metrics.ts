@@ -1,7 +1,8 @@
 /**
  * The challenge parts' Prometheus metrics, in the node's registry (served at `GET /metrics`):
  * challenges by status as this node follows them (open, verdict, escalated, upheld, rejected,
- * dismissed), verdict proposals answered as a follower, and verdicts led and posted.
+ * dismissed), verdict proposals answered as a follower, verdicts led and posted, and scores overturned
+ * by upheld challenges (overturnedScores.ts).
  */
 import { Counter, Gauge, type Registry } from "prom-client";
 import { METRIC_PREFIX } from "../metrics";
@@ -14,6 +15,8 @@ export interface ChallengeMetrics {
   readonly verdictVotes: Counter<"outcome">;
   /** Verdict rounds this node led, by outcome: posted | short (too few signatures) | failed (the transaction did not land). */
   readonly verdictsLed: Counter<"outcome">;
+  /** Upheld challenges as they resolve, by reason and by whether this node's operator signed the item's batch. */
+  readonly scoresOverturned: Counter<"reason" | "own">;
 }
 
 export function createChallengeMetrics(registry: Registry, store: Pick<Store, "challenges">): ChallengeMetrics {
@@ -39,6 +42,12 @@ export function createChallengeMetrics(registry: Registry, store: Pick<Store, "c
       name: name("challenge_verdicts_led_total"),
       help: "Verdict rounds led, by outcome (posted, short, failed)",
       labelNames: ["outcome"] as const,
+      registers,
+    }),
+    scoresOverturned: new Counter({
+      name: name("scores_overturned_total"),
+      help: "Scores overturned by upheld challenges, by reason and own (true when this node's operator signed the item's batch)",
+      labelNames: ["reason", "own"] as const,
       registers,
     }),
   };

@@ -17,6 +17,7 @@ import { rewardsChallengeChain } from "./chainFacts";
 import { ChallengeEventFollower } from "./eventFollower";
 import { APPEAL_LEAF, ChallengeJudge, ORIGINAL_LEAF } from "./judge";
 import { createChallengeMetrics } from "./metrics";
+import { countOverturnedScores } from "./overturnedScores";
 import { verdictVoteRequester } from "./peerVotes";
 import { VerdictLeader } from "./verdictLeader";
 import { type VerdictVoteJson, textHash } from "./verdictProposal";
@@ -96,7 +97,16 @@ export async function startChallengeService(options: ChallengeServiceOptions): P
   const chain = rewardsChallengeChain(rewards, options.startBlock);
   const metrics = createChallengeMetrics(options.registry, store);
   const judge = new ChallengeJudge({ store, chain, maxPoints: options.maxPoints });
-  const follower = new ChallengeEventFollower({ store, challenges, provider, startBlock: options.startBlock, confirmations: options.confirmations, logger });
+  const operator = await options.signer.getAddress();
+  const follower = new ChallengeEventFollower({
+    store,
+    challenges,
+    provider,
+    startBlock: options.startBlock,
+    confirmations: options.confirmations,
+    logger,
+    onResolved: (ids) => countOverturnedScores(store, operator, metrics.scoresOverturned, ids),
+  });
   let syncing: Promise<unknown> | undefined;
   const sync = () => (syncing ??= follower.sync().finally(() => (syncing = undefined)));
   const voter = new VerdictVoter({
