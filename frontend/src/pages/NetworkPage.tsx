@@ -2,6 +2,7 @@ import { type Address, decodeFunctionData, getAddress } from "viem";
 import { HEURISTIC_EVALUATOR_HASH } from "../../../oracle/src/protocol/evaluatorHash";
 import { rewardsAbi, tokenAbi } from "../generated/abis";
 import { HistoryNotice } from "../components/HistoryNotice";
+import { OperatorScorecard } from "../components/network/OperatorScorecard";
 import { TxLink } from "../components/TxLink";
 import { useChainQuery, useEpoch } from "../hooks/useChain";
 import { useHistory } from "../hooks/useHistory";
@@ -163,6 +164,7 @@ export default function NetworkPage() {
           </table>
         </div>
       </section>
+      <OperatorScorecard />
       <HistoryNotice histories={[batches.data, leaderboard.data]} />
       <section className="card" aria-labelledby="batches-title">
         <h2 id="batches-title">Recent batches</h2>
