@@ -23,8 +23,9 @@ async function fixture() {
   return { ...d, id1, id2, epoch, deployBlock, batchTx };
 }
 
-function follower(f: Awaited<ReturnType<typeof fixture>>, store: ReturnType<typeof openStore>, confirmations = 1) {
+function follower(f: Awaited<ReturnType<typeof fixture>>, store: ReturnType<typeof openStore>, confirmations = 1, onResolved?: (ids: bigint[]) => void) {
   return new ChallengeEventFollower({
+    onResolved,
     store,
     challenges: Challenges__factory.connect(f.challenges.target as string, hre.ethers.provider),
     provider: hre.ethers.provider,
@@ -65,7 +66,13 @@ describe("challenge event follower", function () {
 
       await time.increase(2 * DAY + 1);
       await (await f.challenges.finalize(1n)).wait();
-      await follower(f, store).sync();
+      const reported: bigint[][] = [];
+      // The node counts scores overturned from this callback (overturnedScores.ts), after the range commits.
+      const third = await follower(f, store, 1, (ids) => reported.push(ids)).sync();
+      expect(third.resolved).to.deep.equal([1n]);
+      expect(reported).to.deep.equal([[1n]]);
+      expect((await follower(f, store, 1, (ids) => reported.push(ids)).sync()).resolved).to.deep.equal([]);
+      expect(reported).to.have.length(1);
       const resolved = store.challenges.get(1n)!;
       expect(resolved.status).to.equal("upheld");
       expect(BigInt(resolved.resolution!.toChallenger)).to.equal(opened.bond);
