@@ -155,6 +155,8 @@ describe("dApp history from the indexer, and bounded chain reads without it (hea
     await textOf(page.getByTestId("batches"), /#\d+/);
     await textOf(page.getByTestId("batch-signers"), new RegExp(`^1 ${operator.slice(0, 6)}`, "i"));
     await textOf(page.getByTestId("leaderboard"), new RegExp(`${deployer.address.slice(0, 6)}.* — [1-9][\\d,]* points`));
+    // The operator scorecard (indexer only): the operator, its batches and items, nothing upheld, no self-reversal.
+    await textOf(page.getByTestId("scorecard"), new RegExp(`^${operator.slice(0, 6)}.*[1-9]\\d*[1-9]\\d*0 \\(0 / 0\\)0$`, "i"));
     await fromIndexer(page);
 
     await page.goto(`${stack.appUrl}/#/governance`);
