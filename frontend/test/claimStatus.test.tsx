@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { EpochGate } from "../src/lib/challenges";
-import { type GateView, claimNow, claimStateThrough, claimThrough, earningNote, thisEpochNote } from "../src/lib/claimStatus";
+import { type GateView, claimNow, claimStateThrough, claimThrough, earningNote, gateMark, thisEpochNote } from "../src/lib/claimStatus";
 import { formatTimestamp } from "../src/lib/format";
 import { Earnings } from "../src/pages/RewardsPage";
 import { renderWithProviders, runtimeConfig } from "./render";
@@ -73,6 +73,13 @@ describe("the claim gate on the Rewards page", () => {
     expect(thisEpochNote(EPOCH, undefined)).toBeUndefined();
     expect(earningNote({ epoch: 4, closed: true }, EPOCH, null, 4)).toBe(" · claimable");
     expect(thisEpochNote(EPOCH, null)).toBe(`Claimable from ${formatTimestamp(108_000n)}, when epoch 5 closes.`);
+  });
+
+  it("starts from the chain's mark, or past older epochs only when a claim through them passes the gate", () => {
+    expect(gateMark(40, 9, undefined)).toBe(40);
+    expect(gateMark(3, 9, true)).toBe(9);
+    expect(gateMark(3, 9, false)).toBeUndefined();
+    expect(gateMark(3, 9, undefined)).toBeUndefined();
   });
 
   it("renders the earnings per epoch with each epoch's gate", () => {

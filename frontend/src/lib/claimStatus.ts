@@ -115,3 +115,13 @@ export function thisEpochNote(epoch: Pick<EpochState, "closesAt" | "current">, v
   const phrase = describeClaimState(state, epoch.current);
   return `${phrase[0].toUpperCase()}${phrase.slice(1)}.`;
 }
+
+/**
+ * The mark the page's gate starts from, when it reads the gates from `oldestRead` up only: the chain's
+ * mark, or `oldestRead` when the epochs between pass the gate now (`olderPass`: a call of
+ * `finalizeEpochs(oldestRead - 1)` did not revert), else undefined (the texts stay unsaid).
+ */
+export function gateMark(mark: number, oldestRead: number, olderPass: boolean | undefined): number | undefined {
+  if (mark >= oldestRead) return mark;
+  return olderPass === true ? oldestRead : undefined;
+}

@@ -13,7 +13,7 @@ import { blockTimes } from "../lib/history";
 import { TxLink } from "../components/TxLink";
 import { ClaimGate } from "../components/challenges/ClaimGate";
 import { type IndexedChallenge } from "../lib/challenges";
-import { type GateView, claimNow, claimThrough, earningNote, thisEpochNote } from "../lib/claimStatus";
+import { type GateView, claimNow, gateMark, claimThrough, earningNote, thisEpochNote } from "../lib/claimStatus";
 import { formatDuration, formatTimestamp, formatTokens, shortAddress } from "../lib/format";
 
 function useRewardsOf(address: `0x${string}` | undefined, epoch: number | undefined) {
@@ -100,7 +100,7 @@ function useEarnings(address: `0x${string}` | undefined, epoch: EpochState | und
   );
 }
 
-/** Gates read, newest first from the current epoch: an older unfinal epoch leaves the texts unsaid. */
+/** Gates read back from the current epoch; older unfinal epochs are checked at once (`gateMark`). */
 const GATE_EPOCHS = 32;
 
 /**
@@ -115,15 +115,32 @@ function useGateView(epoch: EpochState | undefined, now: bigint | undefined): Ga
     async (client) => Number(await client.readContract({ address: contract!, abi: challengesAbi, functionName: "finalizedEpochs" })),
     contract !== undefined,
   ).data;
+  const oldest = epoch ? Math.max(0, epoch.current - GATE_EPOCHS + 1) : undefined;
+  const lagging = mark !== undefined && oldest !== undefined && mark < oldest;
+  // Epochs below those read: whether a claim through them passes the gate now (an eth_call of finalizeEpochs).
+  const olderPass = useChainQuery(
+    ["older-epochs-pass", contract, mark, oldest],
+    async (client) => {
+      try {
+        await client.simulateContract({ address: contract!, abi: challengesAbi, functionName: "finalizeEpochs", args: [oldest! - 1] });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    contract !== undefined && lagging,
+  ).data;
   const epochs: number[] = [];
-  if (mark !== undefined && epoch) for (let e = Math.max(mark, epoch.current - GATE_EPOCHS + 1); e <= epoch.current; e += 1) epochs.push(e);
+  if (mark !== undefined && oldest !== undefined && epoch) for (let e = Math.max(mark, oldest); e <= epoch.current; e += 1) epochs.push(e);
   const gates = useEpochGates(epochs).data;
   const active = useIndexedChallenges<{ items: IndexedChallenge[] }>(gates?.some((g) => g.openCount > 0n) ? "/v1/challenges?status=active&limit=100" : undefined).data;
   if (contract === undefined) return null;
-  if (mark === undefined || gates === undefined || now === undefined || !epoch) return undefined;
+  if (mark === undefined || oldest === undefined || gates === undefined || now === undefined || !epoch) return undefined;
+  const readFrom = gateMark(mark, oldest, olderPass);
+  if (readFrom === undefined) return undefined;
   const holding = new Map<number, string[]>();
   for (const c of active?.items ?? []) holding.set(c.epoch, [...(holding.get(c.epoch) ?? []), c.id]);
-  return { mark, gates: new Map(gates.map((g) => [g.epoch, g])), holding, now, current: epoch.current };
+  return { mark: readFrom, gates: new Map(gates.map((g) => [g.epoch, g])), holding, now, current: epoch.current };
 }
 
 /** Earnings per epoch as bars (the figures are in the text). */
