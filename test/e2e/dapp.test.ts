@@ -41,6 +41,13 @@ async function confirmTx(page: Page, summary?: RegExp, fee: RegExp = /paid by yo
 }
 
 const grouped = (wei: bigint) => Number(formatEther(wei)).toLocaleString("en-US", { maximumFractionDigits: 4 });
+/** As the app writes times (frontend/src/lib/format.ts). */
+const formatTimestamp = (seconds: bigint) =>
+  new Date(Number(seconds) * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, " UTC");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("dApp end to end (headless Chromium)", function () {
   let stack: DappStack;
@@ -186,20 +193,25 @@ describe("dApp end to end (headless Chromium)", function () {
     const points = await stack.deployment.rewards.pointsOf(deployer.address);
     await textOf(page.getByTestId("lifetime-points"), new RegExp(`^${points}$`));
     await textOf(page.getByTestId("claimable"), /^0 CKEY$/);
-    // This epoch's points: an estimate, with the date they become claimable.
-    await textOf(page.getByTestId("claimable-from"), /^Claimable from \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, when epoch 0 closes\.$/);
-    await textOf(page.getByTestId("earnings"), new RegExp(`Epoch 0: 100,000 CKEY for ${points} of ${points} points · estimate; claimable from`));
+    // This epoch's points: an estimate, with the earliest date they become claimable (the claim gate's).
+    const claimableAt = await stack.deployment.challenges.claimableAt(0);
+    const gateText = `claimable from ${formatTimestamp(claimableAt)} at the earliest, once epoch 0 has ended and its challenge window has closed`;
+    await textOf(page.getByTestId("claimable-from"), new RegExp(`^C${escapeRegExp(gateText.slice(1))}\\.$`));
+    await textOf(page.getByTestId("earnings"), new RegExp(`Epoch 0: 100,000 CKEY for ${points} of ${points} points · estimate; ${escapeRegExp(gateText)}$`));
     await advanceChainTime(E2E_TIMING.epochLength);
     const claimable = await stack.deployment.rewards.claimable(deployer.address);
     expect(claimable).to.be.greaterThan(0n);
     await textOf(page.getByTestId("claimable"), new RegExp(`^${grouped(claimable)} CKEY$`));
+    // Epoch 0 has ended and its challenge window has closed: the claim gate lets the whole amount through.
+    expect(await stack.deployment.challenges.claimableAt(0)).to.be.lessThanOrEqual(BigInt((await hre.ethers.provider.getBlock("latest"))!.timestamp));
+    await textOf(page.getByTestId("claim-wait"), /^Tokens from final epochs: each epoch's budget shared by points\.$/);
     const before = await stack.deployment.token.balanceOf(friend.address);
     await page.getByLabel("Send the tokens to").fill(friend.address);
     await page.getByRole("button", { name: "Claim" }).click();
     await confirmTx(page, new RegExp(`Send your ${grouped(claimable)} CKEY from closed epochs to ${friend.address.slice(0, 6)}`));
     await textOf(page.getByTestId("claims"), new RegExp(`${grouped(claimable)} CKEY to ${friend.address.slice(0, 6)}`));
     expect((await stack.deployment.token.balanceOf(friend.address)) - before).to.equal(claimable);
-    await textOf(page.getByTestId("earnings"), new RegExp(`Epoch 0: 100,000 CKEY for ${points} of ${points} points · claimable$`));
+    await textOf(page.getByTestId("earnings"), new RegExp(`Epoch 0: 100,000 CKEY for ${points} of ${points} points · final, claims open$`));
     const [claimed] = await stack.deployment.rewards.queryFilter(stack.deployment.rewards.filters.Claimed(deployer.address));
     expect(await page.getByTestId("claims").getByTestId("explorer-link").first().getAttribute("href")).to.equal(`${E2E_EXPLORER}/tx/${claimed.transactionHash}`);
     await textOf(page.getByTestId("claims"), /\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);

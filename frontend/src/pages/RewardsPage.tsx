@@ -4,13 +4,16 @@ import { HistoryNotice } from "../components/HistoryNotice";
 import { RequireWallet } from "../components/RequireWallet";
 import { TxStatus } from "../components/TxStatus";
 import { useRuntimeConfig } from "../config/context";
-import { rewardsAbi } from "../generated/abis";
+import { challengesAbi, rewardsAbi } from "../generated/abis";
 import { type EpochState, contractsOf, useAccountState, useChainQuery, useChainTime, useEpoch } from "../hooks/useChain";
+import { useChallengesAddress, useEpochGates, useIndexedChallenges } from "../hooks/useChallenges";
 import { useHistory } from "../hooks/useHistory";
 import { useTransaction } from "../hooks/useTransaction";
 import { blockTimes } from "../lib/history";
 import { TxLink } from "../components/TxLink";
 import { ClaimGate } from "../components/challenges/ClaimGate";
+import { type IndexedChallenge } from "../lib/challenges";
+import { type GateView, claimNow, gateMark, claimThrough, earningNote, thisEpochNote } from "../lib/claimStatus";
 import { formatDuration, formatTimestamp, formatTokens, shortAddress } from "../lib/format";
 
 function useRewardsOf(address: `0x${string}` | undefined, epoch: number | undefined) {
@@ -25,7 +28,8 @@ function useRewardsOf(address: `0x${string}` | undefined, epoch: number | undefi
         client.readContract({ ...rewards, functionName: "epochInfo", args: [epoch!] }),
       ]);
       const epochPoints = account.lastEpoch === epoch ? account.lastEpochPoints : 0n;
-      return { lifetime, claimable, epochPoints, epochInfo: info };
+      const through = claimThrough({ lastEpoch: Number(account.lastEpoch), lastEpochPoints: account.lastEpochPoints, settledTokens: account.settledTokens }, epoch!);
+      return { lifetime, claimable, epochPoints, epochInfo: info, through };
     },
     address !== undefined && epoch !== undefined,
   );
@@ -96,8 +100,61 @@ function useEarnings(address: `0x${string}` | undefined, epoch: EpochState | und
   );
 }
 
+/** Gates read back from the current epoch; older unfinal epochs are checked at once (`gateMark`). */
+const GATE_EPOCHS = 32;
+
+/**
+ * The claim gate from the final mark up to the current epoch (docs/CONTRACTS.md, "The claim gate"):
+ * null without a Challenges contract (before Rewards 1.3.0 an epoch's tokens are claimable once it
+ * closes), undefined while it loads.
+ */
+function useGateView(epoch: EpochState | undefined, now: bigint | undefined): GateView | null | undefined {
+  const contract = useChallengesAddress();
+  const mark = useChainQuery(
+    ["finalized-epochs", contract],
+    async (client) => Number(await client.readContract({ address: contract!, abi: challengesAbi, functionName: "finalizedEpochs" })),
+    contract !== undefined,
+  ).data;
+  const oldest = epoch ? Math.max(0, epoch.current - GATE_EPOCHS + 1) : undefined;
+  const lagging = mark !== undefined && oldest !== undefined && mark < oldest;
+  // Epochs below those read: whether a claim through them passes the gate now (an eth_call of finalizeEpochs).
+  const olderPass = useChainQuery(
+    ["older-epochs-pass", contract, mark, oldest],
+    async (client) => {
+      try {
+        await client.simulateContract({ address: contract!, abi: challengesAbi, functionName: "finalizeEpochs", args: [oldest! - 1] });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    contract !== undefined && lagging,
+  ).data;
+  const epochs: number[] = [];
+  if (mark !== undefined && oldest !== undefined && epoch) for (let e = Math.max(mark, oldest); e <= epoch.current; e += 1) epochs.push(e);
+  const gates = useEpochGates(epochs).data;
+  const active = useIndexedChallenges<{ items: IndexedChallenge[] }>(gates?.some((g) => g.openCount > 0n) ? "/v1/challenges?status=active&limit=100" : undefined).data;
+  if (contract === undefined) return null;
+  if (mark === undefined || oldest === undefined || gates === undefined || now === undefined || !epoch) return undefined;
+  const readFrom = gateMark(mark, oldest, olderPass);
+  if (readFrom === undefined) return undefined;
+  const holding = new Map<number, string[]>();
+  for (const c of active?.items ?? []) holding.set(c.epoch, [...(holding.get(c.epoch) ?? []), c.id]);
+  return { mark: readFrom, gates: new Map(gates.map((g) => [g.epoch, g])), holding, now, current: epoch.current };
+}
+
 /** Earnings per epoch as bars (the figures are in the text). */
-function Earnings({ earnings, epoch }: { earnings: EpochEarning[] | undefined; epoch: EpochState | undefined }) {
+export function Earnings({
+  earnings,
+  epoch,
+  view,
+  through,
+}: {
+  earnings: EpochEarning[] | undefined;
+  epoch: EpochState | undefined;
+  view: GateView | null | undefined;
+  through: number | undefined;
+}) {
   if (!earnings) return null;
   if (earnings.length === 0) return <p className="muted">No points yet: your earnings per epoch appear here once a submission is scored.</p>;
   const most = earnings.reduce((m, e) => (e.tokens > m ? e.tokens : m), 0n);
@@ -110,7 +167,7 @@ function Earnings({ earnings, epoch }: { earnings: EpochEarning[] | undefined; e
           </div>
           <span>
             Epoch {e.epoch}: <strong>{formatTokens(e.tokens)} CKEY</strong> for {e.points.toLocaleString("en-US")} of {e.totalPoints.toLocaleString("en-US")} points
-            {e.closed ? " · claimable" : epoch ? ` · estimate; claimable from ${formatTimestamp(epoch.closesAt)}` : ""}
+            {earningNote(e, epoch, view, through)}
           </span>
         </li>
       ))}
@@ -166,6 +223,7 @@ function RewardsPanel() {
   const rewards = useRewardsOf(address, epoch.data?.current);
   const claims = useClaims(address);
   const earnings = useEarnings(address, epoch.data);
+  const view = useGateView(epoch.data, now.data);
   const tx = useTransaction();
   const [to, setTo] = useState("");
   const recipient = to.trim() === "" ? address : to.trim();
@@ -176,6 +234,8 @@ function RewardsPanel() {
   const budget = data && data.epochInfo.budget > 0n ? data.epochInfo.budget : epoch.data?.budget;
   const total = data?.epochInfo.totalPoints ?? 0n;
   const estimate = data && budget !== undefined && total > 0n ? (data.epochPoints * budget) / total : 0n;
+  const payNow = claimNow(data?.claimable, data?.through, view);
+  const thisEpoch = epoch.data && thisEpochNote(epoch.data, view);
 
   return (
     <>
@@ -196,18 +256,20 @@ function RewardsPanel() {
             Epoch {epoch.data?.current} of budget {formatTokens(budget)} CKEY; your estimated share: <strong>{formatTokens(estimate)} CKEY</strong>
             {epoch.data && now.data !== undefined && <> · closes in {formatDuration(epoch.data.closesAt - now.data)}</>}
           </p>
-          {epoch.data && data && data.epochPoints > 0n && (
+          {thisEpoch && data && data.epochPoints > 0n && (
             <p className="muted" data-testid="claimable-from">
-              Claimable from {formatTimestamp(epoch.data.closesAt)}, when epoch {epoch.data.current} closes.
+              {thisEpoch}
             </p>
           )}
         </div>
         <div>
           <h2>Claimable now</h2>
           <p className="big" data-testid="claimable">
-            {formatTokens(data?.claimable)} CKEY
+            {formatTokens(payNow.tokens)} CKEY
           </p>
-          <p className="muted">Tokens from closed epochs: each epoch's budget shared by points.</p>
+          <p className="muted" data-testid="claim-wait">
+            {payNow.note}
+          </p>
         </div>
       </section>
       <form
@@ -239,7 +301,7 @@ function RewardsPanel() {
       {address && <ClaimGate address={address} />}
       <section className="card" aria-labelledby="earnings-title">
         <h2 id="earnings-title">Earnings per epoch</h2>
-        <Earnings earnings={earnings.data?.data} epoch={epoch.data} />
+        <Earnings earnings={earnings.data?.data} epoch={epoch.data} view={view} through={data?.through} />
       </section>
       <section className="card" aria-labelledby="claims-title">
         <h2 id="claims-title">Claim history</h2>
