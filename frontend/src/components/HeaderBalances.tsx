@@ -2,7 +2,11 @@ import { rewardsAbi } from "../generated/abis";
 import { useAccountState, useChainQuery, useTokenBalances } from "../hooks/useChain";
 import { formatTokens } from "../lib/format";
 
-/** The connected account's CKEY, stake, points and claimable tokens, always in view. */
+/**
+ * The connected account's CKEY, stake, points and the tokens its closed epochs owe it, always in view.
+ * "Owed", not "claimable": a claim also waits for the epochs' challenge windows and open challenges
+ * (Challenges.claimableAt); the Rewards page says when and why.
+ */
 export function HeaderBalances() {
   const { address, ready } = useAccountState();
   const balances = useTokenBalances(ready ? address : undefined).data;
@@ -34,9 +38,11 @@ export function HeaderBalances() {
         <dd data-testid="header-points">{rewards ? rewards.points.toLocaleString("en-US") : "…"}</dd>
       </div>
       <div>
-        <dt>Claimable</dt>
+        <dt>Owed</dt>
         <dd>
-          <a href="#/rewards">{formatTokens(rewards?.claimable)}</a>
+          <a href="#/rewards" title="Tokens your closed epochs owe you; the Rewards page says when you can claim them">
+            {formatTokens(rewards?.claimable)}
+          </a>
         </dd>
       </div>
     </dl>
