@@ -3,6 +3,7 @@
  * request to a peer (network/peerClient.ts): one timeout, a cap on the bytes read, a schema on them.
  */
 import { CashKeyError } from "../errors";
+import { readLimited } from "../http/readLimited";
 import { type VerdictProposalJson, type VerdictVoteJson, VerdictVoteSchema } from "./verdictProposal";
 
 export const VERDICT_VOTE_PATH = "v1/peer/challenge-verdicts";
@@ -17,28 +18,10 @@ export function verdictVoteRequester(options: { fetch: typeof fetch; timeoutMs: 
       body: JSON.stringify(proposal),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
-    const text = await readLimited(response, MAX_VOTE_BYTES);
+    const text = await readLimited(response, MAX_VOTE_BYTES, (details) => new CashKeyError("The peer's answer is too large.", { details }));
     if (response.status !== 200) throw new CashKeyError(`The peer refused the verdict proposal with HTTP ${response.status}.`, { details: text.slice(0, 300) });
     const parsed = VerdictVoteSchema.safeParse(JSON.parse(text));
     if (!parsed.success) throw new CashKeyError("The peer answered a verdict proposal with something else than a vote.", { details: parsed.error.issues[0]?.message });
     return parsed.data;
   };
-}
-
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new CashKeyError("The peer's answer is too large.", { details: `more than ${maxBytes} bytes` });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { getAddress } from "ethers";
 import { CashKeyError } from "../errors";
 import { type ProposalJson, type VoteJson, VoteSchema } from "./proposal";
+import { readLimited } from "../http/readLimited";
 
 /** Bytes read from a peer's answer at most. */
 export const MAX_PEER_RESPONSE_BYTES = 256 * 1024;
@@ -91,7 +92,11 @@ export class PeerClient {
     }
     let text: string;
     try {
-      text = await readLimited(response, MAX_PEER_RESPONSE_BYTES);
+      text = await readLimited(
+        response,
+        MAX_PEER_RESPONSE_BYTES,
+        (details) => new PeerRequestError(response.url, "too_large", "The peer's answer is too large.", { details }),
+      );
     } catch (cause) {
       if (cause instanceof PeerRequestError) throw cause;
       const timedOut = signal.aborted;
@@ -106,28 +111,4 @@ export class PeerClient {
       throw new PeerRequestError(peer, "malformed", "The peer's answer is not JSON.", { cause });
     }
   }
-}
-
-/** Reads a body as UTF-8, refusing (and cancelling) one longer than `maxBytes`. */
-async function readLimited(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length") ?? "NaN");
-  if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new PeerRequestError(response.url, "too_large", "The peer's answer is too large.", { details: `${declared} bytes` });
-  }
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new PeerRequestError(response.url, "too_large", "The peer's answer is too large.", { details: `more than ${maxBytes} bytes` });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
