@@ -185,10 +185,41 @@ describe("challenges: reason text to the nodes (best effort)", () => {
 
   it("posts the text to every node, returns those that took it and never throws for the others", async () => {
     const at = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
-    const accepted = await sendChallengeText([at(accepting), at(refusing), "http://127.0.0.1:9"], 12n, "reason", "  copied from #3 \n");
+    const accepted = await sendChallengeText([at(accepting), at(refusing), "http://127.0.0.1:9"], 12n, "reason", "  copied from #3 \n", undefined, {
+      patienceMs: 200,
+      retryMs: 50,
+    });
     expect(accepted).toEqual([at(accepting)]);
     expect(received).toEqual([{ url: "/v1/challenges/12/reason", body: JSON.stringify({ text: "copied from #3" }) }]);
     expect(await sendChallengeText([], 12n, "answer", "x")).toEqual([]);
+  });
+
+  it("asks again a node that has not seen the challenge yet (404), and never one that refused the text (409)", async () => {
+    const asked: string[] = [];
+    const serve = (name: string, statuses: number[]) =>
+      http.createServer((request, response) => {
+        asked.push(`${name} ${request.url}`);
+        request.resume();
+        request.on("end", () => response.writeHead(statuses.shift() ?? 500, { "content-type": "application/json" }).end("{}"));
+      });
+    const late = serve("late", [404, 404, 200]);
+    const mismatch = serve("mismatch", [409, 200]);
+    await Promise.all([late, mismatch].map((s) => new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve))));
+    const at = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    const slept: number[] = [];
+    try {
+      const accepted = await sendChallengeText([at(late), at(mismatch)], 7n, "answer", "mine", undefined, {
+        patienceMs: 60_000,
+        retryMs: 10,
+        sleep: async (ms) => void slept.push(ms),
+      });
+      expect(accepted).toEqual([at(late)]);
+      expect(asked.filter((a) => a.startsWith("late"))).toEqual(Array(3).fill("late /v1/challenges/7/answer"));
+      expect(asked.filter((a) => a.startsWith("mismatch"))).toEqual(["mismatch /v1/challenges/7/answer"]);
+      expect(slept).toEqual([10, 10]);
+    } finally {
+      await Promise.all([late, mismatch].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    }
   });
 });
 

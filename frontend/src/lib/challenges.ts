@@ -202,9 +202,20 @@ export function escalator(c: Pick<IndexedChallenge, "verdictUpheld" | "author" |
   return c.verdictUpheld ? c.author : c.challenger;
 }
 
+export interface SendTextOptions {
+  /** How long to keep asking a node that has not seen the challenge yet (404). Default 120 s. */
+  patienceMs?: number;
+  /** Between two tries at such a node. Default 3 s. */
+  retryMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
  * Sends the challenger's reason text (or an author's answer) to the nodes, best effort: the chain holds
- * only its hash, each node checks the text against it. Resolves to the nodes that accepted it; never throws.
+ * only its hash, each node checks the text against it. A node follows the chain after its confirmations,
+ * so right after the transaction it may not know the challenge yet and answers 404: such a node is asked
+ * again every `retryMs` for `patienceMs`; any other answer is final (409: not the committed text).
+ * Resolves to the nodes that accepted it; never throws.
  */
 export async function sendChallengeText(
   nodeUrls: readonly string[],
@@ -212,18 +223,27 @@ export async function sendChallengeText(
   kind: "reason" | "answer",
   text: string,
   fetchImpl: typeof fetch = (...args) => fetch(...args),
+  options: SendTextOptions = {},
 ): Promise<string[]> {
+  const patienceMs = options.patienceMs ?? 120_000;
+  const retryMs = options.retryMs ?? 3_000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const accepted = await Promise.all(
     nodeUrls.map(async (url) => {
-      try {
-        const response = await fetchImpl(`${url}/v1/challenges/${challengeId}/${kind}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ text: text.trim() }),
-        });
-        return response.ok ? url : undefined;
-      } catch {
-        return undefined;
+      const giveUpAt = Date.now() + patienceMs;
+      for (;;) {
+        try {
+          const response = await fetchImpl(`${url}/v1/challenges/${challengeId}/${kind}`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ text: text.trim() }),
+          });
+          if (response.ok) return url;
+          if (response.status !== 404 || Date.now() + retryMs > giveUpAt) return undefined;
+        } catch {
+          return undefined;
+        }
+        await sleep(retryMs);
       }
     }),
   );

@@ -81,7 +81,12 @@ async function gullibleModel(): Promise<FakeOpenAiServer> {
 /** The heuristic's score does not depend on the author. */
 const AUTHOR_PLACEHOLDER = "0x0000000000000000000000000000000000000001";
 
-async function postText(url: string, id: bigint, kind: "reason" | "answer", text: string): Promise<Response> {
+/**
+ * Posts a text to a node once the node has seen the challenge (it follows the chain after confirmations;
+ * before that it answers 404, as the dApp's retry expects). `seen: false` posts at once.
+ */
+async function postText(url: string, id: bigint, kind: "reason" | "answer", text: string, { seen = true } = {}): Promise<Response> {
+  if (seen) await waitUntil(async () => (await fetch(`${url}/v1/challenges/${id}`)).status === 200, `challenge ${id} seen by ${url}`, 60_000);
   return fetch(`${url}/v1/challenges/${id}/${kind}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text }) });
 }
 
@@ -162,7 +167,7 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
     expect(await accepted.json()).to.deep.equal({ hash: keccak256(toUtf8Bytes(FILLER_REASON)).toLowerCase(), stored: true });
     expect((await postText(n2.url, 2n, "reason", FRIVOLOUS_REASON)).status).to.equal(200);
     expect((await postText(n0.url, 2n, "answer", ANSWER)).status).to.equal(200);
-    expect((await postText(n0.url, 99n, "reason", FILLER_REASON)).status).to.equal(404);
+    expect((await postText(n0.url, 99n, "reason", FILLER_REASON, { seen: false })).status).to.equal(404);
 
     // Challenge 2's leader (node 2) and node 0 reach the threshold without node 1.
     await waitUntil(async () => Number((await challenges.challenge(2n)).status) === 2, "verdict 2 posted", 90_000);

@@ -66,7 +66,7 @@ function ChallengeForm({ item, epoch, points }: { item: IndexedItem; epoch: numb
   const [reason, setReason] = useState<number>(3);
   const [duplicateOf, setDuplicateOf] = useState("");
   const [text, setText] = useState("");
-  const [opened, setOpened] = useState<{ id: bigint; sentTo: number; of: number } | undefined>();
+  const [opened, setOpened] = useState<{ id: bigint; sentTo: number | undefined; of: number } | undefined>();
 
   if (params === undefined || state === undefined || now === undefined) return <p className="muted">Loading the challenge rules…</p>;
   const closesAt = state.lastScoredAt + params.window;
@@ -82,7 +82,9 @@ function ChallengeForm({ item, epoch, points }: { item: IndexedItem; epoch: numb
         Challenge #{opened.id.toString()} is open.{" "}
         {opened.of === 0
           ? ""
-          : `Your reason text went to ${opened.sentTo} of ${opened.of} node${opened.of === 1 ? "" : "s"}${opened.sentTo < opened.of ? " (the others did not take it; the chain holds its hash either way)" : ""}.`}{" "}
+          : opened.sentTo === undefined
+            ? "Sending your reason text to the nodes (each takes it once it has seen the challenge on the chain)…"
+            : `Your reason text went to ${opened.sentTo} of ${opened.of} node${opened.of === 1 ? "" : "s"}${opened.sentTo < opened.of ? " (the others did not take it; the chain holds its hash either way)" : ""}.`}{" "}
         <a href="#/challenges">See all challenges</a>.
       </p>
     );
@@ -115,6 +117,7 @@ function ChallengeForm({ item, epoch, points }: { item: IndexedItem; epoch: numb
     if (!receipt) return;
     const [log] = parseEventLogs({ abi: challengesAbi, logs: receipt.logs, eventName: "ChallengeOpened" });
     if (!log) return;
+    setOpened({ id: log.args.id, sentTo: undefined, of: nodes.length });
     const sent = await sendChallengeText(nodes, log.args.id, "reason", text);
     setOpened({ id: log.args.id, sentTo: sent.length, of: nodes.length });
   };

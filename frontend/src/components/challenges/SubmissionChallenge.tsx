@@ -88,9 +88,10 @@ function AnswerForm({ id, answered }: { id: bigint; answered: boolean }) {
         );
         if (!receipt) return;
         const nodes = runtime.challengeNodeUrls ?? [runtime.oracleUrl];
+        setText("");
+        setSent(nodes.length === 0 ? "" : "Sending it to the nodes…");
         const accepted = await sendChallengeText(nodes, id, "answer", trimmed);
         setSent(nodes.length === 0 ? "" : `Sent to ${accepted.length} of ${nodes.length} node${nodes.length === 1 ? "" : "s"}.`);
-        setText("");
       }}
     >
       <label htmlFor={`${fieldId}-answer`}>{answered ? "Answer again" : "Your answer"}</label>
