@@ -84,6 +84,7 @@ export const SETTINGS: readonly { env: string; path: string; secret?: boolean }[
   { env: "CASHKEY_ORACLE_CHALLENGES", path: "challenges.enabled" },
   { env: "CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS", path: "challenges.pollIntervalMs" },
   { env: "CASHKEY_ORACLE_CHALLENGE_VERDICT_DEADLINE_SECONDS", path: "challenges.verdictDeadlineSeconds" },
+  { env: "CASHKEY_ORACLE_CHALLENGE_ANSWER_GRACE_SECONDS", path: "challenges.answerGraceSeconds" },
   { env: "CASHKEY_ORACLE_LOG_LEVEL", path: "logLevel" },
 ];
 
@@ -262,6 +263,11 @@ const ConfigSchema = z
         pollIntervalMs: integer(50, 600_000).default(5_000),
         /** A verdict's EIP-712 deadline: chain time plus this. */
         verdictDeadlineSeconds: integer(30, 86_400).default(600),
+        /**
+         * How long an unanswered challenge waits for its author's answer before this node, as leader,
+         * proposes a verdict (an answer ends the wait). Keep it well below the contract's verdictTimeout.
+         */
+        answerGraceSeconds: integer(0, 86_400).default(300),
       })
       .strict()
       .default({}),

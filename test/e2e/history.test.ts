@@ -146,7 +146,7 @@ describe("dApp history from the indexer, and bounded chain reads without it (hea
     await fromIndexer(page);
 
     await page.goto(`${stack.appUrl}/#/rewards`);
-    await textOf(page.getByTestId("earnings"), /Epoch 0: [\d,.]+ CKEY for [\d,]+ of [\d,]+ points · claimable/);
+    await textOf(page.getByTestId("earnings"), /Epoch 0: [\d,.]+ CKEY for [\d,]+ of [\d,]+ points · (final, claims open|claims open|claimable from|held by)/);
     await textOf(page.getByTestId("claims"), /CKEY to 0x\w+….*\d{4}-\d\d-\d\d/);
     await fromIndexer(page);
 

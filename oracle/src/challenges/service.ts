@@ -30,6 +30,8 @@ export interface ChallengeSettings {
   pollIntervalMs: number;
   /** A verdict's deadline: chain time plus this. */
   verdictDeadlineSeconds: number;
+  /** How long an unanswered challenge waits for its author's answer before a verdict is proposed. */
+  answerGraceSeconds: number;
 }
 
 export interface ChallengeServiceOptions {
@@ -133,6 +135,7 @@ export async function startChallengeService(options: ChallengeServiceOptions): P
     requestVote: verdictVoteRequester({ fetch: options.fetch, timeoutMs: options.peerTimeoutMs }),
     failoverTimeoutMs: options.failoverTimeoutMs,
     deadlineSeconds: settings.verdictDeadlineSeconds,
+    answerGraceMs: settings.answerGraceSeconds * 1000,
     retryMs: Math.max(settings.pollIntervalMs, Math.floor(options.failoverTimeoutMs / 2)),
     metrics,
     logger,

@@ -44,6 +44,11 @@ export interface VerdictLeaderOptions {
   deadlineSeconds: number;
   /** Least time between two rounds this node leads for one challenge. */
   retryMs: number;
+  /**
+   * How long after seeing an unanswered challenge no verdict is proposed, so that its author can answer
+   * first (an answer ends the wait). Default 0.
+   */
+  answerGraceMs?: number;
   metrics: ChallengeMetrics;
   logger: Logger;
   now: () => number;
@@ -63,7 +68,10 @@ export class VerdictLeader {
     const self = getAddress(await this.options.signer.getAddress());
     if (!operators.includes(self)) return;
     for (const challenge of open) {
-      const attempt = Math.floor(Math.max(0, this.options.now() - challenge.seenAt) / this.options.failoverTimeoutMs);
+      // The author may still answer: no verdict before the grace is over, unless they already have.
+      const from = challenge.answerHash === null ? challenge.seenAt + (this.options.answerGraceMs ?? 0) : challenge.seenAt;
+      if (this.options.now() < from) continue;
+      const attempt = Math.floor((this.options.now() - from) / this.options.failoverTimeoutMs);
       if (leaderFor(operators, challenge.id, attempt) !== self) continue;
       const last = this.lastRound.get(challenge.id);
       if (last !== undefined && this.options.now() - last < this.options.retryMs) continue;
