@@ -45,8 +45,8 @@ export interface VerdictLeaderOptions {
   /** Least time between two rounds this node leads for one challenge. */
   retryMs: number;
   /**
-   * How long after seeing an unanswered challenge no verdict is proposed, so that its author can answer
-   * first (an answer ends the wait). Default 0.
+   * How long after seeing a challenge no verdict is proposed, so that its author can answer and the
+   * challenger's text can arrive first (both together end the wait). Default 0.
    */
   answerGraceMs?: number;
   metrics: ChallengeMetrics;
@@ -68,8 +68,10 @@ export class VerdictLeader {
     const self = getAddress(await this.options.signer.getAddress());
     if (!operators.includes(self)) return;
     for (const challenge of open) {
-      // The author may still answer: no verdict before the grace is over, unless they already have.
-      const from = challenge.answerHash === null ? challenge.seenAt + (this.options.answerGraceMs ?? 0) : challenge.seenAt;
+      // The author may still answer and the challenger's text may still be on its way (it spreads to the
+      // peers with the proposal): no verdict before the grace is over, unless both are here.
+      const complete = challenge.answerHash !== null && this.options.store.challenges.text(challenge.reasonHash) !== null;
+      const from = complete ? challenge.seenAt : challenge.seenAt + (this.options.answerGraceMs ?? 0);
       if (this.options.now() < from) continue;
       const attempt = Math.floor((this.options.now() - from) / this.options.failoverTimeoutMs);
       if (leaderFor(operators, challenge.id, attempt) !== self) continue;

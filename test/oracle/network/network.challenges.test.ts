@@ -130,7 +130,7 @@ describe("operator network: challenges judged by the quorum (three nodes, thresh
         keys,
         record,
         context.chain().proxy.url,
-        { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_CHALLENGE_ANSWER_GRACE_SECONDS: "0", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "600000" },
+        { CASHKEY_ORACLE_CHALLENGE_POLL_INTERVAL_MS: "200", CASHKEY_ORACLE_CHALLENGE_ANSWER_GRACE_SECONDS: "20", CASHKEY_ORACLE_FAILOVER_TIMEOUT_MS: "600000" },
         { scorer: gullibleScorer(llm.baseURL) },
       ),
     );
